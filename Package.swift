@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "cadenced",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cadenced", targets: ["cadenced"]),
+        .executable(name: "cadencectl", targets: ["cadencectl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Pure domain: calendar expressions, cadences, working days, configuration text. No I/O, no clock.
+        .target(name: "CadenceCore"),
+        // libsystemd, imported as a system library; only `Systemd` imports it.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .target(
+            name: "Systemd",
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]
+        ),
+        // The daemon as a library: configuration loading from directories, the schedule, the run loop.
+        .target(
+            name: "CadenceDaemon",
+            dependencies: ["CadenceCore", "Systemd", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "cadenced",
+            dependencies: [
+                "CadenceDaemon", "Systemd",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "cadencectl",
+            dependencies: [
+                "CadenceCore", "CadenceDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CadenceCoreTests", dependencies: ["CadenceCore"]),
+        .testTarget(name: "CadenceDaemonTests", dependencies: ["CadenceDaemon", "CadenceCore"]),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
+        .testTarget(name: "cadencectlTests", dependencies: ["CadenceCore"]),
+        .executableTarget(
+            name: "calendar-benchmark",
+            dependencies: ["CadenceCore"],
+            path: "Benchmarks/calendar-benchmark"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    target.swiftSettings = settings
+}
