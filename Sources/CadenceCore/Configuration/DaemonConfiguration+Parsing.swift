@@ -1,0 +1,220 @@
+import Foundation
+
+extension DaemonConfiguration {
+    /// The sections and keys `cadenced.conf` may contain.
+    public static let schema = IniSchema([
+        "Daemon": [
+            "TimeZone": .single, "Language": .single, "NoticeDirectory": .single, "CatchUpWindowSec": .single,
+            "AdminGroup": .single,
+        ],
+        "Ledger": [
+            "WarnBeforeSec": .list, "DeadlineTime": .single, "CircularAfterSec": .single, "TalkAfterSec": .single,
+            "AccountabilityAfterSec": .single,
+        ],
+        "WorkingDays": ["Weekend": .list, "Holidays": .list],
+        "Control": ["MaxConnections": .single, "MaxMessageSize": .single, "IdleTimeoutSec": .single],
+    ])
+
+    /// Parses `cadenced.conf` and its drop-ins; see ``init(_:)``.
+    public static func parse(main: IniSource?, dropIns: [IniSource]) throws(ConfigurationError) -> DaemonConfiguration {
+        try DaemonConfiguration(IniParser.parse(main: main, dropIns: dropIns))
+    }
+
+    /// Builds the configuration from parsed files, validating every value.
+    ///
+    /// Unknown sections and keys are errors (a typo must not pass silently). All errors are collected and
+    /// thrown together; nothing is returned half-applied.
+    public init(_ ini: IniConfiguration) throws(ConfigurationError) {
+        var config = DaemonConfiguration()
+        var errors = ini.unknownNames(schema: Self.schema)
+
+        func single(_ section: String, _ key: String, _ apply: (String) -> String?) {
+            guard let assignment = ini.last(section, key) else { return }
+            if let reason = apply(assignment.value) {
+                errors.append(.badValue(assignment.location, key: key, value: assignment.value, reason: reason))
+            }
+        }
+        func span(_ section: String, _ key: String, _ store: (Duration) -> Void, default value: Duration) {
+            single(section, key) { text in
+                if text.isEmpty { store(value); return nil }
+                guard let span = TimeSpan.parse(text) else { return "is not a time span (e.g. '7d', '1h 30min')" }
+                store(span)
+                return nil
+            }
+        }
+
+        let defaults = DaemonConfiguration()
+        single("Daemon", "TimeZone") { text in
+            if text.isEmpty { config.timeZone = nil; return nil }
+            guard let zone = TimeZone(identifier: text), text.contains("/") || text == "UTC" else {
+                return "is not a time zone name (e.g. 'Asia/Shanghai', 'UTC')"
+            }
+            config.timeZone = zone
+            return nil
+        }
+        single("Daemon", "Language") { text in
+            if text.isEmpty { config.language = nil; return nil }
+            guard let language = Language(rawValue: text) else { return "is not a language (zh or en)" }
+            config.language = language
+            return nil
+        }
+        single("Daemon", "NoticeDirectory") { text in
+            if text.isEmpty { config.noticeDirectory = nil; return nil }
+            guard text.hasPrefix("/") else { return "is not an absolute path" }
+            guard !text.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) else {
+                return "must not contain '.' or '..' components"
+            }
+            config.noticeDirectory = text
+            return nil
+        }
+        span("Daemon", "CatchUpWindowSec", { config.catchUpWindow = $0 }, default: defaults.catchUpWindow)
+        single("Daemon", "AdminGroup") { text in
+            if text.isEmpty { config.adminGroup = nil; return nil }
+            guard Self.isValidGroupName(text) else {
+                return "is not a valid group name (letters, digits, '_' and '-', not starting with a digit or '-')"
+            }
+            config.adminGroup = text
+            return nil
+        }
+
+        if let list = ini.list("Ledger", "WarnBeforeSec") {
+            var spans: [Duration] = []
+            for assignment in list {
+                // Entries are whitespace-separated; write a compound span without spaces ('1h30min').
+                for word in assignment.value.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                    if let span = TimeSpan.parse(String(word)), span > .zero {
+                        spans.append(span)
+                    } else {
+                        errors.append(
+                            .badValue(
+                                assignment.location, key: "WarnBeforeSec", value: assignment.value,
+                                reason: "has '\(word)', which is not a positive time span"))
+                    }
+                }
+            }
+            config.warnBefore = Array(Set(spans)).sorted(by: >)
+        }
+        single("Ledger", "DeadlineTime") { text in
+            if text.isEmpty { config.deadlineTimeOfDay = defaults.deadlineTimeOfDay; return nil }
+            guard let seconds = Self.parseTimeOfDay(text) else { return "is not a time of day between 00:00 and 24:00" }
+            config.deadlineTimeOfDay = seconds
+            return nil
+        }
+        span("Ledger", "CircularAfterSec", { config.circularAfter = $0 }, default: defaults.circularAfter)
+        span("Ledger", "TalkAfterSec", { config.talkAfter = $0 }, default: defaults.talkAfter)
+        span(
+            "Ledger", "AccountabilityAfterSec", { config.accountabilityAfter = $0 },
+            default: defaults.accountabilityAfter)
+        // The ladder only climbs (DOMAIN.md §4.7: 通報 → 約談 → 責任追究).
+        if config.talkAfter <= config.circularAfter, let at = ini.last("Ledger", "TalkAfterSec") ?? ini.last("Ledger", "CircularAfterSec") {
+            errors.append(
+                .badValue(
+                    at.location, key: at.key, value: at.value,
+                    reason: "makes the talk (TalkAfterSec=) come no later than the circular (CircularAfterSec=)"))
+        }
+        if config.accountabilityAfter <= config.talkAfter,
+            let at = ini.last("Ledger", "AccountabilityAfterSec") ?? ini.last("Ledger", "TalkAfterSec")
+        {
+            errors.append(
+                .badValue(
+                    at.location, key: at.key, value: at.value,
+                    reason: "makes accountability (AccountabilityAfterSec=) come no later than the talk (TalkAfterSec=)"))
+        }
+
+        if let list = ini.list("WorkingDays", "Weekend") {
+            var days: Set<WorkingDayCalendar.Weekday> = []
+            for assignment in list {
+                for word in assignment.value.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                    if let day = WorkingDayCalendar.Weekday(name: String(word)) {
+                        days.insert(day)
+                    } else {
+                        errors.append(
+                            .badValue(
+                                assignment.location, key: "Weekend", value: assignment.value,
+                                reason: "has '\(word)', which is not a weekday (Mon…Sun)"))
+                    }
+                }
+            }
+            if days.count == 7, let at = list.last {
+                errors.append(.badValue(at.location, key: "Weekend", value: at.value, reason: "leaves no working day"))
+            }
+            config.weekend = days
+        }
+        if let list = ini.list("WorkingDays", "Holidays") {
+            var names: [String] = []
+            for assignment in list {
+                for word in assignment.value.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                    if Self.isSafeName(String(word)) {
+                        if !names.contains(String(word)) { names.append(String(word)) }
+                    } else {
+                        errors.append(
+                            .badValue(
+                                assignment.location, key: "Holidays", value: assignment.value,
+                                reason: "has '\(word)', which is not a holiday file name (e.g. 'cn' for holidays.d/cn.conf)"))
+                    }
+                }
+            }
+            config.holidayCalendars = names
+        }
+
+        single("Control", "MaxConnections") { text in
+            if text.isEmpty { config.maxConnections = defaults.maxConnections; return nil }
+            guard let count = Int(text), (1...4096).contains(count) else { return "is not a number from 1 to 4096" }
+            config.maxConnections = count
+            return nil
+        }
+        single("Control", "MaxMessageSize") { text in
+            if text.isEmpty { config.maxMessageSize = defaults.maxMessageSize; return nil }
+            guard let size = Self.parseSize(text), (1024...(64 << 20)).contains(size) else {
+                return "is not a size from 1K to 64M (e.g. '1M', '65536')"
+            }
+            config.maxMessageSize = size
+            return nil
+        }
+        span("Control", "IdleTimeoutSec", { config.idleTimeout = $0 }, default: defaults.idleTimeout)
+
+        try ConfigurationError.throwIfAny(errors)
+        self = config
+    }
+
+    /// True for names usable as a group: `[A-Za-z_][A-Za-z0-9_-]*`, at most 32 characters (as useradd accepts).
+    static func isValidGroupName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, text.unicodeScalars.count <= 32 else { return false }
+        let rest = text.unicodeScalars.dropFirst()
+        return (first.isASCIILetter || first == "_")
+            && rest.allSatisfy { $0.isASCIILetter || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
+    }
+
+    /// True for names safe as a file stem: `[A-Za-z0-9][A-Za-z0-9_-]*`, at most 64 characters.
+    public static func isSafeName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, text.unicodeScalars.count <= 64 else { return false }
+        let isAlnum: (Unicode.Scalar) -> Bool = { $0.isASCIILetter || ("0"..."9").contains($0) }
+        return isAlnum(first) && text.unicodeScalars.allSatisfy { isAlnum($0) || $0 == "_" || $0 == "-" }
+    }
+
+    /// Parses `HH:MM` or `HH:MM:SS` (up to `24:00`) into seconds after midnight.
+    static func parseTimeOfDay(_ text: String) -> Int? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(parts.count), parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCIIDigit) }),
+            let h = Int(parts[0]), let m = Int(parts[1])
+        else { return nil }
+        let s = parts.count == 3 ? Int(parts[2])! : 0
+        guard h <= 24, m < 60, s < 60 else { return nil }
+        let total = h * 3600 + m * 60 + s
+        return total <= 86_400 ? total : nil
+    }
+
+    /// Parses a byte size with an optional base-1024 suffix `K`, `M` or `G`, as systemd does.
+    static func parseSize(_ text: String) -> Int? {
+        let factors: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        if let last = text.last, let factor = factors[last] {
+            guard let number = Int(text.dropLast()), number >= 0, number <= Int.max / factor else { return nil }
+            return number * factor
+        }
+        return Int(text).flatMap { $0 >= 0 ? $0 : nil }
+    }
+}
+
+extension Unicode.Scalar {
+    var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+}

@@ -1,0 +1,72 @@
+public import Foundation
+
+/// The model of `cadenced.conf` and its drop-ins: every daemon option with its built-in default.
+///
+/// The shipped `etc/cadenced/cadenced.conf` lists the same options, commented out with these defaults;
+/// deleting that file changes nothing. Options that default to "from the environment" are nil here and
+/// resolved by the `resolved…` functions, which take the environment's value as a parameter.
+public struct DaemonConfiguration: Equatable, Sendable {
+    /// The language of notice texts.
+    public enum Language: String, CaseIterable, Sendable {
+        case zh, en
+
+        /// The language `LANG` asks for: `zh…` is Chinese, anything else (or unset) English.
+        public static func fromLANG(_ lang: String?) -> Language {
+            guard let lang, lang.lowercased().hasPrefix("zh") else { return .en }
+            return .zh
+        }
+    }
+
+    // [Daemon]
+    /// `TimeZone=`: the zone for cadences and every date shown to a person; nil = the system's.
+    public var timeZone: TimeZone?
+    /// `Language=`: nil = from `LANG`.
+    public var language: Language?
+    /// `NoticeDirectory=`: an absolute path; nil = `$STATE_DIRECTORY/notices`.
+    public var noticeDirectory: String?
+    /// `CatchUpWindowSec=`: how far back missed occurrences are still emitted (late) after downtime.
+    public var catchUpWindow: Duration = .seconds(7 * 86_400)
+    /// `AdminGroup=`: members may change the ledger through `cadencectl`; nil = root only.
+    public var adminGroup: String?
+
+    // [Ledger]
+    /// `WarnBeforeSec=`: warnings before an item's deadline, longest first; empty = no warnings.
+    public var warnBefore: [Duration] = [.seconds(7 * 86_400), .seconds(86_400)]
+    /// `DeadlineTime=`: the local time of day at which a deadline given as a date falls due,
+    /// in seconds after midnight; 86 400 (`24:00`) = the end of that day.
+    public var deadlineTimeOfDay: Int = 86_400
+    /// `CircularAfterSec=`: from falling overdue to the circular (通報).
+    public var circularAfter: Duration = .seconds(3 * 86_400)
+    /// `TalkAfterSec=`: from falling overdue to the talk with the person in charge (約談).
+    public var talkAfter: Duration = .seconds(7 * 86_400)
+    /// `AccountabilityAfterSec=`: from falling overdue to accountability (責任追究).
+    public var accountabilityAfter: Duration = .seconds(14 * 86_400)
+
+    // [WorkingDays]
+    /// `Weekend=`: the weekly days off.
+    public var weekend: Set<WorkingDayCalendar.Weekday> = [.saturday, .sunday]
+    /// `Holidays=`: names of holiday files (`holidays.d/NAME.conf`) to apply; nil = every file there.
+    public var holidayCalendars: [String]?
+
+    // [Control]
+    /// `MaxConnections=`: simultaneous `cadencectl` connections.
+    public var maxConnections: Int = 64
+    /// `MaxMessageSize=`: the largest control message accepted, in bytes.
+    public var maxMessageSize: Int = 1 << 20
+    /// `IdleTimeoutSec=`: a control connection idle this long is closed.
+    public var idleTimeout: Duration = .seconds(300)
+
+    /// The built-in defaults.
+    public init() {}
+
+    /// The zone to use: the configured one, else `system`.
+    public func resolvedTimeZone(system: TimeZone) -> TimeZone { timeZone ?? system }
+
+    /// The language to use: the configured one, else the one `LANG` names.
+    public func resolvedLanguage(lang: String?) -> Language { language ?? .fromLANG(lang) }
+
+    /// The notice directory to use: the configured one, else `notices` under the state directory.
+    public func resolvedNoticeDirectory(stateDirectory: String) -> String {
+        noticeDirectory ?? (stateDirectory.hasSuffix("/") ? stateDirectory : stateDirectory + "/") + "notices"
+    }
+}
