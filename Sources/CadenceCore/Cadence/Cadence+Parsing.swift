@@ -1,0 +1,114 @@
+public import Foundation
+
+extension Cadence {
+    /// The keys a cadence file may contain.
+    public static let schema = IniSchema([
+        "Cadence": [
+            "OnCalendar": .list, "Kind": .single, "Period": .single, "WorkingDay": .single, "Description": .single,
+        ]
+    ])
+
+    /// Parses a cadence file (`cadences.d/NAME.cadence`).
+    ///
+    /// ```
+    /// [Cadence]
+    /// Description=Monthly reminder 一月一提醒
+    /// OnCalendar=*-*-05 09:00
+    /// Kind=reminder
+    /// Period=month
+    /// WorkingDay=next
+    /// ```
+    /// `OnCalendar=` (required, repeatable, empty resets) and `Kind=` are required; `Period=` defaults to
+    /// `occurrence`, `WorkingDay=` to `none`, `Description=` to the name. An expression that never elapses
+    /// after `reference` is refused; calendar warnings become ``warnings`` prefixed with `file:line`, as do
+    /// expressions that elapse more than once per period (only the first elapse of a period counts).
+    /// - Parameters:
+    ///   - name: the cadence's name; must be a safe identifier (`[A-Za-z0-9][A-Za-z0-9_-]*`).
+    ///   - reference: the instant from which "never elapses" is judged (the daemon passes the load time).
+    ///   - zone: the configured zone.
+    public static func parse(
+        name: String, source: IniSource, reference: Date, zone: TimeZone
+    ) throws(ConfigurationError) -> Cadence {
+        let fileAt = SourceLocation(file: source.fileName, line: 0)
+        guard DaemonConfiguration.isSafeName(name) else {
+            throw .invalid(
+                fileAt,
+                reason: "cadence name '\(name)' is not a safe identifier (letters, digits, '_' and '-', at most 64)")
+        }
+        let ini = try IniParser.parse(main: source, dropIns: [])
+        var errors = ini.unknownNames(schema: schema)
+        var warnings: [String] = []
+        let sectionAt = ini.sectionHeaders.first { $0.name == "Cadence" }?.location ?? fileAt
+
+        var expressions: [CalendarExpression] = []
+        for assignment in ini.list("Cadence", "OnCalendar") ?? [] {
+            let expression: CalendarExpression
+            do {
+                expression = try CalendarExpression(assignment.value)
+            } catch {
+                errors.append(
+                    .badValue(
+                        assignment.location, key: "OnCalendar", value: assignment.value,
+                        reason: "is not a calendar expression: \(error)"))
+                continue
+            }
+            guard expression.nextElapse(after: reference, localZone: zone) != nil else {
+                errors.append(
+                    .badValue(
+                        assignment.location, key: "OnCalendar", value: assignment.value,
+                        reason: "never elapses after \(reference.formatted(.iso8601)); the cadence would never fire"))
+                continue
+            }
+            warnings += expression.warnings.map { "\(assignment.location): OnCalendar= '\(assignment.value)': \($0)" }
+            expressions.append(expression)
+        }
+        if ini.list("Cadence", "OnCalendar")?.isEmpty ?? true {
+            errors.append(.missingKey(sectionAt, section: "Cadence", key: "OnCalendar"))
+        }
+
+        func choice<T: RawRepresentable<String> & CaseIterable>(_ key: String, default value: T?) -> T? {
+            guard let assignment = ini.last("Cadence", key), !assignment.value.isEmpty else { return value }
+            if let parsed = T(rawValue: assignment.value) { return parsed }
+            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+            errors.append(
+                .badValue(assignment.location, key: key, value: assignment.value, reason: "is not one of: \(allowed)"))
+            return value
+        }
+        let kind: CadenceKind? = choice("Kind", default: nil)
+        if ini.last("Cadence", "Kind").map({ $0.value.isEmpty }) ?? true {
+            errors.append(.missingKey(sectionAt, section: "Cadence", key: "Kind"))
+        }
+        let period: CadencePeriod = choice("Period", default: .occurrence) ?? .occurrence
+        let shift: WorkingDayShift = choice("WorkingDay", default: WorkingDayShift.none) ?? .none
+        let description = ini.last("Cadence", "Description").map(\.value).flatMap { $0.isEmpty ? nil : $0 }
+
+        try ConfigurationError.throwIfAny(errors)
+        var cadence = Cadence(
+            name: name, expressions: expressions, kind: kind!, period: period, workingDay: shift,
+            description: description, warnings: warnings)
+        cadence.warnings += cadence.periodWarnings(ini: ini, reference: reference, zone: zone)
+        return cadence
+    }
+
+    /// Warnings for expressions that elapse more than once in one period, where only the first counts.
+    private func periodWarnings(ini: IniConfiguration, reference: Date, zone: TimeZone) -> [String] {
+        guard period != .occurrence else { return [] }
+        let lines = ini.list("Cadence", "OnCalendar") ?? []
+        var warnings: [String] = []
+        for (expression, assignment) in zip(expressions, lines) {
+            var seen: Set<PeriodKey> = []
+            var cursor = reference
+            for _ in 0..<24 {
+                guard let elapse = expression.nextElapse(after: cursor, localZone: zone) else { break }
+                cursor = elapse
+                if !seen.insert(PeriodKey(period, instant: elapse, zone: zone)).inserted {
+                    warnings.append(
+                        "\(assignment.location): OnCalendar= '\(assignment.value)' elapses more than once per "
+                            + "\(period.rawValue); only the first elapse in each \(period.rawValue) fires")
+                    break
+                }
+            }
+        }
+        return warnings
+    }
+}
