@@ -47,23 +47,24 @@ public struct Cadence: Hashable, Sendable {
         let margin = Double(workingDays.longestNonWorkingRun + 2) * 86_400
         let start = workingDay == .next ? instant.addingTimeInterval(-margin) : instant
         var best: Occurrence?
-        for expression in expressions {
-            var cursor = start
-            // A guard against expressions elapsing every second over a long holiday; cadences are coarse.
-            for _ in 0..<100_000 {
-                guard let nominal = expression.nextElapse(after: cursor, localZone: zone) else { break }
-                cursor = nominal
-                if let best {
-                    // Effective instants are never earlier than nominal ones (none, next) or at most
-                    // `margin` earlier (previous): past that, no later elapse can win.
-                    let bound = workingDay == .previous ? nominal.addingTimeInterval(-margin) : nominal
-                    if bound > best.effective { break }
-                }
-                let candidate = occurrence(nominal: nominal, zone: zone, workingDays: workingDays)
-                guard candidate.effective > instant, isFirstInPeriod(candidate, zone: zone) else { continue }
-                if best == nil || (candidate.effective, candidate.nominal) < (best!.effective, best!.nominal) {
-                    best = candidate
-                }
+        // Walk the elapses of all expressions merged in time order, so the stop test below holds for all.
+        var upcoming = expressions.map { $0.nextElapse(after: start, localZone: zone) }
+        // A guard against expressions elapsing every second over a long holiday; cadences are coarse.
+        for _ in 0..<100_000 {
+            guard let (index, nominal) = upcoming.enumerated().compactMap({ i, d in d.map { (i, $0) } })
+                .min(by: { $0.1 < $1.1 })
+            else { break }
+            upcoming[index] = expressions[index].nextElapse(after: nominal, localZone: zone)
+            if let best {
+                // Effective instants are never earlier than nominal ones (none, next) or at most
+                // `margin` earlier (previous): past that, no later elapse can win.
+                let bound = workingDay == .previous ? nominal.addingTimeInterval(-margin) : nominal
+                if bound > best.effective { break }
+            }
+            let candidate = occurrence(nominal: nominal, zone: zone, workingDays: workingDays)
+            guard candidate.effective > instant, isFirstInPeriod(candidate, zone: zone) else { continue }
+            if best == nil || (candidate.effective, candidate.nominal) < (best!.effective, best!.nominal) {
+                best = candidate
             }
         }
         return best
