@@ -14,8 +14,10 @@ let cases: [(String, String)] = [
     ("*-*-1/11 23:00:00", "Australia/Lord_Howe"),
 ]
 let base = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
-print("expression".padding(toLength: 28, withPad: " ", startingAt: 0), "zone".padding(toLength: 20, withPad: " ", startingAt: 0),
-      "10k elapses (ms)  per elapse (ns)  last elapse")
+print(
+    "expression".padding(toLength: 28, withPad: " ", startingAt: 0),
+    "zone".padding(toLength: 20, withPad: " ", startingAt: 0),
+    "10k elapses (ms)  per elapse (ns)  last elapse")
 for (text, zoneName) in cases {
     let expression = try CalendarExpression(text)
     let zone = TimeZone(identifier: zoneName)!
@@ -35,6 +37,8 @@ for (text, zoneName) in cases {
         last = after
     }
     let ms = Double(best.components.attoseconds) / 1e15 + Double(best.components.seconds) * 1000
-    print(text.padding(toLength: 28, withPad: " ", startingAt: 0), zoneName.padding(toLength: 20, withPad: " ", startingAt: 0),
-          String(format: "%16.2f  %15.0f  %@", ms, ms * 1e6 / Double(count), "\(last)"))
+    print(
+        text.padding(toLength: 28, withPad: " ", startingAt: 0),
+        zoneName.padding(toLength: 20, withPad: " ", startingAt: 0),
+        String(format: "%16.2f  %15.0f  %@", ms, ms * 1e6 / Double(count), "\(last)"))
 }

@@ -13,8 +13,10 @@ struct BinaryRunner {
 
     /// The debug build of `name` (swift test builds it before the tests run).
     static func executable(_ name: String) -> URL? {
-        let candidates = [".build/debug/\(name)", ".build/x86_64-unknown-linux-gnu/debug/\(name)",
-                          ".build/aarch64-unknown-linux-gnu/debug/\(name)"]
+        let candidates = [
+            ".build/debug/\(name)", ".build/x86_64-unknown-linux-gnu/debug/\(name)",
+            ".build/aarch64-unknown-linux-gnu/debug/\(name)",
+        ]
         return candidates.map { packageRoot.appendingPathComponent($0) }
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }

@@ -17,8 +17,10 @@ struct CalendarCommandTests {
         .enabled(if: systemdAnalyze != nil, "systemd-analyze is not installed"),
         arguments: ["UTC", "Asia/Shanghai", "America/New_York"])
     func matchesSystemdAnalyze(zone: String) throws {
-        let arguments = ["calendar", "--base-time=@1772884800", "--iterations=4",
-                         "quarterly", "*-*~01 17:00", "Mon..Fri 09:00 Europe/Berlin", "*-*-* 02:30", "*:*:0/7.5"]
+        let arguments = [
+            "calendar", "--base-time=@1772884800", "--iterations=4",
+            "quarterly", "*-*~01 17:00", "Mon..Fri 09:00 Europe/Berlin", "*-*-* 02:30", "*:*:0/7.5",
+        ]
         let ours = try BinaryRunner.run(cadencectl!, arguments, environment: ["TZ": zone])
         let theirs = try BinaryRunner.run(systemdAnalyze!, arguments, environment: ["TZ": zone])
         #expect(ours.status == 0)
@@ -28,8 +30,11 @@ struct CalendarCommandTests {
     @Test("--json prints one object per expression with UTC instants")
     func json() throws {
         let result = try BinaryRunner.run(
-            cadencectl!, ["calendar", "--json", "--base-time=2026-11-23T00:00:00Z", "--iterations=2",
-                          "*-*-01 09:00 Asia/Shanghai", "*:*:1.25 UTC"])
+            cadencectl!,
+            [
+                "calendar", "--json", "--base-time=2026-11-23T00:00:00Z", "--iterations=2",
+                "*-*-01 09:00 Asia/Shanghai", "*:*:1.25 UTC",
+            ])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
@@ -43,7 +48,8 @@ struct CalendarCommandTests {
     // Bad input tried: an unknown weekday, a month out of range, next to a good expression.
     @Test("A rejected expression says where and why and exits 1; the good ones still print")
     func rejected() throws {
-        let result = try BinaryRunner.run(cadencectl!, ["calendar", "--base-time=@0", "daily", "Mondy 10:00", "*-13-01"])
+        let result = try BinaryRunner.run(
+            cadencectl!, ["calendar", "--base-time=@0", "daily", "Mondy 10:00", "*-13-01"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("Normalized form: *-*-* 00:00:00"))
         #expect(result.stderr.contains("'Mondy' at position 1: not a weekday"))
@@ -51,10 +57,12 @@ struct CalendarCommandTests {
     }
 
     // Bad input tried: --iterations=0 and a base time that is not a time.
-    @Test("Bad options are usage errors (exit 64) and print nothing on stdout", arguments: [
-        ["calendar", "--iterations=0", "daily"],
-        ["calendar", "--base-time=yesterday-ish", "daily"],
-    ])
+    @Test(
+        "Bad options are usage errors (exit 64) and print nothing on stdout",
+        arguments: [
+            ["calendar", "--iterations=0", "daily"],
+            ["calendar", "--base-time=yesterday-ish", "daily"],
+        ])
     func usageErrors(arguments: [String]) throws {
         let result = try BinaryRunner.run(cadencectl!, arguments)
         #expect(result.status == 64)

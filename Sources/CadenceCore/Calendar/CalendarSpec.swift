@@ -203,7 +203,9 @@ struct CalendarSpec: Hashable, Sendable {
         let months = (1...12).filter { m in month == nil || Self.matches(month!, m) }
         var missing: [(Int, Int)] = []
         for d in 29...31 where Self.matches(day, d) {
-            if let short = months.first(where: { $0 == 2 ? d >= 29 : d > CivilCalendar.daysInMonth(year: 2001, month: $0) }) {
+            if let short = months.first(where: {
+                $0 == 2 ? d >= 29 : d > CivilCalendar.daysInMonth(year: 2001, month: $0)
+            }) {
                 missing.append((d, short))
             }
         }
@@ -223,7 +225,9 @@ struct CalendarSpec: Hashable, Sendable {
 /// English month names for messages (no locale lookup: the core has no environment).
 enum DateFormatterNames {
     static func month(_ m: Int) -> String {
-        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-         "November", "December"][m - 1]
+        [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ][m - 1]
     }
 }

@@ -69,15 +69,43 @@ struct CalendarSpecParser {
 
     private static let shorthands: [(names: [String], apply: @Sendable (inout CalendarSpec) -> Void)] = [
         (["minutely"], { $0.second = [.value(0)] }),
-        (["hourly"], { $0.minute = [.value(0)]; $0.second = [.value(0)] }),
+        (
+            ["hourly"],
+            {
+                $0.minute = [.value(0)]; $0.second = [.value(0)]
+            }
+        ),
         (["daily"], { $0.setMidnight() }),
-        (["monthly"], { $0.day = [.value(1)]; $0.setMidnight() }),
-        (["annually", "yearly", "anually"], { $0.month = [.value(1)]; $0.day = [.value(1)]; $0.setMidnight() }),
-        (["weekly"], { $0.weekdays = 1; $0.setMidnight() }),
-        (["quarterly"], { $0.month = [1, 4, 7, 10].map(CalendarComponent.value); $0.day = [.value(1)]; $0.setMidnight() }),
-        (["biannually", "bi-annually", "semiannually", "semi-annually"], {
-            $0.month = [.value(1), .value(7)]; $0.day = [.value(1)]; $0.setMidnight()
-        }),
+        (
+            ["monthly"],
+            {
+                $0.day = [.value(1)]; $0.setMidnight()
+            }
+        ),
+        (
+            ["annually", "yearly", "anually"],
+            {
+                $0.month = [.value(1)]; $0.day = [.value(1)]; $0.setMidnight()
+            }
+        ),
+        (
+            ["weekly"],
+            {
+                $0.weekdays = 1; $0.setMidnight()
+            }
+        ),
+        (
+            ["quarterly"],
+            {
+                $0.month = [1, 4, 7, 10].map(CalendarComponent.value); $0.day = [.value(1)]; $0.setMidnight()
+            }
+        ),
+        (
+            ["biannually", "bi-annually", "semiannually", "semi-annually"],
+            {
+                $0.month = [.value(1), .value(7)]; $0.day = [.value(1)]; $0.setMidnight()
+            }
+        ),
     ]
 
     private mutating func parseShorthand() -> Bool {
@@ -240,8 +268,10 @@ struct CalendarSpecParser {
                 // A range of seconds shorter than the default one-second step never repeats.
                 throw .subSecondRangeWithoutRepetition(position: elementStart + 1)
             }
-            let separators: [UInt8] = [0, UInt8(ascii: " "), UInt8(ascii: ","), UInt8(ascii: "-"),
-                                       UInt8(ascii: "~"), UInt8(ascii: ":")]
+            let separators: [UInt8] = [
+                0, UInt8(ascii: " "), UInt8(ascii: ","), UInt8(ascii: "-"),
+                UInt8(ascii: "~"), UInt8(ascii: ":"),
+            ]
             guard separators.contains(byte()) else { throw unexpected("',', '..', '/' or the next field") }
             chain.append(CalendarComponent(start: start, stop: stop, repetition: repetition))
             guard byte() == UInt8(ascii: ",") else { return chain }

@@ -35,7 +35,8 @@ public struct ZoneDatabase: Sendable {
     /// Maps a tz file name to Foundation's zone. POSIX-style `GMT+8` files mean UTC−8, which
     /// Foundation spells `Etc/GMT+8`; its own `GMT+8` means UTC+8.
     static func foundationZone(forFileName name: String) -> TimeZone? {
-        for prefix in ["GMT+", "GMT-", "GMT0", "UTC", "UCT", "Zulu", "Universal", "Greenwich"] where name.hasPrefix(prefix) {
+        for prefix in ["GMT+", "GMT-", "GMT0", "UTC", "UCT", "Zulu", "Universal", "Greenwich"]
+        where name.hasPrefix(prefix) {
             if let zone = TimeZone(identifier: "Etc/" + name) { return zone }
         }
         return TimeZone(identifier: name)
@@ -48,8 +49,9 @@ public struct ZoneDatabase: Sendable {
         var previousWasSlash = false
         for byte in name.utf8 {
             let isAlnum = (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122)
-            guard isAlnum || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "+")
-                || byte == UInt8(ascii: "/")
+            guard
+                isAlnum || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "+")
+                    || byte == UInt8(ascii: "/")
             else { return false }
             if byte == UInt8(ascii: "/") {
                 if previousWasSlash { return false }

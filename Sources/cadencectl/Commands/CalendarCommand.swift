@@ -3,7 +3,7 @@ import CadenceCore
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `cadencectl calendar`: what `systemd-analyze calendar` answers, plus `--json`.
@@ -24,10 +24,12 @@ struct CalendarCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .customLong("base-time"), help: ArgumentHelp(
-        "Compute elapses after this time instead of now: '@SECONDS', 'YYYY-MM-DD[ HH:MM[:SS]][ ZONE]' "
-            + "(local zone unless given), or ISO 8601 with 'Z' or an offset.",
-        valueName: "TIME"))
+    @Option(
+        name: .customLong("base-time"),
+        help: ArgumentHelp(
+            "Compute elapses after this time instead of now: '@SECONDS', 'YYYY-MM-DD[ HH:MM[:SS]][ ZONE]' "
+                + "(local zone unless given), or ISO 8601 with 'Z' or an offset.",
+            valueName: "TIME"))
     var baseTime: BaseTime?
 
     @Option(help: "How many elapses to show for each expression (1-1000).")
@@ -74,7 +76,8 @@ struct CalendarCommand: ParsableCommand {
                 print(CalendarJSON.object(text: text, expression: expression, elapses: elapses))
             } else {
                 blocks.append(
-                    CalendarTable.block(text: text, expression: expression, elapses: elapses, now: now, zone: localZone))
+                    CalendarTable.block(text: text, expression: expression, elapses: elapses, now: now, zone: localZone)
+                )
             }
         }
         if !json && !blocks.isEmpty { print(blocks.joined(separator: "\n\n")) }
@@ -85,4 +88,3 @@ struct CalendarCommand: ParsableCommand {
 func printError(_ message: String) {
     FileHandle.standardError.write(Data(("cadencectl: " + message + "\n").utf8))
 }
-

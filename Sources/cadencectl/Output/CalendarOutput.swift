@@ -3,7 +3,7 @@ import CadenceCore
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The human output of `cadencectl calendar`, shaped like `systemd-analyze calendar`.
@@ -30,7 +30,9 @@ enum CalendarTable {
 /// `--json`: one object per expression, instants in UTC ISO 8601, keys in a fixed order.
 enum CalendarJSON {
     static func object(text: String, expression: CalendarExpression, elapses: [Date]) -> String {
-        let instants = elapses.map { JSONText.string(Timestamp.iso8601UTC($0, microseconds: expression.hasFractionalSeconds)) }
+        let instants = elapses.map {
+            JSONText.string(Timestamp.iso8601UTC($0, microseconds: expression.hasFractionalSeconds))
+        }
         return "{\"expression\": \(JSONText.string(text)), \"normalized\": \(JSONText.string(expression.normalized)), "
             + "\"elapses\": [\(instants.joined(separator: ", "))]}"
     }
