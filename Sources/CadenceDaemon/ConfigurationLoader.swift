@@ -1,1 +1,185 @@
-enum LoaderPlaceholder {}
+public import CadenceCore
+public import Foundation
+
+/// Everything read from a configuration directory, validated and ready for the manager.
+public struct LoadedConfiguration: Sendable {
+    public var daemon: DaemonConfiguration
+    /// The zone in force: `TimeZone=`, else the system's.
+    public var timeZone: TimeZone
+    /// Cadences sorted by name.
+    public var cadences: [Cadence]
+    /// The holiday files applied (all of `holidays.d`, or those `Holidays=` names), sorted by name.
+    public var holidayCalendars: [HolidayCalendar]
+    public var workingDays: WorkingDayCalendar
+    /// Advice for the administrator (`file:line: …`); the configuration is usable as it is.
+    public var warnings: [String]
+}
+
+/// Reads a configuration directory laid out as `/etc/cadenced` (DESIGN.md "Names and places").
+///
+/// - `cadenced.conf`, then `cadenced.conf.d/*.conf` in lexical order (a missing `cadenced.conf` means defaults);
+/// - `cadences.d/NAME.cadence`, one cadence each, NAME a safe identifier;
+/// - `holidays.d/NAME.conf`, one holiday calendar each.
+///
+/// Hidden files are skipped. Error messages name files as `directory/relative-path`, with `directory`
+/// exactly as given. Every error of every file is reported, and nothing is returned unless all are valid.
+public struct ConfigurationLoader: Sendable {
+    public var directory: String
+    /// Files larger than this are refused, so a stray large file cannot stall startup.
+    public var maximumFileSize = 4 << 20
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// Loads and validates the whole directory.
+    /// - Parameters:
+    ///   - reference: the instant from which "this cadence never fires" is judged (the load time).
+    ///   - systemTimeZone: the zone used when `TimeZone=` is not set.
+    /// - Throws: ``ConfigurationError``, ``ConfigurationError/multiple(_:)`` when there are several.
+    public func load(reference: Date, systemTimeZone: TimeZone) throws(ConfigurationError) -> LoadedConfiguration {
+        var errors: [ConfigurationError] = []
+        var warnings: [String] = []
+
+        // cadenced.conf and its drop-ins.
+        let main = readIfPresent("cadenced.conf", errors: &errors)
+        let dropIns = files(in: "cadenced.conf.d", suffix: ".conf", errors: &errors, warnings: &warnings)
+            .compactMap { read($0, errors: &errors) }
+        var daemon = DaemonConfiguration()
+        var ini = IniConfiguration(documents: [])
+        do {
+            ini = try IniParser.parse(main: main, dropIns: dropIns)
+            daemon = try DaemonConfiguration(ini)
+        } catch {
+            errors.append(error)
+        }
+        let zone = daemon.resolvedTimeZone(system: systemTimeZone)
+
+        // holidays.d
+        var calendars: [HolidayCalendar] = []
+        for path in files(in: "holidays.d", suffix: ".conf", errors: &errors, warnings: &warnings) {
+            let name = String(path.baseName.dropLast(".conf".count))
+            guard DaemonConfiguration.isSafeName(name) else {
+                errors.append(.invalid(location(path), reason: "holiday file name '\(name)' is not a safe identifier"))
+                continue
+            }
+            guard let source = read(path, errors: &errors) else { continue }
+            do { calendars.append(try HolidayCalendar.parse(name: name, source: source)) } catch { errors.append(error) }
+        }
+        if let wanted = daemon.holidayCalendars {
+            for name in wanted where !calendars.contains(where: { $0.name == name }) {
+                let at = ini.list("WorkingDays", "Holidays")?.last { $0.value.split(separator: " ").contains { $0 == name } }
+                errors.append(
+                    .badValue(
+                        at?.location ?? location("cadenced.conf"), key: "Holidays", value: at?.value ?? name,
+                        reason: "names '\(name)', but there is no \(relative("holidays.d/\(name).conf"))"))
+            }
+            calendars = calendars.filter { wanted.contains($0.name) }
+        }
+        let workingDays = WorkingDayCalendar(weekend: daemon.weekend, calendars: calendars)
+        if !calendars.isEmpty {
+            let year = PeriodKey(.year, instant: reference, zone: zone).rawValue
+            if let number = Int(year), !workingDays.coveredYears.contains(number) {
+                warnings.append(
+                    "\(relative("holidays.d")): no holiday file covers \(year); only the weekend is a day off in \(year)")
+            }
+        }
+
+        // cadences.d
+        var cadences: [Cadence] = []
+        for path in files(in: "cadences.d", suffix: ".cadence", errors: &errors, warnings: &warnings) {
+            let name = String(path.baseName.dropLast(".cadence".count))
+            guard let source = read(path, errors: &errors) else { continue }
+            do {
+                let cadence = try Cadence.parse(name: name, source: source, reference: reference, zone: zone)
+                warnings += cadence.warnings
+                cadences.append(cadence)
+            } catch {
+                errors.append(error)
+            }
+        }
+
+        try ConfigurationError.throwIfAny(errors)
+        return LoadedConfiguration(
+            daemon: daemon, timeZone: zone, cadences: cadences.sorted { $0.name < $1.name },
+            holidayCalendars: calendars.sorted { $0.name < $1.name }, workingDays: workingDays, warnings: warnings)
+    }
+
+    // MARK: - Files
+
+    private func relative(_ path: String) -> String {
+        directory.hasSuffix("/") ? directory + path : directory + "/" + path
+    }
+
+    private func location(_ path: String) -> SourceLocation { SourceLocation(file: relative(path), line: 0) }
+
+    /// Paths (relative to ``directory``) of the regular files in `subdirectory` ending in `suffix`,
+    /// sorted by name; a missing subdirectory has none. Other visible files are reported as warnings.
+    private func files(
+        in subdirectory: String, suffix: String, errors: inout [ConfigurationError], warnings: inout [String]
+    ) -> [String] {
+        let full = relative(subdirectory)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else { return [] }
+        guard isDirectory.boolValue else {
+            errors.append(.unreadable(location(subdirectory), reason: "not a directory"))
+            return []
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: full)
+        } catch {
+            errors.append(.unreadable(location(subdirectory), reason: "\(error.localizedDescription)"))
+            return []
+        }
+        var result: [String] = []
+        for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !name.hasPrefix(".") {
+            if name.hasSuffix(suffix), name.count > suffix.count {
+                result.append(subdirectory + "/" + name)
+            } else if !name.hasPrefix("README") {
+                warnings.append("\(relative(subdirectory + "/" + name)): ignored, the name does not end in '\(suffix)'")
+            }
+        }
+        return result
+    }
+
+    private func readIfPresent(_ path: String, errors: inout [ConfigurationError]) -> IniSource? {
+        guard FileManager.default.fileExists(atPath: relative(path)) else { return nil }
+        return read(path, errors: &errors)
+    }
+
+    private func read(_ path: String, errors: inout [ConfigurationError]) -> IniSource? {
+        let full = relative(path)
+        let at = location(path)
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: full),
+            let type = attributes[.type] as? FileAttributeType
+        else {
+            errors.append(.unreadable(at, reason: "no such file"))
+            return nil
+        }
+        guard type == .typeRegular || type == .typeSymbolicLink else {
+            errors.append(.unreadable(at, reason: "not a regular file"))
+            return nil
+        }
+        guard let data = FileManager.default.contents(atPath: full) else {
+            errors.append(.unreadable(at, reason: "permission denied or I/O error"))
+            return nil
+        }
+        guard data.count <= maximumFileSize else {
+            errors.append(.unreadable(at, reason: "larger than \(maximumFileSize) bytes"))
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            errors.append(.unreadable(at, reason: "not valid UTF-8"))
+            return nil
+        }
+        return IniSource(fileName: full, text: text)
+    }
+}
+
+extension String {
+    fileprivate var baseName: String {
+        guard let slash = lastIndex(of: "/") else { return self }
+        return String(self[index(after: slash)...])
+    }
+}
