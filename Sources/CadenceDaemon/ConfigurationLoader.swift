@@ -64,11 +64,15 @@ public struct ConfigurationLoader: Sendable {
                 continue
             }
             guard let source = read(path, errors: &errors) else { continue }
-            do { calendars.append(try HolidayCalendar.parse(name: name, source: source)) } catch { errors.append(error) }
+            do { calendars.append(try HolidayCalendar.parse(name: name, source: source)) } catch {
+                errors.append(error)
+            }
         }
         if let wanted = daemon.holidayCalendars {
             for name in wanted where !calendars.contains(where: { $0.name == name }) {
-                let at = ini.list("WorkingDays", "Holidays")?.last { $0.value.split(separator: " ").contains { $0 == name } }
+                let at = ini.list("WorkingDays", "Holidays")?.last {
+                    $0.value.split(separator: " ").contains { $0 == name }
+                }
                 errors.append(
                     .badValue(
                         at?.location ?? location("cadenced.conf"), key: "Holidays", value: at?.value ?? name,
@@ -81,7 +85,9 @@ public struct ConfigurationLoader: Sendable {
             let year = PeriodKey(.year, instant: reference, zone: zone).rawValue
             if let number = Int(year), !workingDays.coveredYears.contains(number) {
                 warnings.append(
-                    "\(relative("holidays.d")): no holiday file covers \(year); only the weekend is a day off in \(year)")
+                    "\(relative("holidays.d")): no holiday file covers \(year); "
+                        + "only the weekend is a day off in \(year)"
+                )
             }
         }
 

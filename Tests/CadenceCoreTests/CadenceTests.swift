@@ -31,7 +31,8 @@ struct CadenceTests {
 
     @Test("A cadence file's keys are read, with defaults for the optional ones")
     func parsesKeys() throws {
-        let monthly = try cadence("OnCalendar=*-*-05 09:00\nKind=reminder\nPeriod=month\nWorkingDay=next\nDescription=Monthly")
+        let monthly = try cadence(
+            "OnCalendar=*-*-05 09:00\nKind=reminder\nPeriod=month\nWorkingDay=next\nDescription=Monthly")
         #expect(monthly.kind == .reminder)
         #expect(monthly.period == .month)
         #expect(monthly.workingDay == .next)
@@ -93,6 +94,31 @@ struct CadenceTests {
         #expect(quarterly.warnings.isEmpty)
     }
 
+    @Test("A move across a daylight-saving change keeps the local time of day")
+    func moveKeepsLocalTimeAcrossDST() throws {
+        let berlin = TimeZone(identifier: "Europe/Berlin")!
+        let yearly = try Cadence.parse(
+            name: "dst",
+            source: IniSource(
+                fileName: "dst.cadence",
+                text: "[Cadence]\nOnCalendar=*-03-28 09:00\n"
+                    + "Kind=review\nPeriod=year\nWorkingDay=next"), reference: reference, zone: berlin)
+        // Saturday 28 March 2026 09:00 CET (08:00 UTC) → Monday 30 March 09:00 CEST (07:00 UTC).
+        let occurrence = yearly.nextOccurrence(after: reference, zone: berlin, workingDays: .weekendsOnly)
+        #expect(occurrence?.nominal == Date(timeIntervalSince1970: 1_774_684_800))
+        #expect(occurrence?.effective == Date(timeIntervalSince1970: 1_774_854_000))
+        #expect(occurrence?.period == PeriodKey(rawValue: "2026"))
+    }
+
+    @Test("When two nominal days collapse onto one working day, the earlier effective time wins")
+    func earliestEffectiveWins() throws {
+        // Saturday 17:00 and Sunday 09:00 both move to Monday; Sunday's 09:00 comes first on Monday.
+        let each = try cadence("OnCalendar=Sat *-*-* 17:00\nOnCalendar=Sun *-*-* 09:00\nKind=reminder\nWorkingDay=next")
+        let occurrence = each.nextOccurrence(after: at("2026-03-06 18:00"), zone: shanghai, workingDays: .weekendsOnly)
+        #expect(occurrence?.effective == at("2026-03-09 09:00"))
+        #expect(occurrence?.nominal == at("2026-03-08 09:00"))
+    }
+
     @Test("Occurrence periods are keyed by the nominal local date and time")
     func occurrencePeriodKey() throws {
         let each = try cadence("OnCalendar=*-*-15 09:00\nKind=reminder")
@@ -100,9 +126,11 @@ struct CadenceTests {
         #expect(occurrence?.period == PeriodKey(rawValue: "2026-01-15T09:00:00"))
     }
 
-    @Test("Period keys name months, quarters, half-years and years", arguments: [
-        (CadencePeriod.month, "2026-11"), (.quarter, "2026-Q4"), (.halfYear, "2026-H2"), (.year, "2026"),
-    ])
+    @Test(
+        "Period keys name months, quarters, half-years and years",
+        arguments: [
+            (CadencePeriod.month, "2026-11"), (.quarter, "2026-Q4"), (.halfYear, "2026-H2"), (.year, "2026"),
+        ])
     func periodKeys(period: CadencePeriod, key: String) {
         #expect(PeriodKey(period, date: day("2026-11-30")).rawValue == key)
     }
@@ -119,14 +147,29 @@ struct CadenceTests {
         "Each bad cadence file is refused with file:line and a reason",
         arguments: [
             ("Kind=reminder", "test.cadence:1: section '[Cadence]' needs a 'OnCalendar=' assignment"),
-            ("OnCalendar=*-*-01 09:00\nOnCalendar=\nKind=reminder", "test.cadence:1: section '[Cadence]' needs a 'OnCalendar=' assignment"),
+            (
+                "OnCalendar=*-*-01 09:00\nOnCalendar=\nKind=reminder",
+                "test.cadence:1: section '[Cadence]' needs a 'OnCalendar=' assignment"
+            ),
             ("OnCalendar=*-*-01 09:00", "test.cadence:1: section '[Cadence]' needs a 'Kind=' assignment"),
             ("OnCalendar=*-*-01 09:00\nKind=party", "test.cadence:3: Kind= 'party' is not one of: reminder, review"),
-            ("OnCalendar=*-*-01 09:00\nKind=review\nPeriod=fortnight", "test.cadence:4: Period= 'fortnight' is not one of"),
-            ("OnCalendar=*-*-01 09:00\nKind=review\nWorkingDay=maybe", "test.cadence:4: WorkingDay= 'maybe' is not one of"),
-            ("OnCalendar=2020-01-01 09:00\nKind=review", "test.cadence:2: OnCalendar= '2020-01-01 09:00' never elapses after"),
+            (
+                "OnCalendar=*-*-01 09:00\nKind=review\nPeriod=fortnight",
+                "test.cadence:4: Period= 'fortnight' is not one of"
+            ),
+            (
+                "OnCalendar=*-*-01 09:00\nKind=review\nWorkingDay=maybe",
+                "test.cadence:4: WorkingDay= 'maybe' is not one of"
+            ),
+            (
+                "OnCalendar=2020-01-01 09:00\nKind=review",
+                "test.cadence:2: OnCalendar= '2020-01-01 09:00' never elapses after"
+            ),
             ("OnCalendar=whenever\nKind=review", "test.cadence:2: OnCalendar= 'whenever' is not a calendar expression"),
-            ("OnCalendar=*-*-01 09:00\nKind=review\nPriority=high", "test.cadence:4: unknown key 'Priority' in section '[Cadence]'"),
+            (
+                "OnCalendar=*-*-01 09:00\nKind=review\nPriority=high",
+                "test.cadence:4: unknown key 'Priority' in section '[Cadence]'"
+            ),
         ])
     func refusesBadCadences(body: String, message: String) {
         do {
@@ -141,7 +184,10 @@ struct CadenceTests {
     func refusesUnsafeNames(name: String) {
         // Bad input: names that could escape a directory or break a journal field.
         #expect(throws: ConfigurationError.self) {
-            try Cadence.parse(name: name, source: IniSource(fileName: "x.cadence", text: "[Cadence]\nOnCalendar=*-*-01 09:00\nKind=review"), reference: reference, zone: shanghai)
+            try Cadence.parse(
+                name: name,
+                source: IniSource(fileName: "x.cadence", text: "[Cadence]\nOnCalendar=*-*-01 09:00\nKind=review"),
+                reference: reference, zone: shanghai)
         }
     }
 }

@@ -7,7 +7,9 @@ struct DaemonConfigurationTests {
     private func load(_ text: String, dropIns: [String] = []) throws(ConfigurationError) -> DaemonConfiguration {
         try DaemonConfiguration.parse(
             main: IniSource(fileName: "cadenced.conf", text: text),
-            dropIns: dropIns.enumerated().map { IniSource(fileName: "cadenced.conf.d/\($0.offset)0-x.conf", text: $0.element) })
+            dropIns: dropIns.enumerated().map {
+                IniSource(fileName: "cadenced.conf.d/\($0.offset)0-x.conf", text: $0.element)
+            })
     }
 
     @Test("An empty file gives the built-in defaults")
@@ -78,15 +80,30 @@ struct DaemonConfigurationTests {
         arguments: [
             ("[Daemon]\nTimeZone=Mars/Olympus", "cadenced.conf:2: TimeZone= 'Mars/Olympus' is not a time zone name"),
             ("[Daemon]\nLanguage=fr", "cadenced.conf:2: Language= 'fr' is not a language (zh or en)"),
-            ("[Daemon]\nNoticeDirectory=notices", "cadenced.conf:2: NoticeDirectory= 'notices' is not an absolute path"),
-            ("[Daemon]\nNoticeDirectory=/srv/../etc", "cadenced.conf:2: NoticeDirectory= '/srv/../etc' must not contain"),
-            ("[Daemon]\nCatchUpWindowSec=2 fortnights", "cadenced.conf:2: CatchUpWindowSec= '2 fortnights' is not a time span"),
+            (
+                "[Daemon]\nNoticeDirectory=notices",
+                "cadenced.conf:2: NoticeDirectory= 'notices' is not an absolute path"
+            ),
+            (
+                "[Daemon]\nNoticeDirectory=/srv/../etc",
+                "cadenced.conf:2: NoticeDirectory= '/srv/../etc' must not contain"
+            ),
+            (
+                "[Daemon]\nCatchUpWindowSec=2 fortnights",
+                "cadenced.conf:2: CatchUpWindowSec= '2 fortnights' is not a time span"
+            ),
             ("[Daemon]\nAdminGroup=9lives", "cadenced.conf:2: AdminGroup= '9lives' is not a valid group name"),
             ("[Ledger]\nWarnBeforeSec=7d soon", "cadenced.conf:2: WarnBeforeSec= '7d soon' has 'soon'"),
             ("[Ledger]\nDeadlineTime=25:00", "cadenced.conf:2: DeadlineTime= '25:00' is not a time of day"),
-            ("[Ledger]\nTalkAfterSec=1d", "cadenced.conf:2: TalkAfterSec= '1d' makes the talk (TalkAfterSec=) come no later"),
+            (
+                "[Ledger]\nTalkAfterSec=1d",
+                "cadenced.conf:2: TalkAfterSec= '1d' makes the talk (TalkAfterSec=) come no later"
+            ),
             ("[WorkingDays]\nWeekend=Sat Caturday", "cadenced.conf:2: Weekend= 'Sat Caturday' has 'Caturday'"),
-            ("[WorkingDays]\nWeekend=Mon Tue Wed Thu Fri Sat Sun", "cadenced.conf:2: Weekend= 'Mon Tue Wed Thu Fri Sat Sun' leaves no working day"),
+            (
+                "[WorkingDays]\nWeekend=Mon Tue Wed Thu Fri Sat Sun",
+                "cadenced.conf:2: Weekend= 'Mon Tue Wed Thu Fri Sat Sun' leaves no working day"
+            ),
             ("[WorkingDays]\nHolidays=../etc/passwd", "cadenced.conf:2: Holidays= '../etc/passwd' has '../etc/passwd'"),
             ("[Control]\nMaxConnections=0", "cadenced.conf:2: MaxConnections= '0' is not a number from 1 to 4096"),
             ("[Control]\nMaxMessageSize=1T", "cadenced.conf:2: MaxMessageSize= '1T' is not a size"),
@@ -106,13 +123,16 @@ struct DaemonConfigurationTests {
     func badDropInIsReportedWhole() {
         // Bad input: a valid main file and a drop-in with one good and two bad lines.
         do {
-            _ = try load("[Daemon]\nLanguage=zh", dropIns: ["[Daemon]\nAdminGroup=ops\nLanguage=xx\n[Ledger]\nCircularAfterSec=soon"])
+            _ = try load(
+                "[Daemon]\nLanguage=zh",
+                dropIns: ["[Daemon]\nAdminGroup=ops\nLanguage=xx\n[Ledger]\nCircularAfterSec=soon"])
             Issue.record("accepted bad drop-in")
         } catch {
-            #expect(error.description == """
-                cadenced.conf.d/00-x.conf:3: Language= 'xx' is not a language (zh or en)
-                cadenced.conf.d/00-x.conf:5: CircularAfterSec= 'soon' is not a time span (e.g. '7d', '1h 30min')
-                """)
+            #expect(
+                error.description == """
+                    cadenced.conf.d/00-x.conf:3: Language= 'xx' is not a language (zh or en)
+                    cadenced.conf.d/00-x.conf:5: CircularAfterSec= 'soon' is not a time span (e.g. '7d', '1h 30min')
+                    """)
         }
     }
 }

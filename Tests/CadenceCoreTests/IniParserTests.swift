@@ -21,10 +21,11 @@ struct IniParserTests {
             WarnBeforeSec=
             Empty=
             """)
-        #expect(document.assignments.map { "\($0.section).\($0.key)=\($0.value)@\($0.location.line)" } == [
-            "Daemon.TimeZone=Asia/Shanghai@4", "Ledger.WarnBeforeSec=7d@7", "Ledger.WarnBeforeSec=@8",
-            "Ledger.Empty=@9",
-        ])
+        #expect(
+            document.assignments.map { "\($0.section).\($0.key)=\($0.value)@\($0.location.line)" } == [
+                "Daemon.TimeZone=Asia/Shanghai@4", "Ledger.WarnBeforeSec=7d@7", "Ledger.WarnBeforeSec=@8",
+                "Ledger.Empty=@9",
+            ])
         #expect(document.sections.map(\.name) == ["Daemon", "Ledger"])
     }
 
@@ -45,7 +46,10 @@ struct IniParserTests {
         "Each malformed line is reported with file:line and the line in quotes",
         arguments: [
             ("Key=v", "a.conf:1: assignment 'Key=v' is outside of any section"),
-            ("[S]\njust words", "a.conf:2: line 'just words' is neither a [Section] header nor a Key=Value assignment (missing '=')"),
+            (
+                "[S]\njust words",
+                "a.conf:2: line 'just words' is neither a [Section] header nor a Key=Value assignment (missing '=')"
+            ),
             ("[S]\n=value", "a.conf:2: assignment '=value' has no key before '='"),
             ("[S", "a.conf:1: section header '[S' is malformed (expected '[Name]')"),
             ("[]", "a.conf:1: section header '[]' is malformed (expected '[Name]')"),
@@ -96,7 +100,10 @@ struct IniParserTests {
         let configuration = try IniParser.parse(
             main: IniSource(fileName: "m.conf", text: "[S]\nKey=1\nKye=2\n[Nope]\nKey=3"), dropIns: [])
         let errors = configuration.unknownNames(schema: IniSchema(["S": ["Key": .single]]))
-        #expect(errors.map(\.description) == ["m.conf:4: unknown section '[Nope]'", "m.conf:3: unknown key 'Kye' in section '[S]'"])
+        #expect(
+            errors.map(\.description) == [
+                "m.conf:4: unknown section '[Nope]'", "m.conf:3: unknown key 'Kye' in section '[S]'",
+            ])
     }
 }
 
@@ -106,13 +113,16 @@ struct TimeSpanTests {
         "Spans in systemd.time syntax parse to their length",
         arguments: [
             ("90s", 90.0), ("90", 90), ("1h 30min", 5_400), ("1h30min", 5_400), ("7d", 604_800), ("2w", 1_209_600),
-            ("1.5h", 5_400), ("500ms", 0.5), ("1 min", 60), ("1y", 31_557_600), ("1M", 2_629_800), ("3 days 2hours", 266_400),
+            ("1.5h", 5_400), ("500ms", 0.5), ("1 min", 60), ("1y", 31_557_600), ("1M", 2_629_800),
+            ("3 days 2hours", 266_400),
         ] as [(String, Double)])
     func parsesSpans(text: String, seconds: Double) {
         #expect(TimeSpan.parse(text) == .milliseconds(Int64(seconds * 1000)))
     }
 
-    @Test("Text that is not a span is refused", arguments: ["", "d", "7 fortnights", "-1h", "1.h", "1h x", "99999999999999999d"])
+    @Test(
+        "Text that is not a span is refused",
+        arguments: ["", "d", "7 fortnights", "-1h", "1.h", "1h x", "99999999999999999d"])
     func refusesBadSpans(text: String) {
         #expect(TimeSpan.parse(text) == nil)
     }

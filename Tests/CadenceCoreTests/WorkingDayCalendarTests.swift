@@ -76,12 +76,21 @@ struct WorkingDayCalendarTests {
     @Test(
         "Each bad holiday line is refused with file:line",
         arguments: [
-            ("[2026]\nHoliday=2025-12-31", "h.conf:2: Holiday= '2025-12-31' has a date outside its section's year 2026"),
-            ("[2026]\nHoliday=2026-02-20..2026-02-10 Backwards", "h.conf:2: Holiday= '2026-02-20..2026-02-10 Backwards' is a range that ends before it starts"),
+            (
+                "[2026]\nHoliday=2025-12-31",
+                "h.conf:2: Holiday= '2025-12-31' has a date outside its section's year 2026"
+            ),
+            (
+                "[2026]\nHoliday=2026-02-20..2026-02-10 Backwards",
+                "h.conf:2: Holiday= '2026-02-20..2026-02-10 Backwards' is a range that ends before it starts"
+            ),
             ("[2026]\nHoliday=2026-02-30", "h.conf:2: Holiday= '2026-02-30' is not a date or a date range"),
             ("[2026]\nHoliday=2026-02-01..", "h.conf:2: Holiday= '2026-02-01..' is not a date or a date range"),
             ("[2026]\nHoliday=", "h.conf:2: Holiday= '' is empty"),
-            ("[2026]\nHoliday=2026-02-14..2026-02-16\nWorkingDay=2026-02-14", "h.conf:3: WorkingDay= '2026-02-14' lists 2026-02-14, which h.conf:2 already lists as a holiday"),
+            (
+                "[2026]\nHoliday=2026-02-14..2026-02-16\nWorkingDay=2026-02-14",
+                "h.conf:3: WorkingDay= '2026-02-14' lists 2026-02-14, which h.conf:2 already lists as a holiday"
+            ),
             ("[Year2026]\nHoliday=2026-01-01", "h.conf:1: section '[Year2026]' is not a year (e.g. '[2026]')"),
             ("[2026]\nDayOff=2026-01-01", "h.conf:2: unknown key 'DayOff' in section '[2026]'"),
         ])

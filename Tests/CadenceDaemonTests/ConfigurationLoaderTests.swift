@@ -18,7 +18,8 @@ private final class TemporaryDirectory {
     let path: String
 
     init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-config-\(UUID().uuidString)").path
+        path =
+            FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-config-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
@@ -42,7 +43,8 @@ struct ConfigurationLoaderTests {
     }()
 
     static func loadShipped() throws -> LoadedConfiguration {
-        try ConfigurationLoader(directory: shipped).load(reference: shanghaiTime("2026-01-01 00:00"), systemTimeZone: shanghai)
+        try ConfigurationLoader(directory: shipped).load(
+            reference: shanghaiTime("2026-01-01 00:00"), systemTimeZone: shanghai)
     }
 
     @Test("The shipped configuration loads with its defaults, the China holidays and no warnings")
@@ -84,10 +86,29 @@ struct ConfigurationLoaderTests {
 
     @Test("The shipped cadences are the campaign's seven")
     func shippedCadenceNames() throws {
-        #expect(try Self.loadShipped().cadences.map(\.name) == [
-            "commitments", "half-year-appraisal", "half-year-inspection", "month-end-quota", "monthly-reminder",
-            "quarterly-review", "year-end-evaluation",
-        ])
+        #expect(
+            try Self.loadShipped().cadences.map(\.name) == [
+                "commitments", "half-year-appraisal", "half-year-inspection", "month-end-quota", "monthly-reminder",
+                "quarterly-review", "year-end-evaluation",
+            ])
+    }
+
+    @Test("The shipped cadenced.conf lists every option, and its commented values are the built-in defaults")
+    func shippedFileDocumentsDefaults() throws {
+        let text = try String(contentsOfFile: Self.shipped + "/cadenced.conf", encoding: .utf8)
+        for (section, keys) in DaemonConfiguration.schema.sections {
+            #expect(text.contains("[\(section)]"))
+            for key in keys.keys {
+                #expect(text.contains("\n#\(key)="), "cadenced.conf does not document \(key)=")
+            }
+        }
+        // Uncommenting every `#Key=value` line must change nothing.
+        let uncommented = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.first == "#" && line.dropFirst().first?.isUppercase == true ? String(line.dropFirst()) : String(line)
+        }.joined(separator: "\n")
+        let parsed = try DaemonConfiguration.parse(
+            main: IniSource(fileName: "cadenced.conf", text: uncommented), dropIns: [])
+        #expect(parsed == DaemonConfiguration())
     }
 
     @Test("An empty directory means defaults, no cadences and weekends only")
@@ -105,7 +126,8 @@ struct ConfigurationLoaderTests {
         let directory = try TemporaryDirectory()
         try directory.write("cadenced.conf", "[Daemon]\nTimeZone=UTC\n")
         try directory.write("cadenced.conf.d/20-zone.conf", "[Daemon]\nTimeZone=Asia/Shanghai\n")
-        try directory.write("cadenced.conf.d/10-zone.conf", "[Daemon]\nTimeZone=Europe/Berlin\n[WorkingDays]\nHolidays=a\n")
+        try directory.write(
+            "cadenced.conf.d/10-zone.conf", "[Daemon]\nTimeZone=Europe/Berlin\n[WorkingDays]\nHolidays=a\n")
         try directory.write("holidays.d/a.conf", "[2026]\nHoliday=2026-01-05\n")
         try directory.write("holidays.d/b.conf", "[2026]\nHoliday=2026-01-06\n")
         try directory.write("cadences.d/monthly.cadence", goodCadence)
@@ -117,7 +139,8 @@ struct ConfigurationLoaderTests {
         #expect(!loaded.workingDays.isWorkingDay(LocalDate("2026-01-05")!))
         #expect(loaded.workingDays.isWorkingDay(LocalDate("2026-01-06")!))
         #expect(loaded.cadences.map(\.name) == ["monthly"])
-        #expect(loaded.warnings == ["\(directory.path)/cadences.d/notes.txt: ignored, the name does not end in '.cadence'"])
+        #expect(
+            loaded.warnings == ["\(directory.path)/cadences.d/notes.txt: ignored, the name does not end in '.cadence'"])
     }
 
     @Test("Bad lines in several files are all reported with their file:line and nothing is loaded")
@@ -137,12 +160,15 @@ struct ConfigurationLoaderTests {
             Issue.record("a bad configuration directory was accepted")
         } catch {
             let d = directory.path
-            #expect(error.errors.map(\.description) == [
-                "\(d)/cadenced.conf.d/50-typo.conf:3: unknown key 'Langauge' in section '[Daemon]'",
-                "\(d)/holidays.d/cn.conf:2: Holiday= '2026-02-23..2026-02-15' is a range that ends before it starts",
-                "\(d)/cadences.d/bad name.cadence: cadence name 'bad name' is not a safe identifier (letters, digits, '_' and '-', at most 64)",
-                "\(d)/cadences.d/kindless.cadence:1: section '[Cadence]' needs a 'Kind=' assignment",
-            ])
+            #expect(
+                error.errors.map(\.description) == [
+                    "\(d)/cadenced.conf.d/50-typo.conf:3: unknown key 'Langauge' in section '[Daemon]'",
+                    "\(d)/holidays.d/cn.conf:2: Holiday= '2026-02-23..2026-02-15' "
+                        + "is a range that ends before it starts",
+                    "\(d)/cadences.d/bad name.cadence: cadence name 'bad name' is not a safe identifier "
+                        + "(letters, digits, '_' and '-', at most 64)",
+                    "\(d)/cadences.d/kindless.cadence:1: section '[Cadence]' needs a 'Kind=' assignment",
+                ])
         }
     }
 
@@ -157,7 +183,8 @@ struct ConfigurationLoaderTests {
                 reference: shanghaiTime("2026-01-01 00:00"), systemTimeZone: shanghai)
         } throws: { error in
             (error as? ConfigurationError)?.description
-                == "\(directory.path)/cadenced.conf:2: Holidays= 'cn xj' names 'xj', but there is no \(directory.path)/holidays.d/xj.conf"
+                == "\(directory.path)/cadenced.conf:2: Holidays= 'cn xj' names 'xj', "
+                + "but there is no \(directory.path)/holidays.d/xj.conf"
         }
     }
 
@@ -167,6 +194,9 @@ struct ConfigurationLoaderTests {
         try directory.write("holidays.d/cn.conf", "[2025]\nHoliday=2025-01-01\n")
         let loaded = try ConfigurationLoader(directory: directory.path).load(
             reference: shanghaiTime("2026-01-01 00:00"), systemTimeZone: shanghai)
-        #expect(loaded.warnings == ["\(directory.path)/holidays.d: no holiday file covers 2026; only the weekend is a day off in 2026"])
+        #expect(
+            loaded.warnings == [
+                "\(directory.path)/holidays.d: no holiday file covers 2026; only the weekend is a day off in 2026"
+            ])
     }
 }

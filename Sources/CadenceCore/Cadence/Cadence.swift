@@ -51,8 +51,9 @@ public struct Cadence: Hashable, Sendable {
         var upcoming = expressions.map { $0.nextElapse(after: start, localZone: zone) }
         // A guard against expressions elapsing every second over a long holiday; cadences are coarse.
         for _ in 0..<100_000 {
-            guard let (index, nominal) = upcoming.enumerated().compactMap({ i, d in d.map { (i, $0) } })
-                .min(by: { $0.1 < $1.1 })
+            guard
+                let (index, nominal) = upcoming.enumerated().compactMap({ i, d in d.map { (i, $0) } })
+                    .min(by: { $0.1 < $1.1 })
             else { break }
             upcoming[index] = expressions[index].nextElapse(after: nominal, localZone: zone)
             if let best {

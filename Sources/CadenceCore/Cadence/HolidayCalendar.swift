@@ -86,13 +86,16 @@ public struct HolidayCalendar: Equatable, Sendable {
 
     /// Reads `DATE[..DATE] [NAME]`.
     static func parseEntry(_ value: String, year: Int) -> Result<(days: [LocalDate], name: String), EntryError> {
-        guard !value.isEmpty else { return .failure(EntryError(text: "is empty (expected 'YYYY-MM-DD[..YYYY-MM-DD] [name]')")) }
+        guard !value.isEmpty else {
+            return .failure(EntryError(text: "is empty (expected 'YYYY-MM-DD[..YYYY-MM-DD] [name]')"))
+        }
         let word = value.prefix { $0 != " " && $0 != "\t" }
         let name = String(value.dropFirst(word.count)).trimmingWhitespace()
         let ends = word.components(separatedBy: "..")
         guard ends.count <= 2, let first = LocalDate(ends[0]), let last = ends.count == 2 ? LocalDate(ends[1]) : first
         else {
-            return .failure(EntryError(text: "is not a date or a date range (expected 'YYYY-MM-DD' or 'YYYY-MM-DD..YYYY-MM-DD')"))
+            return .failure(
+                EntryError(text: "is not a date or a date range (expected 'YYYY-MM-DD' or 'YYYY-MM-DD..YYYY-MM-DD')"))
         }
         guard first <= last else { return .failure(EntryError(text: "is a range that ends before it starts")) }
         guard first.year == year, last.year == year else {

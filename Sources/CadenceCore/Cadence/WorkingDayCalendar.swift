@@ -11,7 +11,9 @@ public struct WorkingDayCalendar: Equatable, Sendable {
         public init?(name: String) {
             let lower = name.lowercased()
             guard lower.count >= 3,
-                let day = Weekday.allCases.first(where: { "\($0)".hasPrefix(lower) && (lower.count == 3 || "\($0)" == lower) })
+                let day = Weekday.allCases.first(where: {
+                    "\($0)".hasPrefix(lower) && (lower.count == 3 || "\($0)" == lower)
+                })
             else { return nil }
             self = day
         }

@@ -106,7 +106,9 @@ extension DaemonConfiguration {
             "Ledger", "AccountabilityAfterSec", { config.accountabilityAfter = $0 },
             default: defaults.accountabilityAfter)
         // The ladder only climbs (DOMAIN.md §4.7: 通報 → 約談 → 責任追究).
-        if config.talkAfter <= config.circularAfter, let at = ini.last("Ledger", "TalkAfterSec") ?? ini.last("Ledger", "CircularAfterSec") {
+        if config.talkAfter <= config.circularAfter,
+            let at = ini.last("Ledger", "TalkAfterSec") ?? ini.last("Ledger", "CircularAfterSec")
+        {
             errors.append(
                 .badValue(
                     at.location, key: at.key, value: at.value,
@@ -118,7 +120,8 @@ extension DaemonConfiguration {
             errors.append(
                 .badValue(
                     at.location, key: at.key, value: at.value,
-                    reason: "makes accountability (AccountabilityAfterSec=) come no later than the talk (TalkAfterSec=)"))
+                    reason: "makes accountability (AccountabilityAfterSec=) come no later than the talk (TalkAfterSec=)"
+                ))
         }
 
         if let list = ini.list("WorkingDays", "Weekend") {
@@ -150,11 +153,14 @@ extension DaemonConfiguration {
                         errors.append(
                             .badValue(
                                 assignment.location, key: "Holidays", value: assignment.value,
-                                reason: "has '\(word)', which is not a holiday file name (e.g. 'cn' for holidays.d/cn.conf)"))
+                                reason:
+                                    "has '\(word)', which is not a holiday file name (e.g. 'cn' for holidays.d/cn.conf)"
+                            ))
                     }
                 }
             }
-            config.holidayCalendars = names
+            // An empty list means the default, every file: to apply none, remove or mask the files.
+            config.holidayCalendars = names.isEmpty ? nil : names
         }
 
         single("Control", "MaxConnections") { text in

@@ -45,7 +45,8 @@ public struct DaemonConfiguration: Equatable, Sendable {
     // [WorkingDays]
     /// `Weekend=`: the weekly days off.
     public var weekend: Set<WorkingDayCalendar.Weekday> = [.saturday, .sunday]
-    /// `Holidays=`: names of holiday files (`holidays.d/NAME.conf`) to apply; nil = every file there.
+    /// `Holidays=`: names of holiday files (`holidays.d/NAME.conf`) to apply; nil (not set, or an empty
+    /// list) = every file there.
     public var holidayCalendars: [String]?
 
     // [Control]
