@@ -4,7 +4,7 @@ import Testing
 
 private let shanghai = TimeZone(identifier: "Asia/Shanghai")!
 
-/// Parses `2026-02-13 09:00` as a Shanghai local time.
+// Parses `2026-02-13 09:00` as a Shanghai local time.
 private func at(_ text: String) -> Date {
     let parts = text.split(separator: " ")
     let date = LocalDate(parts[0])!

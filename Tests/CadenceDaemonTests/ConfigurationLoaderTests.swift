@@ -5,7 +5,7 @@ import Testing
 
 private let shanghai = TimeZone(identifier: "Asia/Shanghai")!
 
-/// `2026-01-01 00:00` read as a local time in Shanghai (UTC+8, no DST).
+// `2026-01-01 00:00` read as a local time in Shanghai (UTC+8, no DST).
 private func shanghaiTime(_ text: String) -> Date {
     let parts = text.split(separator: " ")
     let date = LocalDate(parts[0])!
@@ -13,7 +13,7 @@ private func shanghaiTime(_ text: String) -> Date {
     return Date(timeIntervalSince1970: TimeInterval(date.dayNumber * 86_400 + time[0] * 3600 + time[1] * 60 - 28_800))
 }
 
-/// A temporary configuration directory, removed when the test ends.
+// A temporary configuration directory, removed when the test ends.
 private final class TemporaryDirectory {
     let path: String
 
