@@ -16,6 +16,6 @@ struct Cadencectl: ParsableCommand {
               cadencectl list-cadences --config-dir etc/cadenced
             """,
         version: CadenceVersion.string,
-        subcommands: [CalendarCommand.self]
+        subcommands: [CalendarCommand.self, ListCadencesCommand.self]
     )
 }

@@ -106,11 +106,14 @@ struct CalendarSpec: Hashable, Sendable {
         _ chain: [CalendarComponent]?, _ field: CalendarField, _ from: Int, _ to: Int, endOfMonth: Bool
     ) throws(CalendarExpressionError) {
         guard let chain else { return }
-        // Days from the end of the month may count back at most 28 days.
-        let to = endOfMonth ? to - 3 : to
         let usec = field == .second
-        let range = endOfMonth ? "~\(from)..~\(to)" : usec ? "\(from)..\(to / 1_000_000).999999" : "\(from)..\(to)"
+        var to = to
         for c in chain {
+            // Days from the end of the month may count back at most 28 days. systemd 252 lowers this
+            // bound again for every further element of the list (`chain_valid()` recurses with the
+            // lowered bound), so `~1,28` is refused while `~1,25` passes; we accept exactly the same.
+            if endOfMonth { to -= 3 }
+            let range = endOfMonth ? "~\(from)..~\(to)" : usec ? "\(from)..\(to / 1_000_000).999999" : "\(from)..\(to)"
             let shown = Self.format(component: c, width: field == .year ? 4 : 2, usec: usec)
             guard c.start >= from && c.start <= to else { throw .outOfRange(field: field, value: shown, range: range) }
             guard c.repetition <= to - from else { throw .repetitionTooLarge(field: field, value: shown) }

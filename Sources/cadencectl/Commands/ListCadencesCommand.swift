@@ -1,0 +1,97 @@
+import ArgumentParser
+import CadenceCore
+import CadenceDaemon
+import Foundation
+
+/// `cadencectl list-cadences`: the cadences of a configuration directory and when each fires next.
+struct ListCadencesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list-cadences",
+        abstract: "List the configured cadences with their next occurrence.",
+        discussion: """
+            Reads the configuration directory directly (no daemon needed). Times are shown in the
+            configured zone (TimeZone= in cadenced.conf, else the system's). An occurrence on a
+            non-working day is shown already moved (WorkingDay=), with the nominal time beside it.
+
+            Examples:
+              cadencectl list-cadences
+              cadencectl list-cadences --config-dir etc/cadenced --json
+              cadencectl list-cadences --base-time='2026-12-31 18:00'
+            """
+    )
+
+    @Option(help: "The configuration directory.")
+    var configDir = "/etc/cadenced"
+
+    @Option(
+        name: .customLong("base-time"),
+        help: ArgumentHelp("List occurrences after this time instead of now (as for 'calendar').", valueName: "TIME"))
+    var baseTime: BaseTime?
+
+    @Flag(help: "Print one JSON object per cadence, instants in UTC.")
+    var json = false
+
+    func run() throws {
+        let now = baseTime?.date ?? Date()
+        let loaded: LoadedConfiguration
+        do {
+            loaded = try ConfigurationLoader(directory: configDir).load(reference: now, systemTimeZone: .current)
+        } catch {
+            for line in error.errors.map(\.description) { printError(line) }
+            throw ExitCode(1)
+        }
+        for warning in loaded.warnings { printError("warning: " + warning) }
+        let rows = loaded.cadences.map { cadence in
+            (cadence, cadence.nextOccurrence(after: now, zone: loaded.timeZone, workingDays: loaded.workingDays))
+        }
+        if json {
+            for (cadence, next) in rows {
+                var fields = [
+                    ("name", JSONText.string(cadence.name)), ("kind", JSONText.string(cadence.kind.rawValue)),
+                    ("period", JSONText.string(cadence.period.rawValue)),
+                    ("workingDay", JSONText.string(cadence.workingDay.rawValue)),
+                    ("onCalendar", "[" + cadence.expressions.map { JSONText.string($0.normalized) }.joined(separator: ", ") + "]"),
+                    ("description", JSONText.string(cadence.description)),
+                ]
+                if let next {
+                    fields += [
+                        ("next", JSONText.string(Timestamp.iso8601UTC(next.effective, microseconds: false))),
+                        ("nominal", JSONText.string(Timestamp.iso8601UTC(next.nominal, microseconds: false))),
+                        ("periodKey", JSONText.string(next.period.rawValue)),
+                    ]
+                } else {
+                    fields.append(("next", "null"))
+                }
+                print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+            }
+            return
+        }
+        var table = TextTable(header: ["NAME", "KIND", "PERIOD", "NEXT", "KEY", "DESCRIPTION"])
+        for (cadence, next) in rows {
+            var when = "never"
+            if let next {
+                when = LocalTime.format(next.effective, zone: loaded.timeZone)
+                if next.isShifted { when += " (moved from " + LocalTime.format(next.nominal, zone: loaded.timeZone, dateOnly: true) + ")" }
+            }
+            table.rows.append([
+                cadence.name, cadence.kind.rawValue, cadence.period.rawValue, when, next?.period.rawValue ?? "-",
+                cadence.description,
+            ])
+        }
+        print(table.render())
+        print("\n\(rows.count) cadences listed. Times in \(loaded.timeZone.identifier).")
+    }
+}
+
+/// Dates for people, in the configured zone (DESIGN.md: every date shown to a person is in it).
+enum LocalTime {
+    static func format(_ date: Date, zone: TimeZone, dateOnly: Bool = false) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
+        let weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][(c.weekday ?? 1) - 1]
+        func pad(_ v: Int?) -> String { v.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "??" }
+        let day = "\(weekday) \(c.year ?? 0)-\(pad(c.month))-\(pad(c.day))"
+        return dateOnly ? day : day + " \(pad(c.hour)):\(pad(c.minute))"
+    }
+}
