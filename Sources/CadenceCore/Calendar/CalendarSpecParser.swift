@@ -1,0 +1,362 @@
+/// Parses the `OnCalendar=` grammar exactly as systemd 252's `calendar_spec_from_string()`,
+/// with an error that says where and why instead of `-EINVAL`.
+struct CalendarSpecParser {
+    private let bytes: [UInt8]
+    private var index = 0
+    private var spec = CalendarSpec()
+
+    private init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    static func parse(_ text: String, zones: ZoneDatabase) throws(CalendarExpressionError) -> CalendarSpec {
+        var body = Array(text.utf8)
+        var zone = CalendarZone.local
+        // The zone suffix comes first: " UTC" in any case, else a tz database name after the last space.
+        if body.count >= 4, String(decoding: body.suffix(4), as: UTF8.self).lowercased() == " utc" {
+            zone = .utc
+            body.removeLast(4)
+        } else if let space = body.lastIndex(of: UInt8(ascii: " ")) {
+            let name = String(decoding: body[(space + 1)...], as: UTF8.self)
+            if let timeZone = zones.zone(named: name) {
+                zone = .named(name, timeZone)
+                body.removeSubrange(space...)
+            }
+        }
+        guard !body.isEmpty else { throw .empty }
+
+        var parser = CalendarSpecParser(body)
+        parser.spec.zone = zone
+        if !parser.parseShorthand() {
+            try parser.parseWeekdays()
+            if try parser.parseDate() == .dateAndTime {
+                try parser.parseTime()
+            }
+            if parser.index < body.count {
+                throw .unexpectedCharacter(parser.current, position: parser.index + 1, expected: "the end")
+            }
+        }
+        parser.spec.normalize()
+        try parser.spec.validate()
+        return parser.spec
+    }
+
+    // MARK: - Cursor
+
+    private func byte(at offset: Int = 0) -> UInt8 {
+        index + offset < bytes.count ? bytes[index + offset] : 0
+    }
+
+    private var current: Character {
+        guard index < bytes.count else { return "\0" }
+        let scalar = Unicode.Scalar(bytes[index])
+        return bytes[index] < 0x80 ? Character(scalar) : "\u{FFFD}"
+    }
+
+    private var atEnd: Bool { index >= bytes.count }
+
+    private func unexpected(_ expected: String) -> CalendarExpressionError {
+        atEnd
+            ? .unexpectedEnd(position: index + 1, expected: expected)
+            : .unexpectedCharacter(current, position: index + 1, expected: expected)
+    }
+
+    private mutating func skipSpaces() {
+        while byte() == UInt8(ascii: " ") { index += 1 }
+    }
+
+    private static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+
+    // MARK: - Shorthands
+
+    private static let shorthands: [(names: [String], apply: @Sendable (inout CalendarSpec) -> Void)] = [
+        (["minutely"], { $0.second = [.value(0)] }),
+        (["hourly"], { $0.minute = [.value(0)]; $0.second = [.value(0)] }),
+        (["daily"], { $0.setMidnight() }),
+        (["monthly"], { $0.day = [.value(1)]; $0.setMidnight() }),
+        (["annually", "yearly", "anually"], { $0.month = [.value(1)]; $0.day = [.value(1)]; $0.setMidnight() }),
+        (["weekly"], { $0.weekdays = 1; $0.setMidnight() }),
+        (["quarterly"], { $0.month = [1, 4, 7, 10].map(CalendarComponent.value); $0.day = [.value(1)]; $0.setMidnight() }),
+        (["biannually", "bi-annually", "semiannually", "semi-annually"], {
+            $0.month = [.value(1), .value(7)]; $0.day = [.value(1)]; $0.setMidnight()
+        }),
+    ]
+
+    private mutating func parseShorthand() -> Bool {
+        let word = String(decoding: bytes, as: UTF8.self).lowercased()
+        guard let entry = Self.shorthands.first(where: { $0.names.contains(word) }) else { return false }
+        entry.apply(&spec)
+        return true
+    }
+
+    // MARK: - Weekdays
+
+    private static let weekdayNames: [(String, Int)] = [
+        ("monday", 0), ("mon", 0), ("tuesday", 1), ("tue", 1), ("wednesday", 2), ("wed", 2),
+        ("thursday", 3), ("thu", 3), ("friday", 4), ("fri", 4), ("saturday", 5), ("sat", 5),
+        ("sunday", 6), ("sun", 6),
+    ].map { (name, number) in (name, number) }
+
+    private func hasPrefixIgnoringCase(_ word: String) -> Bool {
+        let w = Array(word.utf8)
+        guard index + w.count <= bytes.count else { return false }
+        for k in 0..<w.count {
+            var b = bytes[index + k]
+            if b >= 65 && b <= 90 { b += 32 }
+            if b != w[k] { return false }
+        }
+        return true
+    }
+
+    /// `parse_weekdays()`: `Mon`, `Mon,Wed`, `Mon..Fri`, `Mon-Fri`, full names, any case.
+    private mutating func parseWeekdays() throws(CalendarExpressionError) {
+        var rangeStart = -1
+        var first = true
+        while true {
+            guard let (name, number) = Self.weekdayNames.first(where: { hasPrefixIgnoringCase($0.0) }) else {
+                if first { return }
+                throw unexpected("a weekday (Mon…Sun)")
+            }
+            let wordStart = index
+            let after = byte(at: name.utf8.count)
+            guard [0, UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: " ")].contains(after)
+            else {
+                var end = index
+                while end < bytes.count, ![UInt8(ascii: " "), UInt8(ascii: ",")].contains(bytes[end]) { end += 1 }
+                throw .badWeekday(
+                    String(decoding: bytes[index..<end], as: UTF8.self), position: index + 1,
+                    reason: "not a weekday (Mon…Sun, or Monday…Sunday)")
+            }
+            spec.weekdays = max(spec.weekdays, 0) | (1 << number)
+            if rangeStart >= 0 {
+                if rangeStart > number {
+                    throw .badWeekday(
+                        String(decoding: bytes[wordStart..<(wordStart + name.utf8.count)], as: UTF8.self),
+                        position: wordStart + 1, reason: "a weekday range must run forward, from Monday to Sunday")
+                }
+                for j in (rangeStart + 1)..<max(number, rangeStart + 1) { spec.weekdays |= 1 << j }
+            }
+            index += name.utf8.count
+
+            if atEnd { return }
+            if byte() == UInt8(ascii: " ") {
+                skipSpaces()
+                return
+            }
+            if byte() == UInt8(ascii: ".") {
+                guard rangeStart < 0 else { throw unexpected("',' or ' ' after a weekday range") }
+                guard byte(at: 1) == UInt8(ascii: ".") else {
+                    index += 1
+                    throw unexpected("'.' (a weekday range is written 'Mon..Fri')")
+                }
+                rangeStart = number
+                index += 2
+            } else if byte() == UInt8(ascii: "-") {
+                guard rangeStart < 0 else { throw unexpected("',' or ' ' after a weekday range") }
+                rangeStart = number
+                index += 1
+            } else if byte() == UInt8(ascii: ",") {
+                rangeStart = -1
+                index += 1
+            }
+            // A trailing comma is allowed, an open range is not.
+            if atEnd || byte() == UInt8(ascii: " ") {
+                if rangeStart >= 0 { throw unexpected("the weekday that ends the range") }
+                skipSpaces()
+                return
+            }
+            first = false
+        }
+    }
+
+    // MARK: - Numbers and lists
+
+    /// `parse_component_decimal()`: digits, and for seconds an optional fraction (up to 6
+    /// digits, rounded on the 7th, further digits ignored). Seconds come back in microseconds.
+    private mutating func parseDecimal(usec: Bool) throws(CalendarExpressionError) -> Int {
+        let start = index
+        guard Self.isDigit(byte()) else { throw unexpected("a number") }
+        var value = 0
+        var overflow = false
+        while Self.isDigit(byte()) {
+            if value <= Int(Int32.max) { value = value * 10 + Int(byte() - 48) } else { overflow = true }
+            index += 1
+        }
+        let tooLarge = CalendarExpressionError.numberTooLarge(
+            String(decoding: bytes[start..<index], as: UTF8.self), position: start + 1)
+        if overflow { throw tooLarge }
+        if usec {
+            value *= CalendarSpec.microsecondsPerSecond
+            // One '.' is a decimal point, '..' a range.
+            if byte() == UInt8(ascii: ".") && byte(at: 1) != UInt8(ascii: ".") {
+                index += 1
+                guard Self.isDigit(byte()) else { throw unexpected("a digit after the decimal point") }
+                var fraction = 0
+                var digits = 0
+                while digits < 6 {
+                    if Self.isDigit(byte()) {
+                        fraction = fraction * 10 + Int(byte() - 48)
+                        index += 1
+                    } else {
+                        fraction *= 10
+                    }
+                    digits += 1
+                }
+                if Self.isDigit(byte()) && byte() >= UInt8(ascii: "5") { fraction += 1 }
+                while Self.isDigit(byte()) { index += 1 }
+                value += fraction
+            }
+        }
+        guard value <= Int(Int32.max) else {
+            throw .numberTooLarge(String(decoding: bytes[start..<index], as: UTF8.self), position: start + 1)
+        }
+        return value
+    }
+
+    /// `parse_chain()`: `*`, or a comma-separated list of values, ranges and repetitions.
+    private mutating func parseChain(usec: Bool) throws(CalendarExpressionError) -> [CalendarComponent]? {
+        if byte() == UInt8(ascii: "*") {
+            index += 1
+            return usec ? [CalendarComponent(start: 0, stop: -1, repetition: CalendarSpec.microsecondsPerSecond)] : nil
+        }
+        var chain: [CalendarComponent] = []
+        while true {
+            guard chain.count <= CalendarSpec.maximumComponents else {
+                throw unexpected("at most \(CalendarSpec.maximumComponents + 1) list elements")
+            }
+            let elementStart = index
+            let start = try parseDecimal(usec: usec)
+            var stop = -1
+            var repetition = 0
+            if byte() == UInt8(ascii: ".") && byte(at: 1) == UInt8(ascii: ".") {
+                index += 2
+                stop = try parseDecimal(usec: usec)
+                repetition = usec ? CalendarSpec.microsecondsPerSecond : 1
+            }
+            if byte() == UInt8(ascii: "/") {
+                index += 1
+                let repetitionStart = index
+                repetition = try parseDecimal(usec: usec)
+                if repetition == 0 { throw .zeroRepetition(position: repetitionStart + 1) }
+            } else if usec && stop >= 0 && start + repetition > stop {
+                // A range of seconds shorter than the default one-second step never repeats.
+                throw .subSecondRangeWithoutRepetition(position: elementStart + 1)
+            }
+            let separators: [UInt8] = [0, UInt8(ascii: " "), UInt8(ascii: ","), UInt8(ascii: "-"),
+                                       UInt8(ascii: "~"), UInt8(ascii: ":")]
+            guard separators.contains(byte()) else { throw unexpected("',', '..', '/' or the next field") }
+            chain.append(CalendarComponent(start: start, stop: stop, repetition: repetition))
+            guard byte() == UInt8(ascii: ",") else { return chain }
+            index += 1
+        }
+    }
+
+    // MARK: - Date and time
+
+    private enum DateResult { case dateAndTime, timestampOnly }
+
+    /// `parse_date()`: `Y-M-D`, `M-D`, `~` for days from the end of the month, or `@SECONDS`.
+    private mutating func parseDate() throws(CalendarExpressionError) -> DateResult {
+        if atEnd { return .dateAndTime }
+        if byte() == UInt8(ascii: "@") { try parseTimestamp(); return .timestampOnly }
+
+        let start = index
+        let first = try parseChain(usec: false)
+        // Already the end, or a ':'? Then this was a time, not a date.
+        if atEnd || byte() == UInt8(ascii: ":") {
+            index = start
+            return .dateAndTime
+        }
+        try parseDateSeparator()
+        let second = try parseChain(usec: false)
+        if atEnd || byte() == UInt8(ascii: " ") {
+            skipSpaces()
+            spec.month = first
+            spec.day = second
+            return .dateAndTime
+        }
+        if spec.endOfMonth { throw unexpected("' ' or the end: '~' must separate month and day") }
+        try parseDateSeparator()
+        let third = try parseChain(usec: false)
+        guard atEnd || byte() == UInt8(ascii: " ") else { throw unexpected("' ' or the end after the date") }
+        skipSpaces()
+        spec.year = first
+        spec.month = second
+        spec.day = third
+        return .dateAndTime
+    }
+
+    private mutating func parseDateSeparator() throws(CalendarExpressionError) {
+        if byte() == UInt8(ascii: "~") {
+            spec.endOfMonth = true
+        } else if byte() != UInt8(ascii: "-") {
+            throw unexpected("'-' or '~' between date fields, or ':' in a time")
+        }
+        index += 1
+    }
+
+    /// `@SECONDS`: one instant, in UTC. Parsed like `strtoul()`: leading spaces and a sign pass.
+    private mutating func parseTimestamp() throws(CalendarExpressionError) {
+        let start = index
+        index += 1
+        while byte() == UInt8(ascii: " ") || (byte() >= 9 && byte() <= 13) { index += 1 }
+        var negative = false
+        if byte() == UInt8(ascii: "+") || byte() == UInt8(ascii: "-") {
+            negative = byte() == UInt8(ascii: "-")
+            index += 1
+        }
+        guard Self.isDigit(byte()) else { throw unexpected("the seconds since 1970-01-01 after '@'") }
+        var value = 0
+        var overflow = false
+        while Self.isDigit(byte()) {
+            if value < Int.max / 20 { value = value * 10 + Int(byte() - 48) } else { overflow = true }
+            index += 1
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        // Negative values wrap around in strtoul(); only "-0" stays in range.
+        if overflow || (negative && value != 0) { throw .badTimestamp(text, position: start + 1) }
+        let days = value / 86_400
+        let secondOfDay = value % 86_400
+        let (y, m, d) = CivilCalendar.civil(fromDays: days)
+        guard y <= CalendarSpec.yearRange.upperBound else { throw .badTimestamp(text, position: start + 1) }
+        spec.year = [.value(y)]
+        spec.month = [.value(m)]
+        spec.day = [.value(d)]
+        spec.hour = [.value(secondOfDay / 3600)]
+        spec.minute = [.value(secondOfDay / 60 % 60)]
+        spec.second = [.value(secondOfDay % 60 * CalendarSpec.microsecondsPerSecond)]
+        spec.zone = .utc
+    }
+
+    /// `parse_calendar_time()`: `H:M` or `H:M:S`; nothing at all means `00:00:00`.
+    private mutating func parseTime() throws(CalendarExpressionError) {
+        if atEnd {
+            spec.setMidnight()
+            return
+        }
+        let hour = try parseChain(usec: false)
+        guard byte() == UInt8(ascii: ":") else { throw unexpected("':' between hour and minute") }
+        index += 1
+        let minute = try parseChain(usec: false)
+        var second: [CalendarComponent]? = [.value(0)]
+        if !atEnd {
+            guard byte() == UInt8(ascii: ":") else { throw unexpected("':' between minute and second") }
+            index += 1
+            second = try parseChain(usec: true)
+            guard atEnd else { throw unexpected("the end after the seconds") }
+        }
+        spec.hour = hour
+        spec.minute = minute
+        spec.second = second
+    }
+}
+
+extension CalendarComponent {
+    static func value(_ v: Int) -> CalendarComponent { CalendarComponent(start: v, stop: -1, repetition: 0) }
+}
+
+extension CalendarSpec {
+    mutating func setMidnight() {
+        hour = [.value(0)]
+        minute = [.value(0)]
+        second = [.value(0)]
+    }
+}

@@ -1,0 +1,1 @@
+@main struct Cadenced { static func main() { print("cadenced") } }
