@@ -158,7 +158,8 @@ struct CalendarSpecPublishedTests {
         PublishedNext(
             "Sun *-*-* 01:00:00 Europe/Dublin", tz: "", after: 1_616_412_478_000_000, expected: 1_617_494_400_000_000),
         PublishedNext(
-            "Sun *-*-* 01:00:00 Europe/Dublin", tz: "IST", after: 1_616_412_478_000_000, expected: 1_617_494_400_000_000),
+            "Sun *-*-* 01:00:00 Europe/Dublin", tz: "IST", after: 1_616_412_478_000_000,
+            expected: 1_617_494_400_000_000),
     ]
 
     /// Inputs `TEST(calendar_spec_from_string)` expects to fail, with the error systemd returns.
@@ -193,8 +194,9 @@ struct CalendarSpecPublishedTests {
         "*:4,30:*\n",  // -EINVAL
     ]
 
-    @Test("An accepted expression normalizes as systemd's test_one says, and its normal form is a fixed point",
-          arguments: normalizations)
+    @Test(
+        "An accepted expression normalizes as systemd's test_one says, and its normal form is a fixed point",
+        arguments: normalizations)
     func normalizesLikeSystemd(input: String, normalized: String) throws {
         let expression = try CalendarExpression(input)
         #expect(expression.normalized == normalized, "input '\(input)'")
@@ -205,10 +207,13 @@ struct CalendarSpecPublishedTests {
     @Test("The next elapse is the one systemd's test_next expects, to the microsecond", arguments: nextElapses)
     func nextElapseLikeSystemd(_ published: PublishedNext) throws {
         let expression = try CalendarExpression(published.input)
-        let next = expression.nextElapse(after: OracleTime.date(micros: published.after),
-                                         localZone: published.localZone)
-        #expect(next.map(OracleTime.micros) == published.expected,
-                "'\(published.input)' after \(published.after): ours \(next.map { OracleTime.format(micros: OracleTime.micros($0)) } ?? "never")")
+        let next = expression.nextElapse(
+            after: OracleTime.date(micros: published.after),
+            localZone: published.localZone)
+        let shown = next.map { OracleTime.format(micros: OracleTime.micros($0)) } ?? "never"
+        #expect(
+            next.map(OracleTime.micros) == published.expected,
+            "'\(published.input)' after \(published.after): ours \(shown)")
     }
 
     @Test("An input systemd's test rejects is rejected", arguments: rejections)
@@ -233,7 +238,8 @@ struct CalendarSpecPublishedTests {
             case .rejected where ours != nil:
                 mismatches.append("'\(input)': systemd rejects, we accept as '\(ours!.normalized)'")
             case .accepted(let normalized, _) where ours?.normalized != normalized:
-                mismatches.append("'\(input)': systemd '\(normalized)', ours \(ours.map { "'\($0.normalized)'" } ?? "rejected")")
+                let shown = ours.map { "'\($0.normalized)'" } ?? "rejected"
+                mismatches.append("'\(input)': systemd '\(normalized)', ours \(shown)")
             case .failed(let message):
                 mismatches.append("'\(input)': systemd-analyze failed: \(message)")
             default:
@@ -244,17 +250,21 @@ struct CalendarSpecPublishedTests {
             if case .accepted(let oracleForm, _) = verdict, oracleForm == normalized { continue }
             mismatches.append("table test_one '\(input)' → '\(normalized)', systemd-analyze: \(verdict)")
         }
-        for (input, verdict) in zip(Self.rejections, verdicts.suffix(Self.rejections.count)) where verdict != .rejected {
+        let rejectionVerdicts = verdicts.suffix(Self.rejections.count)
+        for (input, verdict) in zip(Self.rejections, rejectionVerdicts) where verdict != .rejected {
             mismatches.append("table rejection '\(input)', systemd-analyze: \(verdict)")
         }
 
         // test_next's expectations, at whole seconds, under the test's TZ.
         for published in Self.nextElapses {
-            let verdict = try oracle.calendar([published.input], zone: published.oracleZone,
-                                              baseMicros: published.after, iterations: 1).first
+            let verdict = try oracle.calendar(
+                [published.input], zone: published.oracleZone,
+                baseMicros: published.after, iterations: 1
+            ).first
             let expected = published.expected.map { OracleTime.seconds(micros: $0) }
             guard case .accepted(_, let elapses) = verdict, elapses.first == expected else {
-                mismatches.append("table test_next \(published.testDescription), systemd-analyze: \(verdict.map { "\($0)" } ?? "nothing")")
+                let shown = verdict.map { "\($0)" } ?? "nothing"
+                mismatches.append("table test_next \(published.testDescription), systemd-analyze: \(shown)")
                 continue
             }
         }

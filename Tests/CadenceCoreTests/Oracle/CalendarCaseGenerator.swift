@@ -8,7 +8,8 @@ struct CalendarCase: Sendable, CustomStringConvertible {
     var baseMicros: Int64
 
     var description: String {
-        "'\(expression)' TZ=\(zone) after \(OracleTime.format(micros: baseMicros)) (@\(OracleTime.formatBase(micros: baseMicros)))"
+        "'\(expression)' TZ=\(zone) after \(OracleTime.format(micros: baseMicros))"
+            + " (@\(OracleTime.formatBase(micros: baseMicros)))"
     }
 }
 
@@ -164,7 +165,8 @@ struct CalendarCaseGenerator {
         }
         guard !transitions.isEmpty else { return nil }
         let transition = rng.pick(transitions)
-        let offset = rng.pick([-7_200, -3_600, -1_801, -1, 0, 1, 900, 1_800, 3_599, 3_600, 5_400, rng.int(-7_200...7_200)])
+        let anywhere = rng.int(-7_200...7_200)
+        let offset = rng.pick([-7_200, -3_600, -1_801, -1, 0, 1, 900, 1_800, 3_599, 3_600, 5_400, anywhere])
         return transition.addingTimeInterval(TimeInterval(offset))
     }
 
@@ -217,7 +219,8 @@ struct CalendarCaseGenerator {
 
     private mutating func zoneSuffix(percent: Int) -> String {
         guard rng.chance(percent) else { return "" }
-        return " " + rng.pick(["UTC", "utc", "Asia/Shanghai", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe"])
+        let zones = ["UTC", "utc", "Asia/Shanghai", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe"]
+        return " " + rng.pick(zones)
     }
 
     private static let weekdayNames = [
@@ -346,7 +349,8 @@ struct CalendarCaseGenerator {
     mutating func invalidExpression() -> String {
         let valid = randomExpression()
         switch rng.int(0...13) {
-        case 0: return rng.pick(["*-13-01", "*-00-10", "*-*-32", "*-*-00", "*-02-30 25:00", "2200-01-01", "1969-12-31"])
+        case 0:
+            return rng.pick(["*-13-01", "*-00-10", "*-*-32", "*-*-00", "*-02-30 25:00", "2200-01-01", "1969-12-31"])
         case 1: return rng.pick(["25:00", "24:00", "12:60", "*:50/15", "*:*:61", "00:00/60", "20/4:00", "*:0/0"])
         case 2: return rng.pick(["Mo 12:00", "Mond", "Mon..", "Monday.. 12:00", "Fri..Mon", "Fri-Mon 10:00", "Mon-"])
         case 3: return valid + rng.pick([" x", "!", ":", " 12", "-", ",", " Mars/Olympus"])

@@ -75,8 +75,9 @@ struct SystemdAnalyze: Sendable {
         guard blocks.count == batch.count else {
             // The framing is not what we expect: ask for each expression alone.
             if batch.count == 1 {
-                throw OracleError(description: "systemd-analyze printed \(blocks.count) blocks for 1 expression "
-                    + "'\(batch[0])': \(output.stdout) \(output.stderr)")
+                throw OracleError(
+                    description: "systemd-analyze printed \(blocks.count) blocks for 1 expression "
+                        + "'\(batch[0])': \(output.stdout) \(output.stderr)")
             }
             return try batch.flatMap { try runBatch([$0], zone: zone, baseMicros: baseMicros, iterations: iterations) }
         }
@@ -179,10 +180,11 @@ struct SystemdAnalyze: Sendable {
 
         let process = Process()
         process.executableURL = executable
-        process.arguments = [
-            "calendar", "--base-time=@\(OracleTime.formatBase(micros: baseMicros))", "--iterations=\(iterations)",
-            "--",
-        ] + expressions
+        process.arguments =
+            [
+                "calendar", "--base-time=@\(OracleTime.formatBase(micros: baseMicros))", "--iterations=\(iterations)",
+                "--",
+            ] + expressions
         process.environment = [
             "TZ": zone, "LC_ALL": "C", "SYSTEMD_COLORS": "0", "SYSTEMD_PAGER": "", "PATH": "/usr/bin:/bin",
         ]
