@@ -82,6 +82,8 @@ struct OracleTally {
     var oracleSkippedElapses = 0
     /// Elapses systemd misses even from 1 s before them but finds from 1 µs before (the carry at midnight).
     var oracleSkippedMatchOnly = 0
+    /// Elapses at a wall time that occurs twice (DST ends) where systemd took the later instant.
+    var oracleAmbiguous = 0
     var unanswered: [String] = []
     var failures: [String] = []
     var skipExamples: [String] = []
@@ -95,7 +97,7 @@ struct OracleTally {
             "Calendar oracle totals: cases \(compared), agreed \(agreed) (\(agreedNever) never elapse), "
                 + "rejected-agreed \(rejectedAgreed), "
                 + "oracle-skipped \(oracleSkipped) (elapses: \(oracleSkippedElapses) found from 1 s before, "
-                + "\(oracleSkippedMatchOnly) only from 1 µs before), "
+                + "\(oracleSkippedMatchOnly) only from 1 µs before; \(oracleAmbiguous) repeated wall times), "
                 + "oracle-unanswered \(unanswered.count), failed \(failures.count); took \(elapsed)")
     }
 }
@@ -135,10 +137,11 @@ struct OracleComparison {
             }
             let outcome = try compareElapses(expression, testCase, systemd: elapses, limit: limit)
             if let problem = outcome.problem { problems.append(problem) }
-            if problems.isEmpty && outcome.skips + outcome.matchOnlySkips > 0 {
+            if problems.isEmpty && outcome.skips + outcome.matchOnlySkips + outcome.ambiguous > 0 {
                 tally.oracleSkipped += 1
                 tally.oracleSkippedElapses += outcome.skips
                 tally.oracleSkippedMatchOnly += outcome.matchOnlySkips
+                tally.oracleAmbiguous += outcome.ambiguous
                 tally.skipExamples.append("\(testCase): \(outcome.skipNote)")
             } else if problems.isEmpty {
                 tally.agreed += 1
@@ -165,8 +168,16 @@ struct OracleComparison {
     private struct ElapseOutcome {
         var skips = 0
         var matchOnlySkips = 0
+        var ambiguous = 0
         var skipNote = ""
         var problem: String?
+    }
+
+    /// The local wall-clock second of an instant in the zone the expression's times are read in.
+    static func wallSecond(_ second: Int64, _ expression: CalendarExpression, _ testCase: CalendarCase) -> Int64 {
+        let name = expression.zoneName ?? testCase.zone
+        guard let zone = ZoneDatabase.system.zone(named: name) else { return second }
+        return second + Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(second))))
     }
 
     /// Our elapses in microseconds: a chain of `nextElapse(after:)` from the base, stopping at nil.
@@ -219,6 +230,29 @@ struct OracleComparison {
             guard let mine, oracle.map({ OracleTime.seconds(micros: mine) < $0 }) ?? true else {
                 outcome.problem = "\(label) differs: " + show()
                 return outcome
+            }
+            // A wall time that occurs twice (DST ends): both instants are that wall time. We take the first
+            // after the base; systemd 252 usually does too, but after a `~` day its mktime() keeps the
+            // winter offset from an earlier call and takes the second. Same wall time, later instant.
+            if let oracle,
+                Self.wallSecond(mine / 1_000_000, expression, testCase) == Self.wallSecond(oracle, expression, testCase)
+            {
+                outcome.ambiguous += 1
+                if outcome.skipNote.isEmpty {
+                    outcome.skipNote =
+                        "\(label): repeated wall time, ours \(OracleTime.format(micros: mine)), "
+                        + "systemd the later \(OracleTime.format(seconds: oracle))"
+                }
+                let remaining = limit - index - 1
+                var rest: [Int64] = []
+                if remaining > 0 {
+                    let again = try self.oracle.calendar(
+                        [testCase.expression], zone: testCase.zone, baseMicros: mine, iterations: remaining)
+                    if case .accepted(_, let elapses) = again.first { rest = elapses }
+                }
+                theirs = Array(theirs.prefix(index)) + [OracleTime.seconds(micros: mine)] + rest
+                index += 1
+                continue
             }
             // Ours is earlier (or systemd says never): does systemd itself find ours from just before it?
             let previous = index == 0 ? testCase.baseMicros : ours[index - 1]

@@ -50,7 +50,10 @@ struct ListCadencesCommand: ParsableCommand {
                     ("name", JSONText.string(cadence.name)), ("kind", JSONText.string(cadence.kind.rawValue)),
                     ("period", JSONText.string(cadence.period.rawValue)),
                     ("workingDay", JSONText.string(cadence.workingDay.rawValue)),
-                    ("onCalendar", "[" + cadence.expressions.map { JSONText.string($0.normalized) }.joined(separator: ", ") + "]"),
+                    (
+                        "onCalendar",
+                        "[" + cadence.expressions.map { JSONText.string($0.normalized) }.joined(separator: ", ") + "]"
+                    ),
                     ("description", JSONText.string(cadence.description)),
                 ]
                 if let next {
@@ -71,7 +74,10 @@ struct ListCadencesCommand: ParsableCommand {
             var when = "never"
             if let next {
                 when = LocalTime.format(next.effective, zone: loaded.timeZone)
-                if next.isShifted { when += " (moved from " + LocalTime.format(next.nominal, zone: loaded.timeZone, dateOnly: true) + ")" }
+                if next.isShifted {
+                    when +=
+                        " (moved from " + LocalTime.format(next.nominal, zone: loaded.timeZone, dateOnly: true) + ")"
+                }
             }
             table.rows.append([
                 cadence.name, cadence.kind.rawValue, cadence.period.rawValue, when, next?.period.rawValue ?? "-",
