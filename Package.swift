@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(
             name: "cadenced",
             dependencies: [
-                "CadenceDaemon", "Systemd",
+                "CadenceCore", "CadenceDaemon", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

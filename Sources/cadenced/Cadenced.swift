@@ -1,1 +1,70 @@
-@main struct Cadenced { static func main() { print("cadenced") } }
+import ArgumentParser
+import CadenceCore
+import CadenceDaemon
+import Dispatch
+import Foundation
+import Logging
+
+/// `cadenced`: the review-cadence daemon.
+@main
+struct Cadenced: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cadenced",
+        abstract: "Enforce a review cadence: fire each cadence on time, once per period.",
+        discussion: """
+            Reads the configuration directory (cadenced.conf, cadenced.conf.d/, cadences.d/, holidays.d/),
+            prints the schedule and waits, firing each cadence at its occurrence. Runs as a Type=notify
+            systemd service or in the foreground without root. SIGHUP reloads the configuration (a bad
+            one keeps the running one); SIGTERM stops.
+
+            Exit status: 0 on a clean stop, 78 when the configuration is bad (each error as file:line: reason).
+            """,
+        version: CadenceVersion.string
+    )
+
+    @Option(help: "The configuration directory.")
+    var configDir = "/etc/cadenced"
+
+    @Option(help: "The state directory (default: $STATE_DIRECTORY, else /var/lib/cadenced).")
+    var stateDir: String?
+
+    @Flag(help: "Check the configuration, print the schedule and exit.")
+    var checkConfig = false
+
+    func run() throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "cadenced")
+        let stateDirectory =
+            stateDir
+            ?? ProcessInfo.processInfo.environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init)
+            ?? "/var/lib/cadenced"
+        let loaded: LoadedConfiguration
+        do {
+            loaded = try DaemonRunner.load(directory: configDir, at: Date(), logger: logger)
+        } catch {
+            for line in error.errors { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
+            throw ExitCode(78)
+        }
+        let runner = DaemonRunner(
+            configuration: loaded, configurationDirectory: configDir, stateDirectory: stateDirectory, logger: logger)
+        if checkConfig {
+            print("Configuration in \(configDir) is valid. Next occurrences:")
+            for line in runner.scheduleDescription { print("  " + line) }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        } catch {
+            FileHandle.standardError.write(
+                Data("Cannot create the state directory '\(stateDirectory)': \(error)\n".utf8))
+            throw ExitCode(73)
+        }
+        runner.start()
+        dispatchMain()
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+private let cadenced = BinaryRunner.executable("cadenced")
+
+private final class Workspace {
+    let path: String
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-e2e-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path + "/config/cadences.d", withIntermediateDirectories: true)
+    }
+
+    func write(_ relative: String, _ text: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path + "/" + relative))
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Reads a pipe on a background thread so the test can wait for a line with a deadline.
+private final class LineCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var text = ""
+
+    init(_ handle: FileHandle) {
+        handle.readabilityHandler = { [weak self] h in
+            let data = h.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.lock()
+            self.text += String(decoding: data, as: UTF8.self)
+            self.lock.unlock()
+        }
+    }
+
+    var contents: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return text
+    }
+
+    /// Waits until `needle` appears or `seconds` pass.
+    func wait(for needle: String, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if contents.contains(needle) { return true }
+            usleep(20_000)
+        }
+        return contents.contains(needle)
+    }
+}
+
+@Suite("cadenced as a process", .serialized, .enabled(if: cadenced != nil, "cadenced is not built"))
+struct CadencedProcessTests {
+    @Test("--check-config prints the schedule of the shipped configuration and exits 0")
+    func checkShipped() throws {
+        let result = try BinaryRunner.run(
+            cadenced!, ["--config-dir", BinaryRunner.packageRoot.path + "/etc/cadenced", "--check-config"],
+            environment: ["TZ": "Asia/Shanghai"])
+        #expect(result.status == 0)
+        for name in [
+            "commitments", "monthly-reminder", "quarterly-review", "half-year-inspection",
+            "half-year-appraisal", "year-end-evaluation", "month-end-quota",
+        ] {
+            #expect(result.stdout.contains("  \(name) ("), "\(name) missing from:\n\(result.stdout)")
+        }
+    }
+
+    // Bad input tried: an unknown key, an impossible month, a zone that does not exist.
+    @Test("A bad configuration stops startup with file:line: reason for every error and exit 78")
+    func badConfiguration() throws {
+        let workspace = try Workspace()
+        try workspace.write("config/cadenced.conf", "[Daemon]\nTimeZone=Mars/Base\nBogus=1\n")
+        try workspace.write("config/cadences.d/x.cadence", "[Cadence]\nOnCalendar=*-13-01\nKind=reminder\n")
+        let result = try BinaryRunner.run(
+            cadenced!, ["--config-dir", workspace.path + "/config", "--state-dir", workspace.path + "/state"])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("/config/cadenced.conf:3: unknown key 'Bogus'"))
+        #expect(result.stderr.contains("/config/cadenced.conf:2: TimeZone= 'Mars/Base'"))
+        #expect(result.stderr.contains("/config/cadences.d/x.cadence:2: OnCalendar= '*-13-01'"))
+        #expect(!FileManager.default.fileExists(atPath: workspace.path + "/state"))
+    }
+
+    @Test("The daemon fires a cadence at its time, survives a bad reload, and stops cleanly on SIGTERM")
+    func runReloadStop() throws {
+        let workspace = try Workspace()
+        // Every 2 seconds, each elapse its own period.
+        try workspace.write(
+            "config/cadences.d/tick.cadence", "[Cadence]\nOnCalendar=*:*:0/2\nKind=reminder\nPeriod=occurrence\n")
+        let process = Process()
+        process.executableURL = cadenced!
+        process.arguments = ["--config-dir", workspace.path + "/config", "--state-dir", workspace.path + "/state"]
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        let log = LineCollector(stderr.fileHandleForReading)
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
+        #expect(log.wait(for: "next: tick (reminder", seconds: 10))
+        #expect(log.wait(for: "Due: tick for period", seconds: 10), "log so far:\n\(log.contents)")
+        #expect(FileManager.default.fileExists(atPath: workspace.path + "/state"))
+
+        // A broken cadence file, then SIGHUP: the old configuration keeps running.
+        try workspace.write("config/cadences.d/broken.cadence", "[Cadence]\nOnCalendar=25:00\nKind=reminder\n")
+        kill(process.processIdentifier, SIGHUP)
+        #expect(log.wait(for: "Reload failed; keeping the configuration loaded before", seconds: 10))
+        #expect(log.contents.contains("broken.cadence:2"))
+        #expect(process.isRunning)
+        let dueBefore = log.contents.components(separatedBy: "Due: tick").count
+        let deadline = Date().addingTimeInterval(10)
+        while log.contents.components(separatedBy: "Due: tick").count == dueBefore && Date() < deadline {
+            usleep(20_000)
+        }
+        #expect(log.contents.components(separatedBy: "Due: tick").count > dueBefore, "no tick after the failed reload")
+
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(log.contents.contains("Stopping on signal 15"))
+    }
+}
