@@ -11,10 +11,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Pure domain: calendar expressions, cadences, working days, configuration text. No I/O, no clock.
         .target(name: "CadenceCore"),
+        // The ledger: SQLite through GRDB. The daemon is its only writer.
+        .target(name: "CadenceStore", dependencies: ["CadenceCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // libsystemd, imported as a system library; only `Systemd` imports it.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(
@@ -24,7 +27,7 @@ let package = Package(
         // The daemon as a library: configuration loading from directories, the schedule, the run loop.
         .target(
             name: "CadenceDaemon",
-            dependencies: ["CadenceCore", "Systemd", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CadenceCore", "CadenceStore", "Systemd", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "cadenced",
@@ -42,7 +45,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CadenceCoreTests", dependencies: ["CadenceCore"]),
-        .testTarget(name: "CadenceDaemonTests", dependencies: ["CadenceDaemon", "CadenceCore"]),
+        .testTarget(name: "CadenceStoreTests", dependencies: ["CadenceStore", "CadenceCore"]),
+        .testTarget(name: "CadenceDaemonTests", dependencies: ["CadenceDaemon", "CadenceCore", "CadenceStore"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
         .testTarget(name: "cadencectlTests", dependencies: ["CadenceCore"]),
         .executableTarget(

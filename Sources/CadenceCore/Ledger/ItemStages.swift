@@ -1,0 +1,112 @@
+public import Foundation
+
+/// One step in the life of an open rectification item that the daemon announces: a warning
+/// before the deadline, the deadline itself, then the escalation ladder (DOMAIN.md §4.7).
+public enum ItemStage: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// A warning this long before the deadline.
+    case warning(before: Duration)
+    case overdue
+    case escalation(EscalationLevel)
+
+    /// The name stored in the ledger: `warn-604800s`, `overdue`, `circular`, `talk`, `accountability`.
+    public var description: String {
+        switch self {
+        case .warning(let before): "warn-\(before.components.seconds)s"
+        case .overdue: "overdue"
+        case .escalation(let level): level.rawValue
+        }
+    }
+
+    public init?(_ name: String) {
+        if name == "overdue" {
+            self = .overdue
+        } else if let level = EscalationLevel(rawValue: name) {
+            self = .escalation(level)
+        } else if name.hasPrefix("warn-"), name.hasSuffix("s"), let seconds = Int64(name.dropFirst(5).dropLast()) {
+            self = .warning(before: .seconds(seconds))
+        } else {
+            return nil
+        }
+    }
+
+    private var rank: (Int, Int64) {
+        switch self {
+        case .warning(let before): (0, -before.components.seconds)
+        case .overdue: (1, 0)
+        case .escalation(let level): (2, Int64(EscalationLevel.allCases.firstIndex(of: level)!))
+        }
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// When each stage of an item falls due, from the configuration (`WarnBeforeSec=`,
+/// `CircularAfterSec=`, `TalkAfterSec=`, `AccountabilityAfterSec=`).
+///
+/// Level-triggered: what is due is decided from the stages already recorded and the current
+/// instant, never from "the deadline is exactly N days away", so downtime on the day of a
+/// warning cannot swallow it.
+public struct ItemSchedule: Sendable, Equatable {
+    public var warnBefore: [Duration]
+    public var circularAfter: Duration
+    public var talkAfter: Duration
+    public var accountabilityAfter: Duration
+
+    public init(warnBefore: [Duration], circularAfter: Duration, talkAfter: Duration, accountabilityAfter: Duration) {
+        self.warnBefore = warnBefore
+        self.circularAfter = circularAfter
+        self.talkAfter = talkAfter
+        self.accountabilityAfter = accountabilityAfter
+    }
+
+    /// Every stage of an item with this deadline, with its instant, in order.
+    public func stages(deadline: Date) -> [(stage: ItemStage, at: Date)] {
+        let warnings = Set(warnBefore).sorted(by: >).map {
+            (ItemStage.warning(before: $0), deadline.addingTimeInterval(-$0.seconds))
+        }
+        return warnings + [
+            (.overdue, deadline),
+            (.escalation(.circular), deadline.addingTimeInterval(circularAfter.seconds)),
+            (.escalation(.talk), deadline.addingTimeInterval(talkAfter.seconds)),
+            (.escalation(.accountability), deadline.addingTimeInterval(accountabilityAfter.seconds)),
+        ]
+    }
+
+    /// What to do at `now` for an item: stages to announce, and stages to record silently because
+    /// a later stage of the same group is already due (after downtime only the latest warning and
+    /// the highest escalation are announced; the overdue notice always is).
+    public func due(deadline: Date, recorded: Set<String>, at now: Date) -> (announce: [ItemStage], silent: [ItemStage])
+    {
+        let pending = stages(deadline: deadline).filter { $0.at <= now && !recorded.contains($0.stage.description) }
+        var announce: [ItemStage] = []
+        var silent: [ItemStage] = []
+        let warnings = pending.filter { if case .warning = $0.stage { true } else { false } }
+        let escalations = pending.filter { if case .escalation = $0.stage { true } else { false } }
+        let overdueDue = pending.contains { $0.stage == .overdue }
+        // A warning is moot once the deadline has passed; of several due at once, the nearest says it all.
+        if let last = warnings.last, deadline > now {
+            announce.append(last.stage)
+            silent += warnings.dropLast().map(\.stage)
+        } else {
+            silent += warnings.map(\.stage)
+        }
+        if overdueDue { announce.append(.overdue) }
+        if let highest = escalations.last {
+            announce.append(highest.stage)
+            silent += escalations.dropLast().map(\.stage)
+        }
+        return (announce, silent)
+    }
+
+    /// The instant of the first stage not yet recorded, or nil when every stage is.
+    public func nextEvent(deadline: Date, recorded: Set<String>) -> Date? {
+        stages(deadline: deadline).first { !recorded.contains($0.stage.description) }?.at
+    }
+}
+
+extension Duration {
+    /// The span in seconds, as a `TimeInterval` for `Date` arithmetic.
+    public var seconds: TimeInterval {
+        TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,51 @@
+/// What a notice is about. Each kind has a fixed journal `MESSAGE_ID` (explained by
+/// `catalog/cadenced.catalog`, so `journalctl -x` shows what it means and what to do) and a
+/// syslog priority fitting its gravity (DESIGN.md "Notices").
+public enum NoticeKind: String, CaseIterable, Codable, Sendable {
+    /// A cadence occurrence fired on time (reminder, review, inspection, …).
+    case occurrence
+    /// Occurrences missed during downtime or a clock jump, emitted late in one notice per cadence.
+    case catchUp = "catch-up"
+    /// A rectification deadline is approaching.
+    case deadlineWarning = "deadline-warning"
+    /// A rectification item fell due without verified closure.
+    case overdue
+    /// An overdue item was escalated: circular (通报) or talk with a new time limit (约谈).
+    case escalation
+    /// An overdue item reached accountability (责任追究).
+    case accountability
+
+    /// The journal `MESSAGE_ID` of this kind (generated once with `systemd-id128 new`; never change).
+    public var messageID: String {
+        switch self {
+        case .occurrence: "2fdbcbee8e244916bf72ad53adfe114d"
+        case .catchUp: "3e266e6d41c14cbb9dd3308905df5239"
+        case .deadlineWarning: "9ea6b3ad63f442aebce4eb43ab7bb88d"
+        case .overdue: "911e8b894bea4ac9ac9fc3c091a50720"
+        case .escalation: "2fac43fea68f42ca87ce3d3f70e30e01"
+        case .accountability: "b951eaaa49d04c1e82c9ea6f38b998f8"
+        }
+    }
+
+    /// syslog priority: notice (5) for reminders and warnings, warning (4) when overdue,
+    /// err (3) when escalated, crit (2) at accountability.
+    public var priority: Int {
+        switch self {
+        case .occurrence, .catchUp, .deadlineWarning: 5
+        case .overdue: 4
+        case .escalation: 3
+        case .accountability: 2
+        }
+    }
+}
+
+/// The steps of escalation of an overdue item (DOMAIN.md §4.7), in order.
+public enum EscalationLevel: String, CaseIterable, Codable, Comparable, Sendable {
+    case circular
+    case talk
+    case accountability
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}

@@ -1,0 +1,131 @@
+public import CadenceCore
+public import Foundation
+import GRDB
+
+/// A rectification item as the scheduler sees it.
+public struct ItemRecord: Sendable, Equatable {
+    public var id: Int64
+    public var unit: String
+    public var title: String
+    public var deadline: Date
+    public var state: String
+    public var createdAt: Date
+    public var closedAt: Date?
+    public var nextEventAt: Date?
+    /// Names of the stages already recorded (`overdue`, `circular`, …).
+    public var recordedStages: Set<String>
+}
+
+extension LedgerStore {
+    /// Adds an open item and schedules its first stage.
+    /// - Throws: ``LedgerError/invalid(_:)`` for an empty unit or title.
+    @discardableResult
+    public func addItem(unit: String, title: String, deadline: Date, schedule: ItemSchedule, at now: Date) throws
+        -> Int64
+    {
+        guard !unit.trimmingCharacters(in: .whitespaces).isEmpty else { throw LedgerError.invalid("the unit is empty") }
+        guard !title.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw LedgerError.invalid("the title is empty")
+        }
+        let next = schedule.nextEvent(deadline: deadline, recorded: [])
+        return try writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO rectificationItem (unit, title, deadlineAt, createdAt, nextEventAt)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [unit, title, deadline.micros, now.micros, next?.micros])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Closes an item (verified and struck off); it will announce nothing more.
+    public func closeItem(_ id: Int64, at now: Date) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE rectificationItem SET state = 'closed', closedAt = ?, nextEventAt = NULL
+                    WHERE id = ? AND closedAt IS NULL
+                    """,
+                arguments: [now.micros, id])
+            if db.changesCount == 0 {
+                guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rectificationItem WHERE id = ?)", arguments: [id]) == true
+                else { throw LedgerError.unknownItem(id) }
+            }
+        }
+    }
+
+    /// The earliest pending stage instant of all items (an index lookup, independent of ledger size).
+    public func nextItemEvent() throws -> Date? {
+        try writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MIN(nextEventAt) FROM rectificationItem WHERE nextEventAt IS NOT NULL")
+                .map(Date.init(micros:))
+        }
+    }
+
+    /// Items with a stage due at `now`, earliest first, at most `limit`.
+    public func itemsDue(at now: Date, limit: Int = 500) throws -> [ItemRecord] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM rectificationItem WHERE nextEventAt IS NOT NULL AND nextEventAt <= ?
+                    ORDER BY nextEventAt LIMIT ?
+                    """,
+                arguments: [now.micros, limit]
+            ).map { try Self.item($0, db) }
+        }
+    }
+
+    /// One item, or nil.
+    public func item(_ id: Int64) throws -> ItemRecord? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM rectificationItem WHERE id = ?", arguments: [id]).map {
+                try Self.item($0, db)
+            }
+        }
+    }
+
+    /// Open items whose deadline has passed at `now`.
+    public func overdueCount(at now: Date) throws -> Int {
+        try writer.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM rectificationItem WHERE closedAt IS NULL AND deadlineAt <= ?",
+                arguments: [now.micros]) ?? 0
+        }
+    }
+
+    /// Records stages of an item with their notices, and its next event, in one transaction.
+    /// Stages already recorded are skipped together with their notices.
+    /// - Returns: the notices stored (those whose stage was new).
+    public func record(
+        stages: [(stage: ItemStage, notice: Notice?)], item id: Int64, nextEventAt: Date?, at now: Date
+    ) throws -> [Notice] {
+        try writer.write { db in
+            var stored: [Notice] = []
+            for (stage, notice) in stages {
+                try db.execute(
+                    sql: """
+                        INSERT INTO itemStage (itemId, stage, recordedAt, noticeKey) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(itemId, stage) DO NOTHING
+                        """,
+                    arguments: [id, stage.description, now.micros, notice?.key])
+                if db.changesCount > 0, let notice, try Self.insert(notice, db) { stored.append(notice) }
+            }
+            try db.execute(
+                sql: "UPDATE rectificationItem SET nextEventAt = ? WHERE id = ?", arguments: [nextEventAt?.micros, id])
+            return stored
+        }
+    }
+
+    private static func item(_ row: Row, _ db: Database) throws -> ItemRecord {
+        let id: Int64 = row["id"]
+        let stages = try String.fetchAll(db, sql: "SELECT stage FROM itemStage WHERE itemId = ?", arguments: [id])
+        let closed: Int64? = row["closedAt"]
+        let next: Int64? = row["nextEventAt"]
+        return ItemRecord(
+            id: id, unit: row["unit"], title: row["title"], deadline: Date(micros: row["deadlineAt"]),
+            state: row["state"], createdAt: Date(micros: row["createdAt"]), closedAt: closed.map(Date.init(micros:)),
+            nextEventAt: next.map(Date.init(micros:)), recordedStages: Set(stages))
+    }
+}

@@ -1,0 +1,228 @@
+public import CadenceCore
+public import Foundation
+public import GRDB
+
+/// The ledger: one SQLite database (WAL) in the state directory, written by the daemon only.
+///
+/// Every public method is one transaction. The unique indexes on (cadence, period), on a notice's
+/// key and on (item, stage) are what make "exactly once" hold under `kill -9`: a notice is stored
+/// in the same transaction that records its occurrence or stage, before any sink sees it, and a
+/// second attempt finds it already there.
+public final class LedgerStore: Sendable {
+    public let writer: any DatabaseWriter
+    let path: String
+
+    /// Opens (creating if absent) the ledger at `path`. A newer or damaged database is refused and
+    /// left exactly as it was.
+    public convenience init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        // An existing file is first inspected read-only, so a refused one is never written to.
+        if FileManager.default.fileExists(atPath: path) {
+            var readOnly = configuration
+            readOnly.readonly = true
+            do {
+                let queue = try DatabaseQueue(path: path, configuration: readOnly)
+                try Self.refuseIfSuperseded(queue, path: path)
+                try queue.close()
+            } catch let error as DatabaseError {
+                throw LedgerError.corrupt(path: path, reason: error.message ?? "\(error.resultCode)")
+            }
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch let error as DatabaseError {
+            throw LedgerError.corrupt(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+        try self.init(pool, path: path)
+    }
+
+    /// Uses an existing writer (tests use an in-memory `DatabaseQueue`).
+    public init(_ writer: any DatabaseWriter, path: String = ":memory:") throws {
+        self.writer = writer
+        self.path = path
+        do {
+            try Self.refuseIfSuperseded(writer, path: path)
+            try Self.migrator.migrate(writer)
+        } catch let error as DatabaseError {
+            throw LedgerError.corrupt(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    private static func refuseIfSuperseded(_ reader: any DatabaseReader, path: String) throws {
+        let migrator = Self.migrator
+        let (applied, superseded) = try reader.read { db in
+            // Reading the schema fails on a file that is not a database.
+            _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master")
+            return (try migrator.appliedIdentifiers(db), try migrator.hasBeenSuperseded(db))
+        }
+        if superseded {
+            let known = Set(migrator.migrations)
+            throw LedgerError.newerSchema(path: path, unknown: applied.filter { !known.contains($0) }.sorted())
+        }
+    }
+
+    // MARK: - Occurrences and notices
+
+    /// Records occurrences and, in the same transaction, the notice that announces them.
+    ///
+    /// Occurrences already recorded (same cadence and period) are left alone; if none is new,
+    /// nothing is written and nil is returned, so a notice is never stored twice for a period.
+    /// - Returns: the notice stored, or nil.
+    @discardableResult
+    public func record(occurrences: [(occurrence: Occurrence, late: Bool)], notice: Notice?, at now: Date) throws
+        -> Notice?
+    {
+        try writer.write { db in
+            var inserted = 0
+            for (occurrence, late) in occurrences {
+                try db.execute(
+                    sql: """
+                        INSERT INTO occurrence (cadence, period, nominalAt, effectiveAt, recordedAt, late, noticeKey)
+                        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(cadence, period) DO NOTHING
+                        """,
+                    arguments: [
+                        occurrence.cadence, occurrence.period.rawValue, occurrence.nominal.micros,
+                        occurrence.effective.micros, now.micros, late, notice?.key,
+                    ])
+                inserted += db.changesCount
+            }
+            guard inserted > 0, let notice else { return nil }
+            return try Self.insert(notice, db) ? notice : nil
+        }
+    }
+
+    /// Whether an occurrence of `cadence` for `period` is recorded.
+    public func isRecorded(cadence: String, period: PeriodKey) throws -> Bool {
+        try writer.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM occurrence WHERE cadence = ? AND period = ?)",
+                arguments: [cadence, period.rawValue]) ?? false
+        }
+    }
+
+    /// Occurrences recorded for a cadence, oldest first.
+    public func occurrences(cadence: String) throws -> [(period: String, effective: Date, late: Bool)] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT period, effectiveAt, late FROM occurrence WHERE cadence = ? ORDER BY effectiveAt",
+                arguments: [cadence]
+            ).map { ($0["period"], Date(micros: $0["effectiveAt"]), $0["late"]) }
+        }
+    }
+
+    static func insert(_ notice: Notice, _ db: Database) throws -> Bool {
+        let payload = String(decoding: try JSONEncoder.ledger.encode(notice), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO notice (key, kind, dueAt, emittedAt, payload) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(key) DO NOTHING
+                """,
+            arguments: [notice.key, notice.kind.rawValue, notice.dueAt.micros, notice.emittedAt.micros, payload])
+        return db.changesCount > 0
+    }
+
+    /// Notices not yet delivered to both sinks, oldest first.
+    public func undeliveredNotices() throws -> [StoredNotice] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT payload, file, fileWritten, journalSent FROM notice
+                    WHERE fileWritten = 0 OR journalSent = 0 ORDER BY id
+                    """
+            ).map { try StoredNotice(row: $0) }
+        }
+    }
+
+    /// Every notice, oldest first (for listings and tests).
+    public func notices() throws -> [StoredNotice] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT payload, file, fileWritten, journalSent FROM notice ORDER BY id")
+                .map { try StoredNotice(row: $0) }
+        }
+    }
+
+    /// Records that a notice reached a sink.
+    public func markDelivered(key: String, file: String? = nil, journal: Bool = false) throws {
+        try writer.write { db in
+            if let file {
+                try db.execute(sql: "UPDATE notice SET file = ?, fileWritten = 1 WHERE key = ?", arguments: [file, key])
+            }
+            if journal {
+                try db.execute(sql: "UPDATE notice SET journalSent = 1 WHERE key = ?", arguments: [key])
+            }
+        }
+    }
+
+    // MARK: - Daemon state
+
+    /// The instant up to which cadence occurrences have been processed (nil on a new ledger).
+    public func scheduledThrough() throws -> Date? {
+        try writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM daemonState WHERE key = 'scheduledThrough'")
+                .map(Date.init(micros:))
+        }
+    }
+
+    /// Moves the processed instant forward (never backward: a clock stepped back re-fires nothing).
+    public func advanceScheduledThrough(to instant: Date) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO daemonState (key, value) VALUES ('scheduledThrough', ?)
+                    ON CONFLICT(key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))
+                    """,
+                arguments: [instant.micros])
+        }
+    }
+}
+
+/// A notice as stored, with its delivery state.
+public struct StoredNotice: Sendable, Equatable {
+    public var notice: Notice
+    public var file: String?
+    public var fileWritten: Bool
+    public var journalSent: Bool
+
+    init(row: Row) throws {
+        let payload: String = row["payload"]
+        notice = try JSONDecoder.ledger.decode(Notice.self, from: Data(payload.utf8))
+        file = row["file"]
+        fileWritten = row["fileWritten"]
+        journalSent = row["journalSent"]
+    }
+}
+
+extension Date {
+    /// Microseconds since 1970 UTC, as stored in the ledger.
+    public var micros: Int64 { Int64((timeIntervalSince1970 * 1_000_000).rounded()) }
+
+    public init(micros: Int64) {
+        self.init(timeIntervalSince1970: Double(micros) / 1_000_000)
+    }
+}
+
+extension JSONEncoder {
+    static var ledger: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.micros)
+        }
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    static var ledger: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            Date(micros: try decoder.singleValueContainer().decode(Int64.self))
+        }
+        return decoder
+    }
+}
