@@ -49,7 +49,10 @@ extension LedgerStore {
                     """,
                 arguments: [now.micros, id])
             if db.changesCount == 0 {
-                guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rectificationItem WHERE id = ?)", arguments: [id]) == true
+                guard
+                    try Bool.fetchOne(
+                        db, sql: "SELECT EXISTS (SELECT 1 FROM rectificationItem WHERE id = ?)", arguments: [id])
+                        == true
                 else { throw LedgerError.unknownItem(id) }
             }
         }

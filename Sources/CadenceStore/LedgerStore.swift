@@ -149,7 +149,8 @@ public final class LedgerStore: Sendable {
     public func markDelivered(key: String, file: String? = nil, journal: Bool = false) throws {
         try writer.write { db in
             if let file {
-                try db.execute(sql: "UPDATE notice SET file = ?, fileWritten = 1 WHERE key = ?", arguments: [file, key])
+                try db.execute(
+                    sql: "UPDATE notice SET file = ?, fileWritten = 1 WHERE key = ?", arguments: [file, key])
             }
             if journal {
                 try db.execute(sql: "UPDATE notice SET journalSent = 1 WHERE key = ?", arguments: [key])

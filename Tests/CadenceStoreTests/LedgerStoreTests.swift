@@ -58,8 +58,10 @@ struct LedgerStoreTests {
     func itemEvents() throws {
         for store in try Self.stores() {
             let now = day("2026-11-01")
-            let a = try store.addItem(unit: "Unit A", title: "Fix the register", deadline: day("2026-12-10"), schedule: schedule, at: now)
-            _ = try store.addItem(unit: "Unit B", title: "Post the board", deadline: day("2026-11-20"), schedule: schedule, at: now)
+            let a = try store.addItem(
+                unit: "Unit A", title: "Fix the register", deadline: day("2026-12-10"), schedule: schedule, at: now)
+            _ = try store.addItem(
+                unit: "Unit B", title: "Post the board", deadline: day("2026-11-20"), schedule: schedule, at: now)
             #expect(try store.nextItemEvent() == day("2026-11-13"))  // 7 days before 2026-11-20
             #expect(try store.itemsDue(at: day("2026-11-13")).map(\.unit) == ["Unit B"])
             try store.closeItem(a, at: now)
@@ -73,10 +75,12 @@ struct LedgerStoreTests {
     func badItems() throws {
         let store = try LedgerStore(DatabaseQueue())
         #expect(throws: LedgerError.invalid("the unit is empty")) {
-            try store.addItem(unit: "", title: "x", deadline: day("2026-12-01"), schedule: schedule, at: day("2026-11-01"))
+            try store.addItem(
+                unit: "", title: "x", deadline: day("2026-12-01"), schedule: schedule, at: day("2026-11-01"))
         }
         #expect(throws: LedgerError.invalid("the title is empty")) {
-            try store.addItem(unit: "U", title: "  ", deadline: day("2026-12-01"), schedule: schedule, at: day("2026-11-01"))
+            try store.addItem(
+                unit: "U", title: "  ", deadline: day("2026-12-01"), schedule: schedule, at: day("2026-11-01"))
         }
         #expect(try store.nextItemEvent() == nil)
     }

@@ -13,10 +13,12 @@ public enum NoticeFileName {
         let days = local.floorDivided(by: 86_400)
         let day = LocalDate(dayNumber: Int(days))
         let seconds = Int(local - days * 86_400)
-        let time = CivilCalendar.pad(seconds / 3600, 2) + CivilCalendar.pad(seconds / 60 % 60, 2)
+        let time =
+            CivilCalendar.pad(seconds / 3600, 2) + CivilCalendar.pad(seconds / 60 % 60, 2)
             + CivilCalendar.pad(seconds % 60, 2)
         let subject = slug(notice.cadence ?? notice.unit ?? "item")
-        let directory = "\(CivilCalendar.pad(day.year, 4))/\(CivilCalendar.pad(day.month, 2))/\(CivilCalendar.pad(day.day, 2))"
+        let directory =
+            "\(CivilCalendar.pad(day.year, 4))/\(CivilCalendar.pad(day.month, 2))/\(CivilCalendar.pad(day.day, 2))"
         return "\(directory)/\(time)-\(notice.kind.rawValue)-\(subject.isEmpty ? "x" : subject)-\(notice.id).md"
     }
 

@@ -1,10 +1,7 @@
 public import Foundation
 
 /// The language of notice texts (`Language=` in cadenced.conf).
-public enum NoticeLanguage: String, CaseIterable, Sendable {
-    case zh
-    case en
-}
+public typealias NoticeLanguage = DaemonConfiguration.Language
 
 /// Renders a notice's subject and body from a template: a first line (the subject) and the rest
 /// (the body), with `{placeholder}` fields. Built-in templates exist in Simplified Chinese and
@@ -123,6 +120,7 @@ public enum LocalTimeText {
         let sign = offset < 0 ? "-" : "+"
         let hh = CivilCalendar.pad(abs(offset) / 3600, 2)
         let mm = CivilCalendar.pad(abs(offset) % 3600 / 60, 2)
-        return "\(day) \(CivilCalendar.pad(seconds / 3600, 2)):\(CivilCalendar.pad(seconds / 60 % 60, 2)) (UTC\(sign)\(hh):\(mm))"
+        return
+            "\(day) \(CivilCalendar.pad(seconds / 3600, 2)):\(CivilCalendar.pad(seconds / 60 % 60, 2)) (UTC\(sign)\(hh):\(mm))"
     }
 }

@@ -1,0 +1,230 @@
+public import CadenceCore
+public import CadenceStore
+public import Foundation
+public import Logging
+
+/// The daemon's logic, driven with explicit instants: fires cadence occurrences and item stages
+/// that are due, exactly once, and delivers their notices to the files and the journal.
+///
+/// Each notice is stored in the ledger in the same transaction that records its occurrence or
+/// stage, then delivered; one stored but not delivered (a crash, a full disk, no journal) is
+/// delivered on the next ``process(at:)`` — the journal is asked first whether it already has it.
+public final class Manager: @unchecked Sendable {
+    public let store: LedgerStore
+    public private(set) var configuration: LoadedConfiguration
+    private var files: NoticeFileWriter
+    private let journal: any NoticeJournal
+    private let logger: Logger
+    private var text: NoticeText
+    private var items: ItemSchedule
+    /// An occurrence handled later than this after its time counts as late.
+    public static let lateAfter: TimeInterval = 60
+    /// How soon delivery is retried after a sink failed.
+    public static let retryAfter: TimeInterval = 30
+    private var undelivered = true
+
+    public init(
+        store: LedgerStore, configuration: LoadedConfiguration, noticeDirectory: String, journal: any NoticeJournal,
+        logger: Logger, templates: [NoticeKind: String] = [:]
+    ) {
+        self.store = store
+        self.configuration = configuration
+        self.files = NoticeFileWriter(directory: noticeDirectory, zone: configuration.timeZone)
+        self.journal = journal
+        self.logger = logger
+        self.text = NoticeText(
+            language: configuration.daemon.resolvedLanguage(lang: ProcessInfo.processInfo.environment["LANG"]),
+            zone: configuration.timeZone, overrides: templates)
+        self.items = Self.itemSchedule(configuration)
+    }
+
+    /// Takes a new configuration (a reload); occurrences already recorded stay recorded.
+    public func replace(configuration: LoadedConfiguration, noticeDirectory: String, templates: [NoticeKind: String]) {
+        self.configuration = configuration
+        files = NoticeFileWriter(directory: noticeDirectory, zone: configuration.timeZone)
+        text = NoticeText(language: text.language, zone: configuration.timeZone, overrides: templates)
+        items = Self.itemSchedule(configuration)
+    }
+
+    static func itemSchedule(_ configuration: LoadedConfiguration) -> ItemSchedule {
+        let daemon = configuration.daemon
+        return ItemSchedule(
+            warnBefore: daemon.warnBefore, circularAfter: daemon.circularAfter, talkAfter: daemon.talkAfter,
+            accountabilityAfter: daemon.accountabilityAfter)
+    }
+
+    /// The item schedule in force (for adding items).
+    public var itemSchedule: ItemSchedule { items }
+
+    // MARK: - Processing
+
+    /// Fires everything due at `now` and delivers pending notices.
+    /// - Returns: the notices stored by this call.
+    @discardableResult
+    public func process(at now: Date) throws -> [Notice] {
+        var stored: [Notice] = []
+        stored += try processCadences(at: now)
+        stored += try processItems(at: now)
+        try deliverPending()
+        return stored
+    }
+
+    /// The next instant at which ``process(at:)`` has something to do, or nil.
+    public func nextWake(after now: Date) throws -> Date? {
+        let through = max(try store.scheduledThrough() ?? now, now)
+        var candidates = configuration.cadences.compactMap {
+            $0.nextOccurrence(after: through, zone: configuration.timeZone, workingDays: configuration.workingDays)?
+                .effective
+        }
+        if let item = try store.nextItemEvent() { candidates.append(max(item, now)) }
+        if undelivered { candidates.append(now.addingTimeInterval(Self.retryAfter)) }
+        return candidates.min()
+    }
+
+    /// `STATUS=` for systemd: the next event and the overdue count.
+    public func status(at now: Date) -> String {
+        let overdue = (try? store.overdueCount(at: now)) ?? 0
+        let through = max((try? store.scheduledThrough()) ?? now, now)
+        let next = configuration.cadences.compactMap {
+            $0.nextOccurrence(after: through, zone: configuration.timeZone, workingDays: configuration.workingDays)
+        }.min { $0.effective < $1.effective }
+        let nextText =
+            next.map {
+                "Next: \($0.cadence) \($0.period) at \(LocalTimeText.format($0.effective, zone: configuration.timeZone))"
+            } ?? "No cadence fires again"
+        return nextText + "; \(overdue) overdue"
+    }
+
+    private func processCadences(at now: Date) throws -> [Notice] {
+        guard let through = try store.scheduledThrough() else {
+            // A new ledger starts now: nothing from before it is owed.
+            try store.advanceScheduledThrough(to: now)
+            return []
+        }
+        // A clock stepped back: nothing is due again until it passes the instant already processed.
+        guard now > through else { return [] }
+        let zone = configuration.timeZone
+        let window = configuration.daemon.catchUpWindow.seconds
+        var stored: [Notice] = []
+        for cadence in configuration.cadences {
+            var missed: [Occurrence] = []
+            var cursor = through
+            while missed.count < 100_000,
+                let next = cadence.nextOccurrence(after: cursor, zone: zone, workingDays: configuration.workingDays),
+                next.effective <= now
+            {
+                missed.append(next)
+                cursor = next.effective
+            }
+            guard !missed.isEmpty else { continue }
+            let onTime = missed.filter { now.timeIntervalSince($0.effective) <= Self.lateAfter }
+            let late = missed.filter { now.timeIntervalSince($0.effective) > Self.lateAfter }
+            let announced = late.filter { now.timeIntervalSince($0.effective) <= window }
+            if !late.isEmpty {
+                var notice: Notice?
+                if let first = announced.first, let last = announced.last {
+                    notice = text.render(
+                        Notice(
+                            key: "catch-up/\(cadence.name)/\(first.period)..\(last.period)", kind: .catchUp,
+                            dueAt: last.effective, emittedAt: now, cadence: cadence.name,
+                            periods: announced.map(\.period.rawValue), late: true),
+                        description: cadence.description)
+                }
+                if let notice = try store.record(occurrences: late.map { ($0, true) }, notice: notice, at: now) {
+                    stored.append(notice)
+                }
+                let silent = late.count - announced.count
+                if silent > 0 {
+                    logger.notice(
+                        "\(cadence.name): \(silent) occurrences older than the catch-up window recorded without notice")
+                }
+            }
+            for occurrence in onTime {
+                let notice = text.render(
+                    Notice(
+                        key: "occurrence/\(cadence.name)/\(occurrence.period)", kind: .occurrence,
+                        dueAt: occurrence.effective, emittedAt: now, cadence: cadence.name,
+                        periods: [occurrence.period.rawValue]),
+                    description: cadence.description)
+                if let notice = try store.record(occurrences: [(occurrence, false)], notice: notice, at: now) {
+                    stored.append(notice)
+                }
+            }
+        }
+        try store.advanceScheduledThrough(to: now)
+        if !stored.isEmpty { undelivered = true }
+        return stored
+    }
+
+    private func processItems(at now: Date) throws -> [Notice] {
+        var stored: [Notice] = []
+        while true {
+            let due = try store.itemsDue(at: now)
+            if due.isEmpty { break }
+            for item in due {
+                let (announce, silent) = items.due(deadline: item.deadline, recorded: item.recordedStages, at: now)
+                let stages = items.stages(deadline: item.deadline)
+                var records: [(stage: ItemStage, notice: Notice?)] = silent.map { ($0, nil) }
+                for stage in announce {
+                    let at = stages.first { $0.stage == stage }?.at ?? item.deadline
+                    records.append((stage, text.render(itemNotice(item, stage: stage, at: at, now: now))))
+                }
+                var recorded = item.recordedStages
+                for (stage, _) in records { recorded.insert(stage.description) }
+                let next = items.nextEvent(deadline: item.deadline, recorded: recorded)
+                stored += try store.record(stages: records, item: item.id, nextEventAt: next, at: now)
+            }
+        }
+        if !stored.isEmpty { undelivered = true }
+        return stored
+    }
+
+    private func itemNotice(_ item: ItemRecord, stage: ItemStage, at: Date, now: Date) -> Notice {
+        let kind: NoticeKind
+        var level: EscalationLevel?
+        switch stage {
+        case .warning: kind = .deadlineWarning
+        case .overdue: kind = .overdue
+        case .escalation(let l):
+            kind = l == .accountability ? .accountability : .escalation
+            level = l
+        }
+        let overdueDays = item.deadline <= now ? Int(now.timeIntervalSince(item.deadline) / 86_400) : nil
+        return Notice(
+            key: "item/\(item.id)/\(stage)", kind: kind, dueAt: stage == .overdue ? item.deadline : at, emittedAt: now,
+            unit: item.unit, item: item.id, title: item.title, level: level,
+            late: now.timeIntervalSince(at) > Self.lateAfter, overdueDays: overdueDays)
+    }
+
+    // MARK: - Delivery
+
+    /// Delivers every stored notice not yet in both sinks. Failures are logged and retried later.
+    public func deliverPending() throws {
+        let pending = try store.undeliveredNotices()
+        var failed = false
+        for stored in pending {
+            var file = stored.file
+            if !stored.fileWritten {
+                do {
+                    file = try files.write(stored.notice, checkIndex: true)
+                    try store.markDelivered(key: stored.notice.key, file: file)
+                } catch {
+                    failed = true
+                    logger.error("Notice \(stored.notice.key) not written to file yet: \(error)")
+                }
+            }
+            if !stored.journalSent {
+                do {
+                    if try !journal.contains(noticeID: stored.notice.id) {
+                        try journal.send(NoticeJournalFields.fields(for: stored.notice, file: file))
+                    }
+                    try store.markDelivered(key: stored.notice.key, journal: true)
+                } catch {
+                    failed = true
+                    logger.error("Notice \(stored.notice.key) not sent to the journal yet: \(error)")
+                }
+            }
+        }
+        undelivered = failed
+    }
+}

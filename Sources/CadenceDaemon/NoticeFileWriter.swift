@@ -1,0 +1,147 @@
+public import CadenceCore
+public import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writes notices as Markdown files in a dated tree under the notice directory, plus an
+/// append-only JSON Lines index (`index.jsonl`).
+///
+/// A file is written to a temporary name, flushed to disk, then linked to its final name with
+/// `link(2)`, which fails rather than replace an existing file: a notice file is never
+/// overwritten, and a file already there (from before a crash) counts as written.
+public struct NoticeFileWriter: Sendable {
+    public let directory: String
+    public let zone: TimeZone
+
+    public init(directory: String, zone: TimeZone) {
+        self.directory = directory
+        self.zone = zone
+    }
+
+    /// A failure to write, with the path and the errno text.
+    public struct WriteError: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "cannot write notice file '\(path)': \(reason)" }
+    }
+
+    /// Writes the notice's file (unless it exists) and its index line.
+    /// - Parameter checkIndex: look for the key in the index before appending (redelivery after a crash).
+    /// - Returns: the file's path relative to the notice directory.
+    @discardableResult
+    public func write(_ notice: Notice, checkIndex: Bool) throws -> String {
+        let relative = NoticeFileName.relativePath(for: notice, zone: zone)
+        let path = directory + "/" + relative
+        let folder = (path as NSString).deletingLastPathComponent
+        try makeDirectories(folder)
+        if !FileManager.default.fileExists(atPath: path) {
+            let temporary = folder + "/.tmp-\(notice.id)-\(getpid())"
+            try writeSynced(temporary, Data(markdown(notice, file: relative).utf8), flags: O_CREAT | O_TRUNC | O_WRONLY)
+            defer { unlink(temporary) }
+            if link(temporary, path) != 0 && errno != EEXIST { throw failure(path) }
+            try syncDirectory(folder)
+        }
+        let indexPath = directory + "/index.jsonl"
+        if !(checkIndex && indexContains(key: notice.key, indexPath: indexPath)) {
+            try writeSynced(
+                indexPath, Data((indexLine(notice, file: relative) + "\n").utf8), flags: O_CREAT | O_APPEND | O_WRONLY)
+        }
+        return relative
+    }
+
+    // MARK: - Content
+
+    func markdown(_ notice: Notice, file: String) -> String {
+        var rows: [(String, String)] = [("kind", notice.kind.rawValue)]
+        if let cadence = notice.cadence { rows.append(("cadence", cadence)) }
+        if !notice.periods.isEmpty { rows.append(("period", notice.periods.joined(separator: ", "))) }
+        if let unit = notice.unit { rows.append(("unit", unit)) }
+        if let item = notice.item { rows.append(("item", "#\(item)")) }
+        if let title = notice.title { rows.append(("title", title)) }
+        rows.append(("due", LocalTimeText.format(notice.dueAt, zone: zone)))
+        if let days = notice.overdueDays { rows.append(("overdue days", String(days))) }
+        if let level = notice.level { rows.append(("level", level.rawValue)) }
+        rows.append(("late", notice.late ? "yes" : "no"))
+        rows.append(("emitted", LocalTimeText.format(notice.emittedAt, zone: zone)))
+        rows.append(("notice id", notice.id))
+        let table = rows.map { "| \($0.0) | \(Self.cell($0.1)) |" }.joined(separator: "\n")
+        return "# \(Self.line(notice.subject))\n\n\(notice.body)\n\n| field | value |\n| --- | --- |\n\(table)\n"
+    }
+
+    func indexLine(_ notice: Notice, file: String) -> String {
+        var object: [String: Any] = [
+            "key": notice.key, "id": notice.id, "kind": notice.kind.rawValue, "file": file,
+            "due": ISO8601DateFormatter().string(from: notice.dueAt),
+            "emitted": ISO8601DateFormatter().string(from: notice.emittedAt), "late": notice.late,
+            "subject": notice.subject,
+        ]
+        if let cadence = notice.cadence { object["cadence"] = cadence }
+        if !notice.periods.isEmpty { object["periods"] = notice.periods }
+        if let unit = notice.unit { object["unit"] = unit }
+        if let item = notice.item { object["item"] = item }
+        if let level = notice.level { object["level"] = level.rawValue }
+        if let days = notice.overdueDays { object["overdueDays"] = days }
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// One line, so a name cannot start a new Markdown block.
+    static func line(_ text: String) -> String {
+        String(text.map { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 } ?? false) ? " " : $0 })
+    }
+
+    static func cell(_ text: String) -> String {
+        line(text).replacingOccurrences(of: "|", with: "\\|")
+    }
+
+    private func indexContains(key: String, indexPath: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: indexPath) else { return false }
+        let encoded = (try? JSONSerialization.data(withJSONObject: [key], options: [.withoutEscapingSlashes])) ?? Data()
+        let needle = "\"key\":" + String(decoding: encoded, as: UTF8.self).dropFirst().dropLast()
+        return String(decoding: data, as: UTF8.self).contains(needle)
+    }
+
+    // MARK: - Files
+
+    private func failure(_ path: String) -> WriteError {
+        WriteError(path: path, reason: String(cString: strerror(errno)))
+    }
+
+    private func makeDirectories(_ folder: String) throws {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        } catch {
+            throw WriteError(path: folder, reason: "\(error.localizedDescription)")
+        }
+    }
+
+    private func writeSynced(_ path: String, _ data: Data, flags: Int32) throws {
+        let fd = open(path, flags | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw failure(path) }
+        defer { close(fd) }
+        try data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw failure(path)
+                }
+                offset += n
+            }
+        }
+        guard fsync(fd) == 0 else { throw failure(path) }
+    }
+
+    private func syncDirectory(_ folder: String) throws {
+        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure(folder) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw failure(folder) }
+    }
+}

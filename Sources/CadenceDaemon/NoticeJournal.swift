@@ -1,0 +1,38 @@
+public import CadenceCore
+public import Foundation
+
+/// Where notices go in the journal. Production uses libsystemd (``SystemJournal``); the manager
+/// asks ``contains(noticeID:)`` before resending a notice stored before a crash, so the journal
+/// gets one entry per notice.
+public protocol NoticeJournal: Sendable {
+    /// Whether an entry with `CADENCED_NOTICE_ID=noticeID` is already in the journal.
+    func contains(noticeID: String) throws -> Bool
+    /// Sends one entry.
+    func send(_ fields: [(name: String, value: String)]) throws
+}
+
+/// The journal fields of a notice: `MESSAGE_ID` by kind, `PRIORITY` by gravity, and `CADENCED_*`
+/// fields a person can filter on (`journalctl -t cadenced CADENCED_KIND=overdue -p warning`).
+public enum NoticeJournalFields {
+    public static func fields(for notice: Notice, file: String?) -> [(name: String, value: String)] {
+        var fields: [(name: String, value: String)] = [
+            ("MESSAGE", notice.subject + (notice.body.isEmpty ? "" : "\n" + notice.body)),
+            ("MESSAGE_ID", notice.kind.messageID),
+            ("PRIORITY", String(notice.kind.priority)),
+            ("SYSLOG_IDENTIFIER", "cadenced"),
+            ("CADENCED_KIND", notice.kind.rawValue),
+            ("CADENCED_NOTICE_ID", notice.id),
+            ("CADENCED_NOTICE_KEY", notice.key),
+            ("CADENCED_DUE", ISO8601DateFormatter().string(from: notice.dueAt)),
+            ("CADENCED_LATE", notice.late ? "1" : "0"),
+        ]
+        if let cadence = notice.cadence { fields.append(("CADENCED_CADENCE", cadence)) }
+        if !notice.periods.isEmpty { fields.append(("CADENCED_PERIOD", notice.periods.joined(separator: ","))) }
+        if let unit = notice.unit { fields.append(("CADENCED_UNIT", unit)) }
+        if let item = notice.item { fields.append(("CADENCED_ITEM", String(item))) }
+        if let days = notice.overdueDays { fields.append(("CADENCED_OVERDUE_DAYS", String(days))) }
+        if let level = notice.level { fields.append(("CADENCED_LEVEL", level.rawValue)) }
+        if let file { fields.append(("CADENCED_NOTICE_FILE", file)) }
+        return fields
+    }
+}

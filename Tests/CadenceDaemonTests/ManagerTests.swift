@@ -1,0 +1,246 @@
+import CadenceCore
+import CadenceDaemon
+import CadenceStore
+import Foundation
+import Logging
+import Testing
+
+private let utc = TimeZone(identifier: "UTC")!
+
+private func at(_ text: String) -> Date {
+    // "2026-12-01 09:00[:SS]" in UTC
+    let parts = text.split(separator: " ")
+    let time = parts[1].split(separator: ":").map { Int($0)! }
+    let seconds = time[0] * 3600 + time[1] * 60 + (time.count > 2 ? time[2] : 0)
+    return Date(timeIntervalSince1970: TimeInterval(LocalDate(parts[0])!.dayNumber * 86_400 + seconds))
+}
+
+/// A journal that keeps what it is sent; it can be made to fail like an absent journald.
+private final class RecordingJournal: NoticeJournal, @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [[String: String]] = []
+    var failing = false
+
+    var entries: [[String: String]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
+    }
+
+    func contains(noticeID: String) throws -> Bool {
+        if failing { throw CocoaError(.fileNoSuchFile) }
+        return entries.contains { $0["CADENCED_NOTICE_ID"] == noticeID }
+    }
+
+    func send(_ fields: [(name: String, value: String)]) throws {
+        if failing { throw CocoaError(.fileNoSuchFile) }
+        lock.lock()
+        storage.append(Dictionary(fields.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }))
+        lock.unlock()
+    }
+}
+
+private final class Environment {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-mgr-\(UUID().uuidString)").path
+    let journal = RecordingJournal()
+    var noticeDirectory: String { root + "/state/notices" }
+
+    init(cadences: [String: String], conf: String = "") throws {
+        try FileManager.default.createDirectory(atPath: root + "/config/cadences.d", withIntermediateDirectories: true)
+        for (name, body) in cadences {
+            try Data(body.utf8).write(to: URL(fileURLWithPath: root + "/config/cadences.d/\(name).cadence"))
+        }
+        try FileManager.default.createDirectory(atPath: root + "/state", withIntermediateDirectories: true)
+        try Data(("[Daemon]\nTimeZone=UTC\nLanguage=en\n" + conf).utf8)
+            .write(to: URL(fileURLWithPath: root + "/config/cadenced.conf"))
+    }
+
+    func manager(now: Date) throws -> Manager {
+        let configuration = try ConfigurationLoader(directory: root + "/config").load(
+            reference: now, systemTimeZone: utc)
+        let store = try LedgerStore(path: root + "/state/ledger.sqlite")
+        return Manager(
+            store: store, configuration: configuration, noticeDirectory: noticeDirectory, journal: journal,
+            logger: Logger(label: "test"))
+    }
+
+    func noticeFiles() -> [String] {
+        let enumerator = FileManager.default.enumerator(atPath: noticeDirectory)
+        return ((enumerator?.allObjects as? [String]) ?? []).filter { $0.hasSuffix(".md") }.sorted()
+    }
+
+    func indexLines() -> [String] {
+        let text = (try? String(contentsOfFile: noticeDirectory + "/index.jsonl", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+}
+
+private let monthly = "[Cadence]\nDescription=Monthly reminder\nOnCalendar=*-*-01 09:00\nKind=reminder\nPeriod=month\n"
+
+@Suite("Manager: exactly-once notices")
+struct ManagerTests {
+    @Test("An occurrence on time gives one notice: one file, one index line, one journal entry")
+    func onTime() throws {
+        let env = try Environment(cadences: ["monthly-reminder": monthly])
+        let manager = try env.manager(now: at("2026-11-30 00:00"))
+        try manager.process(at: at("2026-11-30 00:00"))  // a new ledger starts here
+        #expect(try manager.nextWake(after: at("2026-11-30 00:00")) == at("2026-12-01 09:00"))
+
+        let stored = try manager.process(at: at("2026-12-01 09:00"))
+        #expect(stored.map(\.key) == ["occurrence/monthly-reminder/2026-12"])
+        #expect(env.noticeFiles().count == 1)
+        #expect(env.noticeFiles().first?.hasPrefix("2026/12/01/090000-occurrence-monthly-reminder-") == true)
+        #expect(env.indexLines().count == 1)
+        let entry = try #require(env.journal.entries.first)
+        #expect(entry["MESSAGE_ID"] == NoticeKind.occurrence.messageID)
+        #expect(entry["PRIORITY"] == "5")
+        #expect(entry["CADENCED_KIND"] == "occurrence")
+        #expect(entry["CADENCED_CADENCE"] == "monthly-reminder")
+        #expect(entry["CADENCED_PERIOD"] == "2026-12")
+        #expect(entry["CADENCED_LATE"] == "0")
+        #expect(entry["CADENCED_NOTICE_FILE"] == env.noticeFiles().first)
+        #expect(entry["MESSAGE"]?.hasPrefix("Monthly reminder: period 2026-12 is due") == true)
+
+        // Processing the same instant again, or a fresh manager on the same ledger, adds nothing.
+        #expect(try manager.process(at: at("2026-12-01 09:00")).isEmpty)
+        #expect(try env.manager(now: at("2026-12-01 09:00")).process(at: at("2026-12-01 09:00:05")).isEmpty)
+        #expect(env.journal.entries.count == 1)
+        #expect(env.noticeFiles().count == 1)
+        #expect(env.indexLines().count == 1)
+        #expect(try manager.nextWake(after: at("2026-12-01 09:00")) == at("2027-01-01 09:00"))
+    }
+
+    @Test("After downtime, missed occurrences are coalesced into one late notice per cadence")
+    func catchUp() throws {
+        let env = try Environment(cadences: ["monthly-reminder": monthly], conf: "CatchUpWindowSec=45d\n")
+        try env.manager(now: at("2026-09-15 00:00")).process(at: at("2026-09-15 00:00"))
+        // Down from mid-September until 20 seconds after the December occurrence.
+        let manager = try env.manager(now: at("2026-12-01 09:00:20"))
+        let stored = try manager.process(at: at("2026-12-01 09:00:20"))
+        #expect(stored.map(\.kind) == [.catchUp, .occurrence])
+        // October is older than the 45-day window: recorded, not announced; November is announced late.
+        #expect(stored.first?.periods == ["2026-11"])
+        #expect(stored.first?.late == true)
+        #expect(
+            try manager.store.occurrences(cadence: "monthly-reminder").map(\.period) == [
+                "2026-10", "2026-11", "2026-12",
+            ])
+        #expect(env.journal.entries.map { $0["CADENCED_LATE"] } == ["1", "0"])
+        #expect(env.journal.entries.first?["MESSAGE_ID"] == NoticeKind.catchUp.messageID)
+    }
+
+    @Test("A clock stepped back fires nothing again and nothing early")
+    func clockBack() throws {
+        let env = try Environment(cadences: ["monthly-reminder": monthly])
+        let manager = try env.manager(now: at("2026-11-30 00:00"))
+        try manager.process(at: at("2026-11-30 00:00"))
+        try manager.process(at: at("2026-12-01 09:00"))
+        // The clock goes back a day: nothing is due, and the next wake is still January's occurrence.
+        #expect(try manager.process(at: at("2026-11-30 09:00")).isEmpty)
+        #expect(try manager.nextWake(after: at("2026-11-30 09:00")) == at("2027-01-01 09:00"))
+        #expect(try manager.process(at: at("2026-12-01 09:00")).isEmpty)
+        #expect(env.journal.entries.count == 1)
+    }
+
+    @Test("With the journal absent and the notice directory unwritable, notices wait and are delivered once later")
+    func sinksFailThenRecover() throws {
+        let env = try Environment(cadences: ["monthly-reminder": monthly])
+        let manager = try env.manager(now: at("2026-11-30 00:00"))
+        try manager.process(at: at("2026-11-30 00:00"))
+        env.journal.failing = true
+        try Data("not a directory".utf8).write(to: URL(fileURLWithPath: env.noticeDirectory))
+        #expect(try manager.process(at: at("2026-12-01 09:00")).count == 1)
+        #expect(env.journal.entries.isEmpty)
+        #expect(try manager.store.undeliveredNotices().count == 1)
+        // A retry is scheduled soon, not at the next occurrence.
+        #expect(try manager.nextWake(after: at("2026-12-01 09:00")) == at("2026-12-01 09:00:30"))
+
+        env.journal.failing = false
+        try FileManager.default.removeItem(atPath: env.noticeDirectory)
+        try manager.process(at: at("2026-12-01 09:00:30"))
+        #expect(try manager.store.undeliveredNotices().isEmpty)
+        #expect(env.journal.entries.count == 1)
+        #expect(env.noticeFiles().count == 1)
+        try manager.process(at: at("2026-12-01 09:01:00"))
+        #expect(env.journal.entries.count == 1)
+    }
+
+    @Test("A notice already in the journal before a crash is not sent again")
+    func noDuplicateAfterCrash() throws {
+        let env = try Environment(cadences: ["monthly-reminder": monthly])
+        let manager = try env.manager(now: at("2026-11-30 00:00"))
+        try manager.process(at: at("2026-11-30 00:00"))
+        // The journal received the entry, but the ledger never learned it (killed in between).
+        env.journal.failing = true
+        let stored = try manager.process(at: at("2026-12-01 09:00"))
+        env.journal.failing = false
+        try env.journal.send(NoticeJournalFields.fields(for: stored[0], file: nil))
+        let restarted = try env.manager(now: at("2026-12-01 09:00:02"))
+        try restarted.process(at: at("2026-12-01 09:00:02"))
+        #expect(env.journal.entries.count == 1)
+        #expect(try restarted.store.undeliveredNotices().isEmpty)
+        #expect(env.noticeFiles().count == 1)
+    }
+
+    @Test("An item warns 7 and 1 days ahead, is overdue at its instant, then escalates step by step")
+    func itemLadder() throws {
+        let env = try Environment(cadences: [:])
+        let manager = try env.manager(now: at("2026-12-01 00:00"))
+        try manager.process(at: at("2026-12-01 00:00"))
+        let id = try manager.store.addItem(
+            unit: "Unit North", title: "Publish the duty roster", deadline: at("2026-12-10 00:00"),
+            schedule: manager.itemSchedule, at: at("2026-12-01 00:00"))
+        var seen: [(Date, [String])] = []
+        var now = at("2026-12-01 00:00")
+        while let wake = try manager.nextWake(after: now), wake < at("2027-01-31 00:00") {
+            now = wake
+            seen.append((wake, try manager.process(at: wake).map { $0.key }))
+        }
+        let wakes = seen.map { $0.0 }
+        let expectedWakes = [
+            at("2026-12-03 00:00"), at("2026-12-09 00:00"), at("2026-12-10 00:00"), at("2026-12-13 00:00"),
+            at("2026-12-17 00:00"), at("2026-12-24 00:00"),
+        ]
+        #expect(wakes == expectedWakes)
+        let keys = seen.map { $0.1 }
+        #expect(
+            keys == [
+                ["item/\(id)/warn-604800s"], ["item/\(id)/warn-86400s"], ["item/\(id)/overdue"],
+                ["item/\(id)/circular"],
+                ["item/\(id)/talk"], ["item/\(id)/accountability"],
+            ])
+        #expect(env.journal.entries.map { $0["PRIORITY"] } == ["5", "5", "4", "3", "3", "2"])
+        #expect(env.journal.entries.last?["CADENCED_OVERDUE_DAYS"] == "14")
+        #expect(env.journal.entries.last?["CADENCED_LEVEL"] == "accountability")
+    }
+
+    @Test("Downtime across a deadline still gives the overdue notice and the highest escalation, once")
+    func itemAfterDowntime() throws {
+        let env = try Environment(cadences: [:])
+        let manager = try env.manager(now: at("2026-12-01 00:00"))
+        try manager.process(at: at("2026-12-01 00:00"))
+        let id = try manager.store.addItem(
+            unit: "Unit South", title: "Repair the hotline", deadline: at("2026-12-10 00:00"),
+            schedule: manager.itemSchedule, at: at("2026-12-01 00:00"))
+        let stored = try manager.process(at: at("2026-12-18 12:00"))
+        #expect(stored.map(\.key) == ["item/\(id)/overdue", "item/\(id)/talk"])
+        #expect(stored.allSatisfy { $0.late })
+        let recorded = try manager.store.item(id)?.recordedStages
+        #expect(recorded == ["warn-604800s", "warn-86400s", "overdue", "circular", "talk"])
+        #expect(try manager.nextWake(after: at("2026-12-18 12:00")) == at("2026-12-24 00:00"))
+    }
+
+    @Test("A closed item announces nothing more")
+    func closedItem() throws {
+        let env = try Environment(cadences: [:])
+        let manager = try env.manager(now: at("2026-12-01 00:00"))
+        try manager.process(at: at("2026-12-01 00:00"))
+        let id = try manager.store.addItem(
+            unit: "Unit East", title: "File the report", deadline: at("2026-12-10 00:00"),
+            schedule: manager.itemSchedule, at: at("2026-12-01 00:00"))
+        try manager.store.closeItem(id, at: at("2026-12-05 00:00"))
+        #expect(try manager.process(at: at("2027-01-31 00:00")).map(\.key) == [])
+    }
+}
