@@ -1,4 +1,5 @@
 public import CadenceCore
+import CadenceStore
 import Dispatch
 public import Foundation
 public import Logging
@@ -8,8 +9,9 @@ import Systemd
     import Glibc
 #endif
 
-/// The running daemon: one wall-clock Dispatch timer armed at the earliest next occurrence,
-/// signal handling (SIGHUP reloads, SIGTERM and SIGINT stop) and the service-manager protocol.
+/// The running daemon: one wall-clock Dispatch timer armed at the earliest next event (cadence
+/// occurrence, item stage, delivery retry), re-armed after each; a watch on clock steps; watchdog
+/// pings; signal handling (SIGHUP reloads, SIGTERM and SIGINT stop); the `sd_notify` protocol.
 ///
 /// Everything runs on one serial queue; the clock is read only here, at the edge.
 public final class DaemonRunner: @unchecked Sendable {
@@ -17,21 +19,28 @@ public final class DaemonRunner: @unchecked Sendable {
     public let stateDirectory: String
     private let logger: Logger
     private let queue = DispatchQueue(label: "cadenced.main")
-    private var schedule: Schedule
-    private var timer: DispatchSourceTimer?
-    private var signalSources: [DispatchSourceSignal] = []
+    private let manager: Manager
+    private var timer: (any DispatchSourceTimer)?
+    private var watchdog: (any DispatchSourceTimer)?
+    private var clockMonitor: ClockChangeMonitor?
+    private var signalSources: [any DispatchSourceSignal] = []
     private let now: @Sendable () -> Date
 
-    /// - Parameter now: the clock; `Date.init` in production.
+    /// Opens the ledger in the state directory and prepares the manager.
+    /// - Throws: `LedgerError` when the ledger is refused (newer or damaged).
     public init(
         configuration: LoadedConfiguration, configurationDirectory: String, stateDirectory: String, logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }
-    ) {
+        journal: any NoticeJournal = SystemJournal(), now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
         self.configurationDirectory = configurationDirectory
         self.stateDirectory = stateDirectory
         self.logger = logger
         self.now = now
-        self.schedule = Schedule(configuration: configuration, after: now())
+        let store = try LedgerStore(path: stateDirectory + "/ledger.sqlite")
+        manager = Manager(
+            store: store, configuration: configuration,
+            noticeDirectory: configuration.daemon.resolvedNoticeDirectory(stateDirectory: stateDirectory),
+            journal: journal, logger: logger, templates: Self.templates(configurationDirectory, logger: logger))
     }
 
     /// Loads a configuration directory, reporting warnings to `logger`.
@@ -43,13 +52,30 @@ public final class DaemonRunner: @unchecked Sendable {
         return loaded
     }
 
-    /// Arms the timer, installs the signal handlers and tells systemd the service is ready.
+    /// Template overrides: `templates/LANG/KIND.md` in the configuration directory.
+    static func templates(_ directory: String, logger: Logger) -> [NoticeKind: String] {
+        var overrides: [NoticeKind: String] = [:]
+        for language in NoticeLanguage.allCases {
+            for kind in NoticeKind.allCases {
+                let path = "\(directory)/templates/\(language.rawValue)/\(kind.rawValue).md"
+                if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+                    overrides[kind] = text
+                    logger.info("Using the notice template \(path)")
+                }
+            }
+        }
+        return overrides
+    }
+
+    /// Catches up, arms the timer, installs the signal handlers and tells systemd the service is ready.
     public func start() {
         queue.sync {
             installSignalHandlers()
+            startWatchdog()
+            startClockMonitor()
             logSchedule()
-            arm()
-            notify([.ready, .status(statusLine())])
+            tick(reason: "start")
+            notify([.ready, .status(manager.status(at: now()))])
         }
     }
 
@@ -59,41 +85,50 @@ public final class DaemonRunner: @unchecked Sendable {
     }
 
     private func scheduleLines() -> [String] {
-        let zone = schedule.configuration.timeZone
-        return schedule.configuration.cadences.map { cadence in
-            guard let next = schedule.upcoming.first(where: { $0.cadence == cadence.name }) else {
-                return "\(cadence.name): never fires again"
-            }
+        let configuration = manager.configuration
+        let zone = configuration.timeZone
+        let instant = now()
+        return configuration.cadences.map { cadence in
+            guard let next = cadence.nextOccurrence(after: instant, zone: zone, workingDays: configuration.workingDays)
+            else { return "\(cadence.name): never fires again" }
             var line =
                 "\(cadence.name) (\(cadence.kind.rawValue), period \(next.period)): "
-                + Self.format(next.effective, zone: zone)
-            if next.isShifted { line += " (moved from \(Self.format(next.nominal, zone: zone)))" }
+                + LocalTimeText.format(next.effective, zone: zone)
+            if next.isShifted { line += " (moved from \(LocalTimeText.format(next.nominal, zone: zone)))" }
             return line
         }
     }
 
     private func logSchedule() {
-        let zone = schedule.configuration.timeZone.identifier
-        logger.info(
-            "Loaded \(schedule.configuration.cadences.count) cadences from \(configurationDirectory); times in \(zone)")
+        let configuration = manager.configuration
+        let zone = configuration.timeZone.identifier
+        logger.info("Loaded \(configuration.cadences.count) cadences from \(configurationDirectory); times in \(zone)")
         for line in scheduleLines() { logger.info("next: \(line)") }
-    }
-
-    private func statusLine() -> String {
-        guard let first = schedule.upcoming.first else { return "No cadence fires again" }
-        return "Next: \(first.cadence) \(first.period) at "
-            + Self.format(first.effective, zone: schedule.configuration.timeZone)
     }
 
     // MARK: - Timer
 
-    /// Arms the one timer at the earliest next occurrence, with a wall-clock deadline so that
-    /// suspend and clock changes are honoured.
-    private func arm() {
+    /// Processes what is due now and arms the one timer at the next event, with a wall-clock
+    /// deadline so that suspend and clock changes are honoured.
+    private func tick(reason: String) {
+        let instant = now()
+        do {
+            for notice in try manager.process(at: instant) {
+                logger.notice("Notice \(notice.key): \(notice.subject)")
+            }
+        } catch {
+            logger.error("Processing at \(reason) failed: \(error); retrying in \(Int(Manager.retryAfter)) s")
+        }
+        let wake = (try? manager.nextWake(after: instant)) ?? instant.addingTimeInterval(Manager.retryAfter)
+        arm(at: wake)
+        notify([.status(manager.status(at: instant))])
+    }
+
+    private func arm(at wake: Date?) {
         timer?.cancel()
         timer = nil
-        guard let wake = schedule.nextWake else {
-            logger.notice("No cadence fires again; waiting for a reload or a stop")
+        guard let wake else {
+            logger.notice("Nothing is scheduled; waiting for a reload or a stop")
             return
         }
         let source = DispatchSource.makeTimerSource(queue: queue)
@@ -101,20 +136,43 @@ public final class DaemonRunner: @unchecked Sendable {
         let deadline = DispatchWallTime(
             timespec: timespec(tv_sec: Int(seconds), tv_nsec: Int((wake.timeIntervalSince1970 - seconds) * 1e9)))
         source.schedule(wallDeadline: deadline, leeway: .nanoseconds(0))
-        source.setEventHandler { [weak self] in self?.fire() }
+        source.setEventHandler { [weak self] in self?.tick(reason: "timer") }
         source.resume()
         timer = source
     }
 
-    private func fire() {
-        let instant = now()
-        for occurrence in schedule.takeDue(at: instant) {
-            let late = instant.timeIntervalSince(occurrence.effective)
-            let lateness = late > 1 ? " (\(Int(late)) s late)" : ""
-            logger.notice("Due: \(occurrence.cadence) for period \(occurrence.period)\(lateness)")
+    // MARK: - Watchdog and clock
+
+    private func startWatchdog() {
+        let interval: Duration?
+        do { interval = try Watchdog.interval() } catch {
+            logger.warning("\(error)")
+            return
         }
-        arm()
-        notify([.status(statusLine())])
+        guard let interval else { return }
+        let source = DispatchSource.makeTimerSource(queue: queue)
+        let half = DispatchTimeInterval.microseconds(Int(interval.seconds * 500_000))
+        source.schedule(deadline: .now() + half, repeating: half, leeway: .milliseconds(100))
+        source.setEventHandler { [weak self] in self?.notify([.watchdog]) }
+        source.resume()
+        watchdog = source
+    }
+
+    private func startClockMonitor() {
+        do {
+            clockMonitor = try ClockChangeMonitor(queue: queue) { [weak self] event in
+                guard let self else { return }
+                switch event {
+                case .realtimeClockChanged:
+                    self.logger.notice("The system clock was changed; re-planning from \(self.now())")
+                    self.tick(reason: "clock change")
+                case .failed(let error):
+                    self.logger.warning("Clock change detection stopped: \(error)")
+                }
+            }
+        } catch {
+            logger.warning("Clock changes will not be noticed: \(error)")
+        }
     }
 
     // MARK: - Signals
@@ -135,21 +193,22 @@ public final class DaemonRunner: @unchecked Sendable {
     private func reload() {
         var monotonic = timespec()
         clock_gettime(CLOCK_MONOTONIC, &monotonic)
-        notify([
-            .reloading(monotonicMicroseconds: UInt64(monotonic.tv_sec) * 1_000_000 + UInt64(monotonic.tv_nsec) / 1000)
-        ])
-        let instant = now()
+        let usec = UInt64(monotonic.tv_sec) * 1_000_000 + UInt64(monotonic.tv_nsec) / 1000
+        notify([.reloading(monotonicMicroseconds: usec)])
         do {
-            let loaded = try Self.load(directory: configurationDirectory, at: instant, logger: logger)
-            schedule = Schedule(configuration: loaded, after: instant)
+            let loaded = try Self.load(directory: configurationDirectory, at: now(), logger: logger)
+            manager.replace(
+                configuration: loaded,
+                noticeDirectory: loaded.daemon.resolvedNoticeDirectory(stateDirectory: stateDirectory),
+                templates: Self.templates(configurationDirectory, logger: logger))
             logger.notice("Configuration reloaded")
             logSchedule()
-            arm()
         } catch {
             for line in error.errors { logger.error("\(line)") }
             logger.error("Reload failed; keeping the configuration loaded before")
         }
-        notify([.ready, .status(statusLine())])
+        tick(reason: "reload")
+        notify([.ready, .status(manager.status(at: now()))])
     }
 
     private func stop(signal signalNumber: Int32) {
@@ -161,18 +220,5 @@ public final class DaemonRunner: @unchecked Sendable {
 
     private func notify(_ states: [Notifier.State]) {
         do { try Notifier.notify(states) } catch { logger.warning("\(error)") }
-    }
-
-    static func format(_ date: Date, zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func pad(_ v: Int?, _ w: Int = 2) -> String {
-            let s = String(v ?? 0)
-            return String(repeating: "0", count: max(0, w - s.count)) + s
-        }
-        let abbreviation = zone.abbreviation(for: date) ?? zone.identifier
-        return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute)):\(pad(c.second)) "
-            + abbreviation
     }
 }

@@ -22,6 +22,8 @@ public final class Manager: @unchecked Sendable {
     /// How soon delivery is retried after a sink failed.
     public static let retryAfter: TimeInterval = 30
     private var undelivered = true
+    /// Notices stored by this instance: never sent before, so the journal need not be searched for them.
+    private var fresh: Set<String> = []
 
     public init(
         store: LedgerStore, configuration: LoadedConfiguration, noticeDirectory: String, journal: any NoticeJournal,
@@ -65,6 +67,7 @@ public final class Manager: @unchecked Sendable {
         var stored: [Notice] = []
         stored += try processCadences(at: now)
         stored += try processItems(at: now)
+        fresh.formUnion(stored.map(\.key))
         try deliverPending()
         return stored
     }
@@ -215,7 +218,10 @@ public final class Manager: @unchecked Sendable {
             }
             if !stored.journalSent {
                 do {
-                    if try !journal.contains(noticeID: stored.notice.id) {
+                    // One stored before this process started may have reached the journal before a crash.
+                    let alreadySent =
+                        try !fresh.contains(stored.notice.key) && journal.contains(noticeID: stored.notice.id)
+                    if !alreadySent {
                         try journal.send(NoticeJournalFields.fields(for: stored.notice, file: file))
                     }
                     try store.markDelivered(key: stored.notice.key, journal: true)

@@ -39,6 +39,31 @@ extension LedgerStore {
         }
     }
 
+    /// Adds many open items in one transaction (imports, benchmarks). All or nothing.
+    public func addItems(
+        _ items: [(unit: String, title: String, deadline: Date)], schedule: ItemSchedule, at now: Date
+    ) throws {
+        for item in items
+        where item.unit.trimmingCharacters(in: .whitespaces).isEmpty
+            || item.title.trimmingCharacters(in: .whitespaces).isEmpty
+        {
+            throw LedgerError.invalid("an item has an empty unit or title: '\(item.unit)' '\(item.title)'")
+        }
+        try writer.write { db in
+            let statement = try db.makeStatement(
+                sql: """
+                    INSERT INTO rectificationItem (unit, title, deadlineAt, createdAt, nextEventAt)
+                    VALUES (?, ?, ?, ?, ?)
+                    """)
+            for item in items {
+                let next = schedule.nextEvent(deadline: item.deadline, recorded: [])
+                try statement.execute(arguments: [
+                    item.unit, item.title, item.deadline.micros, now.micros, next?.micros,
+                ])
+            }
+        }
+    }
+
     /// Closes an item (verified and struck off); it will announce nothing more.
     public func closeItem(_ id: Int64, at now: Date) throws {
         try writer.write { db in

@@ -4,6 +4,7 @@ import CadenceDaemon
 import Dispatch
 import Foundation
 import Logging
+import Systemd
 
 /// `cadenced`: the review-cadence daemon.
 @main
@@ -17,7 +18,9 @@ struct Cadenced: ParsableCommand {
             systemd service or in the foreground without root. SIGHUP reloads the configuration (a bad
             one keeps the running one); SIGTERM stops.
 
-            Exit status: 0 on a clean stop, 78 when the configuration is bad (each error as file:line: reason).
+            Exit status: 0 on a clean stop, 78 when the configuration is bad (each error as file:line: reason),
+            65 when the ledger is refused (written by a newer cadenced, or damaged), 73 when the state
+            directory cannot be created.
             """,
         version: CadenceVersion.string
     )
@@ -32,7 +35,14 @@ struct Cadenced: ParsableCommand {
     var checkConfig = false
 
     func run() throws {
+        // Under systemd (stderr connected to the journal) log straight to the journal, with priorities.
+        let underSystemd = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
         LoggingSystem.bootstrap { label in
+            if underSystemd {
+                var handler = JournalLogHandler(label: label)
+                handler.logLevel = .info
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .info
             return handler
@@ -49,11 +59,9 @@ struct Cadenced: ParsableCommand {
             for line in error.errors { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
             throw ExitCode(78)
         }
-        let runner = DaemonRunner(
-            configuration: loaded, configurationDirectory: configDir, stateDirectory: stateDirectory, logger: logger)
         if checkConfig {
             print("Configuration in \(configDir) is valid. Next occurrences:")
-            for line in runner.scheduleDescription { print("  " + line) }
+            for line in CheckConfig.lines(loaded, at: Date()) { print("  " + line) }
             return
         }
         do {
@@ -63,6 +71,16 @@ struct Cadenced: ParsableCommand {
             FileHandle.standardError.write(
                 Data("Cannot create the state directory '\(stateDirectory)': \(error)\n".utf8))
             throw ExitCode(73)
+        }
+        let runner: DaemonRunner
+        do {
+            runner = try DaemonRunner(
+                configuration: loaded, configurationDirectory: configDir, stateDirectory: stateDirectory, logger: logger
+            )
+        } catch {
+            // A newer or damaged ledger is refused, never overwritten (DESIGN.md "Bad input and faults").
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(65)
         }
         runner.start()
         dispatchMain()

@@ -102,8 +102,10 @@ struct CadencedProcessTests {
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
         #expect(log.wait(for: "next: tick (reminder", seconds: 10))
-        #expect(log.wait(for: "Due: tick for period", seconds: 10), "log so far:\n\(log.contents)")
-        #expect(FileManager.default.fileExists(atPath: workspace.path + "/state"))
+        #expect(log.wait(for: "Notice occurrence/tick/", seconds: 10), "log so far:\n\(log.contents)")
+        #expect(FileManager.default.fileExists(atPath: workspace.path + "/state/ledger.sqlite"))
+        let index = try String(contentsOfFile: workspace.path + "/state/notices/index.jsonl", encoding: .utf8)
+        #expect(index.contains("\"kind\":\"occurrence\""))
 
         // A broken cadence file, then SIGHUP: the old configuration keeps running.
         try workspace.write("config/cadences.d/broken.cadence", "[Cadence]\nOnCalendar=25:00\nKind=reminder\n")
@@ -111,12 +113,14 @@ struct CadencedProcessTests {
         #expect(log.wait(for: "Reload failed; keeping the configuration loaded before", seconds: 10))
         #expect(log.contents.contains("broken.cadence:2"))
         #expect(process.isRunning)
-        let dueBefore = log.contents.components(separatedBy: "Due: tick").count
+        let dueBefore = log.contents.components(separatedBy: "Notice occurrence/tick/").count
         let deadline = Date().addingTimeInterval(10)
-        while log.contents.components(separatedBy: "Due: tick").count == dueBefore && Date() < deadline {
+        while log.contents.components(separatedBy: "Notice occurrence/tick/").count == dueBefore && Date() < deadline {
             usleep(20_000)
         }
-        #expect(log.contents.components(separatedBy: "Due: tick").count > dueBefore, "no tick after the failed reload")
+        #expect(
+            log.contents.components(separatedBy: "Notice occurrence/tick/").count > dueBefore,
+            "no tick after the failed reload")
 
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()

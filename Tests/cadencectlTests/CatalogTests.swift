@@ -12,8 +12,10 @@ struct CatalogTests {
     func everyKindIsExplained() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }
-        try FileManager.default.createDirectory(atPath: root + "/usr/lib/systemd/catalog", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: root + "/var/lib/systemd/catalog", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: root + "/usr/lib/systemd/catalog", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: root + "/var/lib/systemd/catalog", withIntermediateDirectories: true)
         try FileManager.default.copyItem(
             atPath: BinaryRunner.packageRoot.path + "/catalog/cadenced.catalog",
             toPath: root + "/usr/lib/systemd/catalog/cadenced.catalog")
@@ -24,7 +26,8 @@ struct CatalogTests {
             #expect(list.stdout.contains("\(kind.messageID) cadenced: "), "\(kind) has no catalog entry")
         }
         // A Simplified Chinese entry for each kind too.
-        let text = try String(contentsOfFile: BinaryRunner.packageRoot.path + "/catalog/cadenced.catalog", encoding: .utf8)
+        let text = try String(
+            contentsOfFile: BinaryRunner.packageRoot.path + "/catalog/cadenced.catalog", encoding: .utf8)
         for kind in NoticeKind.allCases {
             #expect(text.contains("-- \(kind.messageID) zh_CN\n"), "\(kind) has no zh_CN entry")
         }
