@@ -54,6 +54,11 @@ let package = Package(
             dependencies: ["CadenceCore"],
             path: "Benchmarks/calendar-benchmark"
         ),
+        .executableTarget(
+            name: "daemon-benchmark",
+            dependencies: ["CadenceCore", "CadenceStore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/daemon-benchmark"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

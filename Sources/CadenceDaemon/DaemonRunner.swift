@@ -18,7 +18,9 @@ public final class DaemonRunner: @unchecked Sendable {
     public let configurationDirectory: String
     public let stateDirectory: String
     private let logger: Logger
-    private let queue = DispatchQueue(label: "cadenced.main")
+    /// The main queue: the process runs `dispatchMain()`, and keeping every source on the main
+    /// thread leaves libdispatch no worker pool to monitor (its pool monitor wakes once a second).
+    private let queue = DispatchQueue.main
     private let manager: Manager
     private var timer: (any DispatchSourceTimer)?
     private var watchdog: (any DispatchSourceTimer)?
@@ -68,20 +70,15 @@ public final class DaemonRunner: @unchecked Sendable {
     }
 
     /// Catches up, arms the timer, installs the signal handlers and tells systemd the service is ready.
+    /// Call on the main thread, before `dispatchMain()`.
     public func start() {
-        queue.sync {
-            installSignalHandlers()
-            startWatchdog()
-            startClockMonitor()
-            logSchedule()
-            tick(reason: "start")
-            notify([.ready, .status(manager.status(at: now()))])
-        }
-    }
-
-    /// Lines describing the next occurrence of every cadence, for people.
-    public var scheduleDescription: [String] {
-        queue.sync { scheduleLines() }
+        dispatchPrecondition(condition: .onQueue(.main))
+        installSignalHandlers()
+        startWatchdog()
+        startClockMonitor()
+        logSchedule()
+        tick(reason: "start")
+        notify([.ready, .status(manager.status(at: now()))])
     }
 
     private func scheduleLines() -> [String] {

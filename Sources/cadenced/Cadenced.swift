@@ -83,6 +83,8 @@ struct Cadenced: ParsableCommand {
             throw ExitCode(65)
         }
         runner.start()
-        dispatchMain()
+        // The runner owns the timer and signal sources; without this an optimized build may
+        // release it right after start() (it is not used again), silently disarming everything.
+        withExtendedLifetime(runner) { dispatchMain() }
     }
 }
