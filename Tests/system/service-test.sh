@@ -1,0 +1,304 @@
+#!/usr/bin/env bash
+# End-to-end test of the installed service: builds the release binaries (make; nothing is
+# rebuilt when nothing changed; in .build-system-test), boots a real systemd in a private namespace
+# (scripts/systemd-ns: the machine's /tmp, /etc, /usr and /var are not touched), runs
+# `make install PREFIX=/usr` there and drives cadenced.service with systemctl.
+#
+#   Tests/system/service-test.sh        prints "ok - ..." / "not ok - ..." per check, then
+#                                       "N passed, M failed"; exit status 1 when M > 0
+#
+# Root only: prints "SKIP: reason" and exits 0 without root, unshare/nsenter or systemd.
+# To add a check, write a function check_NAME that returns 0 on success (print details for a
+# failure with `diag`), and add `check "description" check_NAME` in main at its place.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+NS=$ROOT/scripts/systemd-ns
+UNIT=cadenced.service
+TEST_CADENCE=every-3s
+MAX_EXPOSURE=1.0
+# A scratch path of its own: under `swift test`, SwiftPM holds the lock of .build while the tests
+# run, so a `swift build` there would wait forever. make rebuilds only when sources changed.
+SCRATCH=${CADENCED_TEST_SCRATCH:-$ROOT/.build-system-test}
+STARTED=$SECONDS
+
+passed=0
+failed=0
+NS_PID=""
+MARKER=""
+
+skip() {
+    echo "SKIP: $*"
+    exit 0
+}
+
+diag() { sed 's/^/# /'; }
+
+# check DESCRIPTION FUNCTION [ARGS...]: runs one check, counts it and returns its status.
+check() {
+    local description=$1
+    shift
+    if "$@"; then
+        echo "ok - $description"
+        passed=$((passed + 1))
+    else
+        echo "not ok - $description"
+        failed=$((failed + 1))
+        return 1
+    fi
+}
+
+in_ns() { "$NS" exec "$NS_PID" "$@"; }
+show() { in_ns systemctl show "$UNIT" -p "$1" --value; }
+
+# Polls COMMAND... every 0.2 s until it succeeds or SECONDS_ pass.
+eventually() {
+    local timeout=$1 deadline
+    shift
+    deadline=$(($(date +%s%N) + timeout * 1000000000))
+    while [ "$(date +%s%N)" -lt "$deadline" ]; do
+        "$@" && return 0
+        sleep 0.2
+    done
+    "$@"
+}
+
+# The cursor of the newest journal entry, to look only at what comes after it.
+journal_cursor() { in_ns journalctl -n 1 -o export -q | sed -n 's/^__CURSOR=//p'; }
+journal_since() { in_ns journalctl -u "$UNIT" -o cat -q --no-pager --after-cursor="$1"; }
+journal_has() { journal_since "$1" | grep -q -- "$2"; }
+
+is_active() { [ "$(show ActiveState)" = active ] && [ "$(show SubState)" = running ]; }
+
+unit_status() {
+    in_ns systemctl status "$UNIT" --no-pager -n 0 2>&1
+    in_ns journalctl -u "$UNIT" -o short-monotonic -q --no-pager -n 15
+}
+
+cleanup() {
+    if [ -n "$NS_PID" ]; then "$NS" stop "$NS_PID" || true; fi
+    NS_PID=""
+    if [ -n "$MARKER" ]; then rm -f "$MARKER"; fi
+}
+
+# --- Setup
+
+build() {
+    local log
+    if ! log=$(make -C "$ROOT" SCRATCH_PATH="$SCRATCH" 2>&1); then
+        echo "$log" | tail -30 | diag
+        return 1
+    fi
+    echo "$log" | grep -q "Nothing to be done" && echo "# release binaries up to date"
+    return 0
+}
+
+boot() {
+    NS_PID=$("$NS" start) || return 1
+    echo "# systemd booted in a private namespace, PID $NS_PID"
+}
+
+install_in_ns() {
+    local log
+    if ! log=$(in_ns make -C "$ROOT" SCRATCH_PATH="$SCRATCH" install PREFIX=/usr 2>&1); then
+        echo "$log" | tail -20 | diag
+        return 1
+    fi
+    in_ns systemd-sysusers >/dev/null 2>&1 &&
+        in_ns systemd-tmpfiles --create cadenced.conf &&
+        in_ns systemctl daemon-reload &&
+        in_ns sh -c "printf '%s\n' '[Cadence]' 'OnCalendar=*:*:0/3' 'Kind=reminder' 'Period=occurrence' \
+            'Description=System test: due every three seconds' >/etc/cadenced/cadences.d/$TEST_CADENCE.cadence"
+}
+
+# --- Checks
+
+check_installed_binaries() {
+    local program libraries
+    for program in /usr/bin/cadenced /usr/bin/cadencectl; do
+        libraries=$(in_ns ldd "$program") || return 1
+        if echo "$libraries" | grep -Eq 'libswift|libFoundation|libdispatch|libBlocksRuntime|not found'; then
+            echo "$libraries" | diag
+            return 1
+        fi
+    done
+}
+
+check_units_verify() {
+    local out
+    out=$(in_ns systemd-analyze verify /usr/lib/systemd/system/cadenced.service \
+        /usr/lib/systemd/system/cadenced.socket 2>&1)
+    [ -z "$out" ] || { echo "$out" | diag; return 1; }
+}
+
+check_security() {
+    local line score
+    line=$(in_ns systemd-analyze security --offline=yes --no-pager /usr/lib/systemd/system/$UNIT | tail -1)
+    score=$(echo "$line" | grep -Eo '[0-9]+\.[0-9]+' | head -1)
+    echo "# exposure $score (limit $MAX_EXPOSURE): $line"
+    [ -n "$score" ] && awk -v s="$score" -v m="$MAX_EXPOSURE" 'BEGIN { exit !(s <= m) }'
+}
+
+check_start_ready() {
+    in_ns systemctl start "$UNIT" || { unit_status | diag; return 1; }
+    local state status
+    state=$(in_ns systemctl show "$UNIT" -p ActiveState -p SubState -p StatusText | tr '\n' ' ')
+    status=$(show StatusText)
+    echo "# $state"
+    is_active && [[ $status == Next:* ]] || { unit_status | diag; return 1; }
+}
+
+check_socket() {
+    [ "$(in_ns systemctl is-active cadenced.socket)" = active ] || return 1
+    local mode
+    mode=$(in_ns stat -c '%F %a %U:%G' /run/cadenced/io.cadenced) || return 1
+    [ "$mode" = "socket 660 root:cadenced" ] || { echo "io.cadenced: $mode" | diag; return 1; }
+}
+
+check_sandboxed() {
+    local pid status ok=0
+    pid=$(show MainPID)
+    status=$(in_ns cat "/proc/$pid/status") || return 1
+    echo "$status" | grep -Eq '^NoNewPrivs:[[:space:]]+1$' || ok=1
+    echo "$status" | grep -Eq '^Seccomp:[[:space:]]+2$' || ok=1
+    echo "$status" | grep -Eq '^CapEff:[[:space:]]+0+$' || ok=1
+    [ "$(in_ns stat -c '%U:%G %a' /var/lib/cadenced)" = "cadenced:cadenced 750" ] || ok=1
+    [ "$(in_ns ps -o user= -p "$pid")" = cadenced ] || ok=1
+    [ $ok -eq 0 ] || echo "$status" | grep -E '^(Uid|NoNewPrivs|Seccomp|CapEff)' | diag
+    return $ok
+}
+
+check_due_logged() {
+    local since=$1
+    eventually 10 journal_has "$since" "Due: $TEST_CADENCE for period" || { unit_status | diag; return 1; }
+    journal_since "$since" | grep -m1 -- "Due: $TEST_CADENCE" | diag
+}
+
+check_reload_broken_keeps_running() {
+    local cursor pid
+    cursor=$(journal_cursor)
+    pid=$(show MainPID)
+    in_ns sh -c "printf '%s\n' '[Cadence]' 'OnCalendar=not a calendar' 'Kind=reminder' \
+        >/etc/cadenced/cadences.d/broken.cadence" || return 1
+    in_ns systemctl reload "$UNIT" || { unit_status | diag; return 1; }
+    eventually 5 journal_has "$cursor" "Reload failed" || { unit_status | diag; return 1; }
+    is_active && [ "$(show MainPID)" = "$pid" ] || { unit_status | diag; return 1; }
+    journal_since "$cursor" | grep -v Due: | diag
+    in_ns rm /etc/cadenced/cadences.d/broken.cadence
+}
+
+check_reload_good() {
+    local cursor
+    cursor=$(journal_cursor)
+    in_ns systemctl reload "$UNIT" || return 1
+    eventually 5 journal_has "$cursor" "Configuration reloaded" && is_active
+}
+
+check_restart() {
+    local before after
+    before=$(show MainPID)
+    in_ns systemctl restart "$UNIT" || { unit_status | diag; return 1; }
+    after=$(show MainPID)
+    is_active && [ "$after" != "$before" ] && [[ $(show StatusText) == Next:* ]] ||
+        { unit_status | diag; return 1; }
+}
+
+main_pid_replaced() {
+    local pid
+    pid=$(show MainPID)
+    [ "$pid" != 0 ] && [ "$pid" != "$1" ] && is_active
+}
+
+check_kill9_restarts() {
+    local pid restarts
+    pid=$(show MainPID)
+    restarts=$(show NRestarts)
+    in_ns kill -9 "$pid" || return 1
+    eventually 10 main_pid_replaced "$pid" || { unit_status | diag; return 1; }
+    [ "$(show NRestarts)" -gt "$restarts" ] || { echo "NRestarts $(show NRestarts)" | diag; return 1; }
+}
+
+watchdog_pinged() { [ "$(show WatchdogTimestampMonotonic)" != "$1" ]; }
+
+# The daemon sends WATCHDOG=1 at least every WatchdogSec/2 (30 s / 2): the watchdog timestamp moves.
+check_watchdog_pings() {
+    local armed
+    [ "$(show WatchdogUSec)" = 30s ] || { echo "WatchdogUSec=$(show WatchdogUSec)" | diag; return 1; }
+    armed=$(show WatchdogTimestampMonotonic)
+    eventually 17 watchdog_pinged "$armed"
+}
+
+check_stop_clean() {
+    in_ns systemctl stop "$UNIT" 2>&1 | diag
+    [ "${PIPESTATUS[0]}" -eq 0 ] || return 1
+    local result
+    result=$(in_ns systemctl show "$UNIT" -p ActiveState -p Result -p ExecMainCode -p ExecMainStatus | tr '\n' ' ')
+    echo "# $result"
+    [ "$(show ActiveState)" = inactive ] && [ "$(show Result)" = success ] &&
+        [ "$(show ExecMainStatus)" = 0 ] || { unit_status | diag; return 1; }
+}
+
+check_host_untouched() {
+    local ok=0
+    [ -f "$MARKER" ] || { echo "the marker $MARKER in the machine's /tmp is gone" | diag; ok=1; }
+    for path in /etc/cadenced /var/lib/cadenced /usr/bin/cadenced /usr/lib/systemd/system/cadenced.service; do
+        if [ -e "$path" ] && ! grep -qxF "$path" <<<"$HOST_PATHS_BEFORE"; then
+            echo "$path appeared on the machine" | diag
+            ok=1
+        fi
+    done
+    return $ok
+}
+
+# --- Main
+
+main() {
+    [ "$(id -u)" -eq 0 ] || skip "needs root (boots systemd in a private namespace)"
+    local tool
+    for tool in unshare nsenter systemctl systemd-analyze make; do
+        command -v "$tool" >/dev/null || skip "$tool not found"
+    done
+    [ -x /lib/systemd/systemd ] || skip "/lib/systemd/systemd not found"
+
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM
+    MARKER=$(mktemp /tmp/cadenced-service-test.XXXXXX)
+    HOST_PATHS_BEFORE=$(for p in /etc/cadenced /var/lib/cadenced /usr/bin/cadenced \
+        /usr/lib/systemd/system/cadenced.service; do [ -e "$p" ] && echo "$p"; done)
+
+    check "release build (make)" build || return
+    echo "# build done after $((SECONDS - STARTED)) s"
+    check "systemd boots in a private namespace" boot || return
+    check "make install PREFIX=/usr, sysusers, tmpfiles, daemon-reload" install_in_ns || return
+    check "installed binaries need no Swift runtime library" check_installed_binaries
+    check "systemd-analyze verify of the installed units is silent" check_units_verify
+    check "systemd-analyze security exposure <= $MAX_EXPOSURE" check_security
+    local since
+    since=$(journal_cursor)
+    check "start: active (running) with READY and StatusText Next:" check_start_ready
+    check "cadenced.socket listens on /run/cadenced/io.cadenced (0660 root:cadenced)" check_socket
+    check "runs as cadenced, sandboxed (NoNewPrivs, seccomp, no capabilities)" check_sandboxed
+    check "Due: $TEST_CADENCE is logged to the journal" check_due_logged "$since"
+    check "reload with a broken cadence keeps it running and logs Reload failed" \
+        check_reload_broken_keeps_running
+    check "reload with the configuration fixed again" check_reload_good
+    check "restart gives a new main process, active" check_restart
+    check "kill -9 of the main process: systemd restarts it" check_kill9_restarts
+    # Up to 17 s; on by default once the daemon sends WATCHDOG=1 (CADENCED_TEST_WATCHDOG=1 now).
+    if [ "${CADENCED_TEST_WATCHDOG:-0}" = 1 ]; then
+        check "the daemon pings the watchdog (WatchdogSec=30s)" check_watchdog_pings
+    fi
+    check "stop ends with a clean exit (status 0)" check_stop_clean
+    cleanup_ns_only
+    check "the machine's /tmp, /etc, /usr and /var/lib are untouched" check_host_untouched
+}
+
+cleanup_ns_only() {
+    if [ -n "$NS_PID" ]; then "$NS" stop "$NS_PID" || true; fi
+    NS_PID=""
+}
+
+main
+echo "# run time $((SECONDS - STARTED)) s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
