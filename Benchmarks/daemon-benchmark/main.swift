@@ -89,17 +89,42 @@ childEnvironment["NOTIFY_SOCKET"] = notifyPath
 childEnvironment["TZ"] = "Asia/Shanghai"
 process.environment = childEnvironment
 process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+/// Reads the notification socket all the time, as systemd does: a full socket would block the
+/// daemon's next sd_notify().
+final class NotifyListener: @unchecked Sendable {
+    private let lock = NSLock()
+    private var readyAt: Date?
+    func start() {
+        Thread.detachNewThread {
+            while true {
+                guard let message = receiveNotify() else { continue }
+                if message.contains("READY=1") {
+                    self.lock.lock()
+                    if self.readyAt == nil { self.readyAt = Date() }
+                    self.lock.unlock()
+                }
+            }
+        }
+    }
+    func waitForReady(timeout: TimeInterval) -> Date? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            lock.lock()
+            let at = readyAt
+            lock.unlock()
+            if let at { return at }
+            usleep(1000)
+        }
+        return nil
+    }
+}
+let listener = NotifyListener()
+listener.start()
 let launched = Date()
 try process.run()
 defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-var ready: TimeInterval?
-while let message = receiveNotify() {
-    if message.contains("READY=1") {
-        ready = Date().timeIntervalSince(launched)
-        break
-    }
-}
-guard let ready else { fatalError("cadenced never sent READY=1") }
+guard let readyAt = listener.waitForReady(timeout: 60) else { fatalError("cadenced never sent READY=1") }
+let ready = readyAt.timeIntervalSince(launched)
 let pid = process.processIdentifier
 
 func rssKiB() -> Int {

@@ -164,6 +164,7 @@ public final class Manager: @unchecked Sendable {
         while true {
             let due = try store.itemsDue(at: now)
             if due.isEmpty { break }
+            var batch: [(item: Int64, stages: [(stage: ItemStage, notice: Notice?)], nextEventAt: Date?)] = []
             for item in due {
                 let (announce, silent) = items.due(deadline: item.deadline, recorded: item.recordedStages, at: now)
                 let stages = items.stages(deadline: item.deadline)
@@ -174,9 +175,9 @@ public final class Manager: @unchecked Sendable {
                 }
                 var recorded = item.recordedStages
                 for (stage, _) in records { recorded.insert(stage.description) }
-                let next = items.nextEvent(deadline: item.deadline, recorded: recorded)
-                stored += try store.record(stages: records, item: item.id, nextEventAt: next, at: now)
+                batch.append((item.id, records, items.nextEvent(deadline: item.deadline, recorded: recorded)))
             }
+            stored += try store.record(items: batch, at: now)
         }
         if !stored.isEmpty { undelivered = true }
         return stored
@@ -201,36 +202,52 @@ public final class Manager: @unchecked Sendable {
 
     // MARK: - Delivery
 
-    /// Delivers every stored notice not yet in both sinks. Failures are logged and retried later.
+    /// Delivers every stored notice not yet in both sinks, files first (the journal entry names
+    /// the file). Failures are logged and retried later.
     public func deliverPending() throws {
         let pending = try store.undeliveredNotices()
+        guard !pending.isEmpty else {
+            undelivered = false
+            return
+        }
         var failed = false
-        for stored in pending {
-            var file = stored.file
-            if !stored.fileWritten {
-                do {
-                    file = try files.write(stored.notice, checkIndex: true)
-                    try store.markDelivered(key: stored.notice.key, file: file)
-                } catch {
-                    failed = true
-                    logger.error("Notice \(stored.notice.key) not written to file yet: \(error)")
-                }
-            }
-            if !stored.journalSent {
-                do {
-                    // One stored before this process started may have reached the journal before a crash.
-                    let alreadySent =
-                        try !fresh.contains(stored.notice.key) && journal.contains(noticeID: stored.notice.id)
-                    if !alreadySent {
-                        try journal.send(NoticeJournalFields.fields(for: stored.notice, file: file))
+        var files: [String: String] = [:]
+        for stored in pending where stored.fileWritten { files[stored.notice.key] = stored.file }
+        let toWrite = pending.filter { !$0.fileWritten }
+        var written: [(key: String, file: String)] = []
+        if !toWrite.isEmpty {
+            do {
+                let results = try self.files.writeBatch(
+                    toWrite.map { ($0.notice, !fresh.contains($0.notice.key)) })
+                for result in results {
+                    if let error = result.error {
+                        failed = true
+                        logger.error("Notice \(result.key) not written to file yet: \(error)")
+                    } else {
+                        written.append((result.key, result.file))
+                        files[result.key] = result.file
                     }
-                    try store.markDelivered(key: stored.notice.key, journal: true)
-                } catch {
-                    failed = true
-                    logger.error("Notice \(stored.notice.key) not sent to the journal yet: \(error)")
                 }
+            } catch {
+                failed = true
+                logger.error("Notice files not written yet: \(error)")
             }
         }
+        var sent: [String] = []
+        for stored in pending where !stored.journalSent {
+            do {
+                // One stored before this process started may have reached the journal before a crash.
+                let alreadySent = try !fresh.contains(stored.notice.key) && journal.contains(noticeID: stored.notice.id)
+                if !alreadySent {
+                    try journal.send(NoticeJournalFields.fields(for: stored.notice, file: files[stored.notice.key]))
+                }
+                sent.append(stored.notice.key)
+            } catch {
+                failed = true
+                logger.error("Notice \(stored.notice.key) not sent to the journal yet: \(error)")
+            }
+        }
+        try store.markDelivered(files: written, journal: sent)
         undelivered = failed
     }
 }

@@ -32,23 +32,51 @@ public struct NoticeFileWriter: Sendable {
     /// - Returns: the file's path relative to the notice directory.
     @discardableResult
     public func write(_ notice: Notice, checkIndex: Bool) throws -> String {
-        let relative = NoticeFileName.relativePath(for: notice, zone: zone)
-        let path = directory + "/" + relative
-        let folder = (path as NSString).deletingLastPathComponent
-        try makeDirectories(folder)
-        if !FileManager.default.fileExists(atPath: path) {
-            let temporary = folder + "/.tmp-\(notice.id)-\(getpid())"
-            try writeSynced(temporary, Data(markdown(notice, file: relative).utf8), flags: O_CREAT | O_TRUNC | O_WRONLY)
-            defer { unlink(temporary) }
-            if link(temporary, path) != 0 && errno != EEXIST { throw failure(path) }
-            try syncDirectory(folder)
+        let result = try writeBatch([(notice, checkIndex)])
+        if let error = result[0].error { throw error }
+        return result[0].file
+    }
+
+    /// Writes several notices: each file flushed on its own, then each directory and the index once.
+    /// - Returns: per notice, its relative path, or the error that kept it from being written.
+    public func writeBatch(_ notices: [(notice: Notice, checkIndex: Bool)]) throws
+        -> [(key: String, file: String, error: WriteError?)]
+    {
+        var results: [(key: String, file: String, error: WriteError?)] = []
+        var folders = Set<String>()
+        for (notice, _) in notices {
+            let relative = NoticeFileName.relativePath(for: notice, zone: zone)
+            let path = directory + "/" + relative
+            let folder = (path as NSString).deletingLastPathComponent
+            do {
+                try makeDirectories(folder)
+                if !FileManager.default.fileExists(atPath: path) {
+                    let temporary = folder + "/.tmp-\(notice.id)-\(getpid())"
+                    try writeSynced(
+                        temporary, Data(markdown(notice, file: relative).utf8), flags: O_CREAT | O_TRUNC | O_WRONLY)
+                    defer { unlink(temporary) }
+                    if link(temporary, path) != 0 && errno != EEXIST { throw failure(path) }
+                    folders.insert(folder)
+                }
+                results.append((notice.key, relative, nil))
+            } catch let error as WriteError {
+                results.append((notice.key, relative, error))
+            }
         }
+        for folder in folders { try syncDirectory(folder) }
+        // Index lines for the files written, in one append; a notice stored before this process
+        // started may already have its line (written just before a crash).
         let indexPath = directory + "/index.jsonl"
-        if !(checkIndex && indexContains(key: notice.key, indexPath: indexPath)) {
-            try writeSynced(
-                indexPath, Data((indexLine(notice, file: relative) + "\n").utf8), flags: O_CREAT | O_APPEND | O_WRONLY)
+        let existing = notices.contains { $0.checkIndex } ? indexText(indexPath) : ""
+        var lines = ""
+        for ((notice, checkIndex), result) in zip(notices, results) where result.error == nil {
+            if checkIndex && existing.contains(indexNeedle(notice.key)) { continue }
+            lines += indexLine(notice, file: result.file) + "\n"
         }
-        return relative
+        if !lines.isEmpty {
+            try writeSynced(indexPath, Data(lines.utf8), flags: O_CREAT | O_APPEND | O_WRONLY)
+        }
+        return results
     }
 
     // MARK: - Content
@@ -98,11 +126,13 @@ public struct NoticeFileWriter: Sendable {
         line(text).replacingOccurrences(of: "|", with: "\\|")
     }
 
-    private func indexContains(key: String, indexPath: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: indexPath) else { return false }
+    private func indexText(_ indexPath: String) -> String {
+        FileManager.default.contents(atPath: indexPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    private func indexNeedle(_ key: String) -> String {
         let encoded = (try? JSONSerialization.data(withJSONObject: [key], options: [.withoutEscapingSlashes])) ?? Data()
-        let needle = "\"key\":" + String(decoding: encoded, as: UTF8.self).dropFirst().dropLast()
-        return String(decoding: data, as: UTF8.self).contains(needle)
+        return "\"key\":" + String(decoding: encoded, as: UTF8.self).dropFirst().dropLast()
     }
 
     // MARK: - Files

@@ -129,19 +129,29 @@ extension LedgerStore {
     public func record(
         stages: [(stage: ItemStage, notice: Notice?)], item id: Int64, nextEventAt: Date?, at now: Date
     ) throws -> [Notice] {
+        try record(items: [(id, stages, nextEventAt)], at: now)
+    }
+
+    /// As ``record(stages:item:nextEventAt:at:)`` for several items, in one transaction.
+    public func record(
+        items: [(item: Int64, stages: [(stage: ItemStage, notice: Notice?)], nextEventAt: Date?)], at now: Date
+    ) throws -> [Notice] {
         try writer.write { db in
             var stored: [Notice] = []
-            for (stage, notice) in stages {
+            for (id, stages, nextEventAt) in items {
+                for (stage, notice) in stages {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO itemStage (itemId, stage, recordedAt, noticeKey) VALUES (?, ?, ?, ?)
+                            ON CONFLICT(itemId, stage) DO NOTHING
+                            """,
+                        arguments: [id, stage.description, now.micros, notice?.key])
+                    if db.changesCount > 0, let notice, try Self.insert(notice, db) { stored.append(notice) }
+                }
                 try db.execute(
-                    sql: """
-                        INSERT INTO itemStage (itemId, stage, recordedAt, noticeKey) VALUES (?, ?, ?, ?)
-                        ON CONFLICT(itemId, stage) DO NOTHING
-                        """,
-                    arguments: [id, stage.description, now.micros, notice?.key])
-                if db.changesCount > 0, let notice, try Self.insert(notice, db) { stored.append(notice) }
+                    sql: "UPDATE rectificationItem SET nextEventAt = ? WHERE id = ?",
+                    arguments: [nextEventAt?.micros, id])
             }
-            try db.execute(
-                sql: "UPDATE rectificationItem SET nextEventAt = ? WHERE id = ?", arguments: [nextEventAt?.micros, id])
             return stored
         }
     }

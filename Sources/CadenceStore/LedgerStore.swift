@@ -145,6 +145,20 @@ public final class LedgerStore: Sendable {
         }
     }
 
+    /// Records, in one transaction, notices whose files were written and notices sent to the journal.
+    public func markDelivered(files: [(key: String, file: String)], journal: [String]) throws {
+        guard !files.isEmpty || !journal.isEmpty else { return }
+        try writer.write { db in
+            for (key, file) in files {
+                try db.execute(
+                    sql: "UPDATE notice SET file = ?, fileWritten = 1 WHERE key = ?", arguments: [file, key])
+            }
+            for key in journal {
+                try db.execute(sql: "UPDATE notice SET journalSent = 1 WHERE key = ?", arguments: [key])
+            }
+        }
+    }
+
     /// Records that a notice reached a sink.
     public func markDelivered(key: String, file: String? = nil, journal: Bool = false) throws {
         try writer.write { db in
