@@ -225,9 +225,9 @@ check_no_duplicates() {
     local ledger_count journal_total journal_distinct files index
     ledger_count=$(ledger "SELECT COUNT(*) FROM notice;")
     journal_total=$(in_ns journalctl -q --no-pager -o export SYSLOG_IDENTIFIER=cadenced |
-        grep -c '^CADENCED_NOTICE_ID=')
+        grep -a -c '^CADENCED_NOTICE_ID=')
     journal_distinct=$(in_ns journalctl -q --no-pager -o export SYSLOG_IDENTIFIER=cadenced |
-        grep '^CADENCED_NOTICE_ID=' | sort -u | wc -l)
+        grep -a '^CADENCED_NOTICE_ID=' | sort -u | wc -l)
     files=$(in_ns find /var/lib/cadenced/notices -name '*.md' | wc -l)
     index=$(in_ns sh -c 'wc -l </var/lib/cadenced/notices/index.jsonl')
     echo "# notices: ledger $ledger_count, journal $journal_total ($journal_distinct distinct), files $files, index $index"
