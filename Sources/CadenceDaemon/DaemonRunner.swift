@@ -81,26 +81,11 @@ public final class DaemonRunner: @unchecked Sendable {
         notify([.ready, .status(manager.status(at: now()))])
     }
 
-    private func scheduleLines() -> [String] {
-        let configuration = manager.configuration
-        let zone = configuration.timeZone
-        let instant = now()
-        return configuration.cadences.map { cadence in
-            guard let next = cadence.nextOccurrence(after: instant, zone: zone, workingDays: configuration.workingDays)
-            else { return "\(cadence.name): never fires again" }
-            var line =
-                "\(cadence.name) (\(cadence.kind.rawValue), period \(next.period)): "
-                + LocalTimeText.format(next.effective, zone: zone)
-            if next.isShifted { line += " (moved from \(LocalTimeText.format(next.nominal, zone: zone)))" }
-            return line
-        }
-    }
-
     private func logSchedule() {
         let configuration = manager.configuration
         let zone = configuration.timeZone.identifier
         logger.info("Loaded \(configuration.cadences.count) cadences from \(configurationDirectory); times in \(zone)")
-        for line in scheduleLines() { logger.info("next: \(line)") }
+        for line in CheckConfig.lines(configuration, at: now()) { logger.info("next: \(line)") }
     }
 
     // MARK: - Timer

@@ -16,7 +16,7 @@ private func at(_ text: String) -> Date {
 }
 
 /// A journal that keeps what it is sent; it can be made to fail like an absent journald.
-private final class RecordingJournal: NoticeJournal, @unchecked Sendable {
+final class RecordingJournal: NoticeJournal, @unchecked Sendable {
     private let lock = NSLock()
     private var storage: [[String: String]] = []
     var failing = false
