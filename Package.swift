@@ -18,6 +18,8 @@ let package = Package(
         .target(name: "CadenceCore"),
         // The ledger: SQLite through GRDB. The daemon is its only writer.
         .target(name: "CadenceStore", dependencies: ["CadenceCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The control protocol: Varlink framing and the io.cadenced.Ledger interface.
+        .target(name: "CadenceControl", dependencies: ["CadenceCore"]),
         // libsystemd, imported as a system library; only `Systemd` imports it.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(
@@ -27,7 +29,10 @@ let package = Package(
         // The daemon as a library: configuration loading from directories, the schedule, the run loop.
         .target(
             name: "CadenceDaemon",
-            dependencies: ["CadenceCore", "CadenceStore", "Systemd", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "CadenceCore", "CadenceStore", "CadenceControl", "Systemd",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "cadenced",
@@ -40,11 +45,12 @@ let package = Package(
         .executableTarget(
             name: "cadencectl",
             dependencies: [
-                "CadenceCore", "CadenceDaemon",
+                "CadenceCore", "CadenceControl", "CadenceDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CadenceCoreTests", dependencies: ["CadenceCore"]),
+        .testTarget(name: "CadenceControlTests", dependencies: ["CadenceControl"]),
         .testTarget(name: "CadenceStoreTests", dependencies: ["CadenceStore", "CadenceCore"]),
         .testTarget(name: "CadenceDaemonTests", dependencies: ["CadenceDaemon", "CadenceCore", "CadenceStore"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),

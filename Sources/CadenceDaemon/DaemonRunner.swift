@@ -26,14 +26,18 @@ public final class DaemonRunner: @unchecked Sendable {
     private var watchdog: (any DispatchSourceTimer)?
     private var clockMonitor: ClockChangeMonitor?
     private var signalSources: [any DispatchSourceSignal] = []
+    private var control: ControlServer?
+    private let controlSocketPath: String?
     private let now: @Sendable () -> Date
 
     /// Opens the ledger in the state directory and prepares the manager.
     /// - Throws: `LedgerError` when the ledger is refused (newer or damaged).
     public init(
         configuration: LoadedConfiguration, configurationDirectory: String, stateDirectory: String, logger: Logger,
-        journal: any NoticeJournal = SystemJournal(), now: @escaping @Sendable () -> Date = { Date() }
+        controlSocket: String? = nil, journal: any NoticeJournal = SystemJournal(),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
+        self.controlSocketPath = controlSocket
         self.configurationDirectory = configurationDirectory
         self.stateDirectory = stateDirectory
         self.logger = logger
@@ -71,8 +75,10 @@ public final class DaemonRunner: @unchecked Sendable {
 
     /// Catches up, arms the timer, installs the signal handlers and tells systemd the service is ready.
     /// Call on the main thread, before `dispatchMain()`.
-    public func start() {
+    /// - Throws: ``ControlSocketError`` when the control socket cannot be set up.
+    public func start() throws {
         dispatchPrecondition(condition: .onQueue(.main))
+        try startControlSocket()
         installSignalHandlers()
         startWatchdog()
         startClockMonitor()
@@ -121,6 +127,38 @@ public final class DaemonRunner: @unchecked Sendable {
         source.setEventHandler { [weak self] in self?.tick(reason: "timer") }
         source.resume()
         timer = source
+    }
+
+    // MARK: - Control socket
+
+    /// Takes the socket systemd passes (cadenced.socket), else binds `controlSocketPath`.
+    private func startControlSocket() throws {
+        var fd: Int32?
+        do {
+            fd = try ListenFDs.take().first
+        } catch {
+            logger.warning("\(error)")
+        }
+        if fd == nil, let path = controlSocketPath {
+            fd = try ControlServer.bind(path: path)
+        }
+        guard let fd else {
+            logger.notice("No control socket: cadencectl cannot reach this daemon")
+            return
+        }
+        let daemon = manager.configuration.daemon
+        let handler = ControlHandler(manager: manager, adminGroup: daemon.adminGroup, now: now) { [weak self] in
+            self?.tick(reason: "ledger change")
+        }
+        let server = ControlServer(
+            listenFD: fd, handler: handler,
+            limits: .init(
+                maxConnections: daemon.maxConnections, maxMessageSize: daemon.maxMessageSize,
+                idleTimeout: daemon.idleTimeout),
+            logger: logger)
+        server.start()
+        control = server
+        logger.info("Control socket ready\(controlSocketPath.map { " at " + $0 } ?? " (from systemd)")")
     }
 
     // MARK: - Watchdog and clock

@@ -251,3 +251,42 @@ public final class Manager: @unchecked Sendable {
         undelivered = failed
     }
 }
+
+extension Manager {
+    /// `io.cadenced.Ledger.Status`.
+    func statusObject(at now: Date) throws -> [String: Any] {
+        let through = max(try store.scheduledThrough() ?? now, now)
+        let next = configuration.cadences.compactMap {
+            $0.nextOccurrence(after: through, zone: configuration.timeZone, workingDays: configuration.workingDays)
+        }.min { $0.effective < $1.effective }
+        let counts = try store.counts(at: now)
+        var status: [String: Any] = [
+            "version": CadenceVersion.string, "timeZone": configuration.timeZone.identifier, "items": counts.items,
+            "openItems": counts.open, "overdue": counts.overdue, "notices": counts.notices,
+            "undelivered": counts.undelivered,
+        ]
+        if let next {
+            status["nextCadence"] = next.cadence
+            status["nextCadenceAt"] = ControlHandler.iso(next.effective)
+        }
+        return status
+    }
+
+    /// A deadline as given by a person: an ISO 8601 instant, or a local date that falls due at
+    /// `DeadlineTime=` of that day in the configured zone.
+    func parseDeadline(_ text: String) -> Date? {
+        if let day = LocalDate(text) {
+            let seconds = configuration.daemon.deadlineTimeOfDay
+            let wall = Int64(day.dayNumber) * 86_400 + Int64(seconds)
+            // The offset in force at that wall time (a day-boundary deadline is never in a DST gap here).
+            let guess = Date(timeIntervalSince1970: TimeInterval(wall))
+            let offset = configuration.timeZone.secondsFromGMT(for: guess)
+            return Date(timeIntervalSince1970: TimeInterval(wall - Int64(offset)))
+        }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+}

@@ -2,6 +2,27 @@ public import CadenceCore
 public import Foundation
 import GRDB
 
+/// Who made a change, for the history.
+public struct Actor: Sendable, Equatable {
+    public var uid: UInt32
+    public var user: String
+
+    public init(uid: UInt32, user: String) {
+        self.uid = uid
+        self.user = user
+    }
+}
+
+/// One line of the append-only history.
+public struct HistoryEntry: Sendable, Equatable {
+    public var at: Date
+    public var uid: UInt32
+    public var user: String
+    public var action: String
+    public var itemId: Int64?
+    public var details: String
+}
+
 /// A rectification item as the scheduler sees it.
 public struct ItemRecord: Sendable, Equatable {
     public var id: Int64
@@ -20,9 +41,9 @@ extension LedgerStore {
     /// Adds an open item and schedules its first stage.
     /// - Throws: ``LedgerError/invalid(_:)`` for an empty unit or title.
     @discardableResult
-    public func addItem(unit: String, title: String, deadline: Date, schedule: ItemSchedule, at now: Date) throws
-        -> Int64
-    {
+    public func addItem(
+        unit: String, title: String, deadline: Date, schedule: ItemSchedule, at now: Date, actor: Actor? = nil
+    ) throws -> Int64 {
         guard !unit.trimmingCharacters(in: .whitespaces).isEmpty else { throw LedgerError.invalid("the unit is empty") }
         guard !title.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw LedgerError.invalid("the title is empty")
@@ -35,8 +56,79 @@ extension LedgerStore {
                     VALUES (?, ?, ?, ?, ?)
                     """,
                 arguments: [unit, title, deadline.micros, now.micros, next?.micros])
-            return db.lastInsertedRowID
+            let id = db.lastInsertedRowID
+            if let actor {
+                try Self.appendHistory(
+                    db, at: now, actor: actor, action: "item.add", itemId: id,
+                    details: ["unit": unit, "title": title, "deadline": ISO8601DateFormatter().string(from: deadline)])
+            }
+            return id
         }
+    }
+
+    static func appendHistory(
+        _ db: Database, at now: Date, actor: Actor, action: String, itemId: Int64?, details: [String: String]
+    ) throws {
+        let json = String(
+            decoding: try JSONSerialization.data(withJSONObject: details, options: [.sortedKeys]), as: UTF8.self)
+        try db.execute(
+            sql: "INSERT INTO historyEntry (at, uid, user, action, itemId, details) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [now.micros, Int64(actor.uid), actor.user, action, itemId, json])
+    }
+
+    /// The history, oldest first (at most `limit` newest entries).
+    public func history(limit: Int = 1000) throws -> [HistoryEntry] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM (SELECT * FROM historyEntry ORDER BY id DESC LIMIT ?) ORDER BY id",
+                arguments: [limit]
+            ).map { row in
+                let uid: Int64 = row["uid"]
+                return HistoryEntry(
+                    at: Date(micros: row["at"]), uid: UInt32(uid), user: row["user"], action: row["action"],
+                    itemId: row["itemId"], details: row["details"])
+            }
+        }
+    }
+
+    /// Items ordered by deadline, optionally of one unit and/or overdue at `now`, with the total
+    /// number matching before `limit`.
+    public func items(unit: String?, overdueAt now: Date?, limit: Int) throws -> (items: [ItemRecord], total: Int) {
+        try writer.read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let unit {
+                conditions.append("unit = ?")
+                _ = arguments.append(contentsOf: [unit])
+            }
+            if let now {
+                conditions.append("closedAt IS NULL AND deadlineAt <= ?")
+                _ = arguments.append(contentsOf: [now.micros])
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let total =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rectificationItem \(filter)", arguments: arguments) ?? 0
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.*, (SELECT group_concat(stage, ' ') FROM itemStage WHERE itemId = i.id) AS stages
+                    FROM rectificationItem i \(filter) ORDER BY deadlineAt, id LIMIT ?
+                    """,
+                arguments: arguments + [limit])
+            return (rows.map(Self.item(withStages:)), total)
+        }
+    }
+
+    private static func item(withStages row: Row) -> ItemRecord {
+        let closed: Int64? = row["closedAt"]
+        let next: Int64? = row["nextEventAt"]
+        let stages: String? = row["stages"]
+        return ItemRecord(
+            id: row["id"], unit: row["unit"], title: row["title"], deadline: Date(micros: row["deadlineAt"]),
+            state: row["state"], createdAt: Date(micros: row["createdAt"]), closedAt: closed.map(Date.init(micros:)),
+            nextEventAt: next.map(Date.init(micros:)),
+            recordedStages: Set((stages ?? "").split(separator: " ").map(String.init)))
     }
 
     /// Adds many open items in one transaction (imports, benchmarks). All or nothing.
@@ -65,7 +157,7 @@ extension LedgerStore {
     }
 
     /// Closes an item (verified and struck off); it will announce nothing more.
-    public func closeItem(_ id: Int64, at now: Date) throws {
+    public func closeItem(_ id: Int64, at now: Date, actor: Actor? = nil) throws {
         try writer.write { db in
             try db.execute(
                 sql: """
@@ -79,6 +171,10 @@ extension LedgerStore {
                         db, sql: "SELECT EXISTS (SELECT 1 FROM rectificationItem WHERE id = ?)", arguments: [id])
                         == true
                 else { throw LedgerError.unknownItem(id) }
+                throw LedgerError.invalid("item #\(id) is already closed")
+            }
+            if let actor {
+                try Self.appendHistory(db, at: now, actor: actor, action: "item.close", itemId: id, details: [:])
             }
         }
     }
@@ -111,6 +207,23 @@ extension LedgerStore {
             try Row.fetchOne(db, sql: "SELECT * FROM rectificationItem WHERE id = ?", arguments: [id]).map {
                 try Self.item($0, db)
             }
+        }
+    }
+
+    /// Counts for the status: items, open ones, overdue ones, notices, undelivered notices.
+    public func counts(at now: Date) throws -> (items: Int, open: Int, overdue: Int, notices: Int, undelivered: Int) {
+        try writer.read { db in
+            let items = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rectificationItem") ?? 0
+            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rectificationItem WHERE closedAt IS NULL") ?? 0
+            let overdue =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM rectificationItem WHERE closedAt IS NULL AND deadlineAt <= ?",
+                    arguments: [now.micros]) ?? 0
+            let notices = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice") ?? 0
+            let undelivered =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM notice WHERE fileWritten = 0 OR journalSent = 0") ?? 0
+            return (items, open, overdue, notices, undelivered)
         }
     }
 

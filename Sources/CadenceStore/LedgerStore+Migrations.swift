@@ -63,6 +63,25 @@ extension LedgerStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v2: history") { db in
+            // Append-only: who changed what, when. Rows are never updated or deleted.
+            try db.execute(
+                sql: """
+                    CREATE TABLE historyEntry (
+                        id INTEGER PRIMARY KEY,
+                        at INTEGER NOT NULL,
+                        uid INTEGER NOT NULL,
+                        user TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        itemId INTEGER,
+                        details TEXT NOT NULL
+                    );
+                    CREATE TRIGGER historyEntry_noUpdate BEFORE UPDATE ON historyEntry
+                        BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+                    CREATE TRIGGER historyEntry_noDelete BEFORE DELETE ON historyEntry
+                        BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+                    """)
+        }
         return migrator
     }
 }

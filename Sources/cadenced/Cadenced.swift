@@ -31,6 +31,13 @@ struct Cadenced: ParsableCommand {
     @Option(help: "The state directory (default: $STATE_DIRECTORY, else /var/lib/cadenced).")
     var stateDir: String?
 
+    @Option(
+        help: """
+            The control socket when systemd passes none (default: $RUNTIME_DIRECTORY/io.cadenced, \
+            else STATE-DIR/io.cadenced).
+            """)
+    var controlSocket: String?
+
     @Flag(help: "Check the configuration, print the schedule and exit.")
     var checkConfig = false
 
@@ -75,14 +82,22 @@ struct Cadenced: ParsableCommand {
         let runner: DaemonRunner
         do {
             runner = try DaemonRunner(
-                configuration: loaded, configurationDirectory: configDir, stateDirectory: stateDirectory, logger: logger
-            )
+                configuration: loaded, configurationDirectory: configDir, stateDirectory: stateDirectory,
+                logger: logger,
+                controlSocket: controlSocket
+                    ?? ProcessInfo.processInfo.environment["RUNTIME_DIRECTORY"].map { $0 + "/io.cadenced" }
+                    ?? stateDirectory + "/io.cadenced")
         } catch {
             // A newer or damaged ledger is refused, never overwritten (DESIGN.md "Bad input and faults").
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(65)
         }
-        runner.start()
+        do {
+            try runner.start()
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(71)
+        }
         // The runner owns the timer and signal sources; without this an optimized build may
         // release it right after start() (it is not used again), silently disarming everything.
         withExtendedLifetime(runner) { dispatchMain() }

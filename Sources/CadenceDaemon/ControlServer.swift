@@ -1,0 +1,259 @@
+public import CadenceControl
+import CadenceCore
+import CadenceStore
+import Dispatch
+public import Foundation
+public import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The control socket: Varlink (`io.cadenced.Ledger`, `org.varlink.service`) on a Unix stream
+/// socket, served on the main queue with the daemon's other sources.
+///
+/// Limits: message size, number of connections, idle time (`[Control]` in cadenced.conf). The
+/// peer's credentials (SO_PEERCRED) decide what it may do: root and members of `AdminGroup=`
+/// may change the ledger; members of the `cadenced` group may read; others are refused.
+public final class ControlServer: @unchecked Sendable {
+    private let listenFD: Int32
+    private let handler: ControlHandler
+    private let logger: Logger
+    private let limits: Limits
+    private var acceptSource: (any DispatchSourceRead)?
+    private var connections: [Int32: Connection] = [:]
+
+    /// The limits of the socket.
+    public struct Limits: Sendable {
+        public var maxConnections: Int
+        public var maxMessageSize: Int
+        public var idleTimeout: Duration
+
+        public init(maxConnections: Int, maxMessageSize: Int, idleTimeout: Duration) {
+            self.maxConnections = maxConnections
+            self.maxMessageSize = maxMessageSize
+            self.idleTimeout = idleTimeout
+        }
+    }
+
+    init(listenFD: Int32, handler: ControlHandler, limits: Limits, logger: Logger) {
+        self.listenFD = listenFD
+        self.handler = handler
+        self.limits = limits
+        self.logger = logger
+    }
+
+    /// Binds a listening socket at `path` (replacing a stale socket file), mode 0660.
+    public static func bind(path: String) throws -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw ControlSocketError(operation: "socket", path: path, code: errno) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            close(fd)
+            throw ControlSocketError(operation: "bind", path: path, code: ENAMETOOLONG)
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes + [0]) }
+        var info = stat()
+        if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFSOCK { unlink(path) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard bound == 0 else {
+            let code = errno
+            close(fd)
+            throw ControlSocketError(operation: "bind", path: path, code: code)
+        }
+        chmod(path, 0o660)
+        guard listen(fd, 64) == 0 else {
+            let code = errno
+            close(fd)
+            throw ControlSocketError(operation: "listen", path: path, code: code)
+        }
+        return fd
+    }
+
+    /// Starts accepting connections.
+    public func start() {
+        _ = fcntl(listenFD, F_SETFL, fcntl(listenFD, F_GETFL) | O_NONBLOCK)
+        let source = DispatchSource.makeReadSource(fileDescriptor: listenFD, queue: .main)
+        source.setEventHandler { [weak self] in self?.acceptAll() }
+        source.resume()
+        acceptSource = source
+    }
+
+    private func acceptAll() {
+        while true {
+            let fd = accept(listenFD, nil, nil)
+            if fd < 0 { return }
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            guard connections.count < limits.maxConnections else {
+                logger.warning("Control socket: refusing a connection, \(limits.maxConnections) are open")
+                close(fd)
+                continue
+            }
+            let peer = Peer.of(fd)
+            let connection = Connection(fd: fd, peer: peer, server: self)
+            connections[fd] = connection
+            connection.start()
+        }
+    }
+
+    fileprivate func closed(_ fd: Int32) {
+        connections[fd] = nil
+    }
+
+    /// One client.
+    fileprivate final class Connection {
+        let fd: Int32
+        let peer: Peer
+        unowned let server: ControlServer
+        var decoder: VarlinkFrameDecoder
+        var readSource: (any DispatchSourceRead)?
+        var idleTimer: (any DispatchSourceTimer)?
+
+        init(fd: Int32, peer: Peer, server: ControlServer) {
+            self.fd = fd
+            self.peer = peer
+            self.server = server
+            self.decoder = VarlinkFrameDecoder(maximumMessageSize: server.limits.maxMessageSize)
+        }
+
+        func start() {
+            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: .main)
+            source.setEventHandler { [weak self] in self?.readable() }
+            source.setCancelHandler { [fd] in close(fd) }
+            source.resume()
+            readSource = source
+            let timer = DispatchSource.makeTimerSource(queue: .main)
+            timer.setEventHandler { [weak self] in self?.finish(reason: "idle") }
+            idleTimer = timer
+            touch()
+            timer.resume()
+        }
+
+        func touch() {
+            let seconds = Double(server.limits.idleTimeout.components.seconds)
+            idleTimer?.schedule(deadline: .now() + seconds, leeway: .seconds(1))
+        }
+
+        func readable() {
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            let n = read(fd, &buffer, buffer.count)
+            if n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) {
+                finish(reason: nil)
+                return
+            }
+            guard n > 0 else { return }
+            touch()
+            let messages: [[UInt8]]
+            do {
+                messages = try decoder.feed(buffer.prefix(n))
+            } catch {
+                send(VarlinkError.invalidParameter("message").reply)
+                finish(reason: "\(error)")
+                return
+            }
+            for message in messages {
+                switch VarlinkCall.parse(message) {
+                case .failure(let error):
+                    send(error.reply)
+                    finish(reason: "malformed message")
+                    return
+                case .success(let call):
+                    let reply = server.handler.handle(call, peer: peer)
+                    if !call.oneway { send(reply) }
+                }
+            }
+        }
+
+        func send(_ object: [String: Any]) {
+            guard let data = try? VarlinkFrameDecoder.encode(object) else { return }
+            data.withUnsafeBytes { raw in
+                var offset = 0
+                let deadline = Date().addingTimeInterval(5)
+                while offset < raw.count && Date() < deadline {
+                    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n > 0 {
+                        offset += n
+                    } else if n < 0 && (errno == EAGAIN || errno == EINTR) {
+                        var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                        _ = poll(&pfd, 1, 100)
+                    } else {
+                        return
+                    }
+                }
+            }
+        }
+
+        func finish(reason: String?) {
+            if let reason { server.logger.info("Control socket: closing a connection of uid \(peer.uid): \(reason)") }
+            idleTimer?.cancel()
+            readSource?.cancel()
+            idleTimer = nil
+            readSource = nil
+            server.closed(fd)
+        }
+    }
+}
+
+/// A failure to set up the control socket.
+public struct ControlSocketError: Error, CustomStringConvertible {
+    public var operation: String
+    public var path: String
+    public var code: Int32
+    public var description: String {
+        "cannot \(operation) the control socket '\(path)': \(String(cString: strerror(code)))"
+    }
+}
+
+/// The credentials of a connected client (SO_PEERCRED) and its groups.
+struct Peer: Sendable {
+    var uid: UInt32
+    var gid: UInt32
+    var user: String
+    var groups: Set<UInt32>
+
+    static func of(_ fd: Int32) -> Peer {
+        // struct ucred (socket(7)); Glibc hides it behind _GNU_SOURCE.
+        struct Credentials {
+            var pid: Int32 = 0
+            var uid: UInt32 = 0
+            var gid: UInt32 = 0
+        }
+        var credentials = Credentials()
+        var length = socklen_t(MemoryLayout<Credentials>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0 else {
+            return Peer(uid: UInt32.max, gid: UInt32.max, user: "?", groups: [])
+        }
+        var user = "uid \(credentials.uid)"
+        var groups: Set<UInt32> = [credentials.gid]
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        if getpwuid_r(credentials.uid, &entry, &buffer, buffer.count, &result) == 0, result != nil {
+            user = String(cString: entry.pw_name)
+            var count: Int32 = 64
+            var list = [gid_t](repeating: 0, count: 64)
+            if getgrouplist(entry.pw_name, credentials.gid, &list, &count) >= 0 {
+                groups.formUnion(list.prefix(Int(count)))
+            }
+        }
+        return Peer(uid: credentials.uid, gid: credentials.gid, user: user, groups: groups)
+    }
+
+    /// The gid of a group name, or nil.
+    static func gid(of group: String) -> UInt32? {
+        var entry = group_t()
+        var result: UnsafeMutablePointer<group_t>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getgrnam_r(group, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
+        return entry.gr_gid
+    }
+}
+
+typealias group_t = group
