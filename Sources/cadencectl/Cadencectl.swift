@@ -8,7 +8,11 @@ struct Cadencectl: ParsableCommand {
         commandName: "cadencectl",
         abstract: "Inspect and control cadenced, the review-cadence daemon.",
         discussion: """
-            Read-only commands (calendar, list-cadences) work without the daemon.
+            calendar and list-cadences work without the daemon; the others talk to it over its
+            control socket (Varlink, io.cadenced.Ledger).
+
+            Exit status: 0 done; 1 the daemon refused the request (the reason is printed);
+            3 no such item; 64 usage error; 69 the daemon cannot be reached; 77 permission denied.
 
             Examples:
               cadencectl calendar quarterly
@@ -16,6 +20,8 @@ struct Cadencectl: ParsableCommand {
               cadencectl list-cadences --config-dir etc/cadenced
             """,
         version: CadenceVersion.string,
-        subcommands: [CalendarCommand.self, ListCadencesCommand.self]
+        subcommands: [
+            StatusCommand.self, ItemCommand.self, OverdueCommand.self, CalendarCommand.self, ListCadencesCommand.self,
+        ]
     )
 }

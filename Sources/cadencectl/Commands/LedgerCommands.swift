@@ -1,0 +1,181 @@
+import ArgumentParser
+import CadenceControl
+import Foundation
+
+/// Where `cadencectl` finds the daemon.
+struct SocketOptions: ParsableArguments {
+    @Option(
+        name: .customLong("socket"),
+        help: ArgumentHelp(
+            "The control socket (default: $CADENCED_SOCKET, else \(LedgerInterface.socketPath)).", valueName: "PATH"))
+    var socket: String?
+
+    var path: String {
+        socket ?? ProcessInfo.processInfo.environment["CADENCED_SOCKET"] ?? LedgerInterface.socketPath
+    }
+
+    /// Calls the daemon; failures become messages and exit codes a script can test.
+    func call(_ method: String, _ parameters: [String: Any] = [:]) throws -> [String: Any] {
+        do {
+            return try VarlinkClient(path: path).call("\(LedgerInterface.name).\(method)", parameters)
+        } catch let failure as VarlinkClient.Failure {
+            printError("\(failure)")
+            switch failure {
+            case .cannotConnect: throw ExitCode(69)  // EX_UNAVAILABLE
+            case .error(let name, _) where name.hasSuffix("PermissionDenied"): throw ExitCode(77)  // EX_NOPERM
+            case .error(let name, _) where name.hasSuffix("NoSuchItem"): throw ExitCode(3)
+            case .error: throw ExitCode(1)
+            default: throw ExitCode(70)
+            }
+        }
+    }
+}
+
+/// JSON text of a reply value, keys sorted, for `--json`.
+func jsonLine(_ object: Any) -> String {
+    let data =
+        (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+        ?? Data("null".utf8)
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// `cadencectl status`.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show the daemon's state: next cadence, items, overdue, notices.")
+
+    @OptionGroup var socket: SocketOptions
+    @Flag(help: "Print the status as one JSON object.") var json = false
+
+    func run() throws {
+        let status = try socket.call("GetStatus")["status"] as? [String: Any] ?? [:]
+        if json {
+            print(jsonLine(status))
+            return
+        }
+        let next = (status["nextCadence"] as? String).map { "\($0) at \(status["nextCadenceAt"] as? String ?? "?")" }
+        let rows: [(String, String)] = [
+            ("Version", "\(status["version"] ?? "?")"), ("Time zone", "\(status["timeZone"] ?? "?")"),
+            ("Next cadence", next ?? "none"), ("Items", "\(status["items"] ?? 0) (\(status["openItems"] ?? 0) open)"),
+            ("Overdue", "\(status["overdue"] ?? 0)"),
+            ("Notices", "\(status["notices"] ?? 0) (\(status["undelivered"] ?? 0) waiting for delivery)"),
+        ]
+        for (name, value) in rows { print(name.padding(toLength: 13, withPad: " ", startingAt: 0) + value) }
+    }
+}
+
+/// `cadencectl item …`: the rectification ledger (整改台账).
+struct ItemCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "item", abstract: "Add, list, show and close rectification items.",
+        discussion: """
+            Examples:
+              cadencectl item add --unit 'County Bureau A' --title '整改值班制度' --deadline 2027-01-31
+              cadencectl item list --unit 'County Bureau A' --json
+              cadencectl item close 42
+            """,
+        subcommands: [Add.self, List.self, Show.self, Close.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an open item (needs write access).")
+        @OptionGroup var socket: SocketOptions
+        @Option(help: "The unit that answers for it.") var unit: String
+        @Option(help: "What is to be rectified.") var title: String
+        @Option(help: "YYYY-MM-DD (falls due at DeadlineTime= that day) or an ISO 8601 instant.")
+        var deadline: String
+        @Flag(help: "Print the item as JSON.") var json = false
+
+        func run() throws {
+            let item = try socket.call("AddItem", ["unit": unit, "title": title, "deadline": deadline])["item"] ?? [:]
+            print(json ? jsonLine(item) : "Added item #\((item as? [String: Any])?["id"] ?? "?").")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List items, earliest deadline first.")
+        @OptionGroup var socket: SocketOptions
+        @Option(help: "Only this unit's items.") var unit: String?
+        @Flag(help: "Only overdue items.") var overdue = false
+        @Option(help: "At most this many (1-1000000).") var limit = 1000
+        @Flag(help: "Print one JSON object per item.") var json = false
+
+        func run() throws {
+            var parameters: [String: Any] = ["limit": limit, "overdueOnly": overdue]
+            if let unit { parameters["unit"] = unit }
+            let reply = try socket.call("ListItems", parameters)
+            printItems(reply, json: json)
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one item.")
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The item number.") var id: Int
+        @Flag(help: "Print the item as JSON.") var json = false
+
+        func run() throws {
+            let item = try socket.call("GetItem", ["id": id])["item"] as? [String: Any] ?? [:]
+            if json {
+                print(jsonLine(item))
+                return
+            }
+            for key in ["id", "unit", "title", "deadline", "state", "overdue", "nextEvent", "stages"] {
+                let value = item[key].map(display) ?? "-"
+                print(key.padding(toLength: 10, withPad: " ", startingAt: 0) + value)
+            }
+        }
+    }
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verified and struck off (挂牌销号): the item announces nothing more (needs write access).")
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The item number.") var id: Int
+
+        func run() throws {
+            _ = try socket.call("CloseItem", ["id": id])
+            print("Closed item #\(id).")
+        }
+    }
+}
+
+/// `cadencectl overdue`: open items past their deadline.
+struct OverdueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "overdue", abstract: "List open items past their deadline.")
+    @OptionGroup var socket: SocketOptions
+    @Option(help: "At most this many (1-1000000).") var limit = 100_000
+    @Flag(help: "Print one JSON object per item.") var json = false
+
+    func run() throws {
+        printItems(try socket.call("ListItems", ["overdueOnly": true, "limit": limit]), json: json)
+    }
+}
+
+/// A reply value for people: lists joined, booleans as yes/no.
+func display(_ value: Any) -> String {
+    if let list = value as? [String] { return list.isEmpty ? "-" : list.joined(separator: ", ") }
+    if let number = value as? NSNumber, String(cString: number.objCType) == "c" {
+        return number.boolValue ? "yes" : "no"
+    }
+    if let flag = value as? Bool, !(value is Int) { return flag ? "yes" : "no" }
+    return "\(value)"
+}
+
+func printItems(_ reply: [String: Any], json: Bool) {
+    let items = reply["items"] as? [[String: Any]] ?? []
+    if json {
+        for item in items { print(jsonLine(item)) }
+        return
+    }
+    var table = TextTable(header: ["ID", "UNIT", "DEADLINE", "STATE", "TITLE"])
+    for item in items {
+        let state = (item["state"] as? String ?? "?") + ((item["overdue"] as? Bool ?? false) ? ", overdue" : "")
+        table.rows.append([
+            "\(item["id"] ?? "?")", item["unit"] as? String ?? "", item["deadline"] as? String ?? "", state,
+            item["title"] as? String ?? "",
+        ])
+    }
+    print(table.render())
+    print("\n\(items.count) of \(reply["total"] ?? items.count) items.")
+}
