@@ -106,6 +106,8 @@ install_in_ns() {
     fi
     in_ns systemd-sysusers >/dev/null 2>&1 &&
         in_ns systemd-tmpfiles --create cadenced.conf &&
+        in_ns groupadd -f cadence-admins &&
+        in_ns sh -c "printf '%s\n' '[Daemon]' 'AdminGroup=cadence-admins' >/etc/cadenced/cadenced.conf.d/50-admins.conf" &&
         in_ns systemctl daemon-reload &&
         in_ns sh -c "printf '%s\n' '[Cadence]' 'OnCalendar=*:*:0/3' 'Kind=reminder' 'Period=occurrence' \
             'Description=System test: due every three seconds' >/etc/cadenced/cadences.d/$TEST_CADENCE.cadence"
@@ -195,26 +197,50 @@ print("#", e["CADENCED_PERIOD"], e["CADENCED_NOTICE_FILE"])
 
 ledger() { in_ns runuser -u cadenced -- sqlite3 /var/lib/cadenced/ledger.sqlite "$@"; }
 
-# An item whose deadline passes while the service runs gets its overdue notice at that instant.
-# The control socket comes with the ledger verbs; until then the item goes into the ledger while
-# the service is stopped (as the cadenced user, so WAL files keep their owner).
+# An item added with cadencectl (over the socket systemd passes) whose deadline passes while the
+# service runs gets its overdue notice at that instant.
 check_item_overdue_at_instant() {
-    in_ns systemctl stop "$UNIT" || return 1
-    local now deadline id
-    now=$(date +%s%6N)
-    deadline=$((now + 8000000))
-    id=$(ledger "INSERT INTO rectificationItem (unit, title, deadlineAt, createdAt, nextEventAt)
-                  VALUES ('Unit Test-North', 'Fix the duty roster', $deadline, $now, $now) RETURNING id;") ||
-        return 1
-    in_ns systemctl start "$UNIT" || { unit_status | diag; return 1; }
+    local deadline_iso deadline id
+    deadline=$(($(date +%s) + 6))
+    deadline_iso=$(date -u -d "@$deadline" +%Y-%m-%dT%H:%M:%SZ)
+    id=$(in_ns cadencectl item add --unit 'Unit Test-North' --title 'Fix the duty roster' \
+        --deadline "$deadline_iso" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])') ||
+        { unit_status | diag; return 1; }
     eventually 15 has_item_entry "$id" overdue || { unit_status | diag; return 1; }
     local at
     at=$(in_ns journalctl -q --no-pager -o json "CADENCED_ITEM=$id" CADENCED_KIND=overdue | head -1 |
         python3 -c 'import json,sys; e=json.loads(sys.stdin.readline()); print(e["__REALTIME_TIMESTAMP"], e["PRIORITY"])')
     local realtime=${at% *} priority=${at#* }
-    local late_ms=$(((realtime - deadline) / 1000))
+    local late_ms=$(((realtime - deadline * 1000000) / 1000))
     echo "# item $id: overdue entry ${late_ms} ms after its deadline, PRIORITY=$priority"
     [ "$priority" = 4 ] && [ "$late_ms" -ge 0 ] && [ "$late_ms" -lt 2000 ]
+}
+
+# Real distinct users: a stranger cannot reach the socket, a reader (group cadenced) may read but
+# not write, a member of AdminGroup= may write; the history names who changed what.
+check_authorization() {
+    in_ns sh -c 'id stranger >/dev/null 2>&1 || useradd --no-create-home stranger' &&
+        in_ns sh -c 'id reader >/dev/null 2>&1 || useradd --no-create-home -G cadenced reader' &&
+        in_ns sh -c 'id officer >/dev/null 2>&1 || useradd --no-create-home -G cadenced,cadence-admins officer' ||
+        return 1
+    local out status ok=0
+    out=$(in_ns runuser -u stranger -- cadencectl status 2>&1); status=$?
+    echo "# stranger: exit $status: $out"
+    [ $status = 69 ] || ok=1
+    out=$(in_ns runuser -u reader -- cadencectl status 2>&1); status=$?
+    [ $status = 0 ] || { echo "# reader status: exit $status: $out"; ok=1; }
+    out=$(in_ns runuser -u reader -- cadencectl item add --unit U --title T --deadline 2099-01-01 2>&1); status=$?
+    echo "# reader adding: exit $status: $out"
+    [ $status = 77 ] || ok=1
+    out=$(in_ns runuser -u officer -- cadencectl item add --unit 'Unit Officer' --title T --deadline 2099-01-01 2>&1)
+    status=$?
+    echo "# officer adding: exit $status: $out"
+    [ $status = 0 ] || ok=1
+    local who
+    who=$(ledger "SELECT user FROM historyEntry WHERE details LIKE '%Unit Officer%';")
+    echo "# history: added by $who"
+    [ "$who" = officer ] || ok=1
+    return $ok
 }
 has_item_entry() { [ -n "$(in_ns journalctl -q --no-pager -o cat "CADENCED_ITEM=$1" "CADENCED_KIND=$2" -n 1)" ]; }
 
@@ -348,6 +374,8 @@ main() {
     check "restart gives a new main process, active" check_restart
     check "kill -9 of the main process: systemd restarts it" check_kill9_restarts
     check "an item's overdue notice arrives at its deadline (PRIORITY=4)" check_item_overdue_at_instant
+    check "stranger refused, reader reads but cannot write, admin group writes; history names the user" \
+        check_authorization
     check "kill -9 again, right after an occurrence" check_kill9_restarts
     check "no duplicate: each notice once in the journal, one file, one index line" check_no_duplicates
     # Up to 17 s; CADENCED_TEST_WATCHDOG=0 skips it.
