@@ -77,15 +77,19 @@ class Raw:
     def send(self, obj):
         self.sock.sendall(json.dumps(obj).encode("utf-8") + b"\0")
 
-    def receive(self):
-        """The next message as a dict; raises EOFError when the server closed the connection."""
+    def receive_frame(self):
+        """The next message as sent (bytes, without its NUL); EOFError when the server closed."""
         while b"\0" not in self.buffer:
             data = self.sock.recv(65536)
             if not data:
                 raise EOFError(f"connection closed (pending {self.buffer[:80]!r})")
             self.buffer += data
         message, _, self.buffer = self.buffer.partition(b"\0")
-        return json.loads(message.decode("utf-8"))
+        return message
+
+    def receive(self):
+        """The next message as a dict; raises EOFError when the server closed the connection."""
+        return json.loads(self.receive_frame().decode("utf-8"))
 
     def call(self, method, parameters=None, **flags):
         message = {"method": method}
