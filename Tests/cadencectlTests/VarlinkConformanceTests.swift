@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+private let cadenced = BinaryRunner.executable("cadenced")
+private let python3 = BinaryRunner.which("python3")
+/// The scripts use the `varlink` package from PyPI (scripts/deps installs it).
+private let pythonHasVarlink: Bool = {
+    guard let python3 else { return false }
+    return (try? BinaryRunner.run(python3, ["-c", "import varlink"]).status) == 0
+}()
+private let scripts = BinaryRunner.packageRoot.appendingPathComponent("Tests/varlink")
+
+/// A cadenced started in temporary directories with the shipped configuration, UTC and English,
+/// serving its control socket; stopped (SIGTERM, then SIGKILL) when the test ends.
+private final class RunningDaemon {
+    let root: String
+    let socket: String
+    let process = Process()
+
+    init(control: String? = nil) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-varlink-\(UUID().uuidString)")
+            .path
+        socket = root + "/state/io.cadenced"
+        try FileManager.default.createDirectory(atPath: root + "/state", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: BinaryRunner.packageRoot.path + "/etc/cadenced", toPath: root + "/config")
+        var conf = "[Daemon]\nTimeZone=UTC\nLanguage=en\n"
+        if let control { conf += "[Control]\n" + control }
+        try Data(conf.utf8).write(to: URL(fileURLWithPath: root + "/config/cadenced.conf"))
+        FileManager.default.createFile(atPath: root + "/cadenced.log", contents: nil)
+        process.executableURL = cadenced!
+        process.arguments = [
+            "--config-dir", root + "/config", "--state-dir", root + "/state", "--control-socket", socket,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: root + "/cadenced.log")
+        try process.run()
+    }
+
+    var log: String { (try? String(contentsOfFile: root + "/cadenced.log", encoding: .utf8)) ?? "" }
+
+    /// Waits until the socket accepts a connection or `seconds` pass.
+    func waitUntilListening(seconds: Double = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline && process.isRunning {
+            let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(socket.utf8) + [0]) }
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
+            }
+            close(fd)
+            if connected == 0 { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    /// SIGTERM, then SIGKILL after 5 s; returns how it ended.
+    func stop() -> String {
+        guard process.isRunning else {
+            return "had already exited (status \(process.terminationStatus), \(process.terminationReason == .uncaughtSignal ? "signal" : "exit"))"
+        }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return "did not stop on SIGTERM; killed"
+        }
+        return "stopped on SIGTERM (status \(process.terminationStatus))"
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(atPath: root)
+    }
+}
+
+@Suite(
+    "Varlink conformance of the control socket (Python varlink client)", .serialized,
+    .enabled(if: cadenced != nil, "cadenced is not built"),
+    .enabled(if: python3 != nil, "python3 is not installed"),
+    .enabled(if: pythonHasVarlink, "python3 cannot import varlink (scripts/deps installs it)"))
+struct VarlinkConformanceTests {
+    private func runScript(_ name: String, _ arguments: [String], daemon: RunningDaemon) throws {
+        #expect(daemon.waitUntilListening(), "the control socket never accepted a connection:\n\(daemon.log)")
+        let result = try BinaryRunner.run(
+            python3!, [scripts.appendingPathComponent(name).path, daemon.socket] + arguments,
+            environment: ["PYTHONDONTWRITEBYTECODE": "1"])
+        let ending = daemon.stop()
+        print("--- \(name) ---\n\(result.stdout)\(result.stderr)--- cadenced \(ending)")
+        #expect(
+            result.status == 0,
+            "\(name) failed (exit \(result.status)):\n\(result.stdout)\(result.stderr)\ncadenced log:\n\(daemon.log)")
+        #expect(result.stdout.contains(" passed, 0 failed"))
+    }
+
+    // Bad input tried: unknown ids (NoSuchItem), deadlines in the past, impossible dates
+    // (Feb 30, month 13, hour 25), free text, no zone, empty/blank unit and title, a 4097-byte
+    // unit, limit 0, closing a closed item, unknown methods (MethodNotFound) and interfaces
+    // (InterfaceNotFound), wrong parameter types (string/bool/fractional/huge ids, null title,
+    // non-object parameters), oneway and more flags, pipelined calls. Every reply is checked
+    // against the IDL the service returns; every refused call must leave the ledger unchanged.
+    @Test("conformance.py: introspection, the Ledger methods, and their errors through the varlink package")
+    func conformance() throws {
+        let daemon = try RunningDaemon()
+        try runScript("conformance.py", [], daemon: daemon)
+    }
+
+    // Bad input tried: invalid JSON, non-objects, missing/numeric method, invalid UTF-8, empty
+    // and deeply nested messages; messages at, over and far over MaxMessageSize (4K); more
+    // connections than MaxConnections (4); idle connections (IdleTimeoutSec=2s); a client sending
+    // byte by byte and one half-closing; 200 connect/call/close cycles; unit and title names with
+    // '/', '..', newlines, NUL, ESC and other control characters, bidi overrides; a client that
+    // never reads its replies; clients that hang up before their replies.
+    @Test("abuse.py: malformed, oversized, too many, idle, slow and hostile clients; the daemon keeps serving")
+    func abuse() throws {
+        let daemon = try RunningDaemon(control: "MaxConnections=4\nMaxMessageSize=4K\nIdleTimeoutSec=2s\n")
+        try runScript(
+            "abuse.py", ["--max-connections", "4", "--max-message-size", "4096", "--idle-timeout", "2"],
+            daemon: daemon)
+    }
+}
