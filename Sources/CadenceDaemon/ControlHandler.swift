@@ -118,9 +118,9 @@ final class ControlHandler: @unchecked Sendable {
             onChange()
             return ["item": try itemObject(id, at: instant)]
         case "ListItems":
-            let unit = p["unit"] as? String
-            let overdueOnly = p["overdueOnly"] as? Bool ?? false
-            let limit = (p["limit"] as? Int) ?? 1000
+            let unit = try optional(p, "unit", as: String.self)
+            let overdueOnly = try optionalBool(p, "overdueOnly") ?? false
+            let limit = try optionalInt(p, "limit") ?? 1000
             guard (1...1_000_000).contains(limit) else {
                 throw VarlinkError.invalidArgument("limit", "must be between 1 and 1000000, got \(limit)")
             }
@@ -155,11 +155,37 @@ final class ControlHandler: @unchecked Sendable {
             throw VarlinkError.invalidArgument(name, "is empty")
         }
         guard value.utf8.count <= 4096 else { throw VarlinkError.invalidArgument(name, "is longer than 4096 bytes") }
+        guard !value.unicodeScalars.contains("\u{0}") else {
+            throw VarlinkError.invalidArgument(name, "contains a NUL character")
+        }
         return value
     }
 
+    /// JSON numbers and booleans both arrive as NSNumber; a boolean has the type encoding "c".
+    private static func isBoolean(_ value: Any) -> Bool {
+        (value as? NSNumber).map { String(cString: $0.objCType) == "c" } ?? false
+    }
+
     private func int(_ p: [String: Any], _ name: String) throws -> Int64 {
-        guard let number = p[name] as? Int else { throw VarlinkError.invalidParameter(name) }
-        return Int64(number)
+        guard let value = try optionalInt(p, name) else { throw VarlinkError.invalidParameter(name) }
+        return Int64(value)
+    }
+
+    private func optionalInt(_ p: [String: Any], _ name: String) throws -> Int? {
+        guard let value = p[name], !(value is NSNull) else { return nil }
+        guard !Self.isBoolean(value), let number = value as? Int else { throw VarlinkError.invalidParameter(name) }
+        return number
+    }
+
+    private func optionalBool(_ p: [String: Any], _ name: String) throws -> Bool? {
+        guard let value = p[name], !(value is NSNull) else { return nil }
+        guard Self.isBoolean(value), let flag = value as? Bool else { throw VarlinkError.invalidParameter(name) }
+        return flag
+    }
+
+    private func optional<T>(_ p: [String: Any], _ name: String, as type: T.Type) throws -> T? {
+        guard let value = p[name], !(value is NSNull) else { return nil }
+        guard let typed = value as? T else { throw VarlinkError.invalidParameter(name) }
+        return typed
     }
 }

@@ -108,7 +108,7 @@ public final class ControlServer: @unchecked Sendable {
     }
 
     /// One client.
-    fileprivate final class Connection {
+    fileprivate final class Connection: @unchecked Sendable {  // main queue only
         let fd: Int32
         let peer: Peer
         unowned let server: ControlServer
@@ -130,10 +130,23 @@ public final class ControlServer: @unchecked Sendable {
             source.resume()
             readSource = source
             let timer = DispatchSource.makeTimerSource(queue: .main)
-            timer.setEventHandler { [weak self] in self?.finish(reason: "idle") }
+            timer.setEventHandler { [weak self] in self?.idle() }
             idleTimer = timer
             touch()
             timer.resume()
+        }
+
+        /// When the client last took some of its replies.
+        var lastWriteProgress = Date()
+        /// A client with replies waiting is not idle, but one that takes none for this long is dropped.
+        static let stalledAfter: TimeInterval = 60
+
+        func idle() {
+            if !outbox.isEmpty && Date().timeIntervalSince(lastWriteProgress) < Self.stalledAfter {
+                touch()
+                return
+            }
+            finish(reason: outbox.isEmpty ? "idle" : "it stopped reading its replies")
         }
 
         func touch() {
@@ -158,7 +171,23 @@ public final class ControlServer: @unchecked Sendable {
                 finish(reason: "\(error)")
                 return
             }
-            for message in messages {
+            pending += messages
+            processPending()
+        }
+
+        /// Calls received and not yet answered.
+        var pending: [[UInt8]] = []
+        var processingScheduled = false
+        /// Calls are answered only while fewer replies than this wait, a few per turn of the main
+        /// queue, so one client cannot hold up the others or the timers.
+        static let outboxHighWater = 64 << 10
+        static let callsPerTurn = 8
+
+        func processPending() {
+            var handled = 0
+            while !pending.isEmpty && outbox.count < Self.outboxHighWater && handled < Self.callsPerTurn {
+                let message = pending.removeFirst()
+                handled += 1
                 switch VarlinkCall.parse(message) {
                 case .failure(let error):
                     send(error.reply)
@@ -168,33 +197,85 @@ public final class ControlServer: @unchecked Sendable {
                     let reply = server.handler.handle(call, peer: peer)
                     if !call.oneway { send(reply) }
                 }
+                if readSource == nil { return }  // finished while sending
+            }
+            if !pending.isEmpty && outbox.count < Self.outboxHighWater && !processingScheduled {
+                processingScheduled = true
+                DispatchQueue.main.async { [weak self] in
+                    self?.processingScheduled = false
+                    self?.processPending()
+                }
+            }
+            let busy = !pending.isEmpty || !outbox.isEmpty
+            if busy && !readSuspended, let readSource {
+                readSource.suspend()
+                readSuspended = true
+            } else if !busy && readSuspended {
+                readSuspended = false
+                readSource?.resume()
             }
         }
 
+        /// Replies waiting for the client to read them.
+        var outbox: [UInt8] = []
+        var writeSource: (any DispatchSourceWrite)?
+        /// Reading stops while replies wait, so a client that does not read cannot make the daemon
+        /// work (or buffer) for it without bound.
+        var readSuspended = false
+        /// A client that lets this much pile up without reading is dropped.
+        static let maximumOutbox = 16 << 20
+
+        /// Queues a reply and writes what the socket takes now; never blocks the daemon.
         func send(_ object: [String: Any]) {
             guard let data = try? VarlinkFrameDecoder.encode(object) else { return }
-            data.withUnsafeBytes { raw in
-                var offset = 0
-                let deadline = Date().addingTimeInterval(5)
-                while offset < raw.count && Date() < deadline {
-                    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if n > 0 {
-                        offset += n
-                    } else if n < 0 && (errno == EAGAIN || errno == EINTR) {
-                        var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                        _ = poll(&pfd, 1, 100)
-                    } else {
+            if outbox.isEmpty { lastWriteProgress = Date() }
+            outbox.append(contentsOf: data)
+            flush()
+        }
+
+        func flush() {
+            while !outbox.isEmpty {
+                // MSG_NOSIGNAL: a client that hung up must not end the daemon with SIGPIPE.
+                let n = outbox.withUnsafeBytes { Glibc.send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
+                if n > 0 {
+                    outbox.removeFirst(n)
+                    lastWriteProgress = Date()
+                    touch()
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else if n < 0 && errno == EAGAIN {
+                    if outbox.count > Self.maximumOutbox {
+                        finish(reason: "it does not read its replies")
                         return
                     }
+                    if writeSource == nil {
+                        let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: .main)
+                        source.setEventHandler { [weak self] in self?.flush() }
+                        source.resume()
+                        writeSource = source
+                    }
+                    return
+                } else {
+                    finish(reason: nil)
+                    return
                 }
             }
+            writeSource?.cancel()
+            writeSource = nil
+            processPending()
         }
 
         func finish(reason: String?) {
             if let reason { server.logger.info("Control socket: closing a connection of uid \(peer.uid): \(reason)") }
             idleTimer?.cancel()
+            writeSource?.cancel()
+            if readSuspended {
+                readSuspended = false
+                readSource?.resume()
+            }
             readSource?.cancel()
             idleTimer = nil
+            writeSource = nil
             readSource = nil
             server.closed(fd)
         }

@@ -55,6 +55,8 @@ struct Cadenced: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "cadenced")
+        // A peer that hangs up must never end the daemon: writes report EPIPE instead.
+        signal(SIGPIPE, SIG_IGN)
         let stateDirectory =
             stateDir
             ?? ProcessInfo.processInfo.environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init)

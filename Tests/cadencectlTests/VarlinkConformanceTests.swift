@@ -22,7 +22,8 @@ private final class RunningDaemon {
     let process = Process()
 
     init(control: String? = nil) throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-varlink-\(UUID().uuidString)")
+        root =
+            FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-varlink-\(UUID().uuidString)")
             .path
         socket = root + "/state/io.cadenced"
         try FileManager.default.createDirectory(atPath: root + "/state", withIntermediateDirectories: true)
@@ -66,7 +67,8 @@ private final class RunningDaemon {
     /// SIGTERM, then SIGKILL after 5 s; returns how it ended.
     func stop() -> String {
         guard process.isRunning else {
-            return "had already exited (status \(process.terminationStatus), \(process.terminationReason == .uncaughtSignal ? "signal" : "exit"))"
+            return
+                "had already exited (status \(process.terminationStatus), \(process.terminationReason == .uncaughtSignal ? "signal" : "exit"))"
         }
         kill(process.processIdentifier, SIGTERM)
         let deadline = Date().addingTimeInterval(5)
@@ -94,7 +96,7 @@ struct VarlinkConformanceTests {
     private func runScript(_ name: String, _ arguments: [String], daemon: RunningDaemon) throws {
         #expect(daemon.waitUntilListening(), "the control socket never accepted a connection:\n\(daemon.log)")
         let result = try BinaryRunner.run(
-            python3!, [scripts.appendingPathComponent(name).path, daemon.socket] + arguments,
+            python3!, [scripts.appendingPathComponent(name).path, daemon.socket] + arguments + ["--strict"],
             environment: ["PYTHONDONTWRITEBYTECODE": "1"])
         let ending = daemon.stop()
         print("--- \(name) ---\n\(result.stdout)\(result.stderr)--- cadenced \(ending)")

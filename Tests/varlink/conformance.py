@@ -20,9 +20,10 @@ from varlinktest import Raw, Recorder, error_problems, reply_problems, varlink, 
 LEDGER = "io.cadenced.Ledger"
 SERVICE = "org.varlink.service"
 
-if len(sys.argv) != 2:
-    sys.exit("usage: conformance.py SOCKET_PATH")
-PATH = sys.argv[1]
+_args = [a for a in sys.argv[1:] if a != "--strict"]
+if len(_args) != 1:
+    sys.exit("usage: conformance.py SOCKET_PATH [--strict]")
+PATH = _args[0]
 NEXT_YEAR = datetime.date.today().year + 1
 t = Recorder("conformance")
 interfaces = {}
