@@ -6,6 +6,7 @@
 //   - lateness of fired events (median, p99 over 60 item deadlines due in the next seconds),
 //   - notices per second to both sinks (a burst of items due at one instant).
 // Run: Benchmarks/run-daemon-benchmark (builds, makes sure a journald listens, runs this).
+//   - `cadencectl overdue --json` and `cadencectl item list --unit` end to end.
 // Environment: BENCH_ITEMS (1000000), BENCH_IDLE_SECONDS (60), BENCH_BURST (5000).
 import CadenceCore
 import CadenceStore
@@ -219,6 +220,30 @@ while Date() < burstAt.addingTimeInterval(120) {
     }
     usleep(20_000)
 }
+// 5. Queries through the control socket, end to end (cadencectl process start to exit).
+let cadencectl = (cadenced as NSString).deletingLastPathComponent + "/cadencectl"
+func timeCommand(_ arguments: [String]) -> (median: Double, lines: Int) {
+    var times: [Double] = []
+    var lines = 0
+    for _ in 0..<5 {
+        let command = Process()
+        command.executableURL = URL(fileURLWithPath: cadencectl)
+        command.arguments = arguments
+        command.environment = ["CADENCED_SOCKET": state + "/io.cadenced"]
+        let output = Pipe()
+        command.standardOutput = output
+        let started = Date()
+        try? command.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        command.waitUntilExit()
+        times.append(Date().timeIntervalSince(started) * 1000)
+        lines = data.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+    }
+    return (times.sorted()[2], lines)
+}
+let overdueQuery = timeCommand(["overdue", "--json"])
+let unitQuery = timeCommand(["item", "list", "--unit", "Unit 007", "--json"])
+
 kill(second.processIdentifier, SIGTERM)
 second.waitUntilExit()
 
@@ -241,4 +266,11 @@ if let burstSeconds {
 } else {
     print("  burst of \(burst) notices: not all delivered within 120 s")
 }
+print(
+    String(
+        format: "  cadencectl overdue --json:     %.0f ms (median of 5, %d items)", overdueQuery.median,
+        overdueQuery.lines))
+print(
+    String(format: "  cadencectl item list --unit:  %.0f ms (median of 5, %d items)", unitQuery.median, unitQuery.lines)
+)
 print("  total benchmark time: \(seconds(start))")

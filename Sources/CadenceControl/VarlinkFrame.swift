@@ -42,7 +42,7 @@ public struct VarlinkFrameDecoder: Sendable {
 
     /// One message as sent: JSON and a NUL.
     public static func encode(_ object: [String: Any]) throws -> Data {
-        var data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        var data = JSONWriter.data(object)
         data.append(0)
         return data
     }

@@ -147,7 +147,7 @@ final class ControlHandler: @unchecked Sendable {
         return object
     }
 
-    static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+    static func iso(_ date: Date) -> String { ISOTimestamp.utc(date) }
 
     private func string(_ p: [String: Any], _ name: String) throws -> String {
         guard let value = p[name] as? String else { throw VarlinkError.invalidParameter(name) }

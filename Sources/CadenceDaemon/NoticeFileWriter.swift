@@ -101,8 +101,8 @@ public struct NoticeFileWriter: Sendable {
     func indexLine(_ notice: Notice, file: String) -> String {
         var object: [String: Any] = [
             "key": notice.key, "id": notice.id, "kind": notice.kind.rawValue, "file": file,
-            "due": ISO8601DateFormatter().string(from: notice.dueAt),
-            "emitted": ISO8601DateFormatter().string(from: notice.emittedAt), "late": notice.late,
+            "due": ISOTimestamp.utc(notice.dueAt),
+            "emitted": ISOTimestamp.utc(notice.emittedAt), "late": notice.late,
             "subject": notice.subject,
         ]
         if let cadence = notice.cadence { object["cadence"] = cadence }

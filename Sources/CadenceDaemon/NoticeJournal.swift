@@ -23,7 +23,7 @@ public enum NoticeJournalFields {
             ("CADENCED_KIND", notice.kind.rawValue),
             ("CADENCED_NOTICE_ID", notice.id),
             ("CADENCED_NOTICE_KEY", notice.key),
-            ("CADENCED_DUE", ISO8601DateFormatter().string(from: notice.dueAt)),
+            ("CADENCED_DUE", ISOTimestamp.utc(notice.dueAt)),
             ("CADENCED_LATE", notice.late ? "1" : "0"),
         ]
         if let cadence = notice.cadence { fields.append(("CADENCED_CADENCE", cadence)) }

@@ -60,7 +60,7 @@ extension LedgerStore {
             if let actor {
                 try Self.appendHistory(
                     db, at: now, actor: actor, action: "item.add", itemId: id,
-                    details: ["unit": unit, "title": title, "deadline": ISO8601DateFormatter().string(from: deadline)])
+                    details: ["unit": unit, "title": title, "deadline": ISOTimestamp.utc(deadline)])
             }
             return id
         }

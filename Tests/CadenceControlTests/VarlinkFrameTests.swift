@@ -39,3 +39,28 @@ struct VarlinkFrameTests {
         if case .success = VarlinkCall.parse(Array(text.utf8)) { Issue.record("'\(text)' was accepted") }
     }
 }
+
+@Suite("JSON writer")
+struct JSONWriterTests {
+    @Test("Writes what JSONSerialization reads back, with escapes and sorted keys")
+    func roundTrip() throws {
+        let value: [String: Any] = [
+            "b": [1, 2, "x"], "a": "quote \" backslash \\ newline \n tab \t bell \u{07} 中文 /",
+            "t": true, "f": false, "n": NSNull(), "i": Int64(1_795_435_194_000_000), "d": 1.5,
+        ]
+        let text = JSONWriter.string(value)
+        #expect(text.hasPrefix("{\"a\":"))
+        let back = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(back["a"] as? String == value["a"] as? String)
+        #expect(back["t"] as? Bool == true)
+        #expect(back["i"] as? Int64 == 1_795_435_194_000_000)
+        #expect((back["b"] as? [Any])?.count == 3)
+    }
+
+    @Test("Integers 0 and 1 stay numbers; booleans stay booleans, also when parsed by JSONSerialization")
+    func numbersAreNotBooleans() throws {
+        #expect(JSONWriter.string(["id": Int64(1), "n": 0, "ok": true]) == #"{"id":1,"n":0,"ok":true}"#)
+        let parsed = try JSONSerialization.jsonObject(with: Data(#"{"id":1,"ok":false,"x":1.5}"#.utf8))
+        #expect(JSONWriter.string(parsed) == #"{"id":1,"ok":false,"x":1.5}"#)
+    }
+}

@@ -124,3 +124,16 @@ public enum LocalTimeText {
             "\(day) \(CivilCalendar.pad(seconds / 3600, 2)):\(CivilCalendar.pad(seconds / 60 % 60, 2)) (UTC\(sign)\(hh):\(mm))"
     }
 }
+
+/// `2026-12-01T01:00:00Z`: ISO 8601 in UTC, whole seconds, without a formatter object (building
+/// an `ISO8601DateFormatter` per value costs more than the rest of a listing).
+public enum ISOTimestamp {
+    public static func utc(_ date: Date) -> String {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds.floorDivided(by: 86_400)
+        let day = LocalDate(dayNumber: Int(days))
+        let rest = Int(seconds - days * 86_400)
+        return "\(day)T\(CivilCalendar.pad(rest / 3600, 2)):\(CivilCalendar.pad(rest / 60 % 60, 2)):"
+            + "\(CivilCalendar.pad(rest % 60, 2))Z"
+    }
+}

@@ -32,12 +32,7 @@ struct SocketOptions: ParsableArguments {
 }
 
 /// JSON text of a reply value, keys sorted, for `--json`.
-func jsonLine(_ object: Any) -> String {
-    let data =
-        (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-        ?? Data("null".utf8)
-    return String(decoding: data, as: UTF8.self)
-}
+func jsonLine(_ object: Any) -> String { JSONWriter.string(object) }
 
 /// `cadencectl status`.
 struct StatusCommand: ParsableCommand {
