@@ -33,6 +33,15 @@ public enum LedgerInterface {
           undelivered: int
         )
 
+        type HistoryEntry (
+          at: string,
+          uid: int,
+          user: string,
+          action: string,
+          item: ?int,
+          details: string
+        )
+
         # The daemon's state: next cadence occurrence and counts.
         method GetStatus() -> (status: Status)
 
@@ -47,6 +56,9 @@ public enum LedgerInterface {
 
         # Verified and struck off (挂牌销号): the item announces nothing more.
         method CloseItem(id: int) -> (item: Item)
+
+        # The append-only history of changes (who, when, what), oldest first: the newest `limit`.
+        method ListHistory(limit: ?int) -> (entries: []HistoryEntry)
 
         error NoSuchItem (id: string)
         error InvalidArgument (parameter: string, reason: string)

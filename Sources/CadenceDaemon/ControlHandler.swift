@@ -127,6 +127,20 @@ final class ControlHandler: @unchecked Sendable {
             let (items, total) = try manager.store.items(
                 unit: unit, overdueAt: overdueOnly ? instant : nil, limit: limit)
             return ["items": items.map { Self.object($0, at: instant) }, "total": total]
+        case "ListHistory":
+            let limit = try optionalInt(p, "limit") ?? 1000
+            guard (1...1_000_000).contains(limit) else {
+                throw VarlinkError.invalidArgument("limit", "must be between 1 and 1000000, got \(limit)")
+            }
+            let entries = try manager.store.history(limit: limit).map { entry -> [String: Any] in
+                var object: [String: Any] = [
+                    "at": Self.iso(entry.at), "uid": Int(entry.uid), "user": entry.user, "action": entry.action,
+                    "details": entry.details,
+                ]
+                if let item = entry.itemId { object["item"] = item }
+                return object
+            }
+            return ["entries": entries]
         default:
             throw VarlinkError.methodNotFound(call.method)
         }

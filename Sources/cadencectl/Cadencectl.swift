@@ -21,7 +21,8 @@ struct Cadencectl: ParsableCommand {
             """,
         version: CadenceVersion.string,
         subcommands: [
-            StatusCommand.self, ItemCommand.self, OverdueCommand.self, CalendarCommand.self, ListCadencesCommand.self,
+            StatusCommand.self, ItemCommand.self, OverdueCommand.self, HistoryCommand.self, CalendarCommand.self,
+            ListCadencesCommand.self,
         ]
     )
 }

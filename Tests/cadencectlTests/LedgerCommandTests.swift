@@ -85,6 +85,13 @@ struct LedgerCommandTests {
         #expect(status["items"] as? Int == 2)
         #expect(status["openItems"] as? Int == 1)
         #expect(status["overdue"] as? Int == 0)
+
+        // The history names who did what, in order, with the caller's real user name.
+        let history = try daemon.ctl(["history", "--json"]).stdout.split(separator: "\n").map { try json($0) }
+        #expect(history.map { $0["action"] as? String } == ["item.add", "item.add", "item.close"])
+        let me = String(cString: getpwuid(getuid())!.pointee.pw_name)
+        #expect(history.allSatisfy { $0["user"] as? String == me && $0["uid"] as? Int == Int(getuid()) })
+        #expect(history.last?["item"] as? Int == 2)
     }
 
     // Bad input tried: a deadline in the past, a date that is not one, an empty unit, an unknown

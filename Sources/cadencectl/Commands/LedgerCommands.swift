@@ -174,3 +174,29 @@ func printItems(_ reply: [String: Any], json: Bool) {
     print(table.render())
     print("\n\(items.count) of \(reply["total"] ?? items.count) items.")
 }
+
+/// `cadencectl history`: the append-only record of changes.
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Show who changed the ledger, when, and what (oldest first).")
+    @OptionGroup var socket: SocketOptions
+    @Option(help: "The newest this many entries (1-1000000).") var limit = 1000
+    @Flag(help: "Print one JSON object per entry.") var json = false
+
+    func run() throws {
+        let entries = try socket.call("ListHistory", ["limit": limit])["entries"] as? [[String: Any]] ?? []
+        if json {
+            for entry in entries { print(jsonLine(entry)) }
+            return
+        }
+        var table = TextTable(header: ["WHEN", "USER", "ACTION", "ITEM", "DETAILS"])
+        for entry in entries {
+            table.rows.append([
+                entry["at"] as? String ?? "", "\(entry["user"] ?? "?") (\(entry["uid"] ?? "?"))",
+                entry["action"] as? String ?? "", entry["item"].map { "#\($0)" } ?? "-",
+                entry["details"] as? String ?? "",
+            ])
+        }
+        print(table.render())
+    }
+}
