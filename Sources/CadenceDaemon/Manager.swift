@@ -58,6 +58,14 @@ public final class Manager: @unchecked Sendable {
     /// The item schedule in force (for adding items).
     public var itemSchedule: ItemSchedule { items }
 
+    /// The earliest next occurrence of any cadence, after the instant already processed.
+    func nextCadenceOccurrence(at now: Date) -> Occurrence? {
+        let through = max((try? store.scheduledThrough()) ?? now, now)
+        return configuration.cadences.compactMap {
+            $0.nextOccurrence(after: through, zone: configuration.timeZone, workingDays: configuration.workingDays)
+        }.min { $0.effective < $1.effective }
+    }
+
     // MARK: - Processing
 
     /// Fires everything due at `now` and delivers pending notices.
@@ -87,10 +95,7 @@ public final class Manager: @unchecked Sendable {
     /// `STATUS=` for systemd: the next event and the overdue count.
     public func status(at now: Date) -> String {
         let overdue = (try? store.overdueCount(at: now)) ?? 0
-        let through = max((try? store.scheduledThrough()) ?? now, now)
-        let next = configuration.cadences.compactMap {
-            $0.nextOccurrence(after: through, zone: configuration.timeZone, workingDays: configuration.workingDays)
-        }.min { $0.effective < $1.effective }
+        let next = nextCadenceOccurrence(at: now)
         let nextText =
             next.map {
                 "Next: \($0.cadence) \($0.period) at \(LocalTimeText.format($0.effective, zone: configuration.timeZone))"
@@ -255,10 +260,7 @@ public final class Manager: @unchecked Sendable {
 extension Manager {
     /// `io.cadenced.Ledger.Status`.
     func statusObject(at now: Date) throws -> [String: Any] {
-        let through = max(try store.scheduledThrough() ?? now, now)
-        let next = configuration.cadences.compactMap {
-            $0.nextOccurrence(after: through, zone: configuration.timeZone, workingDays: configuration.workingDays)
-        }.min { $0.effective < $1.effective }
+        let next = nextCadenceOccurrence(at: now)
         let counts = try store.counts(at: now)
         var status: [String: Any] = [
             "version": CadenceVersion.string, "timeZone": configuration.timeZone.identifier, "items": counts.items,

@@ -218,6 +218,18 @@ struct OracleComparison {
             return outcome
         }
         var index = 0
+        // Takes our elapse #index as systemd's and asks systemd for the rest from there.
+        func adoptOurs(_ mine: Int64) throws {
+            let remaining = limit - index - 1
+            var rest: [Int64] = []
+            if remaining > 0 {
+                let again = try self.oracle.calendar(
+                    [testCase.expression], zone: testCase.zone, baseMicros: mine, iterations: remaining)
+                if case .accepted(_, let elapses) = again.first { rest = elapses }
+            }
+            theirs = Array(theirs.prefix(index)) + [OracleTime.seconds(micros: mine)] + rest
+            index += 1
+        }
         while index < limit {
             let mine = index < ours.count ? ours[index] : nil
             let oracle = index < theirs.count ? theirs[index] : nil
@@ -243,15 +255,7 @@ struct OracleComparison {
                         "\(label): repeated wall time, ours \(OracleTime.format(micros: mine)), "
                         + "systemd the later \(OracleTime.format(seconds: oracle))"
                 }
-                let remaining = limit - index - 1
-                var rest: [Int64] = []
-                if remaining > 0 {
-                    let again = try self.oracle.calendar(
-                        [testCase.expression], zone: testCase.zone, baseMicros: mine, iterations: remaining)
-                    if case .accepted(_, let elapses) = again.first { rest = elapses }
-                }
-                theirs = Array(theirs.prefix(index)) + [OracleTime.seconds(micros: mine)] + rest
-                index += 1
+                try adoptOurs(mine)
                 continue
             }
             // Ours is earlier (or systemd says never): does systemd itself find ours from just before it?
@@ -281,15 +285,7 @@ struct OracleComparison {
                 note += " (even from 1 s before it; it matches from 1 µs before)"
             }
             if outcome.skipNote.isEmpty { outcome.skipNote = "\(label): " + note }
-            let remaining = limit - index - 1
-            var rest: [Int64] = []
-            if remaining > 0 {
-                let again = try self.oracle.calendar(
-                    [testCase.expression], zone: testCase.zone, baseMicros: mine, iterations: remaining)
-                if case .accepted(_, let elapses) = again.first { rest = elapses }
-            }
-            theirs = Array(theirs.prefix(index)) + [OracleTime.seconds(micros: mine)] + rest
-            index += 1
+            try adoptOurs(mine)
         }
         return outcome
     }
