@@ -46,15 +46,24 @@ let start = Date()
 var seeding = Date()
 do {
     let store = try LedgerStore(path: state + "/ledger.sqlite")
+    try store.addUnits(
+        [NewUnit(id: "city", name: "City Bureau", kind: .bureau)]
+            + (1...300).map {
+                NewUnit(
+                    id: "Unit-\(String(format: "%03d", $0))", name: "Unit \($0)", kind: .countyBureau, parent: "city")
+            },
+        at: start, actor: nil)
     var rng = SystemRandomNumberGenerator()
     let batch = 50_000
     var added = 0
     while added < itemCount {
         let n = min(batch, itemCount - added)
-        let items = (0..<n).map { i -> (unit: String, title: String, deadline: Date) in
-            let unit = "Unit \(String(format: "%03d", (added + i) % 300 + 1))"
+        let items = (0..<n).map { i -> NewItem in
+            let unit = "Unit-\(String(format: "%03d", (added + i) % 300 + 1))"
             let offset = Double.random(in: (10 * 86_400)...(730 * 86_400), using: &rng)
-            return (unit, "Rectification \(added + i)", start.addingTimeInterval(offset))
+            return NewItem(
+                unit: unit, title: "Rectification \(added + i)", deadline: start.addingTimeInterval(offset),
+                first: "Leader of \(unit)")
         }
         try store.addItems(items, schedule: schedule, at: start)
         added += n
@@ -165,13 +174,15 @@ do {
     for i in 0..<60 {
         ids.append(
             try store.addItem(
-                unit: "Unit 001", title: "Due soon \(i)", deadline: dueStart.addingTimeInterval(Double(i) * 0.1),
-                schedule: schedule, at: Date()))
+                unit: "Unit-001", title: "Due soon \(i)", deadline: dueStart.addingTimeInterval(Double(i) * 0.1),
+                first: "Leader of Unit-001", schedule: schedule, at: Date()))
     }
     lateIDs = ids
     try store.addItems(
         (0..<burst).map {
-            (unit: "Unit \(String(format: "%03d", $0 % 300 + 1))", title: "Burst \($0)", deadline: burstAt)
+            NewItem(
+                unit: "Unit-\(String(format: "%03d", $0 % 300 + 1))", title: "Burst \($0)", deadline: burstAt,
+                first: "Leader")
         },
         schedule: schedule, at: Date())
 }
@@ -242,7 +253,7 @@ func timeCommand(_ arguments: [String]) -> (median: Double, lines: Int) {
     return (times.sorted()[2], lines)
 }
 let overdueQuery = timeCommand(["overdue", "--json"])
-let unitQuery = timeCommand(["item", "list", "--unit", "Unit 007", "--json"])
+let unitQuery = timeCommand(["item", "list", "--unit", "Unit-007", "--json"])
 
 kill(second.processIdentifier, SIGTERM)
 second.waitUntilExit()

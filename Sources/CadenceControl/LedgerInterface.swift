@@ -5,10 +5,70 @@ public enum LedgerInterface {
     public static let socketPath = "/run/cadenced/io.cadenced"
 
     public static let description = """
-        # The rectification ledger (整改台账) of cadenced and the daemon's state.
-        # Instants are ISO 8601 in UTC; a deadline may also be a local date (YYYY-MM-DD),
-        # which falls due at DeadlineTime= of that day in the configured zone.
+        # The campaign ledger of cadenced: units, roles, commitments, reviews held, information
+        # reports, and the rectification ledger (整改台账) with its lifecycle.
+        # Instants are ISO 8601 in UTC. A deadline may also be a local date (YYYY-MM-DD), +N days
+        # or +Nwd working days from today; it falls due at DeadlineTime= of that day in the
+        # configured zone. Dates (heldOn, submittedOn, publishedOn) are local YYYY-MM-DD.
         interface io.cadenced.Ledger
+
+        type Unit (
+          id: string,
+          name: string,
+          kind: string,
+          parent: ?string,
+          quota: int,
+          ownQuota: ?int,
+          specialty: ?string,
+          grade: ?string,
+          liaison: ?string,
+          removed: bool
+        )
+
+        type Role (
+          unit: string,
+          role: string,
+          person: string,
+          since: string,
+          until: ?string
+        )
+
+        type Commitment (
+          id: int,
+          unit: string,
+          member: ?string,
+          post: ?string,
+          direction: ?string,
+          year: int,
+          text: string,
+          publishedOn: ?string,
+          status: ?string,
+          evaluatedPeriod: ?string,
+          evaluations: int
+        )
+
+        type Review (
+          id: int,
+          unit: string,
+          kind: string,
+          period: string,
+          heldOn: string,
+          form: ?string,
+          reviewer: ?string,
+          byUnit: ?string,
+          subject: ?string,
+          outcome: ?string,
+          override: bool
+        )
+
+        type QuotaLine (
+          unit: string,
+          name: string,
+          kind: string,
+          required: int,
+          submitted: int,
+          short: bool
+        )
 
         type Item (
           id: int,
@@ -18,7 +78,46 @@ public enum LedgerInterface {
           state: string,
           overdue: bool,
           nextEvent: ?string,
-          stages: []string
+          stages: []string,
+          source: string,
+          category: ?string,
+          scope: ?string,
+          urgency: ?string,
+          difficulty: ?string,
+          measures: ?string,
+          acceptance: ?string,
+          first: ?string,
+          main: ?string,
+          direct: ?string,
+          firstPerson: ?string,
+          mainPerson: ?string,
+          directPerson: ?string,
+          round: int,
+          flagged: bool,
+          originalDeadline: ?string,
+          plan: ?string,
+          explanation: ?string,
+          referredTo: ?string,
+          rectifiedAt: ?string,
+          verifiedBy: ?string,
+          note: ?string,
+          origin: ?string,
+          createdAt: string,
+          closedAt: ?string
+        )
+
+        type Notice (
+          key: string,
+          kind: string,
+          due: string,
+          emitted: string,
+          subject: string,
+          late: bool,
+          delivered: bool,
+          unit: ?string,
+          item: ?int,
+          period: ?string,
+          file: ?string
         )
 
         type Status (
@@ -39,28 +138,103 @@ public enum LedgerInterface {
           user: string,
           action: string,
           item: ?int,
+          unit: ?string,
           details: string
+        )
+
+        type ImportProblem (
+          line: int,
+          reason: string
         )
 
         # The daemon's state: next cadence occurrence and counts.
         method GetStatus() -> (status: Status)
 
-        # Adds an open rectification item. The deadline must be in the future.
-        method AddItem(unit: string, title: string, deadline: string) -> (item: Item)
+        # Adds a unit. kind: bureau, county-bureau, city-direct, district, township, village,
+        # party-committee, branch, department, other. The monthly report quota defaults by kind
+        # (county-bureau 4, city-direct 2, others 0).
+        method AddUnit(id: string, name: string, kind: string, parent: ?string, quota: ?int, specialty: ?string,
+                       grade: ?string, liaison: ?string) -> (unit: Unit)
+
+        # One unit and the ids of its sub-units.
+        method GetUnit(id: string) -> (unit: Unit, children: []string)
+
+        # Units by id; the children of `parent` when given.
+        method ListUnits(parent: ?string, includeRemoved: ?bool) -> (units: []Unit)
+
+        # Takes a unit out of the tree (refused while it has sub-units or open items).
+        method RemoveUnit(id: string) -> (unit: Unit)
+
+        # Gives a role (first, main, direct, liaison, office-head, group-leader, group-deputy,
+        # group-member, contact-leader, inspector) to a person; items naming the role follow it.
+        method AssignRole(unit: string, role: string, person: string) -> (role: Role)
+
+        # Current role holders, or every tenure with includePast.
+        method ListRoles(unit: ?string, includePast: ?bool) -> (roles: []Role)
+
+        # A public commitment of a unit, or of one of its members (member).
+        method AddCommitment(unit: string, text: string, year: ?int, member: ?string, post: ?string,
+                             direction: ?string, publishedOn: ?string) -> (commitment: Commitment)
+
+        method ListCommitments(unit: ?string, year: ?int, limit: ?int) -> (commitments: []Commitment)
+
+        # How far a commitment is honoured (fulfilled, partial, unfulfilled), judged at a review.
+        method EvaluateCommitment(id: int, status: string, period: ?string, note: ?string) -> (commitment: Commitment)
+
+        # A review, inspection, appraisal or evaluation held for a unit. It follows affiliation: by
+        # the parent unit (the default) or the unit's contact-point leader, unless override.
+        # period defaults to the one containing heldOn (quarter, half-year or year by kind).
+        method RecordReview(unit: string, kind: string, period: ?string, heldOn: ?string, form: ?string,
+                            reviewer: ?string, byUnit: ?string, subject: ?string, outcome: ?string,
+                            override: ?bool) -> (review: Review)
+
+        method ListReviews(unit: ?string, kind: ?string, period: ?string, limit: ?int) -> (reviews: []Review)
+
+        # One information report submitted by a unit; month defaults to that of submittedOn.
+        method SubmitReport(unit: string, title: string, month: ?string, submittedOn: ?string, liaison: ?string,
+                            recipient: ?string) -> (id: int, month: string)
+
+        # Reports submitted against quotas in a month (default: the current one).
+        method GetQuota(month: ?string, all: ?bool) -> (month: string, lines: []QuotaLine)
+
+        # Adds an open rectification item. The deadline must be in the future; the first
+        # responsible person defaults to the unit's role 'first' (@first) and is required.
+        method AddItem(unit: string, title: string, deadline: string, source: ?string, category: ?string,
+                       scope: ?string, urgency: ?string, difficulty: ?string, measures: ?string,
+                       acceptance: ?string, first: ?string, main: ?string, direct: ?string) -> (item: Item)
 
         # One item.
         method GetItem(id: int) -> (item: Item)
 
-        # Items, oldest deadline first; filtered by unit and/or to overdue ones.
-        method ListItems(unit: ?string, overdueOnly: ?bool, limit: ?int) -> (items: []Item, total: int)
+        # Items, oldest deadline first; filtered by unit, state and/or to overdue ones.
+        method ListItems(unit: ?string, overdueOnly: ?bool, state: ?string, limit: ?int) -> (items: []Item, total: int)
 
-        # Verified and struck off (挂牌销号): the item announces nothing more.
-        method CloseItem(id: int) -> (item: Item)
+        # Moves an item through its lifecycle. action: progress (note), rectified (note),
+        # verify (by: not the direct responsible person; default the caller), reject (note),
+        # defer (plan, explanation, deadline), refer (referredTo), reopen (note, deadline).
+        method UpdateItem(id: int, action: string, note: ?string, by: ?string, deadline: ?string, plan: ?string,
+                          explanation: ?string, referredTo: ?string) -> (item: Item)
+
+        # Verified and struck off (挂牌销号): UpdateItem with action verify.
+        method CloseItem(id: int, by: ?string, note: ?string) -> (item: Item)
+
+        # The newest notices, oldest first.
+        method ListNotices(kind: ?string, unit: ?string, limit: ?int) -> (notices: []Notice)
 
         # The append-only history of changes (who, when, what), oldest first: the newest `limit`.
-        method ListHistory(limit: ?int) -> (entries: []HistoryEntry)
+        method ListHistory(limit: ?int, item: ?int, unit: ?string) -> (entries: []HistoryEntry)
+
+        # Imports units, commitments or items from CSV or JSON text (the client decodes the file).
+        # Every row is checked; if any is bad, nothing is imported and every problem is listed.
+        method Import(kind: string, format: string, text: string, dryRun: ?bool) -> (kind: string, rows: int,
+                      imported: int, dryRun: bool, problems: []ImportProblem)
+
+        # Exports units, commitments or items as CSV or JSON text.
+        method Export(kind: string, format: string, unit: ?string) -> (text: string, rows: int)
 
         error NoSuchItem (id: string)
+        error NoSuchUnit (id: string)
+        error NotFound (reason: string)
         error InvalidArgument (parameter: string, reason: string)
         error PermissionDenied (reason: string)
         error LedgerFailure (reason: string)

@@ -26,9 +26,15 @@ public final class VarlinkClient {
             case .badReply(let reason): "cadenced sent a reply that is not understood: \(reason)"
             case let .error(name, parameters):
                 if let reason = parameters["reason"] as? String {
-                    if let parameter = parameters["parameter"] as? String { "\(parameter): \(reason)" } else { reason }
+                    if let parameter = parameters["parameter"] as? String, !parameter.isEmpty {
+                        "\(parameter): \(reason)"
+                    } else {
+                        reason
+                    }
                 } else if name == "io.cadenced.Ledger.NoSuchItem", let id = parameters["id"] {
                     "there is no rectification item #\(id)"
+                } else if name == "io.cadenced.Ledger.NoSuchUnit", let id = parameters["id"] {
+                    "there is no unit '\(id)' (see cadencectl units list)"
                 } else {
                     "\(name) \(parameters.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))"
                 }

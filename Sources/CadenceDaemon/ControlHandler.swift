@@ -24,6 +24,9 @@ final class ControlHandler: @unchecked Sendable {
 
     private enum Access { case read, write }
 
+    /// Whether `peer` may change the ledger (and so send an import's large message).
+    func mayWrite(_ peer: Peer) -> Bool { allowed(peer, .write) }
+
     private func allowed(_ peer: Peer, _ access: Access) -> Bool {
         if peer.uid == 0 || peer.uid == getuid() { return true }
         if let adminGroup, peer.groups.contains(adminGroup) { return true }
@@ -70,136 +73,42 @@ final class ControlHandler: @unchecked Sendable {
         }
     }
 
+    /// Methods that change the ledger (root and `AdminGroup=` only).
+    static let writeMethods: Set<String> = [
+        "AddUnit", "RemoveUnit", "AssignRole", "AddCommitment", "EvaluateCommitment", "RecordReview", "SubmitReport",
+        "AddItem", "UpdateItem", "CloseItem", "Import",
+    ]
+
     private func ledger(_ call: VarlinkCall, peer: Peer) throws -> [String: Any] {
-        let p = call.parameters
-        let write = ["AddItem", "CloseItem"].contains(call.member)
+        let write = Self.writeMethods.contains(call.member)
         guard allowed(peer, write ? .write : .read) else {
             throw VarlinkError.permissionDenied(
                 "\(peer.user) (uid \(peer.uid)) may not \(write ? "change" : "read") the ledger; "
                     + (write ? "root and members of AdminGroup= may" : "members of the cadenced group may"))
         }
-        let instant = now()
-        let actor = Actor(uid: peer.uid, user: peer.user)
-        switch call.member {
-        case "GetStatus":
-            return ["status": try manager.statusObject(at: instant)]
-        case "AddItem":
-            let unit = try string(p, "unit")
-            let title = try string(p, "title")
-            let deadlineText = try string(p, "deadline")
-            guard let deadline = manager.parseDeadline(deadlineText) else {
-                throw VarlinkError.invalidArgument(
-                    "deadline", "'\(deadlineText)' is not a date (YYYY-MM-DD) or an ISO 8601 instant")
-            }
-            guard deadline > instant else {
-                throw VarlinkError.invalidArgument("deadline", "'\(deadlineText)' is not in the future")
-            }
-            let id: Int64
-            do {
-                id = try manager.store.addItem(
-                    unit: unit, title: title, deadline: deadline, schedule: manager.itemSchedule, at: instant,
-                    actor: actor)
-            } catch let error as LedgerError {
-                throw VarlinkError.invalidArgument("item", error.description)
-            }
-            onChange()
-            return ["item": try itemObject(id, at: instant)]
-        case "GetItem":
-            return ["item": try itemObject(try int(p, "id"), at: instant)]
-        case "CloseItem":
-            let id = try int(p, "id")
-            do {
-                try manager.store.closeItem(id, at: instant, actor: actor)
-            } catch LedgerError.unknownItem(let id) {
-                throw VarlinkError.noSuchItem(id)
-            } catch let error as LedgerError {
-                throw VarlinkError.invalidArgument("id", error.description)
-            }
-            onChange()
-            return ["item": try itemObject(id, at: instant)]
-        case "ListItems":
-            let unit = try optional(p, "unit", as: String.self)
-            let overdueOnly = try optionalBool(p, "overdueOnly") ?? false
-            let limit = try optionalInt(p, "limit") ?? 1000
-            guard (1...1_000_000).contains(limit) else {
-                throw VarlinkError.invalidArgument("limit", "must be between 1 and 1000000, got \(limit)")
-            }
-            let (items, total) = try manager.store.items(
-                unit: unit, overdueAt: overdueOnly ? instant : nil, limit: limit)
-            return ["items": items.map { Self.object($0, at: instant) }, "total": total]
-        case "ListHistory":
-            let limit = try optionalInt(p, "limit") ?? 1000
-            guard (1...1_000_000).contains(limit) else {
-                throw VarlinkError.invalidArgument("limit", "must be between 1 and 1000000, got \(limit)")
-            }
-            let entries = try manager.store.history(limit: limit).map { entry -> [String: Any] in
-                var object: [String: Any] = [
-                    "at": Self.iso(entry.at), "uid": Int(entry.uid), "user": entry.user, "action": entry.action,
-                    "details": entry.details,
-                ]
-                if let item = entry.itemId { object["item"] = item }
-                return object
-            }
-            return ["entries": entries]
-        default:
-            throw VarlinkError.methodNotFound(call.method)
+        let request = LedgerRequest(
+            manager: manager, parameters: ControlParameters(call.parameters), now: now(),
+            actor: Actor(uid: peer.uid, user: peer.user))
+        let reply: [String: Any]
+        do {
+            reply = try request.answer(call.member)
+        } catch let error as LedgerError {
+            throw Self.varlinkError(error)
         }
+        if write { onChange() }
+        return reply
     }
 
-    private func itemObject(_ id: Int64, at instant: Date) throws -> [String: Any] {
-        guard let item = try manager.store.item(id) else { throw VarlinkError.noSuchItem(id) }
-        return Self.object(item, at: instant)
-    }
-
-    static func object(_ item: ItemRecord, at instant: Date) -> [String: Any] {
-        var object: [String: Any] = [
-            "id": item.id, "unit": item.unit, "title": item.title, "deadline": iso(item.deadline),
-            "state": item.state, "overdue": item.closedAt == nil && item.deadline <= instant,
-            "stages": item.recordedStages.compactMap(ItemStage.init).sorted().map(\.description),
-        ]
-        if let next = item.nextEventAt { object["nextEvent"] = iso(next) }
-        return object
+    static func varlinkError(_ error: LedgerError) -> VarlinkError {
+        switch error {
+        case .unknownItem(let id): .noSuchItem(id)
+        case .unknownUnit(let id): .ledger(name: "NoSuchUnit", parameters: ["id": id])
+        case .notFound(let what): .ledger(name: "NotFound", parameters: ["reason": what])
+        case .invalid(let reason): .invalidArgument("", reason)
+        case .badRows: .invalidArgument("", error.description)
+        case .newerSchema, .corrupt: .ledgerFailure(error.description)
+        }
     }
 
     static func iso(_ date: Date) -> String { ISOTimestamp.utc(date) }
-
-    private func string(_ p: [String: Any], _ name: String) throws -> String {
-        guard let value = p[name] as? String else { throw VarlinkError.invalidParameter(name) }
-        guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw VarlinkError.invalidArgument(name, "is empty")
-        }
-        guard value.utf8.count <= 4096 else { throw VarlinkError.invalidArgument(name, "is longer than 4096 bytes") }
-        guard !value.unicodeScalars.contains("\u{0}") else {
-            throw VarlinkError.invalidArgument(name, "contains a NUL character")
-        }
-        return value
-    }
-
-    /// JSON numbers and booleans both arrive as NSNumber; a boolean has the type encoding "c".
-    private static func isBoolean(_ value: Any) -> Bool {
-        (value as? NSNumber).map { String(cString: $0.objCType) == "c" } ?? false
-    }
-
-    private func int(_ p: [String: Any], _ name: String) throws -> Int64 {
-        guard let value = try optionalInt(p, name) else { throw VarlinkError.invalidParameter(name) }
-        return Int64(value)
-    }
-
-    private func optionalInt(_ p: [String: Any], _ name: String) throws -> Int? {
-        guard let value = p[name], !(value is NSNull) else { return nil }
-        guard !Self.isBoolean(value), let number = value as? Int else { throw VarlinkError.invalidParameter(name) }
-        return number
-    }
-
-    private func optionalBool(_ p: [String: Any], _ name: String) throws -> Bool? {
-        guard let value = p[name], !(value is NSNull) else { return nil }
-        guard Self.isBoolean(value), let flag = value as? Bool else { throw VarlinkError.invalidParameter(name) }
-        return flag
-    }
-
-    private func optional<T>(_ p: [String: Any], _ name: String, as type: T.Type) throws -> T? {
-        guard let value = p[name], !(value is NSNull) else { return nil }
-        guard let typed = value as? T else { throw VarlinkError.invalidParameter(name) }
-        return typed
-    }
 }

@@ -17,7 +17,7 @@ public import Logging
 /// may change the ledger; members of the `cadenced` group may read; others are refused.
 public final class ControlServer: @unchecked Sendable {
     private let listenFD: Int32
-    private let handler: ControlHandler
+    fileprivate let handler: ControlHandler
     private let logger: Logger
     private let limits: Limits
     private var acceptSource: (any DispatchSourceRead)?
@@ -27,11 +27,14 @@ public final class ControlServer: @unchecked Sendable {
     public struct Limits: Sendable {
         public var maxConnections: Int
         public var maxMessageSize: Int
+        /// For peers that may write: an import carries a whole file.
+        public var maxImportSize: Int
         public var idleTimeout: Duration
 
-        public init(maxConnections: Int, maxMessageSize: Int, idleTimeout: Duration) {
+        public init(maxConnections: Int, maxMessageSize: Int, maxImportSize: Int = 64 << 20, idleTimeout: Duration) {
             self.maxConnections = maxConnections
             self.maxMessageSize = maxMessageSize
+            self.maxImportSize = max(maxImportSize, maxMessageSize)
             self.idleTimeout = idleTimeout
         }
     }
@@ -120,7 +123,9 @@ public final class ControlServer: @unchecked Sendable {
             self.fd = fd
             self.peer = peer
             self.server = server
-            self.decoder = VarlinkFrameDecoder(maximumMessageSize: server.limits.maxMessageSize)
+            self.decoder = VarlinkFrameDecoder(
+                maximumMessageSize: server.handler.mayWrite(peer)
+                    ? server.limits.maxImportSize : server.limits.maxMessageSize)
         }
 
         func start() {
@@ -218,12 +223,14 @@ public final class ControlServer: @unchecked Sendable {
 
         /// Replies waiting for the client to read them.
         var outbox: [UInt8] = []
+        /// Bytes at the front of `outbox` already written.
+        var outboxSent = 0
         var writeSource: (any DispatchSourceWrite)?
         /// Reading stops while replies wait, so a client that does not read cannot make the daemon
         /// work (or buffer) for it without bound.
         var readSuspended = false
         /// A client that lets this much pile up without reading is dropped.
-        static let maximumOutbox = 16 << 20
+        static let maximumOutbox = 512 << 20
 
         /// Queues a reply and writes what the socket takes now; never blocks the daemon.
         func send(_ object: [String: Any]) {
@@ -236,9 +243,20 @@ public final class ControlServer: @unchecked Sendable {
         func flush() {
             while !outbox.isEmpty {
                 // MSG_NOSIGNAL: a client that hung up must not end the daemon with SIGPIPE.
-                let n = outbox.withUnsafeBytes { Glibc.send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
+                let n = outbox.withUnsafeBytes {
+                    Glibc.send(fd, $0.baseAddress! + outboxSent, $0.count - outboxSent, Int32(MSG_NOSIGNAL))
+                }
                 if n > 0 {
-                    outbox.removeFirst(n)
+                    // Written bytes are dropped from the front only now and then: a large export
+                    // reply would otherwise be copied once per write.
+                    outboxSent += n
+                    if outboxSent == outbox.count {
+                        outbox.removeAll()
+                        outboxSent = 0
+                    } else if outboxSent >= 1 << 20 {
+                        outbox.removeFirst(outboxSent)
+                        outboxSent = 0
+                    }
                     lastWriteProgress = Date()
                     touch()
                 } else if n < 0 && errno == EINTR {

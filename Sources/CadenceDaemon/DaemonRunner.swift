@@ -154,6 +154,7 @@ public final class DaemonRunner: @unchecked Sendable {
             listenFD: fd, handler: handler,
             limits: .init(
                 maxConnections: daemon.maxConnections, maxMessageSize: daemon.maxMessageSize,
+                maxImportSize: daemon.maxImportSize,
                 idleTimeout: daemon.idleTimeout),
             logger: logger)
         server.start()

@@ -74,6 +74,7 @@ public final class Manager: @unchecked Sendable {
     public func process(at now: Date) throws -> [Notice] {
         var stored: [Notice] = []
         stored += try processCadences(at: now)
+        stored += try processDuties(at: now)
         stored += try processItems(at: now)
         fresh.formUnion(stored.map(\.key))
         try deliverPending()
@@ -88,6 +89,7 @@ public final class Manager: @unchecked Sendable {
                 .effective
         }
         if let item = try store.nextItemEvent() { candidates.append(max(item, now)) }
+        if let duty = try nextDutyCheck() { candidates.append(max(duty, now)) }
         if undelivered { candidates.append(now.addingTimeInterval(Self.retryAfter)) }
         return candidates.min()
     }
@@ -169,10 +171,12 @@ public final class Manager: @unchecked Sendable {
         while true {
             let due = try store.itemsDue(at: now)
             if due.isEmpty { break }
-            var batch: [(item: Int64, stages: [(stage: ItemStage, notice: Notice?)], nextEventAt: Date?)] = []
+            var batch: [(item: Int64, round: Int, stages: [(stage: ItemStage, notice: Notice?)], nextEventAt: Date?)] =
+                []
             for item in due {
-                let (announce, silent) = items.due(deadline: item.deadline, recorded: item.recordedStages, at: now)
-                let stages = items.stages(deadline: item.deadline)
+                let (announce, silent) = items.due(
+                    deadline: item.deadline, flagged: item.flagged, recorded: item.recordedStages, at: now)
+                let stages = items.stages(deadline: item.deadline, flagged: item.flagged)
                 var records: [(stage: ItemStage, notice: Notice?)] = silent.map { ($0, nil) }
                 for stage in announce {
                     let at = stages.first { $0.stage == stage }?.at ?? item.deadline
@@ -180,9 +184,88 @@ public final class Manager: @unchecked Sendable {
                 }
                 var recorded = item.recordedStages
                 for (stage, _) in records { recorded.insert(stage.description) }
-                batch.append((item.id, records, items.nextEvent(deadline: item.deadline, recorded: recorded)))
+                batch.append(
+                    (
+                        item.id, item.round, records,
+                        items.nextEvent(deadline: item.deadline, flagged: item.flagged, recorded: recorded)
+                    ))
             }
             stored += try store.record(items: batch, at: now)
+        }
+        if !stored.isEmpty { undelivered = true }
+        return stored
+    }
+
+    /// The cadences whose periods are checked at their end: duties recorded per unit, and report quotas.
+    private var dutyCadences: [Cadence] {
+        configuration.cadences.filter { $0.kind.requiresRecord || $0.kind == .quotaCheck }
+    }
+
+    /// The earliest end of a period whose duty check is still owed.
+    private func nextDutyCheck() throws -> Date? {
+        let cadences = dutyCadences
+        return try store.uncheckedDuties(cadences: cadences.map(\.name)).compactMap { duty in
+            duty.period.end(in: configuration.timeZone)
+        }.min()
+    }
+
+    /// At the end of each period in which a duty cadence fired: a unit without its review,
+    /// inspection, appraisal or evaluation recorded gets an overdue item (R3); a month's report
+    /// counts are checked against the quotas and the shortfall announced (R9). Each check is
+    /// recorded with what it produced in one transaction, so it happens once per period.
+    private func processDuties(at now: Date) throws -> [Notice] {
+        let cadences = dutyCadences
+        let zone = configuration.timeZone
+        var stored: [Notice] = []
+        for (name, period) in try store.uncheckedDuties(cadences: cadences.map(\.name)) {
+            guard let cadence = cadences.first(where: { $0.name == name }), let end = period.end(in: zone), end <= now
+            else { continue }
+            let late = now.timeIntervalSince(end) > Self.lateAfter
+            if cadence.kind == .quotaCheck {
+                let lines = try store.quota(month: period, createdBefore: end)
+                let short = lines.filter(\.short)
+                let notice =
+                    lines.isEmpty
+                    ? nil
+                    : text.render(
+                        Notice(
+                            key: "quota/\(name)/\(period)", kind: .quotaShortfall, dueAt: end, emittedAt: now,
+                            cadence: name, periods: [period.rawValue], late: late),
+                        description: cadence.description,
+                        extra: [
+                            "count": String(short.count),
+                            "shortfalls": short.isEmpty
+                                ? "-"
+                                : short.map { "- \($0.unit) \($0.name): \($0.submitted)/\($0.required)" }
+                                    .joined(separator: "\n"),
+                        ])
+                if let result = try store.recordDutyCheck(
+                    cadence: name, period: period, items: [], notice: notice, schedule: items, at: now),
+                    let notice = result.notice
+                {
+                    stored.append(notice)
+                }
+            } else {
+                let missing = try store.unitsMissing(kind: cadence.kind, period: period, existingBefore: end)
+                var opened: [NewItem] = []
+                for unit in missing {
+                    guard let parent = unit.parent else { continue }
+                    let reviewer = try store.holder(unit: parent, role: .first, at: end)
+                    let parentName = try store.unit(parent)?.name ?? parent
+                    opened.append(
+                        NewItem(
+                            unit: unit.id,
+                            title: text.missedDuty(description: cadence.description, period: period.rawValue),
+                            deadline: end, source: .missedDuty, first: reviewer ?? parentName,
+                            origin: LedgerStore.missedDutyOrigin(unit: unit.id, kind: cadence.kind, period: period)))
+                }
+                if let result = try store.recordDutyCheck(
+                    cadence: name, period: period, items: opened, notice: nil, schedule: items, at: now),
+                    result.items > 0
+                {
+                    logger.notice("\(name) \(period): \(result.items) units without it recorded; overdue items opened")
+                }
+            }
         }
         if !stored.isEmpty { undelivered = true }
         return stored
@@ -200,7 +283,8 @@ public final class Manager: @unchecked Sendable {
         }
         let overdueDays = item.deadline <= now ? Int(now.timeIntervalSince(item.deadline) / 86_400) : nil
         return Notice(
-            key: "item/\(item.id)/\(stage)", kind: kind, dueAt: stage == .overdue ? item.deadline : at, emittedAt: now,
+            key: "item/\(item.id)/\(stage.stored(round: item.round))", kind: kind,
+            dueAt: stage == .overdue ? item.deadline : at, emittedAt: now,
             unit: item.unit, item: item.id, title: item.title, level: level,
             late: now.timeIntervalSince(at) > Self.lateAfter, overdueDays: overdueDays)
     }
@@ -274,21 +358,13 @@ extension Manager {
         return status
     }
 
-    /// A deadline as given by a person: an ISO 8601 instant, or a local date that falls due at
-    /// `DeadlineTime=` of that day in the configured zone.
-    func parseDeadline(_ text: String) -> Date? {
-        if let day = LocalDate(text) {
-            let seconds = configuration.daemon.deadlineTimeOfDay
-            let wall = Int64(day.dayNumber) * 86_400 + Int64(seconds)
-            // The offset in force at that wall time (a day-boundary deadline is never in a DST gap here).
-            let guess = Date(timeIntervalSince1970: TimeInterval(wall))
-            let offset = configuration.timeZone.secondsFromGMT(for: guess)
-            return Date(timeIntervalSince1970: TimeInterval(wall - Int64(offset)))
+    /// A deadline as given by a person: a local date, `+N` days or `+Nwd` working days from today
+    /// (falling due at `DeadlineTime=` of that day in the configured zone), or an ISO 8601 instant.
+    func parseDeadline(_ text: String, at now: Date) -> Date? {
+        let zone = configuration.timeZone
+        if let day = LocalDay.parse(text, today: LocalDay.of(now, in: zone), workingDays: configuration.workingDays) {
+            return LocalDay.instant(day, secondsOfDay: configuration.daemon.deadlineTimeOfDay, in: zone)
         }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
+        return ISOTimestamp.parse(text)
     }
 }

@@ -5,7 +5,12 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file is not a readable SQLite database, or SQLite reports it damaged.
     case corrupt(path: String, reason: String)
     case unknownItem(Int64)
+    case unknownUnit(String)
+    /// Something else the caller named does not exist (a commitment, a review…).
+    case notFound(String)
     case invalid(String)
+    /// Rows of an import that are wrong, each with its line; nothing was imported.
+    case badRows([RowProblem])
 
     public var description: String {
         switch self {
@@ -17,8 +22,27 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "restore a backup or move it away"
         case .unknownItem(let id):
             "there is no rectification item #\(id)"
+        case .unknownUnit(let id):
+            "there is no unit '\(id)' (see cadencectl units list)"
+        case .notFound(let what):
+            what
         case .invalid(let reason):
             reason
+        case .badRows(let problems):
+            problems.map(\.description).joined(separator: "\n")
         }
     }
+}
+
+/// One bad row of an import: its line in the file and what is wrong with it.
+public struct RowProblem: Error, Equatable, Sendable, CustomStringConvertible {
+    public var line: Int
+    public var reason: String
+
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
+
+    public var description: String { "line \(line): \(reason)" }
 }

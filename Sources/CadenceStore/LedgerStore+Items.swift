@@ -20,162 +20,520 @@ public struct HistoryEntry: Sendable, Equatable {
     public var user: String
     public var action: String
     public var itemId: Int64?
+    public var unit: String?
     public var details: String
 }
 
-/// A rectification item as the scheduler sees it.
+/// A rectification item (R16) and where it stands (R17).
 public struct ItemRecord: Sendable, Equatable {
     public var id: Int64
     public var unit: String
     public var title: String
+    /// The deadline in force (a deferral moves it).
     public var deadline: Date
     public var state: String
     public var createdAt: Date
     public var closedAt: Date?
     public var nextEventAt: Date?
-    /// Names of the stages already recorded (`overdue`, `circular`, …).
+    /// Names of the stages already recorded in the current round (`overdue`, `circular`, …).
     public var recordedStages: Set<String>
+    public var source: String = ItemSource.selfExamination.rawValue
+    public var category: String?
+    public var scope: String?
+    public var urgency: String?
+    public var difficulty: String?
+    public var measures: String?
+    public var acceptance: String?
+    /// Responsible people as given: a name, or a role of the unit (`@first`).
+    public var first: String?
+    public var main: String?
+    public var direct: String?
+    /// The same, with roles resolved to their current holders (nil for a role nobody holds).
+    public var firstPerson: String?
+    public var mainPerson: String?
+    public var directPerson: String?
+    /// Rounds of stages: 0 at first; each deferral or reopening starts a new one against the new deadline.
+    public var round: Int = 0
+    /// Circulated by a superior, or reopened: overdue means accountability at once (R20, R21).
+    public var flagged: Bool = false
+    public var originalDeadline: Date?
+    public var plan: String?
+    public var explanation: String?
+    public var referredTo: String?
+    public var rectifiedAt: Date?
+    public var verifiedBy: String?
+    public var note: String?
+    /// Why the daemon opened it (`missed/review/2026-Q1/unit`), for items it opened itself.
+    public var origin: String?
+
+    /// Open, not referred, and past its deadline at `instant`.
+    public func isOverdue(at instant: Date) -> Bool {
+        closedAt == nil && state != ItemState.referred.rawValue && deadline <= instant
+    }
+}
+
+/// An item to add (R16). The deadline and the first responsible person are required.
+public struct NewItem: Sendable, Equatable {
+    public var unit: String
+    public var title: String
+    public var deadline: Date
+    public var source: ItemSource
+    public var category: String?
+    public var scope: ItemScope?
+    public var urgency: ItemPriority?
+    public var difficulty: ItemPriority?
+    public var measures: String?
+    public var acceptance: String?
+    /// A person's name or `@ROLE` of the unit; the first defaults to `@first` when the unit has one.
+    public var first: String?
+    public var main: String?
+    public var direct: String?
+    public var origin: String?
+    public var sourceLine: Int?
+
+    public init(
+        unit: String, title: String, deadline: Date, source: ItemSource = .selfExamination, category: String? = nil,
+        scope: ItemScope? = nil, urgency: ItemPriority? = nil, difficulty: ItemPriority? = nil,
+        measures: String? = nil, acceptance: String? = nil, first: String? = nil, main: String? = nil,
+        direct: String? = nil, origin: String? = nil, sourceLine: Int? = nil
+    ) {
+        self.unit = unit
+        self.title = title
+        self.deadline = deadline
+        self.source = source
+        self.category = category
+        self.scope = scope
+        self.urgency = urgency
+        self.difficulty = difficulty
+        self.measures = measures
+        self.acceptance = acceptance
+        self.first = first
+        self.main = main
+        self.direct = direct
+        self.origin = origin
+        self.sourceLine = sourceLine
+    }
+
+    /// Circulated by a superior body: straight to accountability when overdue (R20).
+    public var flagged: Bool { source == .superiorCircular }
+}
+
+/// What a person gives with a transition.
+public struct TransitionDetails: Sendable, Equatable {
+    /// A note on progress, the reason of a rejection or a reopening.
+    public var note: String?
+    /// Who verified (must not be the direct responsible person).
+    public var by: String?
+    /// The new target of a deferral or a reopening.
+    public var deadline: Date?
+    /// A deferral's rectification plan and its public explanation.
+    public var plan: String?
+    public var explanation: String?
+    /// The body an item is referred to.
+    public var referredTo: String?
+
+    public init(
+        note: String? = nil, by: String? = nil, deadline: Date? = nil, plan: String? = nil, explanation: String? = nil,
+        referredTo: String? = nil
+    ) {
+        self.note = note
+        self.by = by
+        self.deadline = deadline
+        self.plan = plan
+        self.explanation = explanation
+        self.referredTo = referredTo
+    }
+}
+
+extension ItemStage {
+    /// The name stored for this stage in `round` (round 0 keeps the bare name).
+    public func stored(round: Int) -> String { round == 0 ? description : "r\(round)/\(description)" }
 }
 
 extension LedgerStore {
-    /// Adds an open item and schedules its first stage.
-    /// - Throws: ``LedgerError/invalid(_:)`` for an empty unit or title.
-    @discardableResult
-    public func addItem(
-        unit: String, title: String, deadline: Date, schedule: ItemSchedule, at now: Date, actor: Actor? = nil
-    ) throws -> Int64 {
-        guard !unit.trimmingCharacters(in: .whitespaces).isEmpty else { throw LedgerError.invalid("the unit is empty") }
-        guard !title.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw LedgerError.invalid("the title is empty")
+    // MARK: - History
+
+    static func appendHistory(
+        _ db: Database, at now: Date, actor: Actor, action: String, itemId: Int64?, details: [String: String],
+        unit: String? = nil
+    ) throws {
+        try db.execute(
+            sql: "INSERT INTO historyEntry (at, uid, user, action, itemId, unit, details) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [now.micros, Int64(actor.uid), actor.user, action, itemId, unit, JSONText.object(details)])
+    }
+
+    /// The history, oldest first (at most `limit` newest entries), of one item or unit when given.
+    public func history(limit: Int = 1000, item: Int64? = nil, unit: String? = nil) throws -> [HistoryEntry] {
+        try writer.read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let item {
+                conditions.append("itemId = ?")
+                _ = arguments.append(contentsOf: [item])
+            }
+            if let unit {
+                conditions.append("unit = ?")
+                _ = arguments.append(contentsOf: [unit])
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            return try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM (SELECT * FROM historyEntry \(filter) ORDER BY id DESC LIMIT ?) ORDER BY id",
+                arguments: arguments + [limit]
+            ).map { row in
+                let uid: Int64 = row["uid"]
+                return HistoryEntry(
+                    at: Date(micros: row["at"]), uid: UInt32(uid), user: row["user"], action: row["action"],
+                    itemId: row["itemId"], unit: row["unit"], details: row["details"])
+            }
         }
-        let next = schedule.nextEvent(deadline: deadline, recorded: [])
-        return try writer.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO rectificationItem (unit, title, deadlineAt, createdAt, nextEventAt)
-                    VALUES (?, ?, ?, ?, ?)
-                    """,
-                arguments: [unit, title, deadline.micros, now.micros, next?.micros])
-            let id = db.lastInsertedRowID
+    }
+
+    // MARK: - Adding items
+
+    /// Problems with items to add, by index; `first` is filled in from the unit's `first` role.
+    static func problems(items: inout [NewItem], _ db: Database) throws -> [(index: Int, reason: String)] {
+        var problems: [(Int, String)] = []
+        var units: [String: Bool] = [:]
+        var firstHolders: [String: Bool] = [:]
+        for index in items.indices {
+            let item = items[index]
+            if units[item.unit] == nil { units[item.unit] = try unitExists(db, item.unit) }
+            guard units[item.unit] == true else {
+                problems.append((index, "there is no unit '\(item.unit)'"))
+                continue
+            }
+            if item.title.trimmingCharacters(in: .whitespaces).isEmpty {
+                problems.append((index, "the title is empty"))
+            }
+            for (name, value) in [("first", item.first), ("main", item.main), ("direct", item.direct)] {
+                guard let value, value.hasPrefix("@") else { continue }
+                if UnitRole(rawValue: String(value.dropFirst())) == nil {
+                    problems.append(
+                        (
+                            index,
+                            "the \(name) responsible person '\(value)' names no role (roles: "
+                                + UnitRole.allCases.map { "@" + $0.rawValue }.joined(separator: ", ") + ")"
+                        ))
+                }
+            }
+            let first = item.first?.trimmingCharacters(in: .whitespaces)
+            if first == nil || first == "" || first == "@first" {
+                if firstHolders[item.unit] == nil {
+                    firstHolders[item.unit] =
+                        try Bool.fetchOne(
+                            db,
+                            sql: """
+                                SELECT EXISTS (SELECT 1 FROM roleAssignment WHERE unit = ? AND role = 'first'
+                                AND until IS NULL)
+                                """,
+                            arguments: [item.unit]) ?? false
+                }
+                if firstHolders[item.unit] == true {
+                    items[index].first = "@first"
+                } else {
+                    problems.append(
+                        (
+                            index,
+                            "the first responsible person is missing: name one, or assign the role 'first' "
+                                + "of unit '\(item.unit)' (cadencectl role assign \(item.unit) first NAME)"
+                        ))
+                }
+            }
+        }
+        return problems
+    }
+
+    /// Inserts a valid item; nil when an item of the same origin exists already.
+    static func insert(_ item: NewItem, schedule: ItemSchedule, at now: Date, _ db: Database) throws -> Int64? {
+        let next = schedule.nextEvent(deadline: item.deadline, flagged: item.flagged, recorded: [])
+        try db.execute(
+            sql: """
+                INSERT INTO rectificationItem (unit, title, deadlineAt, createdAt, nextEventAt, source, category, scope,
+                    urgency, difficulty, measures, acceptance, firstResponsible, mainResponsible, directResponsible,
+                    flagged, origin)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """,
+            arguments: [
+                item.unit, item.title, item.deadline.micros, now.micros, next?.micros, item.source.rawValue,
+                item.category, item.scope?.rawValue, item.urgency?.rawValue, item.difficulty?.rawValue, item.measures,
+                item.acceptance, item.first, item.main, item.direct, item.flagged, item.origin,
+            ])
+        return db.changesCount > 0 ? db.lastInsertedRowID : nil
+    }
+
+    /// Adds one open item and schedules its first stage.
+    /// - Throws: ``LedgerError/invalid(_:)`` naming what is wrong (unknown unit, empty title, no
+    ///   first responsible person); nothing is written then.
+    @discardableResult
+    public func addItem(_ item: NewItem, schedule: ItemSchedule, at now: Date, actor: Actor? = nil) throws -> Int64 {
+        try writer.write { db in
+            var items = [item]
+            let problems = try Self.problems(items: &items, db)
+            if let first = problems.first {
+                if first.reason.hasPrefix("there is no unit") { throw LedgerError.unknownUnit(item.unit) }
+                throw LedgerError.invalid(problems.map(\.reason).joined(separator: "; "))
+            }
+            guard let id = try Self.insert(items[0], schedule: schedule, at: now, db) else {
+                throw LedgerError.invalid("an item of origin '\(item.origin ?? "")' exists already")
+            }
             if let actor {
+                var details = [
+                    "title": item.title, "deadline": ISOTimestamp.utc(item.deadline), "source": item.source.rawValue,
+                ]
+                details["first"] = items[0].first
+                details["main"] = item.main
+                details["direct"] = item.direct
                 try Self.appendHistory(
-                    db, at: now, actor: actor, action: "item.add", itemId: id,
-                    details: ["unit": unit, "title": title, "deadline": ISOTimestamp.utc(deadline)])
+                    db, at: now, actor: actor, action: "item.add", itemId: id, details: details, unit: item.unit)
             }
             return id
         }
     }
 
-    static func appendHistory(
-        _ db: Database, at now: Date, actor: Actor, action: String, itemId: Int64?, details: [String: String]
-    ) throws {
-        let json = String(
-            decoding: try JSONSerialization.data(withJSONObject: details, options: [.sortedKeys]), as: UTF8.self)
-        try db.execute(
-            sql: "INSERT INTO historyEntry (at, uid, user, action, itemId, details) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [now.micros, Int64(actor.uid), actor.user, action, itemId, json])
+    /// Adds an item with a unit, a title and a deadline; the first responsible person defaults to
+    /// the unit's `first` role.
+    @discardableResult
+    public func addItem(
+        unit: String, title: String, deadline: Date, first: String? = nil, schedule: ItemSchedule, at now: Date,
+        actor: Actor? = nil
+    ) throws -> Int64 {
+        try addItem(
+            NewItem(unit: unit, title: title, deadline: deadline, first: first), schedule: schedule, at: now,
+            actor: actor)
     }
 
-    /// The history, oldest first (at most `limit` newest entries).
-    public func history(limit: Int = 1000) throws -> [HistoryEntry] {
-        try writer.read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM (SELECT * FROM historyEntry ORDER BY id DESC LIMIT ?) ORDER BY id",
-                arguments: [limit]
-            ).map { row in
-                let uid: Int64 = row["uid"]
-                return HistoryEntry(
-                    at: Date(micros: row["at"]), uid: UInt32(uid), user: row["user"], action: row["action"],
-                    itemId: row["itemId"], details: row["details"])
+    /// Adds many items in one transaction (imports, benchmarks). All or nothing: every bad row is
+    /// reported with its line (``LedgerError/badRows(_:)``).
+    public func addItems(
+        _ items: [NewItem], schedule: ItemSchedule, at now: Date, actor: Actor? = nil, dryRun: Bool = false
+    ) throws {
+        try writer.write { db in
+            var items = items
+            let problems = try Self.problems(items: &items, db)
+            if !problems.isEmpty {
+                throw LedgerError.badRows(
+                    problems.map { RowProblem(line: items[$0.index].sourceLine ?? $0.index + 1, reason: $0.reason) })
+            }
+            if dryRun { return }
+            let statement = try db.makeStatement(
+                sql: """
+                    INSERT INTO rectificationItem (unit, title, deadlineAt, createdAt, nextEventAt, source, category,
+                        scope, urgency, difficulty, measures, acceptance, firstResponsible, mainResponsible,
+                        directResponsible, flagged)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            for item in items {
+                let next = schedule.nextEvent(deadline: item.deadline, flagged: item.flagged, recorded: [])
+                try statement.execute(arguments: [
+                    item.unit, item.title, item.deadline.micros, now.micros, next?.micros, item.source.rawValue,
+                    item.category, item.scope?.rawValue, item.urgency?.rawValue, item.difficulty?.rawValue,
+                    item.measures, item.acceptance, item.first, item.main, item.direct, item.flagged,
+                ])
+            }
+            if let actor {
+                try Self.appendHistory(
+                    db, at: now, actor: actor, action: "item.import", itemId: nil,
+                    details: ["count": String(items.count)])
             }
         }
     }
 
-    /// Items ordered by deadline, optionally of one unit and/or overdue at `now`, with the total
-    /// number matching before `limit`.
-    public func items(unit: String?, overdueAt now: Date?, limit: Int) throws -> (items: [ItemRecord], total: Int) {
+    // MARK: - Lifecycle
+
+    /// Moves an item through its lifecycle (R17–R21). Refused, with nothing written, when the
+    /// transition does not start from the item's state or lacks what it needs.
+    @discardableResult
+    public func transition(
+        _ id: Int64, _ transition: ItemTransition, _ details: TransitionDetails, schedule: ItemSchedule, at now: Date,
+        actor: Actor? = nil
+    ) throws -> ItemRecord {
+        try writer.write { db in
+            guard let row = try Row.fetchOne(db, sql: Self.itemSelect + " WHERE i.id = ?", arguments: [id]) else {
+                throw LedgerError.unknownItem(id)
+            }
+            let item = Self.item(row)
+            guard let state = ItemState(rawValue: item.state), transition.allowedFrom.contains(state) else {
+                throw LedgerError.invalid(Self.refusal(item, transition))
+            }
+            func required(_ value: String?, _ what: String) throws -> String {
+                guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+                    throw LedgerError.invalid("\(transition.rawValue) needs \(what)")
+                }
+                return value
+            }
+            var history: [String: String] = ["from": item.state, "to": transition.target.rawValue]
+            history["note"] = details.note
+            let target = transition.target.rawValue
+            switch transition {
+            case .progress:
+                // Back from a referral, the item's stages resume.
+                let next =
+                    item.state == ItemState.referred.rawValue
+                    ? schedule.nextEvent(deadline: item.deadline, flagged: item.flagged, recorded: item.recordedStages)
+                    : item.nextEventAt
+                try db.execute(
+                    sql:
+                        "UPDATE rectificationItem SET state = ?, note = COALESCE(?, note), nextEventAt = ? WHERE id = ?",
+                    arguments: [target, details.note, next?.micros, id])
+            case .rectified:
+                try db.execute(
+                    sql:
+                        "UPDATE rectificationItem SET state = ?, rectifiedAt = ?, note = COALESCE(?, note) WHERE id = ?",
+                    arguments: [target, now.micros, details.note, id])
+            case .verify:
+                let by = try required(details.by, "the verifier's name (--by)")
+                let direct = [item.direct, item.directPerson].compactMap { $0 }
+                if direct.contains(by) {
+                    throw LedgerError.invalid(
+                        "\(by) is the direct responsible person of item #\(id) and cannot verify it; "
+                            + "verification is by someone else")
+                }
+                history["by"] = by
+                try db.execute(
+                    sql: """
+                        UPDATE rectificationItem SET state = ?, closedAt = ?, verifiedBy = ?, note = COALESCE(?, note),
+                            nextEventAt = NULL WHERE id = ?
+                        """,
+                    arguments: [target, now.micros, by, details.note, id])
+            case .reject:
+                let reason = try required(details.note, "a reason (--reason)")
+                try db.execute(
+                    sql: "UPDATE rectificationItem SET state = ?, note = ? WHERE id = ?",
+                    arguments: [target, reason, id])
+            case .deferral:
+                let plan = try required(details.plan, "a rectification plan (--plan)")
+                let explanation = try required(details.explanation, "a public explanation (--explanation)")
+                guard let deadline = details.deadline else {
+                    throw LedgerError.invalid("defer needs a new date (--until)")
+                }
+                guard deadline > now else {
+                    throw LedgerError.invalid("the new date of a deferral must be in the future")
+                }
+                history["deadline"] = ISOTimestamp.utc(deadline)
+                history["plan"] = plan
+                try Self.newRound(
+                    db, item, deadline: deadline, flagged: item.flagged, state: target, schedule: schedule,
+                    extra: "plan = ?, explanation = ?", arguments: [plan, explanation])
+            case .refer:
+                let body = try required(details.referredTo, "the body it is referred to (--to)")
+                history["to"] = body
+                try db.execute(
+                    sql: "UPDATE rectificationItem SET state = ?, referredTo = ?, nextEventAt = NULL WHERE id = ?",
+                    arguments: [target, body, id])
+            case .reopen:
+                let reason = try required(details.note, "a reason (--reason)")
+                guard let deadline = details.deadline else {
+                    throw LedgerError.invalid("reopen needs a new deadline (--deadline)")
+                }
+                guard deadline > now else { throw LedgerError.invalid("the new deadline must be in the future") }
+                history["deadline"] = ISOTimestamp.utc(deadline)
+                try Self.newRound(
+                    db, item, deadline: deadline, flagged: true, state: target, schedule: schedule,
+                    extra: "note = ?, closedAt = NULL, verifiedBy = NULL", arguments: [reason])
+            }
+            if let actor {
+                try Self.appendHistory(
+                    db, at: now, actor: actor, action: "item.\(transition.rawValue)", itemId: id, details: history,
+                    unit: item.unit)
+            }
+            return Self.item(try Row.fetchOne(db, sql: Self.itemSelect + " WHERE i.id = ?", arguments: [id])!)
+        }
+    }
+
+    /// A new deadline starts a new round of stages: warnings and the ladder run again against it.
+    private static func newRound(
+        _ db: Database, _ item: ItemRecord, deadline: Date, flagged: Bool, state: String, schedule: ItemSchedule,
+        extra: String, arguments: StatementArguments
+    ) throws {
+        let next = schedule.nextEvent(deadline: deadline, flagged: flagged, recorded: [])
+        try db.execute(
+            sql: """
+                UPDATE rectificationItem SET state = ?, round = round + 1, flagged = ?, deadlineAt = ?,
+                    originalDeadlineAt = COALESCE(originalDeadlineAt, deadlineAt), nextEventAt = ?, \(extra)
+                WHERE id = ?
+                """,
+            arguments: [state, flagged, deadline.micros, next?.micros] + arguments + [item.id])
+    }
+
+    private static func refusal(_ item: ItemRecord, _ transition: ItemTransition) -> String {
+        let from = transition.allowedFrom.map(\.rawValue).sorted().joined(separator: ", ")
+        var text = "item #\(item.id) is \(item.state); \(transition.rawValue) applies only to an item that is \(from)"
+        if transition == .verify, item.state != ItemState.closed.rawValue {
+            text += " (mark it rectified first: cadencectl item rectified \(item.id))"
+        }
+        return text
+    }
+
+    // MARK: - Reading items
+
+    private static func roleHolder(_ column: String) -> String {
+        """
+        CASE WHEN substr(i.\(column), 1, 1) = '@' THEN (SELECT person FROM roleAssignment r WHERE r.unit = i.unit
+            AND r.role = substr(i.\(column), 2) AND r.until IS NULL) ELSE i.\(column) END
+        """
+    }
+
+    static let itemSelect = """
+        SELECT i.*, (SELECT group_concat(stage, ' ') FROM itemStage WHERE itemId = i.id) AS stages,
+            \(roleHolder("firstResponsible")) AS firstPerson, \(roleHolder("mainResponsible")) AS mainPerson,
+            \(roleHolder("directResponsible")) AS directPerson
+        FROM rectificationItem i
+        """
+
+    static func item(_ row: Row) -> ItemRecord {
+        let closed: Int64? = row["closedAt"]
+        let next: Int64? = row["nextEventAt"]
+        let stages: String? = row["stages"]
+        let round: Int = row["round"]
+        let prefix = "r\(round)/"
+        let current = (stages ?? "").split(separator: " ").compactMap { name -> String? in
+            if round == 0 { return name.contains("/") ? nil : String(name) }
+            return name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : nil
+        }
+        let original: Int64? = row["originalDeadlineAt"]
+        let rectified: Int64? = row["rectifiedAt"]
+        return ItemRecord(
+            id: row["id"], unit: row["unit"], title: row["title"], deadline: Date(micros: row["deadlineAt"]),
+            state: row["state"], createdAt: Date(micros: row["createdAt"]), closedAt: closed.map(Date.init(micros:)),
+            nextEventAt: next.map(Date.init(micros:)), recordedStages: Set(current), source: row["source"],
+            category: row["category"], scope: row["scope"], urgency: row["urgency"], difficulty: row["difficulty"],
+            measures: row["measures"], acceptance: row["acceptance"], first: row["firstResponsible"],
+            main: row["mainResponsible"], direct: row["directResponsible"], firstPerson: row["firstPerson"],
+            mainPerson: row["mainPerson"], directPerson: row["directPerson"], round: round, flagged: row["flagged"],
+            originalDeadline: original.map(Date.init(micros:)), plan: row["plan"], explanation: row["explanation"],
+            referredTo: row["referredTo"], rectifiedAt: rectified.map(Date.init(micros:)),
+            verifiedBy: row["verifiedBy"], note: row["note"], origin: row["origin"])
+    }
+
+    /// Items ordered by deadline, optionally of one unit, in one state, and/or overdue at `now`, with
+    /// the total number matching before `limit`.
+    public func items(unit: String?, overdueAt now: Date?, state: ItemState? = nil, limit: Int) throws -> (
+        items: [ItemRecord], total: Int
+    ) {
         try writer.read { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let unit {
-                conditions.append("unit = ?")
+                conditions.append("i.unit = ?")
                 _ = arguments.append(contentsOf: [unit])
             }
+            if let state {
+                conditions.append("i.state = ?")
+                _ = arguments.append(contentsOf: [state.rawValue])
+            }
             if let now {
-                conditions.append("closedAt IS NULL AND deadlineAt <= ?")
+                conditions.append("i.closedAt IS NULL AND i.deadlineAt <= ? AND i.state != 'referred'")
                 _ = arguments.append(contentsOf: [now.micros])
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let total =
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rectificationItem \(filter)", arguments: arguments) ?? 0
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rectificationItem i \(filter)", arguments: arguments)
+                ?? 0
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT i.*, (SELECT group_concat(stage, ' ') FROM itemStage WHERE itemId = i.id) AS stages
-                    FROM rectificationItem i \(filter) ORDER BY deadlineAt, id LIMIT ?
-                    """,
+                db, sql: Self.itemSelect + " \(filter) ORDER BY i.deadlineAt, i.id LIMIT ?",
                 arguments: arguments + [limit])
-            return (rows.map(Self.item(withStages:)), total)
-        }
-    }
-
-    private static func item(withStages row: Row) -> ItemRecord {
-        let closed: Int64? = row["closedAt"]
-        let next: Int64? = row["nextEventAt"]
-        let stages: String? = row["stages"]
-        return ItemRecord(
-            id: row["id"], unit: row["unit"], title: row["title"], deadline: Date(micros: row["deadlineAt"]),
-            state: row["state"], createdAt: Date(micros: row["createdAt"]), closedAt: closed.map(Date.init(micros:)),
-            nextEventAt: next.map(Date.init(micros:)),
-            recordedStages: Set((stages ?? "").split(separator: " ").map(String.init)))
-    }
-
-    /// Adds many open items in one transaction (imports, benchmarks). All or nothing.
-    public func addItems(
-        _ items: [(unit: String, title: String, deadline: Date)], schedule: ItemSchedule, at now: Date
-    ) throws {
-        for item in items
-        where item.unit.trimmingCharacters(in: .whitespaces).isEmpty
-            || item.title.trimmingCharacters(in: .whitespaces).isEmpty
-        {
-            throw LedgerError.invalid("an item has an empty unit or title: '\(item.unit)' '\(item.title)'")
-        }
-        try writer.write { db in
-            let statement = try db.makeStatement(
-                sql: """
-                    INSERT INTO rectificationItem (unit, title, deadlineAt, createdAt, nextEventAt)
-                    VALUES (?, ?, ?, ?, ?)
-                    """)
-            for item in items {
-                let next = schedule.nextEvent(deadline: item.deadline, recorded: [])
-                try statement.execute(arguments: [
-                    item.unit, item.title, item.deadline.micros, now.micros, next?.micros,
-                ])
-            }
-        }
-    }
-
-    /// Closes an item (verified and struck off); it will announce nothing more.
-    public func closeItem(_ id: Int64, at now: Date, actor: Actor? = nil) throws {
-        try writer.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE rectificationItem SET state = 'closed', closedAt = ?, nextEventAt = NULL
-                    WHERE id = ? AND closedAt IS NULL
-                    """,
-                arguments: [now.micros, id])
-            if db.changesCount == 0 {
-                guard
-                    try Bool.fetchOne(
-                        db, sql: "SELECT EXISTS (SELECT 1 FROM rectificationItem WHERE id = ?)", arguments: [id])
-                        == true
-                else { throw LedgerError.unknownItem(id) }
-                throw LedgerError.invalid("item #\(id) is already closed")
-            }
-            if let actor {
-                try Self.appendHistory(db, at: now, actor: actor, action: "item.close", itemId: id, details: [:])
-            }
+            return (rows.map(Self.item), total)
         }
     }
 
@@ -192,21 +550,17 @@ extension LedgerStore {
         try writer.read { db in
             try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT * FROM rectificationItem WHERE nextEventAt IS NOT NULL AND nextEventAt <= ?
-                    ORDER BY nextEventAt LIMIT ?
-                    """,
+                sql: Self.itemSelect
+                    + " WHERE i.nextEventAt IS NOT NULL AND i.nextEventAt <= ? ORDER BY i.nextEventAt LIMIT ?",
                 arguments: [now.micros, limit]
-            ).map { try Self.item($0, db) }
+            ).map(Self.item)
         }
     }
 
     /// One item, or nil.
     public func item(_ id: Int64) throws -> ItemRecord? {
         try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM rectificationItem WHERE id = ?", arguments: [id]).map {
-                try Self.item($0, db)
-            }
+            try Row.fetchOne(db, sql: Self.itemSelect + " WHERE i.id = ?", arguments: [id]).map(Self.item)
         }
     }
 
@@ -215,10 +569,7 @@ extension LedgerStore {
         try writer.read { db in
             let items = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rectificationItem") ?? 0
             let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rectificationItem WHERE closedAt IS NULL") ?? 0
-            let overdue =
-                try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM rectificationItem WHERE closedAt IS NULL AND deadlineAt <= ?",
-                    arguments: [now.micros]) ?? 0
+            let overdue = try Self.overdueCount(db, at: now)
             let notices = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice") ?? 0
             let undelivered =
                 try Int.fetchOne(
@@ -227,56 +578,83 @@ extension LedgerStore {
         }
     }
 
-    /// Open items whose deadline has passed at `now`.
+    private static func overdueCount(_ db: Database, at now: Date) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(*) FROM rectificationItem WHERE closedAt IS NULL AND deadlineAt <= ?
+                AND state != 'referred'
+                """,
+            arguments: [now.micros]) ?? 0
+    }
+
+    /// Open items whose deadline has passed at `now` (referred ones excepted).
     public func overdueCount(at now: Date) throws -> Int {
-        try writer.read { db in
-            try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM rectificationItem WHERE closedAt IS NULL AND deadlineAt <= ?",
-                arguments: [now.micros]) ?? 0
-        }
+        try writer.read { db in try Self.overdueCount(db, at: now) }
     }
 
     /// Records stages of an item with their notices, and its next event, in one transaction.
     /// Stages already recorded are skipped together with their notices.
     /// - Returns: the notices stored (those whose stage was new).
     public func record(
-        stages: [(stage: ItemStage, notice: Notice?)], item id: Int64, nextEventAt: Date?, at now: Date
+        stages: [(stage: ItemStage, notice: Notice?)], item id: Int64, round: Int = 0, nextEventAt: Date?,
+        at now: Date
     ) throws -> [Notice] {
-        try record(items: [(id, stages, nextEventAt)], at: now)
+        try record(items: [(id, round, stages, nextEventAt)], at: now)
     }
 
-    /// As ``record(stages:item:nextEventAt:at:)`` for several items, in one transaction.
+    /// As ``record(stages:item:round:nextEventAt:at:)`` for several items, in one transaction.
     public func record(
-        items: [(item: Int64, stages: [(stage: ItemStage, notice: Notice?)], nextEventAt: Date?)], at now: Date
+        items: [(item: Int64, round: Int, stages: [(stage: ItemStage, notice: Notice?)], nextEventAt: Date?)],
+        at now: Date
     ) throws -> [Notice] {
         try writer.write { db in
             var stored: [Notice] = []
-            for (id, stages, nextEventAt) in items {
+            for (id, round, stages, nextEventAt) in items {
                 for (stage, notice) in stages {
                     try db.execute(
                         sql: """
                             INSERT INTO itemStage (itemId, stage, recordedAt, noticeKey) VALUES (?, ?, ?, ?)
                             ON CONFLICT(itemId, stage) DO NOTHING
                             """,
-                        arguments: [id, stage.description, now.micros, notice?.key])
+                        arguments: [id, stage.stored(round: round), now.micros, notice?.key])
                     if db.changesCount > 0, let notice, try Self.insert(notice, db) { stored.append(notice) }
                 }
                 try db.execute(
-                    sql: "UPDATE rectificationItem SET nextEventAt = ? WHERE id = ?",
-                    arguments: [nextEventAt?.micros, id])
+                    sql: "UPDATE rectificationItem SET nextEventAt = ? WHERE id = ? AND round = ?",
+                    arguments: [nextEventAt?.micros, id, round])
             }
             return stored
         }
     }
+}
 
-    private static func item(_ row: Row, _ db: Database) throws -> ItemRecord {
-        let id: Int64 = row["id"]
-        let stages = try String.fetchAll(db, sql: "SELECT stage FROM itemStage WHERE itemId = ?", arguments: [id])
-        let closed: Int64? = row["closedAt"]
-        let next: Int64? = row["nextEventAt"]
-        return ItemRecord(
-            id: id, unit: row["unit"], title: row["title"], deadline: Date(micros: row["deadlineAt"]),
-            state: row["state"], createdAt: Date(micros: row["createdAt"]), closedAt: closed.map(Date.init(micros:)),
-            nextEventAt: next.map(Date.init(micros:)), recordedStages: Set(stages))
+/// A JSON object of strings, keys sorted, without `JSONSerialization`.
+enum JSONText {
+    static func object(_ values: [String: String]) -> String {
+        var out = "{"
+        for (index, key) in values.keys.sorted().enumerated() {
+            if index > 0 { out += "," }
+            out += quoted(key) + ":" + quoted(values[key]!)
+        }
+        return out + "}"
+    }
+
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 }

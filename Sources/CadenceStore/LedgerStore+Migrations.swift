@@ -82,6 +82,129 @@ extension LedgerStore {
                         BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
                     """)
         }
+        migrator.registerMigration("v3: campaign") { db in
+            // Units, roles over time, commitments and their evaluations, reviews held, information
+            // reports, the month-end and period-end duty checks, and the full fields of an item (R16).
+            try db.execute(
+                sql: """
+                    CREATE TABLE unit (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        parent TEXT REFERENCES unit(id) DEFERRABLE INITIALLY DEFERRED,
+                        quota INTEGER,
+                        specialty TEXT,
+                        grade TEXT,
+                        createdAt INTEGER NOT NULL,
+                        removedAt INTEGER
+                    );
+                    CREATE INDEX unit_parent ON unit(parent);
+
+                    CREATE TABLE roleAssignment (
+                        id INTEGER PRIMARY KEY,
+                        unit TEXT NOT NULL REFERENCES unit(id),
+                        role TEXT NOT NULL,
+                        person TEXT NOT NULL,
+                        since INTEGER NOT NULL,
+                        until INTEGER
+                    );
+                    CREATE UNIQUE INDEX roleAssignment_current ON roleAssignment(unit, role) WHERE until IS NULL;
+                    CREATE INDEX roleAssignment_unit ON roleAssignment(unit, role, since);
+
+                    CREATE TABLE commitment (
+                        id INTEGER PRIMARY KEY,
+                        unit TEXT NOT NULL REFERENCES unit(id),
+                        member TEXT,
+                        post TEXT,
+                        direction TEXT,
+                        year INTEGER NOT NULL,
+                        text TEXT NOT NULL,
+                        publishedOn TEXT,
+                        createdAt INTEGER NOT NULL
+                    );
+                    CREATE INDEX commitment_unit ON commitment(unit, year);
+
+                    CREATE TABLE commitmentEvaluation (
+                        id INTEGER PRIMARY KEY,
+                        commitmentId INTEGER NOT NULL REFERENCES commitment(id),
+                        period TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        note TEXT,
+                        at INTEGER NOT NULL
+                    );
+                    CREATE INDEX commitmentEvaluation_commitment ON commitmentEvaluation(commitmentId, id);
+
+                    CREATE TABLE review (
+                        id INTEGER PRIMARY KEY,
+                        unit TEXT NOT NULL REFERENCES unit(id),
+                        kind TEXT NOT NULL,
+                        period TEXT NOT NULL,
+                        heldOn TEXT NOT NULL,
+                        form TEXT,
+                        reviewer TEXT,
+                        byUnit TEXT,
+                        subject TEXT,
+                        outcome TEXT,
+                        override BOOLEAN NOT NULL DEFAULT 0,
+                        recordedAt INTEGER NOT NULL
+                    );
+                    CREATE INDEX review_period ON review(kind, period, unit);
+                    CREATE INDEX review_unit ON review(unit);
+
+                    CREATE TABLE reportSubmission (
+                        id INTEGER PRIMARY KEY,
+                        unit TEXT NOT NULL REFERENCES unit(id),
+                        month TEXT NOT NULL,
+                        submittedOn TEXT NOT NULL,
+                        title TEXT NOT NULL,
+                        liaison TEXT,
+                        recipient TEXT,
+                        recordedAt INTEGER NOT NULL
+                    );
+                    CREATE INDEX reportSubmission_month ON reportSubmission(month, unit);
+
+                    CREATE TABLE dutyCheck (
+                        cadence TEXT NOT NULL,
+                        period TEXT NOT NULL,
+                        checkedAt INTEGER NOT NULL,
+                        findings INTEGER NOT NULL,
+                        noticeKey TEXT,
+                        PRIMARY KEY (cadence, period)
+                    ) WITHOUT ROWID;
+
+                    ALTER TABLE historyEntry ADD COLUMN unit TEXT;
+                    CREATE INDEX historyEntry_item ON historyEntry(itemId) WHERE itemId IS NOT NULL;
+
+                    ALTER TABLE rectificationItem ADD COLUMN source TEXT NOT NULL DEFAULT 'self-examination';
+                    ALTER TABLE rectificationItem ADD COLUMN category TEXT;
+                    ALTER TABLE rectificationItem ADD COLUMN scope TEXT;
+                    ALTER TABLE rectificationItem ADD COLUMN urgency TEXT;
+                    ALTER TABLE rectificationItem ADD COLUMN difficulty TEXT;
+                    ALTER TABLE rectificationItem ADD COLUMN measures TEXT;
+                    ALTER TABLE rectificationItem ADD COLUMN acceptance TEXT;
+                    ALTER TABLE rectificationItem ADD COLUMN firstResponsible TEXT;
+                    ALTER TABLE rectificationItem ADD COLUMN mainResponsible TEXT;
+                    ALTER TABLE rectificationItem ADD COLUMN directResponsible TEXT;
+                    ALTER TABLE rectificationItem ADD COLUMN round INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE rectificationItem ADD COLUMN flagged BOOLEAN NOT NULL DEFAULT 0;
+                    ALTER TABLE rectificationItem ADD COLUMN originalDeadlineAt INTEGER;
+                    ALTER TABLE rectificationItem ADD COLUMN plan TEXT;
+                    ALTER TABLE rectificationItem ADD COLUMN explanation TEXT;
+                    ALTER TABLE rectificationItem ADD COLUMN referredTo TEXT;
+                    ALTER TABLE rectificationItem ADD COLUMN rectifiedAt INTEGER;
+                    ALTER TABLE rectificationItem ADD COLUMN verifiedBy TEXT;
+                    ALTER TABLE rectificationItem ADD COLUMN note TEXT;
+                    ALTER TABLE rectificationItem ADD COLUMN origin TEXT;
+                    ALTER TABLE rectificationItem ADD COLUMN linkedItem INTEGER;
+                    CREATE UNIQUE INDEX rectificationItem_origin ON rectificationItem(origin) WHERE origin IS NOT NULL;
+                    CREATE INDEX rectificationItem_unitDeadline ON rectificationItem(unit, deadlineAt, id);
+
+                    -- Units named by items of an older ledger become units of kind 'other'.
+                    INSERT INTO unit (id, name, kind, createdAt)
+                        SELECT DISTINCT unit, unit, 'other', MIN(createdAt) FROM rectificationItem GROUP BY unit;
+                    UPDATE rectificationItem SET firstResponsible = '@first' WHERE firstResponsible IS NULL;
+                    """)
+        }
         return migrator
     }
 }

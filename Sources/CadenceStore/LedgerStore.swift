@@ -145,6 +145,31 @@ public final class LedgerStore: Sendable {
         }
     }
 
+    /// The newest notices (at most `limit`), oldest first, of one kind and/or unit when given.
+    public func noticeList(kind: String?, unit: String?, limit: Int) throws -> [StoredNotice] {
+        try writer.read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let kind {
+                conditions.append("kind = ?")
+                _ = arguments.append(contentsOf: [kind])
+            }
+            if let unit {
+                conditions.append("json_extract(payload, '$.unit') = ?")
+                _ = arguments.append(contentsOf: [unit])
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM (SELECT id, payload, file, fileWritten, journalSent FROM notice \(filter)
+                    ORDER BY id DESC LIMIT ?) ORDER BY id
+                    """,
+                arguments: arguments + [limit]
+            ).map { try StoredNotice(row: $0) }
+        }
+    }
+
     /// Records, in one transaction, notices whose files were written and notices sent to the journal.
     public func markDelivered(files: [(key: String, file: String)], journal: [String]) throws {
         guard !files.isEmpty || !journal.isEmpty else { return }

@@ -12,17 +12,23 @@ struct Cadencectl: ParsableCommand {
             control socket (Varlink, io.cadenced.Ledger).
 
             Exit status: 0 done; 1 the daemon refused the request (the reason is printed);
-            3 no such item; 64 usage error; 69 the daemon cannot be reached; 77 permission denied.
+            3 no such item, unit or commitment; 64 usage error; 65 bad input file (every problem is
+            printed); 66 the file cannot be read; 69 the daemon cannot be reached; 77 permission denied.
 
             Examples:
               cadencectl calendar quarterly
               cadencectl calendar --iterations=5 --json 'Mon..Fri *-*-* 09:00 Asia/Shanghai'
               cadencectl list-cadences --config-dir etc/cadenced
+              cadencectl units add county-a --name '示例县卫生局' --kind county-bureau --parent city
+              cadencectl item add --unit county-a --title '值班制度未落实' --deadline +10wd
+              cadencectl overdue --json
+              cadencectl import items 整改台账.csv --dry-run
             """,
         version: CadenceVersion.string,
         subcommands: [
-            StatusCommand.self, ItemCommand.self, OverdueCommand.self, HistoryCommand.self, CalendarCommand.self,
-            ListCadencesCommand.self,
+            StatusCommand.self, UnitsCommand.self, RoleCommand.self, CommitmentCommand.self, ReviewCommand.self,
+            ReportCommand.self, ItemCommand.self, OverdueCommand.self, NoticesCommand.self, ImportCommand.self,
+            ExportCommand.self, HistoryCommand.self, CalendarCommand.self, ListCadencesCommand.self,
         ]
     )
 }

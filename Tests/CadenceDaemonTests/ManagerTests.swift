@@ -189,9 +189,11 @@ struct ManagerTests {
         let env = try Environment(cadences: [:])
         let manager = try env.manager(now: at("2026-12-01 00:00"))
         try manager.process(at: at("2026-12-01 00:00"))
+        try manager.store.addUnit(
+            NewUnit(id: "Unit-North", name: "Unit North", kind: .other), at: at("2026-12-01 00:00"))
         let id = try manager.store.addItem(
-            unit: "Unit North", title: "Publish the duty roster", deadline: at("2026-12-10 00:00"),
-            schedule: manager.itemSchedule, at: at("2026-12-01 00:00"))
+            unit: "Unit-North", title: "Publish the duty roster", deadline: at("2026-12-10 00:00"),
+            first: "Leader", schedule: manager.itemSchedule, at: at("2026-12-01 00:00"))
         var seen: [(Date, [String])] = []
         var now = at("2026-12-01 00:00")
         while let wake = try manager.nextWake(after: now), wake < at("2027-01-31 00:00") {
@@ -221,9 +223,11 @@ struct ManagerTests {
         let env = try Environment(cadences: [:])
         let manager = try env.manager(now: at("2026-12-01 00:00"))
         try manager.process(at: at("2026-12-01 00:00"))
+        try manager.store.addUnit(
+            NewUnit(id: "Unit-South", name: "Unit South", kind: .other), at: at("2026-12-01 00:00"))
         let id = try manager.store.addItem(
-            unit: "Unit South", title: "Repair the hotline", deadline: at("2026-12-10 00:00"),
-            schedule: manager.itemSchedule, at: at("2026-12-01 00:00"))
+            unit: "Unit-South", title: "Repair the hotline", deadline: at("2026-12-10 00:00"),
+            first: "Leader", schedule: manager.itemSchedule, at: at("2026-12-01 00:00"))
         let stored = try manager.process(at: at("2026-12-18 12:00"))
         #expect(stored.map(\.key) == ["item/\(id)/overdue", "item/\(id)/talk"])
         #expect(stored.allSatisfy { $0.late })
@@ -237,10 +241,15 @@ struct ManagerTests {
         let env = try Environment(cadences: [:])
         let manager = try env.manager(now: at("2026-12-01 00:00"))
         try manager.process(at: at("2026-12-01 00:00"))
+        try manager.store.addUnit(NewUnit(id: "Unit-East", name: "Unit East", kind: .other), at: at("2026-12-01 00:00"))
         let id = try manager.store.addItem(
-            unit: "Unit East", title: "File the report", deadline: at("2026-12-10 00:00"),
-            schedule: manager.itemSchedule, at: at("2026-12-01 00:00"))
-        try manager.store.closeItem(id, at: at("2026-12-05 00:00"))
+            unit: "Unit-East", title: "File the report", deadline: at("2026-12-10 00:00"),
+            first: "Leader", schedule: manager.itemSchedule, at: at("2026-12-01 00:00"))
+        let schedule = manager.itemSchedule
+        try manager.store.transition(
+            id, .rectified, TransitionDetails(), schedule: schedule, at: at("2026-12-05 00:00"))
+        try manager.store.transition(
+            id, .verify, TransitionDetails(by: "Inspector"), schedule: schedule, at: at("2026-12-05 00:00"))
         #expect(try manager.process(at: at("2027-01-31 00:00")).map(\.key) == [])
     }
 }

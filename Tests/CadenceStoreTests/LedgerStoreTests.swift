@@ -58,31 +58,51 @@ struct LedgerStoreTests {
     func itemEvents() throws {
         for store in try Self.stores() {
             let now = day("2026-11-01")
+            try store.addUnits(
+                [
+                    NewUnit(id: "Unit-A", name: "Unit A", kind: .other),
+                    NewUnit(id: "Unit-B", name: "Unit B", kind: .other),
+                ],
+                at: now, actor: nil)
             let a = try store.addItem(
-                unit: "Unit A", title: "Fix the register", deadline: day("2026-12-10"), schedule: schedule, at: now)
+                unit: "Unit-A", title: "Fix the register", deadline: day("2026-12-10"), first: "Leader A",
+                schedule: schedule, at: now)
             _ = try store.addItem(
-                unit: "Unit B", title: "Post the board", deadline: day("2026-11-20"), schedule: schedule, at: now)
+                unit: "Unit-B", title: "Post the board", deadline: day("2026-11-20"), first: "Leader B",
+                schedule: schedule, at: now)
             #expect(try store.nextItemEvent() == day("2026-11-13"))  // 7 days before 2026-11-20
-            #expect(try store.itemsDue(at: day("2026-11-13")).map(\.unit) == ["Unit B"])
-            try store.closeItem(a, at: now)
+            #expect(try store.itemsDue(at: day("2026-11-13")).map(\.unit) == ["Unit-B"])
+            try store.transition(a, .rectified, TransitionDetails(), schedule: schedule, at: now)
+            try store.transition(a, .verify, TransitionDetails(by: "Inspector"), schedule: schedule, at: now)
             #expect(try store.item(a)?.nextEventAt == nil)
-            #expect(throws: LedgerError.unknownItem(999)) { try store.closeItem(999, at: now) }
+            #expect(throws: LedgerError.unknownItem(999)) {
+                try store.transition(999, .verify, TransitionDetails(by: "x"), schedule: schedule, at: now)
+            }
         }
     }
 
-    // Bad input tried: an empty unit and a blank title.
-    @Test("An item without unit or title is refused and nothing is stored")
+    // Bad input tried: an empty unit, an unknown unit and a blank title.
+    @Test("An item without a known unit or a title is refused and nothing is stored")
     func badItems() throws {
         let store = try LedgerStore(DatabaseQueue())
-        #expect(throws: LedgerError.invalid("the unit is empty")) {
+        try store.addUnit(NewUnit(id: "U", name: "Unit U", kind: .other), at: day("2026-11-01"))
+        #expect(throws: LedgerError.unknownUnit("")) {
             try store.addItem(
-                unit: "", title: "x", deadline: day("2026-12-01"), schedule: schedule, at: day("2026-11-01"))
+                unit: "", title: "x", deadline: day("2026-12-01"), first: "P", schedule: schedule,
+                at: day("2026-11-01"))
+        }
+        #expect(throws: LedgerError.unknownUnit("Nowhere")) {
+            try store.addItem(
+                unit: "Nowhere", title: "x", deadline: day("2026-12-01"), first: "P", schedule: schedule,
+                at: day("2026-11-01"))
         }
         #expect(throws: LedgerError.invalid("the title is empty")) {
             try store.addItem(
-                unit: "U", title: "  ", deadline: day("2026-12-01"), schedule: schedule, at: day("2026-11-01"))
+                unit: "U", title: "  ", deadline: day("2026-12-01"), first: "P", schedule: schedule,
+                at: day("2026-11-01"))
         }
         #expect(try store.nextItemEvent() == nil)
+        #expect(try store.items(unit: nil, overdueAt: nil, limit: 10).total == 0)
     }
 
     @Test("The processed instant only moves forward")

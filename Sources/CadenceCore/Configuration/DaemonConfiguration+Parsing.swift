@@ -12,7 +12,9 @@ extension DaemonConfiguration {
             "AccountabilityAfterSec": .single,
         ],
         "WorkingDays": ["Weekend": .list, "Holidays": .list],
-        "Control": ["MaxConnections": .single, "MaxMessageSize": .single, "IdleTimeoutSec": .single],
+        "Control": [
+            "MaxConnections": .single, "MaxMessageSize": .single, "MaxImportSize": .single, "IdleTimeoutSec": .single,
+        ],
     ])
 
     /// Parses `cadenced.conf` and its drop-ins; see ``init(_:)``.
@@ -175,6 +177,14 @@ extension DaemonConfiguration {
                 return "is not a size from 1K to 64M (e.g. '1M', '65536')"
             }
             config.maxMessageSize = size
+            return nil
+        }
+        single("Control", "MaxImportSize") { text in
+            if text.isEmpty { config.maxImportSize = defaults.maxImportSize; return nil }
+            guard let size = Self.parseSize(text), (1024...(1 << 30)).contains(size) else {
+                return "is not a size from 1K to 1G (e.g. '64M')"
+            }
+            config.maxImportSize = size
             return nil
         }
         span("Control", "IdleTimeoutSec", { config.idleTimeout = $0 }, default: defaults.idleTimeout)

@@ -54,6 +54,8 @@ public struct DaemonConfiguration: Equatable, Sendable {
     public var maxConnections: Int = 64
     /// `MaxMessageSize=`: the largest control message accepted, in bytes.
     public var maxMessageSize: Int = 1 << 20
+    /// `MaxImportSize=`: the largest message accepted from a peer that may write (an import's text).
+    public var maxImportSize: Int = 64 << 20
     /// `IdleTimeoutSec=`: a control connection idle this long is closed.
     public var idleTimeout: Duration = .seconds(300)
 

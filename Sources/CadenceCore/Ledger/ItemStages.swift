@@ -60,24 +60,31 @@ public struct ItemSchedule: Sendable, Equatable {
     }
 
     /// Every stage of an item with this deadline, with its instant, in order.
-    public func stages(deadline: Date) -> [(stage: ItemStage, at: Date)] {
+    ///
+    /// A flagged item — circulated by a superior body (R20) or reopened after closure (R21) — goes
+    /// straight to accountability at its deadline: every escalation step falls due at once.
+    public func stages(deadline: Date, flagged: Bool = false) -> [(stage: ItemStage, at: Date)] {
         let warnings = Set(warnBefore).sorted(by: >).map {
             (ItemStage.warning(before: $0), deadline.addingTimeInterval(-$0.seconds))
         }
+        let after: (Duration) -> Date = { flagged ? deadline : deadline.addingTimeInterval($0.seconds) }
         return warnings + [
             (.overdue, deadline),
-            (.escalation(.circular), deadline.addingTimeInterval(circularAfter.seconds)),
-            (.escalation(.talk), deadline.addingTimeInterval(talkAfter.seconds)),
-            (.escalation(.accountability), deadline.addingTimeInterval(accountabilityAfter.seconds)),
+            (.escalation(.circular), after(circularAfter)),
+            (.escalation(.talk), after(talkAfter)),
+            (.escalation(.accountability), after(accountabilityAfter)),
         ]
     }
 
     /// What to do at `now` for an item: stages to announce, and stages to record silently because
     /// a later stage of the same group is already due (after downtime only the latest warning and
     /// the highest escalation are announced; the overdue notice always is).
-    public func due(deadline: Date, recorded: Set<String>, at now: Date) -> (announce: [ItemStage], silent: [ItemStage])
-    {
-        let pending = stages(deadline: deadline).filter { $0.at <= now && !recorded.contains($0.stage.description) }
+    public func due(deadline: Date, flagged: Bool = false, recorded: Set<String>, at now: Date) -> (
+        announce: [ItemStage], silent: [ItemStage]
+    ) {
+        let pending = stages(deadline: deadline, flagged: flagged).filter {
+            $0.at <= now && !recorded.contains($0.stage.description)
+        }
         var announce: [ItemStage] = []
         var silent: [ItemStage] = []
         let warnings = pending.filter { if case .warning = $0.stage { true } else { false } }
@@ -99,8 +106,8 @@ public struct ItemSchedule: Sendable, Equatable {
     }
 
     /// The instant of the first stage not yet recorded, or nil when every stage is.
-    public func nextEvent(deadline: Date, recorded: Set<String>) -> Date? {
-        stages(deadline: deadline).first { !recorded.contains($0.stage.description) }?.at
+    public func nextEvent(deadline: Date, flagged: Bool = false, recorded: Set<String>) -> Date? {
+        stages(deadline: deadline, flagged: flagged).first { !recorded.contains($0.stage.description) }?.at
     }
 }
 

@@ -14,6 +14,8 @@ public enum NoticeKind: String, CaseIterable, Codable, Sendable {
     case escalation
     /// An overdue item reached accountability (责任追究).
     case accountability
+    /// The month-end information-report check: units that submitted fewer reports than their quota (R9).
+    case quotaShortfall = "quota-shortfall"
 
     /// The journal `MESSAGE_ID` of this kind (generated once with `systemd-id128 new`; never change).
     public var messageID: String {
@@ -24,15 +26,16 @@ public enum NoticeKind: String, CaseIterable, Codable, Sendable {
         case .overdue: "911e8b894bea4ac9ac9fc3c091a50720"
         case .escalation: "2fac43fea68f42ca87ce3d3f70e30e01"
         case .accountability: "b951eaaa49d04c1e82c9ea6f38b998f8"
+        case .quotaShortfall: "a6bb08aec7324dba8fce4bc8be118597"
         }
     }
 
-    /// syslog priority: notice (5) for reminders and warnings, warning (4) when overdue,
-    /// err (3) when escalated, crit (2) at accountability.
+    /// syslog priority: notice (5) for reminders and warnings, warning (4) when overdue or short of
+    /// a quota, err (3) when escalated, crit (2) at accountability.
     public var priority: Int {
         switch self {
         case .occurrence, .catchUp, .deadlineWarning: 5
-        case .overdue: 4
+        case .overdue, .quotaShortfall: 4
         case .escalation: 3
         case .accountability: 2
         }

@@ -22,11 +22,11 @@ public struct NoticeText: Sendable {
     /// The placeholders a template may use.
     public static let placeholders = [
         "cadence", "description", "kind", "period", "periods", "unit", "item", "title", "due", "overdue_days",
-        "level", "late",
+        "level", "late", "count", "shortfalls",
     ]
 
     /// Fills `notice.subject` and `notice.body`.
-    public func render(_ notice: Notice, description: String? = nil) -> Notice {
+    public func render(_ notice: Notice, description: String? = nil, extra: [String: String] = [:]) -> Notice {
         var values: [String: String] = [
             "cadence": notice.cadence ?? "",
             "description": description ?? notice.cadence ?? "",
@@ -42,6 +42,7 @@ public struct NoticeText: Sendable {
             "late": notice.late ? (language == .zh ? "（补发）" : " (late)") : "",
         ]
         values["periods"] = values["periods"]!.isEmpty ? values["period"] : values["periods"]
+        values.merge(extra) { _, new in new }
         let template = overrides[notice.kind] ?? Self.builtIn(notice.kind, language)
         let filled = Self.fill(template, values)
         var lines = filled.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
@@ -49,6 +50,11 @@ public struct NoticeText: Sendable {
         rendered.subject = String(lines.removeFirst()).trimmingCharacters(in: .whitespaces)
         rendered.body = lines.first.map { String($0).trimmingCharacters(in: .newlines) } ?? ""
         return rendered
+    }
+
+    /// The title of the overdue item opened for a unit whose duty was not recorded in `period`.
+    public func missedDuty(description: String, period: String) -> String {
+        language == .zh ? "\(period) 未记录：\(description)" : "Not recorded for \(period): \(description)"
     }
 
     private func levelName(_ level: EscalationLevel) -> String {
@@ -105,6 +111,10 @@ public struct NoticeText: Sendable {
             "责任追究：{unit} {item}\n整改事项 {item}「{title}」（{unit}）逾期 {overdue_days} 天仍未整改到位，启动责任追究。"
         case (.accountability, .en):
             "Accountability: {unit} {item}\nItem {item} \"{title}\" ({unit}) is {overdue_days} days overdue and still not rectified: accountability applies."
+        case (.quotaShortfall, .zh):
+            "信息报送定额检查：{period} 有 {count} 个单位未达定额{late}\n{period} 信息报送少于定额的单位（已报/应报）：\n{shortfalls}"
+        case (.quotaShortfall, .en):
+            "Report quota check for {period}: {count} units below quota{late}\nUnits that submitted fewer information reports than their quota in {period} (submitted/required):\n{shortfalls}"
         }
     }
 }
@@ -135,5 +145,52 @@ public enum ISOTimestamp {
         let rest = Int(seconds - days * 86_400)
         return "\(day)T\(CivilCalendar.pad(rest / 3600, 2)):\(CivilCalendar.pad(rest / 60 % 60, 2)):"
             + "\(CivilCalendar.pad(rest % 60, 2))Z"
+    }
+
+    /// Reads an RFC 3339 instant: `2026-12-01T09:00:00Z`, with optional fractional seconds and a
+    /// `Z` or `±HH:MM` offset. Nil for anything else.
+    public static func parse(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") else { return nil }
+        guard let day = LocalDate(String(decoding: bytes[0..<10], as: UTF8.self)) else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), let hour = number(11..<13),
+            let minute = number(14..<16), let second = number(17..<19), hour < 24, minute < 60, second < 60
+        else { return nil }
+        var index = 19
+        var fraction = 0.0
+        if bytes[index] == UInt8(ascii: ".") {
+            var scale = 0.1
+            index += 1
+            let start = index
+            while index < bytes.count, (48...57).contains(bytes[index]) {
+                fraction += Double(bytes[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > start else { return nil }
+        }
+        guard index < bytes.count else { return nil }
+        var offset = 0
+        switch bytes[index] {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            guard index + 1 == bytes.count else { return nil }
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            guard index + 6 == bytes.count, bytes[index + 3] == UInt8(ascii: ":"),
+                let h = number(index + 1..<index + 3), let m = number(index + 4..<index + 6), h < 24, m < 60
+            else { return nil }
+            offset = (h * 3600 + m * 60) * (bytes[index] == UInt8(ascii: "+") ? 1 : -1)
+        default:
+            return nil
+        }
+        let seconds = day.dayNumber * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 }

@@ -23,7 +23,9 @@ struct SocketOptions: ParsableArguments {
             switch failure {
             case .cannotConnect: throw ExitCode(69)  // EX_UNAVAILABLE
             case .error(let name, _) where name.hasSuffix("PermissionDenied"): throw ExitCode(77)  // EX_NOPERM
-            case .error(let name, _) where name.hasSuffix("NoSuchItem"): throw ExitCode(3)
+            case .error(let name, _)
+            where name.hasSuffix("NoSuchItem") || name.hasSuffix("NoSuchUnit") || name.hasSuffix("NotFound"):
+                throw ExitCode(3)
             case .error: throw ExitCode(1)
             default: throw ExitCode(70)
             }
@@ -56,81 +58,6 @@ struct StatusCommand: ParsableCommand {
             ("Notices", "\(status["notices"] ?? 0) (\(status["undelivered"] ?? 0) waiting for delivery)"),
         ]
         for (name, value) in rows { print(name.padding(toLength: 13, withPad: " ", startingAt: 0) + value) }
-    }
-}
-
-/// `cadencectl item …`: the rectification ledger (整改台账).
-struct ItemCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "item", abstract: "Add, list, show and close rectification items.",
-        discussion: """
-            Examples:
-              cadencectl item add --unit 'County Bureau A' --title '整改值班制度' --deadline 2027-01-31
-              cadencectl item list --unit 'County Bureau A' --json
-              cadencectl item close 42
-            """,
-        subcommands: [Add.self, List.self, Show.self, Close.self])
-
-    struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an open item (needs write access).")
-        @OptionGroup var socket: SocketOptions
-        @Option(help: "The unit that answers for it.") var unit: String
-        @Option(help: "What is to be rectified.") var title: String
-        @Option(help: "YYYY-MM-DD (falls due at DeadlineTime= that day) or an ISO 8601 instant.")
-        var deadline: String
-        @Flag(help: "Print the item as JSON.") var json = false
-
-        func run() throws {
-            let item = try socket.call("AddItem", ["unit": unit, "title": title, "deadline": deadline])["item"] ?? [:]
-            print(json ? jsonLine(item) : "Added item #\((item as? [String: Any])?["id"] ?? "?").")
-        }
-    }
-
-    struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List items, earliest deadline first.")
-        @OptionGroup var socket: SocketOptions
-        @Option(help: "Only this unit's items.") var unit: String?
-        @Flag(help: "Only overdue items.") var overdue = false
-        @Option(help: "At most this many (1-1000000).") var limit = 1000
-        @Flag(help: "Print one JSON object per item.") var json = false
-
-        func run() throws {
-            var parameters: [String: Any] = ["limit": limit, "overdueOnly": overdue]
-            if let unit { parameters["unit"] = unit }
-            let reply = try socket.call("ListItems", parameters)
-            printItems(reply, json: json)
-        }
-    }
-
-    struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one item.")
-        @OptionGroup var socket: SocketOptions
-        @Argument(help: "The item number.") var id: Int
-        @Flag(help: "Print the item as JSON.") var json = false
-
-        func run() throws {
-            let item = try socket.call("GetItem", ["id": id])["item"] as? [String: Any] ?? [:]
-            if json {
-                print(jsonLine(item))
-                return
-            }
-            for key in ["id", "unit", "title", "deadline", "state", "overdue", "nextEvent", "stages"] {
-                let value = item[key].map(display) ?? "-"
-                print(key.padding(toLength: 10, withPad: " ", startingAt: 0) + value)
-            }
-        }
-    }
-
-    struct Close: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Verified and struck off (挂牌销号): the item announces nothing more (needs write access).")
-        @OptionGroup var socket: SocketOptions
-        @Argument(help: "The item number.") var id: Int
-
-        func run() throws {
-            _ = try socket.call("CloseItem", ["id": id])
-            print("Closed item #\(id).")
-        }
     }
 }
 

@@ -1,0 +1,102 @@
+import CadenceControl
+import CadenceCore
+import Foundation
+
+/// Typed access to a call's parameters: a parameter of the wrong JSON type is
+/// `org.varlink.service.InvalidParameter`; a value of the right type that makes no sense is
+/// `io.cadenced.Ledger.InvalidArgument` with the reason.
+struct ControlParameters {
+    let values: [String: Any]
+    /// Text parameters longer than this are refused (the import text has its own limit).
+    static let maximumText = 4096
+
+    init(_ values: [String: Any]) { self.values = values }
+
+    private func present(_ name: String) -> Any? {
+        guard let value = values[name], !(value is NSNull) else { return nil }
+        return value
+    }
+
+    /// A required, non-blank string.
+    func string(_ name: String, maximum: Int = maximumText) throws -> String {
+        guard let value = try optionalString(name, maximum: maximum) else {
+            if present(name) == nil { throw VarlinkError.invalidParameter(name) }
+            throw VarlinkError.invalidArgument(name, "is empty")
+        }
+        return value
+    }
+
+    /// An optional string; a blank one counts as absent.
+    func optionalString(_ name: String, maximum: Int = maximumText) throws -> String? {
+        guard let raw = present(name) else { return nil }
+        guard let value = raw as? String else { throw VarlinkError.invalidParameter(name) }
+        guard value.utf8.count <= maximum else {
+            throw VarlinkError.invalidArgument(name, "is longer than \(maximum) bytes")
+        }
+        guard !value.unicodeScalars.contains("\u{0}") else {
+            throw VarlinkError.invalidArgument(name, "contains a NUL character")
+        }
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// JSON numbers and booleans both arrive as NSNumber; a boolean has the type encoding "c".
+    private static func isBoolean(_ value: Any) -> Bool {
+        (value as? NSNumber).map { String(cString: $0.objCType) == "c" } ?? false
+    }
+
+    func int(_ name: String) throws -> Int64 {
+        guard let value = try optionalInt(name) else { throw VarlinkError.invalidParameter(name) }
+        return Int64(value)
+    }
+
+    func optionalInt(_ name: String) throws -> Int? {
+        guard let value = present(name) else { return nil }
+        guard !Self.isBoolean(value), let number = value as? Int else { throw VarlinkError.invalidParameter(name) }
+        return number
+    }
+
+    func optionalBool(_ name: String) throws -> Bool? {
+        guard let value = present(name) else { return nil }
+        guard Self.isBoolean(value), let flag = value as? Bool else { throw VarlinkError.invalidParameter(name) }
+        return flag
+    }
+
+    /// One of an enumeration's names; the error lists them all.
+    func optionalChoice<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) throws -> E?
+    where E.RawValue == String {
+        guard let text = try optionalString(name) else { return nil }
+        guard let value = E(rawValue: text) else {
+            throw VarlinkError.invalidArgument(
+                name, "'\(text)' is not one of: " + E.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return value
+    }
+
+    func choice<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) throws -> E
+    where E.RawValue == String {
+        guard let value = try optionalChoice(name, type) else {
+            if present(name) == nil { throw VarlinkError.invalidParameter(name) }
+            throw VarlinkError.invalidArgument(name, "is empty")
+        }
+        return value
+    }
+
+    /// A local date `YYYY-MM-DD`.
+    func optionalDate(_ name: String) throws -> LocalDate? {
+        guard let text = try optionalString(name) else { return nil }
+        guard let date = LocalDate(text) else {
+            throw VarlinkError.invalidArgument(name, "'\(text)' is not a date (YYYY-MM-DD)")
+        }
+        return date
+    }
+
+    /// A limit between 1 and 1,000,000 (default `fallback`).
+    func limit(_ fallback: Int = 1000) throws -> Int {
+        let limit = try optionalInt("limit") ?? fallback
+        guard (1...1_000_000).contains(limit) else {
+            throw VarlinkError.invalidArgument("limit", "must be between 1 and 1000000, got \(limit)")
+        }
+        return limit
+    }
+}

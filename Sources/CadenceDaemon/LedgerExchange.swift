@@ -1,0 +1,334 @@
+import CadenceControl
+import CadenceCore
+import CadenceStore
+import Foundation
+
+/// What an import or export carries.
+enum ExchangeKind: String, CaseIterable {
+    case units, commitments, items
+
+    /// Columns a file may have, in export order; the required ones first.
+    var columns: [String] {
+        switch self {
+        case .units: ["id", "name", "kind", "parent", "quota", "specialty", "grade", "liaison"]
+        case .commitments: ["unit", "text", "year", "member", "post", "direction", "publishedOn"]
+        case .items:
+            [
+                "unit", "title", "deadline", "source", "category", "scope", "urgency", "difficulty", "measures",
+                "acceptance", "first", "main", "direct",
+            ]
+        }
+    }
+
+    var required: Set<String> {
+        switch self {
+        case .units: ["id", "name", "kind"]
+        case .commitments: ["unit", "text"]
+        case .items: ["unit", "title", "deadline"]
+        }
+    }
+
+    /// Columns an export adds that an import accepts and ignores (so an export imports back).
+    var exportOnly: [String] {
+        switch self {
+        case .units: []
+        case .commitments: ["id", "status", "evaluatedPeriod"]
+        case .items: ["id", "state", "overdue", "closedAt", "verifiedBy"]
+        }
+    }
+
+    /// Header names offices use in their spreadsheets, mapped to ours.
+    static let aliases: [String: String] = [
+        "单位": "unit", "單位": "unit", "单位代码": "id", "單位代碼": "id", "代码": "id", "代碼": "id", "名称": "name",
+        "名稱": "name", "类型": "kind", "類型": "kind", "上级": "parent", "上級": "parent", "定额": "quota",
+        "定額": "quota", "联络员": "liaison", "聯絡員": "liaison", "问题": "title", "問題": "title", "事项": "title",
+        "事項": "title", "整改时限": "deadline", "整改時限": "deadline", "期限": "deadline", "来源": "source",
+        "來源": "source", "类别": "category", "類別": "category", "整改措施": "measures", "验收标准": "acceptance",
+        "驗收標準": "acceptance", "第一责任人": "first", "第一責任人": "first", "主要责任人": "main",
+        "主要責任人": "main", "直接责任人": "direct", "直接責任人": "direct", "承诺": "text", "承諾": "text",
+        "内容": "text", "內容": "text", "年度": "year", "党员": "member", "黨員": "member", "岗位": "post",
+        "崗位": "post",
+    ]
+}
+
+enum ExchangeFormat: String, CaseIterable {
+    case csv, json
+}
+
+/// Imports and exports units, commitments and items as CSV or JSON. An import checks every row —
+/// its fields, then what the ledger says of it (unknown unit, duplicate id, no first responsible
+/// person) — and writes nothing unless every row is good; a dry run only reports.
+struct LedgerExchange {
+    let request: LedgerRequest
+
+    private var manager: Manager { request.manager }
+
+    /// Rows of a file: each with its line (CSV) or element number (JSON) and its values by column.
+    private func rows(kind: ExchangeKind, format: ExchangeFormat, text: String) throws -> (
+        rows: [(line: Int, values: [String: String])], problems: [RowProblem]
+    ) {
+        switch format {
+        case .csv:
+            let table: (header: [String], rows: [CSVRecord])
+            do {
+                table = try CSV.table(try CSV.parse(text))
+            } catch let error as CSVError {
+                return ([], [RowProblem(line: error.line, reason: error.reason)])
+            } catch let error as CSVTableError {
+                return ([], error.errors.map { RowProblem(line: $0.line, reason: $0.reason) })
+            }
+            let header = table.header.map { ExchangeKind.aliases[$0] ?? $0 }
+            var problems: [RowProblem] = []
+            let known = Set(kind.columns + kind.exportOnly)
+            for name in header where !known.contains(name) {
+                problems.append(
+                    RowProblem(
+                        line: table.rows.first.map { _ in 1 } ?? 1,
+                        reason: "unknown column '\(name)'; the columns are: " + kind.columns.joined(separator: ", ")))
+            }
+            for name in kind.required.sorted() where !header.contains(name) {
+                problems.append(RowProblem(line: 1, reason: "the column '\(name)' is missing"))
+            }
+            if !problems.isEmpty { return ([], problems) }
+            return (
+                table.rows.map { record in
+                    var values: [String: String] = [:]
+                    for (index, name) in header.enumerated() where index < record.fields.count {
+                        var value = record.fields[index].trimmingCharacters(in: .whitespaces)
+                        // Our exports protect cells from spreadsheet formulas with a leading quote.
+                        if value.hasPrefix("'"), let next = value.dropFirst().first, "=+-@".contains(next) {
+                            value.removeFirst()
+                        }
+                        if !value.isEmpty { values[name] = value }
+                    }
+                    return (record.line, values)
+                }, []
+            )
+        case .json:
+            guard let array = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] else {
+                return ([], [RowProblem(line: 1, reason: "the JSON text is not an array of objects")])
+            }
+            var rows: [(Int, [String: String])] = []
+            var problems: [RowProblem] = []
+            let known = Set(kind.columns + kind.exportOnly)
+            for (index, element) in array.enumerated() {
+                guard let object = element as? [String: Any] else {
+                    problems.append(RowProblem(line: index + 1, reason: "element \(index + 1) is not an object"))
+                    continue
+                }
+                var values: [String: String] = [:]
+                for (key, value) in object {
+                    guard known.contains(key) else {
+                        problems.append(RowProblem(line: index + 1, reason: "unknown field '\(key)'"))
+                        continue
+                    }
+                    switch value {
+                    case let s as String: if !s.trimmingCharacters(in: .whitespaces).isEmpty { values[key] = s }
+                    case is NSNull: break
+                    case let n as NSNumber: values[key] = n.stringValue
+                    default: problems.append(RowProblem(line: index + 1, reason: "'\(key)' is not a string or number"))
+                    }
+                }
+                rows.append((index + 1, values))
+            }
+            return (rows, problems)
+        }
+    }
+
+    func importRows(kind: ExchangeKind, format: ExchangeFormat, text: String, dryRun: Bool) throws -> [String: Any] {
+        let (rows, fileProblems) = try rows(kind: kind, format: format, text: text)
+        var problems = fileProblems
+        for row in rows {
+            for name in kind.required.sorted() where row.values[name] == nil {
+                problems.append(RowProblem(line: row.line, reason: "'\(name)' is empty"))
+            }
+            for (name, value) in row.values where value.utf8.count > ControlParameters.maximumText {
+                problems.append(RowProblem(line: row.line, reason: "'\(name)' is longer than 4096 bytes"))
+            }
+        }
+        func check(_ body: () throws -> Void) {
+            do {
+                try body()
+            } catch LedgerError.badRows(let found) {
+                problems += found
+            } catch {
+                problems.append(RowProblem(line: 0, reason: "\(error)"))
+            }
+        }
+        let valid = { (row: (line: Int, values: [String: String])) in
+            !problems.contains { $0.line == row.line }
+        }
+        let store = manager.store
+        let now = request.now
+        let actor = request.actor
+        switch kind {
+        case .units:
+            var units: [NewUnit] = []
+            for row in rows where valid(row) {
+                let v = row.values
+                guard let kindValue = UnitKind(rawValue: v["kind"] ?? "") else {
+                    problems.append(
+                        RowProblem(
+                            line: row.line,
+                            reason: "kind '\(v["kind"] ?? "")' is not one of: "
+                                + UnitKind.allCases.map(\.rawValue).joined(separator: ", ")))
+                    continue
+                }
+                var quota: Int?
+                if let text = v["quota"] {
+                    guard let number = Int(text) else {
+                        problems.append(RowProblem(line: row.line, reason: "quota '\(text)' is not a number"))
+                        continue
+                    }
+                    quota = number
+                }
+                units.append(
+                    NewUnit(
+                        id: v["id"]!, name: v["name"]!, kind: kindValue, parent: v["parent"], quota: quota,
+                        specialty: v["specialty"], grade: v["grade"], liaison: v["liaison"], sourceLine: row.line))
+            }
+            check { try store.addUnits(units, at: now, actor: actor, dryRun: true) }
+            if problems.isEmpty && !dryRun { try store.addUnits(units, at: now, actor: actor) }
+            return reply(kind, rows.count, problems, dryRun)
+        case .commitments:
+            var commitments: [NewCommitment] = []
+            let thisYear = LocalDay.of(now, in: manager.configuration.timeZone).year
+            for row in rows where valid(row) {
+                let v = row.values
+                var year = thisYear
+                if let text = v["year"] {
+                    guard let number = Int(text) else {
+                        problems.append(RowProblem(line: row.line, reason: "year '\(text)' is not a number"))
+                        continue
+                    }
+                    year = number
+                }
+                var published: LocalDate?
+                if let text = v["publishedOn"] {
+                    guard let date = LocalDate(text) else {
+                        problems.append(
+                            RowProblem(line: row.line, reason: "publishedOn '\(text)' is not a date (YYYY-MM-DD)"))
+                        continue
+                    }
+                    published = date
+                }
+                commitments.append(
+                    NewCommitment(
+                        unit: v["unit"]!, member: v["member"], post: v["post"], direction: v["direction"], year: year,
+                        text: v["text"]!, publishedOn: published, sourceLine: row.line))
+            }
+            check { try store.addCommitments(commitments, at: now, actor: actor, dryRun: true) }
+            if problems.isEmpty && !dryRun { try store.addCommitments(commitments, at: now, actor: actor) }
+            return reply(kind, rows.count, problems, dryRun)
+        case .items:
+            var items: [NewItem] = []
+            for row in rows where valid(row) {
+                let v = row.values
+                var bad: [String] = []
+                let deadline = manager.parseDeadline(v["deadline"]!, at: now)
+                if deadline == nil {
+                    bad.append("deadline '\(v["deadline"]!)' is not a date (YYYY-MM-DD), +N, +Nwd or an instant")
+                }
+                func choice<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) -> E?
+                where E.RawValue == String {
+                    guard let text = v[name] else { return nil }
+                    guard let value = E(rawValue: text) else {
+                        bad.append(
+                            "\(name) '\(text)' is not one of: " + E.allCases.map(\.rawValue).joined(separator: ", "))
+                        return nil
+                    }
+                    return value
+                }
+                let source = choice("source", ItemSource.self)
+                let scope = choice("scope", ItemScope.self)
+                let urgency = choice("urgency", ItemPriority.self)
+                let difficulty = choice("difficulty", ItemPriority.self)
+                if !bad.isEmpty {
+                    problems += bad.map { RowProblem(line: row.line, reason: $0) }
+                    continue
+                }
+                items.append(
+                    NewItem(
+                        unit: v["unit"]!, title: v["title"]!, deadline: deadline!, source: source ?? .selfExamination,
+                        category: v["category"], scope: scope, urgency: urgency, difficulty: difficulty,
+                        measures: v["measures"], acceptance: v["acceptance"], first: v["first"], main: v["main"],
+                        direct: v["direct"], sourceLine: row.line))
+            }
+            check { try store.addItems(items, schedule: manager.itemSchedule, at: now, actor: actor, dryRun: true) }
+            if problems.isEmpty && !dryRun {
+                try store.addItems(items, schedule: manager.itemSchedule, at: now, actor: actor)
+            }
+            return reply(kind, rows.count, problems, dryRun)
+        }
+    }
+
+    private func reply(_ kind: ExchangeKind, _ rows: Int, _ problems: [RowProblem], _ dryRun: Bool) -> [String: Any] {
+        let sorted = problems.sorted { ($0.line, $0.reason) < ($1.line, $1.reason) }
+        return [
+            "kind": kind.rawValue, "rows": rows, "dryRun": dryRun,
+            "imported": sorted.isEmpty && !dryRun ? rows : 0,
+            "problems": sorted.map { ["line": $0.line, "reason": $0.reason] as [String: Any] },
+        ]
+    }
+
+    func export(kind: ExchangeKind, format: ExchangeFormat, unit: String?) throws -> [String: Any] {
+        let store = manager.store
+        if let unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
+        let header: [String]
+        var rows: [[String: String]] = []
+        switch kind {
+        case .units:
+            header = kind.columns
+            for u in try store.units() where unit == nil || u.id == unit || u.parent == unit {
+                var r = ["id": u.id, "name": u.name, "kind": u.kind]
+                r["parent"] = u.parent
+                r["quota"] = u.quota.map(String.init)
+                r["specialty"] = u.specialty
+                r["grade"] = u.grade
+                r["liaison"] = u.liaison
+                rows.append(r)
+            }
+        case .commitments:
+            header = ["id"] + kind.columns + ["status", "evaluatedPeriod"]
+            for c in try store.commitments(unit: unit, year: nil, limit: 1_000_000) {
+                var r = ["id": String(c.id), "unit": c.unit, "text": c.text, "year": String(c.year)]
+                r["member"] = c.member
+                r["post"] = c.post
+                r["direction"] = c.direction
+                r["publishedOn"] = c.publishedOn
+                r["status"] = c.status
+                r["evaluatedPeriod"] = c.evaluatedPeriod
+                rows.append(r)
+            }
+        case .items:
+            header = ["id"] + kind.columns + ["state", "overdue", "closedAt", "verifiedBy"]
+            let now = request.now
+            for i in try store.items(unit: unit, overdueAt: nil, limit: 1_000_000).items {
+                var r = [
+                    "id": String(i.id), "unit": i.unit, "title": i.title, "deadline": ISOTimestamp.utc(i.deadline),
+                    "source": i.source, "state": i.state, "overdue": i.isOverdue(at: now) ? "yes" : "no",
+                ]
+                r["category"] = i.category
+                r["scope"] = i.scope
+                r["urgency"] = i.urgency
+                r["difficulty"] = i.difficulty
+                r["measures"] = i.measures
+                r["acceptance"] = i.acceptance
+                r["first"] = i.first
+                r["main"] = i.main
+                r["direct"] = i.direct
+                r["closedAt"] = i.closedAt.map(ISOTimestamp.utc)
+                r["verifiedBy"] = i.verifiedBy
+                rows.append(r)
+            }
+        }
+        let text: String
+        switch format {
+        case .csv:
+            text = CSV.format([header] + rows.map { row in header.map { row[$0] ?? "" } })
+        case .json:
+            text = JSONWriter.string(rows.map { row in row as [String: Any] }) + "\n"
+        }
+        return ["text": text, "rows": rows.count]
+    }
+}

@@ -1,0 +1,382 @@
+import CadenceControl
+import CadenceCore
+import CadenceStore
+import Foundation
+
+/// One `io.cadenced.Ledger` call, answered at one instant on behalf of one person. The caller has
+/// been authorized already; every change is recorded in the history with `actor`.
+struct LedgerRequest {
+    let manager: Manager
+    let parameters: ControlParameters
+    let now: Date
+    let actor: Actor
+
+    private var store: LedgerStore { manager.store }
+    private var zone: TimeZone { manager.configuration.timeZone }
+    private var today: LocalDate { LocalDay.of(now, in: zone) }
+
+    func answer(_ member: String) throws -> [String: Any] {
+        let p = parameters
+        switch member {
+        case "GetStatus":
+            return ["status": try manager.statusObject(at: now)]
+
+        // Units and roles
+        case "AddUnit":
+            let id = try p.string("id", maximum: 100)
+            try store.addUnit(
+                NewUnit(
+                    id: id, name: try p.string("name"), kind: try p.choice("kind", UnitKind.self),
+                    parent: try p.optionalString("parent"), quota: try quota(p.optionalInt("quota")),
+                    specialty: try p.optionalString("specialty"), grade: try p.optionalString("grade"),
+                    liaison: try p.optionalString("liaison")),
+                at: now, actor: actor)
+            return ["unit": try unitObject(id)]
+        case "GetUnit":
+            let id = try p.string("id", maximum: 100)
+            let children = try store.units(parent: id).map(\.id)
+            return ["unit": try unitObject(id), "children": children]
+        case "ListUnits":
+            let units = try store.units(
+                parent: try p.optionalString("parent"), includeRemoved: try p.optionalBool("includeRemoved") ?? false)
+            return ["units": units.map(Self.object)]
+        case "RemoveUnit":
+            let id = try p.string("id", maximum: 100)
+            try store.removeUnit(id, at: now, actor: actor)
+            return ["unit": try unitObject(id)]
+        case "AssignRole":
+            let unit = try p.string("unit", maximum: 100)
+            let role = try p.choice("role", UnitRole.self)
+            try store.assignRole(unit: unit, role: role, person: try p.string("person"), at: now, actor: actor)
+            let current = try store.roles(unit: unit, includePast: false).first { $0.role == role.rawValue }
+            return ["role": current.map(Self.object) ?? [:]]
+        case "ListRoles":
+            let unit = try p.optionalString("unit")
+            if let unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
+            let roles = try store.roles(unit: unit, includePast: try p.optionalBool("includePast") ?? false)
+            return ["roles": roles.map(Self.object)]
+
+        // Commitments
+        case "AddCommitment":
+            let year = try p.optionalInt("year") ?? today.year
+            let ids = try store.addCommitments(
+                [
+                    NewCommitment(
+                        unit: try p.string("unit", maximum: 100), member: try p.optionalString("member"),
+                        post: try p.optionalString("post"), direction: try p.optionalString("direction"), year: year,
+                        text: try p.string("text"), publishedOn: try p.optionalDate("publishedOn"))
+                ], at: now, actor: actor)
+            return ["commitment": try commitmentObject(ids[0])]
+        case "ListCommitments":
+            let unit = try p.optionalString("unit")
+            if let unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
+            let list = try store.commitments(unit: unit, year: try p.optionalInt("year"), limit: try p.limit(100_000))
+            return ["commitments": list.map(Self.object)]
+        case "EvaluateCommitment":
+            let id = try p.int("id")
+            let status = try p.choice("status", CommitmentStatus.self)
+            let period = try periodKey(p.optionalString("period"), kind: .review, on: today)
+            try store.evaluateCommitment(
+                id, period: period, status: status, note: try p.optionalString("note"), at: now, actor: actor)
+            return ["commitment": try commitmentObject(id)]
+
+        // Reviews, inspections, appraisals, evaluations
+        case "RecordReview":
+            let kind = try p.choice("kind", ReviewKind.self).cadenceKind
+            let heldOn = try p.optionalDate("heldOn") ?? today
+            guard heldOn <= today else {
+                throw VarlinkError.invalidArgument("heldOn", "\(heldOn) is in the future")
+            }
+            let period = try periodKey(p.optionalString("period"), kind: kind, on: heldOn)
+            let id = try store.recordReview(
+                NewReview(
+                    unit: try p.string("unit", maximum: 100), kind: kind, period: period, heldOn: heldOn,
+                    form: try p.optionalChoice("form", ReviewForm.self), reviewer: try p.optionalString("reviewer"),
+                    byUnit: try p.optionalString("byUnit"), subject: try p.optionalString("subject"),
+                    outcome: try p.optionalString("outcome"), override: try p.optionalBool("override") ?? false),
+                at: now, actor: actor)
+            let review = try store.reviews(unit: nil, kind: nil, period: nil).first { $0.id == id }
+            return ["review": review.map(Self.object) ?? [:]]
+        case "ListReviews":
+            let unit = try p.optionalString("unit")
+            if let unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
+            let kind = try p.optionalChoice("kind", ReviewKind.self)?.cadenceKind
+            let period = try p.optionalString("period").map(PeriodKey.init(rawValue:))
+            let reviews = try store.reviews(unit: unit, kind: kind, period: period, limit: try p.limit(100_000))
+            return ["reviews": reviews.map(Self.object)]
+
+        // Information reports
+        case "SubmitReport":
+            let submittedOn = try p.optionalDate("submittedOn") ?? today
+            guard submittedOn <= today else {
+                throw VarlinkError.invalidArgument("submittedOn", "\(submittedOn) is in the future")
+            }
+            let month = try monthKey(p.optionalString("month")) ?? PeriodKey(.month, date: submittedOn)
+            let id = try store.submitReport(
+                unit: try p.string("unit", maximum: 100), month: month, submittedOn: submittedOn,
+                title: try p.string("title"), liaison: try p.optionalString("liaison"),
+                recipient: try p.optionalString("recipient"), at: now, actor: actor)
+            return ["id": id, "month": month.rawValue]
+        case "GetQuota":
+            let month = try monthKey(p.optionalString("month")) ?? PeriodKey(.month, date: today)
+            let lines = try store.quota(month: month, all: try p.optionalBool("all") ?? false)
+            return ["month": month.rawValue, "lines": lines.map(Self.object)]
+
+        // Rectification items
+        case "AddItem":
+            let deadlineText = try p.string("deadline")
+            guard let deadline = manager.parseDeadline(deadlineText, at: now) else {
+                throw VarlinkError.invalidArgument(
+                    "deadline",
+                    "'\(deadlineText)' is not a date (YYYY-MM-DD), +N days, +Nwd working days or an ISO 8601 instant")
+            }
+            guard deadline > now else {
+                throw VarlinkError.invalidArgument("deadline", "'\(deadlineText)' is not in the future")
+            }
+            let id = try store.addItem(
+                NewItem(
+                    unit: try p.string("unit", maximum: 100), title: try p.string("title"), deadline: deadline,
+                    source: try p.optionalChoice("source", ItemSource.self) ?? .selfExamination,
+                    category: try p.optionalString("category"), scope: try p.optionalChoice("scope", ItemScope.self),
+                    urgency: try p.optionalChoice("urgency", ItemPriority.self),
+                    difficulty: try p.optionalChoice("difficulty", ItemPriority.self),
+                    measures: try p.optionalString("measures"), acceptance: try p.optionalString("acceptance"),
+                    first: try p.optionalString("first"), main: try p.optionalString("main"),
+                    direct: try p.optionalString("direct")),
+                schedule: manager.itemSchedule, at: now, actor: actor)
+            return ["item": try itemObject(id)]
+        case "GetItem":
+            return ["item": try itemObject(try p.int("id"))]
+        case "ListItems":
+            let unit = try p.optionalString("unit")
+            if let unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
+            let (items, total) = try store.items(
+                unit: unit, overdueAt: try p.optionalBool("overdueOnly") == true ? now : nil,
+                state: try p.optionalChoice("state", ItemState.self), limit: try p.limit())
+            return ["items": items.map { Self.object($0, at: now) }, "total": total]
+        case "UpdateItem":
+            let id = try p.int("id")
+            let transition = try p.choice("action", ItemTransition.self)
+            return ["item": try update(id, transition)]
+        case "CloseItem":
+            return ["item": try update(try p.int("id"), .verify)]
+
+        // Notices, history, exchange
+        case "ListNotices":
+            let notices = try store.noticeList(
+                kind: try p.optionalChoice("kind", NoticeKind.self)?.rawValue, unit: try p.optionalString("unit"),
+                limit: try p.limit(100))
+            return ["notices": notices.map(Self.object)]
+        case "ListHistory":
+            let entries = try store.history(
+                limit: try p.limit(), item: try p.optionalInt("item").map(Int64.init),
+                unit: try p.optionalString("unit"))
+            return ["entries": entries.map(Self.object)]
+        case "Import":
+            return try LedgerExchange(request: self).importRows(
+                kind: try p.choice("kind", ExchangeKind.self), format: try p.choice("format", ExchangeFormat.self),
+                text: try p.string("text", maximum: Int.max), dryRun: try p.optionalBool("dryRun") ?? false)
+        case "Export":
+            return try LedgerExchange(request: self).export(
+                kind: try p.choice("kind", ExchangeKind.self), format: try p.choice("format", ExchangeFormat.self),
+                unit: try p.optionalString("unit"))
+        default:
+            throw VarlinkError.methodNotFound(LedgerInterface.name + "." + member)
+        }
+    }
+
+    private func update(_ id: Int64, _ transition: ItemTransition) throws -> [String: Any] {
+        let p = parameters
+        var deadline: Date?
+        if let text = try p.optionalString("deadline") {
+            guard let parsed = manager.parseDeadline(text, at: now) else {
+                throw VarlinkError.invalidArgument("deadline", "'\(text)' is not a date, +N, +Nwd or an instant")
+            }
+            deadline = parsed
+        }
+        let details = TransitionDetails(
+            note: try p.optionalString("note"),
+            by: try p.optionalString("by") ?? (transition == .verify ? actor.user : nil), deadline: deadline,
+            plan: try p.optionalString("plan"), explanation: try p.optionalString("explanation"),
+            referredTo: try p.optionalString("referredTo"))
+        let item = try store.transition(id, transition, details, schedule: manager.itemSchedule, at: now, actor: actor)
+        return Self.object(item, at: now)
+    }
+
+    private func quota(_ value: Int?) throws -> Int? {
+        if let value, !(0...1000).contains(value) {
+            throw VarlinkError.invalidArgument("quota", "must be between 0 and 1000, got \(value)")
+        }
+        return value
+    }
+
+    /// The period a review of `kind` belongs to: as given (checked against the kind's period
+    /// length), else the one containing `date`.
+    func periodKey(_ text: String?, kind: CadenceKind, on date: LocalDate) throws -> PeriodKey {
+        let length =
+            manager.configuration.cadences.first { $0.kind == kind }?.period
+            ?? (kind == .review ? .quarter : kind == .evaluation ? .year : .halfYear)
+        guard let text else { return PeriodKey(length, date: date) }
+        let key = PeriodKey(rawValue: text)
+        guard let days = key.days, PeriodKey(length, date: days.first) == key else {
+            throw VarlinkError.invalidArgument(
+                "period",
+                "'\(text)' is not a \(length.rawValue) period (e.g. \(PeriodKey(length, date: date)))")
+        }
+        return key
+    }
+
+    func monthKey(_ text: String?) throws -> PeriodKey? {
+        guard let text else { return nil }
+        let key = PeriodKey(rawValue: text)
+        guard let days = key.days, PeriodKey(.month, date: days.first) == key else {
+            throw VarlinkError.invalidArgument("month", "'\(text)' is not a month (YYYY-MM)")
+        }
+        return key
+    }
+
+    // MARK: - Reply objects
+
+    private func unitObject(_ id: String) throws -> [String: Any] {
+        guard let unit = try store.unit(id) else { throw LedgerError.unknownUnit(id) }
+        return Self.object(unit)
+    }
+
+    private func commitmentObject(_ id: Int64) throws -> [String: Any] {
+        guard let commitment = try store.commitment(id) else {
+            throw LedgerError.notFound("there is no commitment #\(id)")
+        }
+        return Self.object(commitment)
+    }
+
+    private func itemObject(_ id: Int64) throws -> [String: Any] {
+        guard let item = try store.item(id) else { throw VarlinkError.noSuchItem(id) }
+        return Self.object(item, at: now)
+    }
+
+    static func object(_ unit: UnitRecord) -> [String: Any] {
+        var o: [String: Any] = [
+            "id": unit.id, "name": unit.name, "kind": unit.kind, "quota": unit.monthlyQuota,
+            "removed": unit.removedAt != nil,
+        ]
+        o["parent"] = unit.parent
+        o["ownQuota"] = unit.quota
+        o["specialty"] = unit.specialty
+        o["grade"] = unit.grade
+        o["liaison"] = unit.liaison
+        return o
+    }
+
+    static func object(_ role: RoleRecord) -> [String: Any] {
+        var o: [String: Any] = [
+            "unit": role.unit, "role": role.role, "person": role.person, "since": ISOTimestamp.utc(role.since),
+        ]
+        o["until"] = role.until.map(ISOTimestamp.utc)
+        return o
+    }
+
+    static func object(_ c: CommitmentRecord) -> [String: Any] {
+        var o: [String: Any] = [
+            "id": c.id, "unit": c.unit, "year": c.year, "text": c.text, "evaluations": c.evaluations,
+        ]
+        o["member"] = c.member
+        o["post"] = c.post
+        o["direction"] = c.direction
+        o["publishedOn"] = c.publishedOn
+        o["status"] = c.status
+        o["evaluatedPeriod"] = c.evaluatedPeriod
+        return o
+    }
+
+    static func object(_ r: ReviewRecord) -> [String: Any] {
+        var o: [String: Any] = [
+            "id": r.id, "unit": r.unit, "kind": ReviewKind(r.kind).rawValue, "period": r.period, "heldOn": r.heldOn,
+            "override": r.override,
+        ]
+        o["form"] = r.form
+        o["reviewer"] = r.reviewer
+        o["byUnit"] = r.byUnit
+        o["subject"] = r.subject
+        o["outcome"] = r.outcome
+        return o
+    }
+
+    static func object(_ q: QuotaLine) -> [String: Any] {
+        [
+            "unit": q.unit, "name": q.name, "kind": q.kind, "required": q.required, "submitted": q.submitted,
+            "short": q.short,
+        ]
+    }
+
+    static func object(_ n: StoredNotice) -> [String: Any] {
+        var o: [String: Any] = [
+            "key": n.notice.key, "kind": n.notice.kind.rawValue, "due": ISOTimestamp.utc(n.notice.dueAt),
+            "emitted": ISOTimestamp.utc(n.notice.emittedAt), "subject": n.notice.subject, "late": n.notice.late,
+            "delivered": n.fileWritten && n.journalSent,
+        ]
+        o["unit"] = n.notice.unit
+        o["item"] = n.notice.item
+        o["period"] = n.notice.periods.last
+        o["file"] = n.file
+        return o
+    }
+
+    static func object(_ entry: HistoryEntry) -> [String: Any] {
+        var o: [String: Any] = [
+            "at": ISOTimestamp.utc(entry.at), "uid": Int(entry.uid), "user": entry.user, "action": entry.action,
+            "details": entry.details,
+        ]
+        o["item"] = entry.itemId
+        o["unit"] = entry.unit
+        return o
+    }
+
+    static func object(_ item: ItemRecord, at instant: Date) -> [String: Any] {
+        var o: [String: Any] = [
+            "id": item.id, "unit": item.unit, "title": item.title, "deadline": ISOTimestamp.utc(item.deadline),
+            "state": item.state, "overdue": item.isOverdue(at: instant),
+            "stages": item.recordedStages.compactMap(ItemStage.init).sorted().map(\.description),
+            "source": item.source, "round": item.round, "flagged": item.flagged,
+            "createdAt": ISOTimestamp.utc(item.createdAt),
+        ]
+        o["nextEvent"] = item.nextEventAt.map(ISOTimestamp.utc)
+        o["category"] = item.category
+        o["scope"] = item.scope
+        o["urgency"] = item.urgency
+        o["difficulty"] = item.difficulty
+        o["measures"] = item.measures
+        o["acceptance"] = item.acceptance
+        o["first"] = item.first
+        o["main"] = item.main
+        o["direct"] = item.direct
+        o["firstPerson"] = item.firstPerson
+        o["mainPerson"] = item.mainPerson
+        o["directPerson"] = item.directPerson
+        o["originalDeadline"] = item.originalDeadline.map(ISOTimestamp.utc)
+        o["plan"] = item.plan
+        o["explanation"] = item.explanation
+        o["referredTo"] = item.referredTo
+        o["rectifiedAt"] = item.rectifiedAt.map(ISOTimestamp.utc)
+        o["verifiedBy"] = item.verifiedBy
+        o["note"] = item.note
+        o["origin"] = item.origin
+        o["closedAt"] = item.closedAt.map(ISOTimestamp.utc)
+        return o
+    }
+}
+
+/// The duties recorded per unit and period, as people name them.
+enum ReviewKind: String, CaseIterable {
+    case review, inspection, appraisal, evaluation
+
+    init(_ stored: String) { self = ReviewKind(rawValue: stored) ?? .review }
+
+    var cadenceKind: CadenceKind {
+        switch self {
+        case .review: .review
+        case .inspection: .inspection
+        case .appraisal: .appraisal
+        case .evaluation: .evaluation
+        }
+    }
+}

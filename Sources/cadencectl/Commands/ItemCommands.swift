@@ -1,0 +1,275 @@
+import ArgumentParser
+import CadenceControl
+import Foundation
+
+/// Prints `key  value` lines aligned by display width, skipping absent values.
+func printRecord(_ object: [String: Any], _ keys: [(label: String, key: String)]) {
+    let width = keys.map { DisplayWidth.of($0.label) }.max() ?? 0
+    for (label, key) in keys {
+        guard let value = object[key], !(value is NSNull) else { continue }
+        print(label + String(repeating: " ", count: width - DisplayWidth.of(label) + 2) + display(value))
+    }
+}
+
+/// Prints objects as an aligned table, or one JSON object per line.
+func printList(
+    _ objects: [[String: Any]], _ columns: [(header: String, key: String)], json: Bool, footer: String? = nil
+) {
+    if json {
+        for object in objects { print(jsonLine(object)) }
+        return
+    }
+    var table = TextTable(header: columns.map(\.header))
+    for object in objects {
+        table.rows.append(columns.map { column in object[column.key].map { $0 is NSNull ? "" : display($0) } ?? "" })
+    }
+    print(table.render())
+    if let footer { print("\n" + footer) }
+}
+
+/// `cadencectl item …`: the rectification ledger (整改台账).
+struct ItemCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "item",
+        abstract: "The rectification ledger: add, list, show and move items through their lifecycle.",
+        discussion: """
+            An item goes open → in-progress → rectified → verified and closed (挂牌销号). It may be
+            deferred (plan, explanation, new date), referred upward (escalation pauses) or reopened
+            (flagged: straight to accountability when overdue again). Warnings come 7 and 1 days
+            before the deadline, the overdue notice at the instant, then circular, talk and
+            accountability (cadenced.conf [Ledger]).
+
+            Examples:
+              cadencectl item add --unit county-a --title '值班制度未落实' --deadline +10wd --direct 'Zhang San'
+              cadencectl item list --unit county-a --state open
+              cadencectl item rectified 42 --note '已修订值班制度'
+              cadencectl item verify 42 --by 'Inspector Li'
+              cadencectl item defer 43 --until 2027-06-30 --plan '列入明年预算' --explanation '需要资金'
+            """,
+        subcommands: [
+            Add.self, List.self, Show.self, Progress.self, Rectified.self, Verify.self, Close.self, Reject.self,
+            Defer.self, Refer.self, Reopen.self,
+        ])
+
+    static let fields: [(label: String, key: String)] = [
+        ("Item", "id"), ("Unit", "unit"), ("Title", "title"), ("State", "state"), ("Overdue", "overdue"),
+        ("Deadline", "deadline"), ("Original deadline", "originalDeadline"), ("Source", "source"),
+        ("Category", "category"), ("Scope", "scope"), ("Urgency", "urgency"), ("Difficulty", "difficulty"),
+        ("Measures", "measures"), ("Acceptance", "acceptance"), ("First responsible", "firstPerson"),
+        ("  as given", "first"), ("Main responsible", "mainPerson"), ("Direct responsible", "directPerson"),
+        ("Plan", "plan"), ("Explanation", "explanation"), ("Referred to", "referredTo"),
+        ("Rectified at", "rectifiedAt"), ("Verified by", "verifiedBy"), ("Note", "note"), ("Flagged", "flagged"),
+        ("Round", "round"), ("Stages", "stages"), ("Next event", "nextEvent"), ("Origin", "origin"),
+        ("Created", "createdAt"), ("Closed", "closedAt"),
+    ]
+
+    static func report(_ reply: [String: Any], json: Bool, _ message: String) {
+        let item = reply["item"] as? [String: Any] ?? [:]
+        print(json ? jsonLine(item) : "\(message) item #\(item["id"] ?? "?") (now \(item["state"] ?? "?")).")
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add an open item (needs write access).",
+            discussion: """
+                The deadline is YYYY-MM-DD (due at DeadlineTime= that day), +N days, +Nwd working
+                days, or an ISO 8601 instant; it must be in the future. Responsible people are names
+                or roles of the unit (@first, @main, @direct): a role follows its holder. The first
+                responsible person defaults to @first and is required.
+                """)
+        @OptionGroup var socket: SocketOptions
+        @Option(help: "The unit that answers for it (its id).") var unit: String
+        @Option(help: "What is to be rectified.") var title: String
+        @Option(help: "YYYY-MM-DD, +N, +Nwd or an ISO 8601 instant.") var deadline: String
+        @Option(help: "Where it was found: self-examination, superior-circular, public-appraisal, complaint, …")
+        var source: String?
+        @Option(help: "Problem category.") var category: String?
+        @Option(help: "individual, department, leadership-team or cross-department.") var scope: String?
+        @Option(help: "low, normal or high.") var urgency: String?
+        @Option(help: "low, normal or high.") var difficulty: String?
+        @Option(help: "Rectification measures.") var measures: String?
+        @Option(help: "Acceptance criteria for verification.") var acceptance: String?
+        @Option(help: "First responsible person (default @first).") var first: String?
+        @Option(help: "Main responsible person.") var main: String?
+        @Option(help: "Direct responsible person.") var direct: String?
+        @Flag(help: "Print the item as JSON.") var json = false
+
+        func run() throws {
+            var p: [String: Any] = ["unit": unit, "title": title, "deadline": deadline]
+            for (key, value) in [
+                ("source", source), ("category", category), ("scope", scope), ("urgency", urgency),
+                ("difficulty", difficulty), ("measures", measures), ("acceptance", acceptance), ("first", first),
+                ("main", main), ("direct", direct),
+            ] {
+                if let value { p[key] = value }
+            }
+            ItemCommand.report(try socket.call("AddItem", p), json: json, "Added")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List items, earliest deadline first.")
+        @OptionGroup var socket: SocketOptions
+        @Option(help: "Only this unit's items.") var unit: String?
+        @Option(help: "Only items in this state (open, in-progress, rectified, closed, deferred, referred, reopened).")
+        var state: String?
+        @Flag(help: "Only overdue items.") var overdue = false
+        @Option(help: "At most this many (1-1000000).") var limit = 1000
+        @Flag(help: "Print one JSON object per item.") var json = false
+
+        func run() throws {
+            var parameters: [String: Any] = ["limit": limit, "overdueOnly": overdue]
+            if let unit { parameters["unit"] = unit }
+            if let state { parameters["state"] = state }
+            printItems(try socket.call("ListItems", parameters), json: json)
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one item and its history.")
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The item number.") var id: Int
+        @Flag(help: "Print the item as JSON.") var json = false
+
+        func run() throws {
+            let item = try socket.call("GetItem", ["id": id])["item"] as? [String: Any] ?? [:]
+            if json {
+                print(jsonLine(item))
+                return
+            }
+            printRecord(item, ItemCommand.fields)
+            let entries = try socket.call("ListHistory", ["item": id])["entries"] as? [[String: Any]] ?? []
+            if !entries.isEmpty {
+                print("\nHistory:")
+                printList(
+                    entries, [("WHEN", "at"), ("USER", "user"), ("ACTION", "action"), ("DETAILS", "details")],
+                    json: false)
+            }
+        }
+    }
+
+    struct Progress: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record work under way (open → in-progress).")
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The item number.") var id: Int
+        @Option(help: "What was done.") var note: String?
+        @Flag(help: "Print the item as JSON.") var json = false
+
+        func run() throws {
+            var p: [String: Any] = ["id": id, "action": "progress"]
+            if let note { p["note"] = note }
+            ItemCommand.report(try socket.call("UpdateItem", p), json: json, "Updated")
+        }
+    }
+
+    struct Rectified: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Claim it rectified; it then waits for verification (still overdue after its deadline).")
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The item number.") var id: Int
+        @Option(help: "How it was rectified.") var note: String?
+        @Flag(help: "Print the item as JSON.") var json = false
+
+        func run() throws {
+            var p: [String: Any] = ["id": id, "action": "rectified"]
+            if let note { p["note"] = note }
+            ItemCommand.report(try socket.call("UpdateItem", p), json: json, "Marked rectified")
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify a rectified item against its acceptance criteria and strike it off (挂牌销号).",
+            discussion: "The verifier must not be the direct responsible person; by default it is you.")
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The item number.") var id: Int
+        @Option(help: "Who verified (default: your user name).") var by: String?
+        @Option(help: "The verification's findings.") var note: String?
+        @Flag(help: "Print the item as JSON.") var json = false
+
+        func run() throws {
+            var p: [String: Any] = ["id": id, "action": "verify"]
+            if let by { p["by"] = by }
+            if let note { p["note"] = note }
+            ItemCommand.report(try socket.call("UpdateItem", p), json: json, "Verified and closed")
+        }
+    }
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The same as verify.")
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The item number.") var id: Int
+        @Option(help: "Who verified (default: your user name).") var by: String?
+        @Flag(help: "Print the item as JSON.") var json = false
+
+        func run() throws {
+            var p: [String: Any] = ["id": id]
+            if let by { p["by"] = by }
+            ItemCommand.report(try socket.call("CloseItem", p), json: json, "Verified and closed")
+        }
+    }
+
+    struct Reject: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verification failed: back to in-progress, with the reason.")
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The item number.") var id: Int
+        @Option(help: "Why it does not meet the acceptance criteria.") var reason: String
+        @Flag(help: "Print the item as JSON.") var json = false
+
+        func run() throws {
+            ItemCommand.report(
+                try socket.call("UpdateItem", ["id": id, "action": "reject", "note": reason]), json: json, "Rejected")
+        }
+    }
+
+    struct Defer: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Not yet rectifiable: a plan, a public explanation and a new target date.",
+            discussion: "Warnings and escalation start again against the new date.")
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The item number.") var id: Int
+        @Option(help: "The new target: YYYY-MM-DD, +N, +Nwd or an instant.") var until: String
+        @Option(help: "The rectification plan.") var plan: String
+        @Option(help: "The explanation made public.") var explanation: String
+        @Flag(help: "Print the item as JSON.") var json = false
+
+        func run() throws {
+            ItemCommand.report(
+                try socket.call(
+                    "UpdateItem",
+                    ["id": id, "action": "defer", "deadline": until, "plan": plan, "explanation": explanation]),
+                json: json, "Deferred")
+        }
+    }
+
+    struct Refer: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Refer it upward, beyond the unit's power; escalation pauses until progress resumes it.")
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The item number.") var id: Int
+        @Option(help: "The body it goes to.") var to: String
+        @Flag(help: "Print the item as JSON.") var json = false
+
+        func run() throws {
+            ItemCommand.report(
+                try socket.call("UpdateItem", ["id": id, "action": "refer", "referredTo": to]), json: json, "Referred")
+        }
+    }
+
+    struct Reopen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The problem came back: reopen a closed item, flagged for accountability.")
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The item number.") var id: Int
+        @Option(help: "What recurred.") var reason: String
+        @Option(help: "The new deadline: YYYY-MM-DD, +N, +Nwd or an instant.") var deadline: String
+        @Flag(help: "Print the item as JSON.") var json = false
+
+        func run() throws {
+            ItemCommand.report(
+                try socket.call("UpdateItem", ["id": id, "action": "reopen", "note": reason, "deadline": deadline]),
+                json: json, "Reopened")
+        }
+    }
+}
