@@ -17,7 +17,12 @@ let package = Package(
         // Pure domain: calendar expressions, cadences, working days, configuration text. No I/O, no clock.
         .target(name: "CadenceCore"),
         // The ledger: SQLite through GRDB. The daemon is its only writer.
-        .target(name: "CadenceStore", dependencies: ["CadenceCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "CadenceStore",
+            dependencies: [
+                "CadenceCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         // The control protocol: Varlink framing and the io.cadenced.Ledger interface.
         .target(name: "CadenceControl", dependencies: ["CadenceCore"]),
         // libsystemd, imported as a system library; only `Systemd` imports it.
@@ -64,6 +69,11 @@ let package = Package(
             name: "daemon-benchmark",
             dependencies: ["CadenceCore", "CadenceStore", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/daemon-benchmark"
+        ),
+        .executableTarget(
+            name: "ledger-benchmark",
+            dependencies: ["CadenceCore", "CadenceStore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/ledger-benchmark"
         ),
     ],
     swiftLanguageModes: [.v6]

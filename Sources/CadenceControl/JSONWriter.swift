@@ -1,4 +1,5 @@
 public import Foundation
+import CadenceCore
 
 /// Writes JSON for the values Varlink messages hold (dictionaries, arrays, strings, integers,
 /// booleans, doubles, null), keys sorted. Much faster than `JSONSerialization` on Linux for
@@ -17,8 +18,10 @@ public enum JSONWriter {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func write(_ value: Any, into out: inout [UInt8]) {
+    public static func write(_ value: Any, into out: inout [UInt8]) {
         switch value {
+        case let raw as RawJSON:
+            out.append(contentsOf: raw.bytes)
         case let string as String:
             writeString(string, into: &out)
         case let object as [String: Any]:
@@ -70,8 +73,20 @@ public enum JSONWriter {
         }
     }
 
-    static func writeString(_ string: String, into out: inout [UInt8]) {
+    public static func writeString(_ string: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings need no escape: copy them whole.
+        let copied =
+            string.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+                guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+                else { return false }
+                out.append(contentsOf: bytes)
+                return true
+            } ?? false
+        if copied {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
@@ -86,5 +101,114 @@ public enum JSONWriter {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// JSON text already written (a reply's long list), emitted as it is.
+public struct RawJSON: @unchecked Sendable {
+    public let bytes: [UInt8]
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+}
+
+/// Writes one JSON object with keys in the order given (callers give them sorted, as
+/// ``JSONWriter`` sorts them), leaving out absent values.
+public struct JSONObjectWriter {
+    public var out: [UInt8]
+    private var first = true
+
+    /// Takes over `out` (left empty, so appending here copies nothing); ``finish()`` gives it back.
+    public init(taking out: inout [UInt8]) {
+        self.out = out
+        out = []
+        self.out.append(UInt8(ascii: "{"))
+    }
+
+    private mutating func key(_ name: StaticString) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        out.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { out.append(contentsOf: $0) }
+        out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+    }
+
+    public mutating func string(_ name: StaticString, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        JSONWriter.writeString(value, into: &out)
+    }
+
+    public mutating func int(_ name: StaticString, _ value: Int64?) {
+        guard let value else { return }
+        key(name)
+        out.append(contentsOf: String(value).utf8)
+    }
+
+    /// An instant as ISO 8601 UTC (`2026-12-01T09:00:00Z`), written digit by digit.
+    public mutating func instant(_ name: StaticString, _ value: Date?) {
+        guard let value else { return }
+        key(name)
+        let seconds = Int64(value.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let rest = Int(seconds - days * 86_400)
+        // Civil date from days since 1970 (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = Int(doy - (153 * mp + 2) / 5 + 1)
+        let m = Int(mp < 10 ? mp + 3 : mp - 9)
+        let y = Int(yoe + era * 400) + (m <= 2 ? 1 : 0)
+        guard (0...9999).contains(y) else {
+            JSONWriter.writeString(ISOTimestamp.utc(value), into: &out)
+            return
+        }
+        func digits(_ v: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = v
+            while divisor > 0 {
+                out.append(UInt8(48 + rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+        digits(y, 4)
+        out.append(UInt8(ascii: "-"))
+        digits(m, 2)
+        out.append(UInt8(ascii: "-"))
+        digits(d, 2)
+        out.append(UInt8(ascii: "T"))
+        digits(rest / 3600, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(rest / 60 % 60, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(rest % 60, 2)
+        out.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
+    }
+
+    public mutating func bool(_ name: StaticString, _ value: Bool) {
+        key(name)
+        out.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    public mutating func strings(_ name: StaticString, _ values: [String]) {
+        key(name)
+        out.append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONWriter.writeString(value, into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// Closes the object and returns the text.
+    public mutating func finish() -> [UInt8] {
+        out.append(UInt8(ascii: "}"))
+        defer { out = [] }
+        return out
     }
 }

@@ -26,6 +26,14 @@ struct ControlParameters {
         return value
     }
 
+    /// A required string taken as it is (an import's whole file): no trimming, no length limit
+    /// beyond the message's; NUL is still refused.
+    func text(_ name: String) throws -> String {
+        guard let value = present(name) as? String else { throw VarlinkError.invalidParameter(name) }
+        guard !value.utf8.contains(0) else { throw VarlinkError.invalidArgument(name, "contains a NUL character") }
+        return value
+    }
+
     /// An optional string; a blank one counts as absent.
     func optionalString(_ name: String, maximum: Int = maximumText) throws -> String? {
         guard let raw = present(name) else { return nil }

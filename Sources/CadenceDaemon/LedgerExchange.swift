@@ -187,8 +187,9 @@ struct LedgerExchange {
                         id: v["id"]!, name: v["name"]!, kind: kindValue, parent: v["parent"], quota: quota,
                         specialty: v["specialty"], grade: v["grade"], liaison: v["liaison"], sourceLine: row.line))
             }
-            check { try store.addUnits(units, at: now, actor: actor, dryRun: true) }
-            if problems.isEmpty && !dryRun { try store.addUnits(units, at: now, actor: actor) }
+            // One pass: the store checks every row and writes only if all are good and this is no dry run.
+            let onlyCheck = dryRun || !problems.isEmpty
+            check { try store.addUnits(units, at: now, actor: actor, dryRun: onlyCheck) }
             return reply(kind, rows.count, problems, dryRun)
         case .commitments:
             var commitments: [NewCommitment] = []
@@ -217,8 +218,8 @@ struct LedgerExchange {
                         unit: v["unit"]!, member: v["member"], post: v["post"], direction: v["direction"], year: year,
                         text: v["text"]!, publishedOn: published, sourceLine: row.line))
             }
-            check { try store.addCommitments(commitments, at: now, actor: actor, dryRun: true) }
-            if problems.isEmpty && !dryRun { try store.addCommitments(commitments, at: now, actor: actor) }
+            let onlyCheck = dryRun || !problems.isEmpty
+            check { try store.addCommitments(commitments, at: now, actor: actor, dryRun: onlyCheck) }
             return reply(kind, rows.count, problems, dryRun)
         case .items:
             var items: [NewItem] = []
@@ -254,9 +255,9 @@ struct LedgerExchange {
                         measures: v["measures"], acceptance: v["acceptance"], first: v["first"], main: v["main"],
                         direct: v["direct"], sourceLine: row.line))
             }
-            check { try store.addItems(items, schedule: manager.itemSchedule, at: now, actor: actor, dryRun: true) }
-            if problems.isEmpty && !dryRun {
-                try store.addItems(items, schedule: manager.itemSchedule, at: now, actor: actor)
+            let onlyCheck = dryRun || !problems.isEmpty
+            check {
+                try store.addItems(items, schedule: manager.itemSchedule, at: now, actor: actor, dryRun: onlyCheck)
             }
             return reply(kind, rows.count, problems, dryRun)
         }

@@ -1,6 +1,7 @@
 public import CadenceCore
 public import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Who made a change, for the history.
 public struct Actor: Sendable, Equatable {
@@ -474,36 +475,82 @@ extension LedgerStore {
         """
     }
 
+    /// The columns of an item, in the order ``item(_:)`` reads them by index (reading 30 columns
+    /// by name for each of 10,000 rows costs more than the query).
     static let itemSelect = """
-        SELECT i.*, (SELECT group_concat(stage, ' ') FROM itemStage WHERE itemId = i.id) AS stages,
-            \(roleHolder("firstResponsible")) AS firstPerson, \(roleHolder("mainResponsible")) AS mainPerson,
-            \(roleHolder("directResponsible")) AS directPerson
+        SELECT i.id, i.unit, i.title, i.deadlineAt, i.state, i.createdAt, i.closedAt, i.nextEventAt,
+            (SELECT group_concat(stage, ' ') FROM itemStage WHERE itemId = i.id), i.source, i.category, i.scope,
+            i.urgency, i.difficulty, i.measures, i.acceptance, i.firstResponsible, i.mainResponsible,
+            i.directResponsible, \(roleHolder("firstResponsible")), \(roleHolder("mainResponsible")),
+            \(roleHolder("directResponsible")), i.round, i.flagged, i.originalDeadlineAt, i.plan, i.explanation,
+            i.referredTo, i.rectifiedAt, i.verifiedBy, i.note, i.origin
         FROM rectificationItem i
         """
 
     static func item(_ row: Row) -> ItemRecord {
-        let closed: Int64? = row["closedAt"]
-        let next: Int64? = row["nextEventAt"]
-        let stages: String? = row["stages"]
-        let round: Int = row["round"]
-        let prefix = "r\(round)/"
-        let current = (stages ?? "").split(separator: " ").compactMap { name -> String? in
-            if round == 0 { return name.contains("/") ? nil : String(name) }
-            return name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : nil
-        }
-        let original: Int64? = row["originalDeadlineAt"]
-        let rectified: Int64? = row["rectifiedAt"]
+        let closed: Int64? = row[6]
+        let next: Int64? = row[7]
+        let original: Int64? = row[24]
+        let rectified: Int64? = row[28]
+        let round: Int = row[22]
         return ItemRecord(
-            id: row["id"], unit: row["unit"], title: row["title"], deadline: Date(micros: row["deadlineAt"]),
-            state: row["state"], createdAt: Date(micros: row["createdAt"]), closedAt: closed.map(Date.init(micros:)),
-            nextEventAt: next.map(Date.init(micros:)), recordedStages: Set(current), source: row["source"],
-            category: row["category"], scope: row["scope"], urgency: row["urgency"], difficulty: row["difficulty"],
-            measures: row["measures"], acceptance: row["acceptance"], first: row["firstResponsible"],
-            main: row["mainResponsible"], direct: row["directResponsible"], firstPerson: row["firstPerson"],
-            mainPerson: row["mainPerson"], directPerson: row["directPerson"], round: round, flagged: row["flagged"],
-            originalDeadline: original.map(Date.init(micros:)), plan: row["plan"], explanation: row["explanation"],
-            referredTo: row["referredTo"], rectifiedAt: rectified.map(Date.init(micros:)),
-            verifiedBy: row["verifiedBy"], note: row["note"], origin: row["origin"])
+            id: row[0], unit: row[1], title: row[2], deadline: Date(micros: row[3]), state: row[4],
+            createdAt: Date(micros: row[5]), closedAt: closed.map(Date.init(micros:)),
+            nextEventAt: next.map(Date.init(micros:)), recordedStages: currentStages(row[8], round: round),
+            source: row[9], category: row[10], scope: row[11], urgency: row[12], difficulty: row[13],
+            measures: row[14], acceptance: row[15], first: row[16], main: row[17], direct: row[18],
+            firstPerson: row[19], mainPerson: row[20], directPerson: row[21], round: round, flagged: row[23],
+            originalDeadline: original.map(Date.init(micros:)), plan: row[25], explanation: row[26],
+            referredTo: row[27], rectifiedAt: rectified.map(Date.init(micros:)), verifiedBy: row[29], note: row[30],
+            origin: row[31])
+    }
+
+    /// The stage names of the current round, from the stored `group_concat`.
+    private static func currentStages(_ stages: String?, round: Int) -> Set<String> {
+        guard let stages else { return [] }
+        var current: Set<String> = []
+        let prefix = "r\(round)/"
+        for name in stages.split(separator: " ") {
+            if round == 0 {
+                if !name.contains("/") { current.insert(String(name)) }
+            } else if name.hasPrefix(prefix) {
+                current.insert(String(name.dropFirst(prefix.count)))
+            }
+        }
+        return current
+    }
+
+    /// Items of an ``itemSelect`` query, read with the SQLite C API: for long listings GRDB's
+    /// generic row decoding costs more than the query itself.
+    static func fetchItems(_ db: Database, sql: String, arguments: StatementArguments) throws -> [ItemRecord] {
+        let statement = try db.makeStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let s = statement.sqliteStatement
+        func text(_ i: Int32) -> String? {
+            guard sqlite3_column_type(s, i) != SQLITE_NULL, let p = sqlite3_column_text(s, i) else { return nil }
+            return String(
+                decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, i))), as: UTF8.self)
+        }
+        func int(_ i: Int32) -> Int64? {
+            sqlite3_column_type(s, i) == SQLITE_NULL ? nil : sqlite3_column_int64(s, i)
+        }
+        func date(_ i: Int32) -> Date? { int(i).map(Date.init(micros:)) }
+        var items: [ItemRecord] = []
+        let rows = try Row.fetchCursor(statement)
+        while try rows.next() != nil {
+            let round = Int(int(22) ?? 0)
+            items.append(
+                ItemRecord(
+                    id: int(0) ?? 0, unit: text(1) ?? "", title: text(2) ?? "", deadline: date(3) ?? Date(),
+                    state: text(4) ?? "", createdAt: date(5) ?? Date(), closedAt: date(6), nextEventAt: date(7),
+                    recordedStages: currentStages(text(8), round: round), source: text(9) ?? "", category: text(10),
+                    scope: text(11), urgency: text(12), difficulty: text(13), measures: text(14), acceptance: text(15),
+                    first: text(16), main: text(17), direct: text(18), firstPerson: text(19), mainPerson: text(20),
+                    directPerson: text(21), round: round, flagged: (int(23) ?? 0) != 0, originalDeadline: date(24),
+                    plan: text(25), explanation: text(26), referredTo: text(27), rectifiedAt: date(28),
+                    verifiedBy: text(29), note: text(30), origin: text(31)))
+        }
+        return items
     }
 
     /// Items ordered by deadline, optionally of one unit, in one state, and/or overdue at `now`, with
@@ -527,13 +574,16 @@ extension LedgerStore {
                 _ = arguments.append(contentsOf: [now.micros])
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            let total =
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rectificationItem i \(filter)", arguments: arguments)
-                ?? 0
-            let rows = try Row.fetchAll(
+            let items = try Self.fetchItems(
                 db, sql: Self.itemSelect + " \(filter) ORDER BY i.deadlineAt, i.id LIMIT ?",
                 arguments: arguments + [limit])
-            return (rows.map(Self.item), total)
+            // Fewer than the limit: they are all there is, no need to count.
+            let total =
+                items.count < limit
+                ? items.count
+                : try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rectificationItem i \(filter)", arguments: arguments)
+                    ?? 0
+            return (items, total)
         }
     }
 

@@ -143,8 +143,33 @@ public enum ISOTimestamp {
         let days = seconds.floorDivided(by: 86_400)
         let day = LocalDate(dayNumber: Int(days))
         let rest = Int(seconds - days * 86_400)
-        return "\(day)T\(CivilCalendar.pad(rest / 3600, 2)):\(CivilCalendar.pad(rest / 60 % 60, 2)):"
-            + "\(CivilCalendar.pad(rest % 60, 2))Z"
+        guard (0...9999).contains(day.year) else {
+            return "\(day)T\(CivilCalendar.pad(rest / 3600, 2)):\(CivilCalendar.pad(rest / 60 % 60, 2)):"
+                + "\(CivilCalendar.pad(rest % 60, 2))Z"
+        }
+        // Digit by digit: this runs for every date of every item in a long listing.
+        return String(unsafeUninitializedCapacity: 20) { buffer in
+            func put(_ value: Int, _ width: Int, at index: Int) {
+                var v = value
+                for i in stride(from: index + width - 1, through: index, by: -1) {
+                    buffer[i] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+            }
+            put(day.year, 4, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            put(day.month, 2, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            put(day.day, 2, at: 8)
+            buffer[10] = UInt8(ascii: "T")
+            put(rest / 3600, 2, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            put(rest / 60 % 60, 2, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            put(rest % 60, 2, at: 17)
+            buffer[19] = UInt8(ascii: "Z")
+            return 20
+        }
     }
 
     /// Reads an RFC 3339 instant: `2026-12-01T09:00:00Z`, with optional fractional seconds and a

@@ -121,7 +121,8 @@ struct ItemCommand: ParsableCommand {
             var parameters: [String: Any] = ["limit": limit, "overdueOnly": overdue]
             if let unit { parameters["unit"] = unit }
             if let state { parameters["state"] = state }
-            printItems(try socket.call("ListItems", parameters), json: json)
+            if json { return try socket.printJSONLines("ListItems", parameters, key: "items") }
+            printItems(try socket.call("ListItems", parameters), json: false)
         }
     }
 

@@ -16,8 +16,30 @@ struct SocketOptions: ParsableArguments {
 
     /// Calls the daemon; failures become messages and exit codes a script can test.
     func call(_ method: String, _ parameters: [String: Any] = [:]) throws -> [String: Any] {
+        try failures { try VarlinkClient(path: path).call("\(LedgerInterface.name).\(method)", parameters) }
+    }
+
+    /// Calls the daemon and prints the elements of the reply's list `key` one JSON object per
+    /// line, as they arrive (no parsing: a listing of 10,000 items goes straight through).
+    func printJSONLines(_ method: String, _ parameters: [String: Any], key: String) throws {
+        let reply = try failures {
+            try VarlinkClient(path: path).callRaw("\(LedgerInterface.name).\(method)", parameters)
+        }
+        guard let parameters = JSONScan.valueStart(of: "parameters", inObjectAt: 0, of: reply),
+            let list = JSONScan.valueStart(of: key, inObjectAt: parameters, of: reply)
+        else { return }
+        var out: [UInt8] = []
+        out.reserveCapacity(reply.count + 1024)
+        for element in JSONScan.elements(ofArrayAt: list, of: reply) {
+            out.append(contentsOf: reply[element])
+            out.append(0x0A)
+        }
+        FileHandle.standardOutput.write(Data(out))
+    }
+
+    private func failures<T>(_ body: () throws -> T) throws -> T {
         do {
-            return try VarlinkClient(path: path).call("\(LedgerInterface.name).\(method)", parameters)
+            return try body()
         } catch let failure as VarlinkClient.Failure {
             printError("\(failure)")
             switch failure {
@@ -70,7 +92,9 @@ struct OverdueCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per item.") var json = false
 
     func run() throws {
-        printItems(try socket.call("ListItems", ["overdueOnly": true, "limit": limit]), json: json)
+        let parameters: [String: Any] = ["overdueOnly": true, "limit": limit]
+        if json { return try socket.printJSONLines("ListItems", parameters, key: "items") }
+        printItems(try socket.call("ListItems", parameters), json: false)
     }
 }
 

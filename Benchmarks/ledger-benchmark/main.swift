@@ -1,0 +1,159 @@
+// The ledger benchmark (issue 4): with 1,000,000 items of which 10,000 are overdue, the release
+// `cadenced` answers, end to end from `cadencectl` start to exit,
+//   - `cadencectl overdue --json`            (goal: under 100 ms),
+//   - `cadencectl item list --unit X --json` (goal: under 50 ms),
+// and `cadencectl import items FILE` takes 100,000 CSV rows (goal: under 3 s).
+// Run: Benchmarks/run-ledger-benchmark (builds the release binaries, then runs this).
+// Environment: BENCH_ITEMS (1000000), BENCH_OVERDUE (10000), BENCH_IMPORT (100000), BENCH_RUNS (7);
+// BENCH_LEDGER=FILE keeps the seeded ledger there and reuses it on the next run.
+import CadenceCore
+import CadenceStore
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+let environment = ProcessInfo.processInfo.environment
+let itemCount = Int(environment["BENCH_ITEMS"] ?? "") ?? 1_000_000
+let overdueCount = Int(environment["BENCH_OVERDUE"] ?? "") ?? 10_000
+let importCount = Int(environment["BENCH_IMPORT"] ?? "") ?? 100_000
+let runs = Int(environment["BENCH_RUNS"] ?? "") ?? 7
+let cadenced = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : ".build/release/cadenced"
+let shipped = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : "etc/cadenced"
+let cadencectl = (cadenced as NSString).deletingLastPathComponent + "/cadencectl"
+
+func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+let root = FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-ledger-bench-\(getpid())").path
+let config = root + "/config"
+let state = root + "/state"
+let socketPath = root + "/io.cadenced"
+try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+try FileManager.default.copyItem(atPath: shipped, toPath: config)
+try Data("[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n".utf8)
+    .write(to: URL(fileURLWithPath: config + "/cadenced.conf"))
+defer { try? FileManager.default.removeItem(atPath: root) }
+
+let schedule = ItemSchedule(
+    warnBefore: [.seconds(7 * 86_400), .seconds(86_400)], circularAfter: .seconds(3 * 86_400),
+    talkAfter: .seconds(7 * 86_400), accountabilityAfter: .seconds(14 * 86_400))
+let start = Date()
+func unitID(_ n: Int) -> String { "Unit-\(String(format: "%03d", n % 300 + 1))" }
+
+// 1. The ledger: 300 units; 1,000,000 items, of which the first 10,000 are past their deadline
+// (their notices count as sent: this measures queries, not delivery).
+let seeding = Date()
+let kept = environment["BENCH_LEDGER"]
+if let kept, FileManager.default.fileExists(atPath: kept) {
+    try FileManager.default.copyItem(atPath: kept, toPath: state + "/ledger.sqlite")
+} else {
+    let store = try LedgerStore(path: state + "/ledger.sqlite")
+    try store.addUnits(
+        [NewUnit(id: "city", name: "示例市卫生局", kind: .bureau)]
+            + (0..<300).map { NewUnit(id: unitID($0), name: "示例单位\($0 + 1)", kind: .countyBureau, parent: "city") },
+        at: start, actor: nil)
+    var rng = SystemRandomNumberGenerator()
+    let batch = 50_000
+    var added = 0
+    while added < itemCount {
+        let n = min(batch, itemCount - added)
+        let items = (0..<n).map { i -> NewItem in
+            let number = added + i
+            let offset =
+                number < overdueCount
+                ? -Double.random(in: 3_600...(60 * 86_400), using: &rng)
+                : Double.random(in: (10 * 86_400)...(730 * 86_400), using: &rng)
+            return NewItem(
+                unit: unitID(number), title: "整改事项 \(number)：值班制度未落实", deadline: start.addingTimeInterval(offset),
+                source: .inspection, measures: "修订制度并公示", first: "Head of \(unitID(number))",
+                direct: "Department head \(number % 50)")
+        }
+        try store.addItems(items, schedule: schedule, at: start)
+        added += n
+    }
+    try store.writer.write { db in
+        try db.execute(
+            sql: "UPDATE rectificationItem SET nextEventAt = NULL WHERE deadlineAt <= ?", arguments: [start.micros])
+    }
+    try store.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    if let kept { try FileManager.default.copyItem(atPath: state + "/ledger.sqlite", toPath: kept) }
+}
+let seedSeconds = Date().timeIntervalSince(seeding)
+log(String(format: "seeded %d items in %.1f s", itemCount, seedSeconds))
+
+// 2. The daemon, with its control socket.
+let daemon = Process()
+daemon.executableURL = URL(fileURLWithPath: cadenced)
+daemon.arguments = ["--config-dir", config, "--state-dir", state, "--control-socket", socketPath]
+daemon.environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
+daemon.standardError = FileHandle(forWritingAtPath: "/dev/null")
+try daemon.run()
+if environment["BENCH_PAUSE"] != nil {
+    log("daemon on \(socketPath); press return")
+    _ = readLine()
+}
+defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+for _ in 0..<300 where !FileManager.default.fileExists(atPath: socketPath) { usleep(20_000) }
+
+/// Runs cadencectl as a shell would (posix_spawn, output to a file), timing spawn to exit.
+func run(_ arguments: [String]) -> (ms: Double, lines: Int, status: Int32) {
+    let outputPath = root + "/out"
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([cadencectl] + arguments).map { strdup($0) } + [nil]
+    let environment = ["CADENCED_SOCKET=" + socketPath, "LANG=C.UTF-8"]
+    let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
+    defer { for p in argv + envp { free(p) } }
+    var pid: pid_t = 0
+    let started = Date()
+    guard posix_spawn(&pid, cadencectl, &actions, nil, argv, envp) == 0 else { return (.nan, 0, -1) }
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    let ms = Date().timeIntervalSince(started) * 1000
+    posix_spawn_file_actions_destroy(&actions)
+    let data = (try? Data(contentsOf: URL(fileURLWithPath: outputPath))) ?? Data()
+    return (ms, data.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }, (status >> 8) & 0xff)
+}
+
+func median(_ arguments: [String]) -> (ms: Double, lines: Int) {
+    _ = run(arguments)  // warm the page cache
+    let results = (0..<runs).map { _ in run(arguments) }
+    let times = results.map(\.ms).sorted()
+    return (times[times.count / 2], results.last?.lines ?? 0)
+}
+
+let overdue = median(["overdue", "--json"])
+let unit = median(["item", "list", "--unit", "Unit-007", "--json"])
+
+// 3. Import 100,000 rows from a CSV file as an office would keep it.
+let csvPath = root + "/items.csv"
+var csv = "unit,title,deadline,source,measures,first,direct\r\n"
+csv.reserveCapacity(importCount * 120)
+for n in 0..<importCount {
+    csv +=
+        "\(unitID(n)),\"导入事项 \(n)，需整改\",2027-\(String(format: "%02d", n % 12 + 1))-15,complaint,"
+        + "公开回复,Head of \(unitID(n)),Dept \(n % 40)\r\n"
+}
+try Data(csv.utf8).write(to: URL(fileURLWithPath: csvPath))
+let imported = run(["import", "items", csvPath])
+let total = run(["status", "--json"])
+
+kill(daemon.processIdentifier, SIGTERM)
+daemon.waitUntilExit()
+
+print("cadenced ledger benchmark: \(itemCount) items (\(overdueCount) overdue), 300 units, release build")
+print(String(format: "  seeding the ledger:                 %.1f s", seedSeconds))
+print(
+    String(
+        format: "  cadencectl overdue --json:          %.0f ms (median of %d; %d items)", overdue.ms, runs,
+        overdue.lines))
+print(
+    String(format: "  cadencectl item list --unit --json: %.0f ms (median of %d; %d items)", unit.ms, runs, unit.lines))
+print(
+    String(
+        format: "  cadencectl import items (%d rows): %.0f ms (exit %d)", importCount, imported.ms, imported.status))
+_ = total
