@@ -55,7 +55,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CadenceCoreTests", dependencies: ["CadenceCore"]),
-        .testTarget(name: "CadenceControlTests", dependencies: ["CadenceControl"]),
+        .testTarget(name: "CadenceControlTests", dependencies: ["CadenceControl", "CadenceCore"]),
         .testTarget(name: "CadenceStoreTests", dependencies: ["CadenceStore", "CadenceCore"]),
         .testTarget(name: "CadenceDaemonTests", dependencies: ["CadenceDaemon", "CadenceCore", "CadenceStore"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),

@@ -88,7 +88,7 @@ let daemon = Process()
 daemon.executableURL = URL(fileURLWithPath: cadenced)
 daemon.arguments = ["--config-dir", config, "--state-dir", state, "--control-socket", socketPath]
 daemon.environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
-daemon.standardError = FileHandle(forWritingAtPath: "/dev/null")
+daemon.standardError = FileHandle(forWritingAtPath: environment["BENCH_DAEMON_LOG"] ?? "/dev/null")
 try daemon.run()
 if environment["BENCH_PAUSE"] != nil {
     log("daemon on \(socketPath); press return")

@@ -94,7 +94,7 @@ struct LedgerExchange {
                 table.rows.map { record in
                     var values: [String: String] = [:]
                     for (index, name) in header.enumerated() where index < record.fields.count {
-                        var value = record.fields[index].trimmingCharacters(in: .whitespaces)
+                        var value = Self.trimmed(record.fields[index])
                         // Our exports protect cells from spreadsheet formulas with a leading quote.
                         if value.hasPrefix("'"), let next = value.dropFirst().first, "=+-@".contains(next) {
                             value.removeFirst()
@@ -133,6 +133,20 @@ struct LedgerExchange {
             }
             return (rows, problems)
         }
+    }
+
+    /// A cell without the spaces around it (ASCII and ideographic): `trimmingCharacters` goes
+    /// through NSString, which costs seconds over an import of 100,000 rows.
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return text }
+        func space(_ s: Unicode.Scalar) -> Bool { s == " " || s == "\t" || s == "\u{3000}" || s == "\u{A0}" }
+        guard space(first) || space(last) else { return text }
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, space(scalars[start]) { start = scalars.index(after: start) }
+        while end > start, space(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        return String(scalars[start..<end])
     }
 
     func importRows(kind: ExchangeKind, format: ExchangeFormat, text: String, dryRun: Bool) throws -> [String: Any] {
@@ -223,10 +237,18 @@ struct LedgerExchange {
             return reply(kind, rows.count, problems, dryRun)
         case .items:
             var items: [NewItem] = []
+            var deadlines: [String: Date?] = [:]
             for row in rows where valid(row) {
                 let v = row.values
                 var bad: [String] = []
-                let deadline = manager.parseDeadline(v["deadline"]!, at: now)
+                let text = v["deadline"]!
+                let deadline: Date?
+                if let known = deadlines[text] {
+                    deadline = known
+                } else {
+                    deadline = manager.parseDeadline(text, at: now)
+                    deadlines[text] = deadline
+                }
                 if deadline == nil {
                     bad.append("deadline '\(v["deadline"]!)' is not a date (YYYY-MM-DD), +N, +Nwd or an instant")
                 }

@@ -317,6 +317,10 @@ extension LedgerStore {
                     problems.map { RowProblem(line: items[$0.index].sourceLine ?? $0.index + 1, reason: $0.reason) })
             }
             if dryRun { return }
+            // A large batch touches index pages all over: let SQLite keep them in memory meanwhile.
+            let bulk = items.count > 1000
+            if bulk { try db.execute(sql: "PRAGMA cache_size = -262144") }
+            defer { if bulk { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA shrink_memory") } }
             let statement = try db.makeStatement(
                 sql: """
                     INSERT INTO rectificationItem (unit, title, deadlineAt, createdAt, nextEventAt, source, category,
@@ -324,14 +328,42 @@ extension LedgerStore {
                         directResponsible, flagged)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
+            // Bound with the SQLite C API: GRDB's arguments cost more than the insert itself here.
+            let s = statement.sqliteStatement
+            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+            func bind(_ index: Int32, _ text: String?) {
+                if let text { sqlite3_bind_text(s, index, text, -1, transient) } else { sqlite3_bind_null(s, index) }
+            }
+            func bind(_ index: Int32, _ number: Int64?) {
+                if let number { sqlite3_bind_int64(s, index, number) } else { sqlite3_bind_null(s, index) }
+            }
             for item in items {
                 let next = schedule.nextEvent(deadline: item.deadline, flagged: item.flagged, recorded: [])
-                try statement.execute(arguments: [
-                    item.unit, item.title, item.deadline.micros, now.micros, next?.micros, item.source.rawValue,
-                    item.category, item.scope?.rawValue, item.urgency?.rawValue, item.difficulty?.rawValue,
-                    item.measures, item.acceptance, item.first, item.main, item.direct, item.flagged,
-                ])
+                sqlite3_reset(s)
+                bind(1, item.unit)
+                bind(2, item.title)
+                bind(3, item.deadline.micros)
+                bind(4, now.micros)
+                bind(5, next?.micros)
+                bind(6, item.source.rawValue)
+                bind(7, item.category)
+                bind(8, item.scope?.rawValue)
+                bind(9, item.urgency?.rawValue)
+                bind(10, item.difficulty?.rawValue)
+                bind(11, item.measures)
+                bind(12, item.acceptance)
+                bind(13, item.first)
+                bind(14, item.main)
+                bind(15, item.direct)
+                bind(16, Int64(item.flagged ? 1 : 0))
+                let code = sqlite3_step(s)
+                guard code == SQLITE_DONE else {
+                    throw DatabaseError(
+                        resultCode: ResultCode(rawValue: code),
+                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
             }
+            sqlite3_reset(s)
             if let actor {
                 try Self.appendHistory(
                     db, at: now, actor: actor, action: "item.import", itemId: nil,

@@ -198,6 +198,7 @@ extension LedgerStore {
                     ALTER TABLE rectificationItem ADD COLUMN linkedItem INTEGER;
                     CREATE UNIQUE INDEX rectificationItem_origin ON rectificationItem(origin) WHERE origin IS NOT NULL;
                     CREATE INDEX rectificationItem_unitDeadline ON rectificationItem(unit, deadlineAt, id);
+                    DROP INDEX rectificationItem_unit;
 
                     -- Units named by items of an older ledger become units of kind 'other'.
                     INSERT INTO unit (id, name, kind, createdAt)

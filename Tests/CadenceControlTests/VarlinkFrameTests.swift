@@ -1,3 +1,4 @@
+import CadenceCore
 import Foundation
 import Testing
 
@@ -62,5 +63,52 @@ struct JSONWriterTests {
         #expect(JSONWriter.string(["id": Int64(1), "n": 0, "ok": true]) == #"{"id":1,"n":0,"ok":true}"#)
         let parsed = try JSONSerialization.jsonObject(with: Data(#"{"id":1,"ok":false,"x":1.5}"#.utf8))
         #expect(JSONWriter.string(parsed) == #"{"id":1,"ok":false,"x":1.5}"#)
+    }
+}
+
+@Suite("JSON written and scanned without JSONSerialization")
+struct FastJSONTests {
+    @Test("Instants are written as ISOTimestamp writes them, before 1970, in leap years and at day ends")
+    func instants() throws {
+        var seconds: [Double] = [
+            0, -1, -86_400, 951_782_400, 951_868_799, 1_798_761_599, 4_102_444_800, 1_234_567_890.75,
+        ]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 { seconds.append(Double(Int64.random(in: -2_000_000_000...7_000_000_000, using: &rng))) }
+        for s in seconds {
+            let date = Date(timeIntervalSince1970: s)
+            var buffer: [UInt8] = []
+            var o = JSONObjectWriter(taking: &buffer)
+            o.instant("t", date)
+            let text = String(decoding: o.finish(), as: UTF8.self)
+            #expect(text == "{\"t\":\"\(ISOTimestamp.utc(date))\"}", "\(s)")
+        }
+    }
+
+    @Test("Strings with quotes, backslashes, control characters and Chinese round-trip through JSONSerialization")
+    func strings() throws {
+        for text in [
+            "", "plain", "say \"hi\"", "back\\slash", "line\nbreak\r\ttab", "\u{1}\u{1f}", "示例县卫生局", "a\"\\\n示",
+        ] {
+            var out: [UInt8] = []
+            JSONWriter.writeString(text, into: &out)
+            let parsed = try JSONSerialization.jsonObject(with: Data(out), options: [.fragmentsAllowed]) as? String
+            #expect(parsed == text)
+        }
+    }
+
+    @Test("JSONScan finds members and array elements, skipping strings with brackets and escaped quotes")
+    func scan() throws {
+        let text = Array(
+            #"{"a":"x]\"}","parameters":{"items":[{"id":1,"t":"[{"},{"id":2,"s":[1,{"b":"}"}]},3,"s"],"total":3}}"#.utf8
+        )
+        let parameters = try #require(JSONScan.valueStart(of: "parameters", inObjectAt: 0, of: text))
+        let items = try #require(JSONScan.valueStart(of: "items", inObjectAt: parameters, of: text))
+        let elements = JSONScan.elements(ofArrayAt: items, of: text).map { String(decoding: text[$0], as: UTF8.self) }
+        #expect(elements == [#"{"id":1,"t":"[{"}"#, #"{"id":2,"s":[1,{"b":"}"}]}"#, "3", #""s""#])
+        #expect(JSONScan.valueStart(of: "missing", inObjectAt: parameters, of: text) == nil)
+        #expect(JSONScan.valueStart(of: "error", inObjectAt: 0, of: Array(#"{"parameters":{}}"#.utf8)) == nil)
+        #expect(
+            JSONScan.valueStart(of: "error", inObjectAt: 0, of: Array(#"{"error":"x.Y","parameters":{}}"#.utf8)) == 9)
     }
 }
