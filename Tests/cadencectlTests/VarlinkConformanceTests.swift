@@ -106,12 +106,27 @@ struct VarlinkConformanceTests {
         #expect(result.stdout.contains(" passed, 0 failed"))
     }
 
-    // Bad input tried: unknown ids (NoSuchItem), deadlines in the past, impossible dates
-    // (Feb 30, month 13, hour 25), free text, no zone, empty/blank unit and title, a 4097-byte
-    // unit, limit 0, closing a closed item, unknown methods (MethodNotFound) and interfaces
-    // (InterfaceNotFound), wrong parameter types (string/bool/fractional/huge ids, null title,
-    // non-object parameters), oneway and more flags, pipelined calls. Every reply is checked
-    // against the IDL the service returns; every refused call must leave the ledger unchanged.
+    // Every method of io.cadenced.Ledger is called through the package and every reply checked
+    // against the IDL the service returns; after every refused call the whole ledger (units, roles,
+    // commitments, reviews, quotas, items, history length) must be unchanged.
+    // Bad input tried: unknown units (AddItem, AssignRole, RecordReview by and of, SubmitReport,
+    // AddCommitment, ListItems/ListRoles/ListCommitments/ListReviews filters, Export, GetUnit,
+    // RemoveUnit → NoSuchUnit), removed units, unknown items and commitments; deadlines in the past,
+    // impossible dates (Feb 30, month 13, hour 25), free text, no zone, +-3, +3x, +36501; no first
+    // responsible person (a unit without role first, @boss, an unheld @main); verify/CloseItem/
+    // reject/reopen of an open item, defer without plan, explanation or date, refer without
+    // referredTo, verify by the direct responsible person (by name, by @direct, by default the
+    // caller), CloseItem of a closed item; invalid kind, role, source, scope, urgency, difficulty,
+    // action, status, form and state values; duplicate, self-parented, orphaned and malformed unit
+    // ids, quotas out of range; a review by an unrelated unit without override (and with it), a
+    // quarter review for a half-year, a period not yet begun, held tomorrow or on 13-01; a report
+    // for month 13, a quarter, a future day; removing a unit with sub-units or open items; imports
+    // with bad rows (units, items, JSON commitments), a missing column, an unterminated quote, JSON
+    // that is not an array, unknown kind/format, empty text, each dry and real; wrong JSON types for
+    // every method (strings for ints and bools, bools for ints, fractional and huge ids, nulls,
+    // lists, objects), non-object parameters, unknown methods and interfaces; oneway and more
+    // flags, pipelined calls. Good imports (CSV with Chinese headers, JSON) and an export/import
+    // round trip with formula-like titles must work.
     @Test("conformance.py: introspection, the Ledger methods, and their errors through the varlink package")
     func conformance() throws {
         let daemon = try RunningDaemon()
@@ -119,16 +134,23 @@ struct VarlinkConformanceTests {
     }
 
     // Bad input tried: invalid JSON, non-objects, missing/numeric method, invalid UTF-8, empty
-    // and deeply nested messages; messages at, over and far over MaxMessageSize (4K); more
-    // connections than MaxConnections (4); idle connections (IdleTimeoutSec=2s); a client sending
-    // byte by byte and one half-closing; 200 connect/call/close cycles; unit and title names with
-    // '/', '..', newlines, NUL, ESC and other control characters, bidi overrides; a client that
-    // never reads its replies; clients that hang up before their replies.
+    // and deeply nested messages; messages at, over and far over the size limits: this process may
+    // write, so MaxImportSize (8K) applies to it, while a child running as uid 65534 (when the test
+    // runs as root) is held to MaxMessageSize (4K) even for an import; more connections than
+    // MaxConnections (4); idle connections (IdleTimeoutSec=2s); a client sending byte by byte and
+    // one half-closing; 200 connect/call/close cycles; unit ids, unit names, titles and responsible
+    // people with '/', '..', newlines, NUL, ESC and other control characters, bidi overrides; a
+    // client that never reads its replies; clients that hang up before their replies.
     @Test("abuse.py: malformed, oversized, too many, idle, slow and hostile clients; the daemon keeps serving")
     func abuse() throws {
-        let daemon = try RunningDaemon(control: "MaxConnections=4\nMaxMessageSize=4K\nIdleTimeoutSec=2s\n")
+        let daemon = try RunningDaemon(
+            control: "MaxConnections=4\nMaxMessageSize=4K\nMaxImportSize=8K\nIdleTimeoutSec=2s\n")
         try runScript(
-            "abuse.py", ["--max-connections", "4", "--max-message-size", "4096", "--idle-timeout", "2"],
+            "abuse.py",
+            [
+                "--max-connections", "4", "--max-message-size", "4096", "--max-import-size", "8192",
+                "--idle-timeout", "2",
+            ],
             daemon: daemon)
     }
 }

@@ -196,6 +196,31 @@ print("#", e["CADENCED_PERIOD"], e["CADENCED_NOTICE_FILE"])
 }
 
 ledger() { in_ns runuser -u cadenced -- sqlite3 /var/lib/cadenced/ledger.sqlite "$@"; }
+json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+
+# Units and roles over the socket systemd passes: an item needs a known unit and a first
+# responsible person (the unit's role 'first' here); an unknown unit is exit 3.
+check_units_over_socket() {
+    local out status first
+    in_ns cadencectl units add city --name '示例市卫生局' --kind bureau >/dev/null &&
+        in_ns cadencectl units add test-north --name 'Unit Test-North' --kind county-bureau --parent city \
+            >/dev/null &&
+        in_ns cadencectl role assign test-north first 'Director Chen' >/dev/null || { unit_status | diag; return 1; }
+    out=$(in_ns cadencectl units list --json) || return 1
+    echo "$out" | python3 -c '
+import json, sys
+units = {u["id"]: u for u in map(json.loads, sys.stdin)}
+assert units["test-north"]["parent"] == "city" and units["test-north"]["quota"] == 4, units
+assert units["city"]["name"] == "示例市卫生局", units
+' || { echo "$out" | diag; return 1; }
+    out=$(in_ns cadencectl item add --unit no-such-unit --title T --deadline 2099-01-01 2>&1); status=$?
+    echo "# unknown unit: exit $status: $out"
+    [ $status = 3 ] || return 1
+    first=$(in_ns cadencectl item add --unit test-north --title 'Roster' --deadline 2099-01-01 --json |
+        json_field firstPerson) || return 1
+    echo "# first responsible person from the unit's role: $first"
+    [ "$first" = 'Director Chen' ]
+}
 
 # An item added with cadencectl (over the socket systemd passes) whose deadline passes while the
 # service runs gets its overdue notice at that instant.
@@ -203,8 +228,8 @@ check_item_overdue_at_instant() {
     local deadline_iso deadline id
     deadline=$(($(date +%s) + 6))
     deadline_iso=$(date -u -d "@$deadline" +%Y-%m-%dT%H:%M:%SZ)
-    id=$(in_ns cadencectl item add --unit 'Unit Test-North' --title 'Fix the duty roster' \
-        --deadline "$deadline_iso" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])') ||
+    id=$(in_ns cadencectl item add --unit test-north --title 'Fix the duty roster' \
+        --deadline "$deadline_iso" --json | json_field id) ||
         { unit_status | diag; return 1; }
     eventually 15 has_item_entry "$id" overdue || { unit_status | diag; return 1; }
     local at
@@ -229,17 +254,49 @@ check_authorization() {
     [ $status = 69 ] || ok=1
     out=$(in_ns runuser -u reader -- cadencectl status 2>&1); status=$?
     [ $status = 0 ] || { echo "# reader status: exit $status: $out"; ok=1; }
-    out=$(in_ns runuser -u reader -- cadencectl item add --unit U --title T --deadline 2099-01-01 2>&1); status=$?
+    out=$(in_ns runuser -u reader -- cadencectl units list 2>&1); status=$?
+    [ $status = 0 ] && [[ $out == *test-north* ]] || { echo "# reader listing units: exit $status: $out"; ok=1; }
+    out=$(in_ns runuser -u reader -- cadencectl item add --unit test-north --title T --deadline 2099-01-01 2>&1)
+    status=$?
     echo "# reader adding: exit $status: $out"
     [ $status = 77 ] || ok=1
-    out=$(in_ns runuser -u officer -- cadencectl item add --unit 'Unit Officer' --title T --deadline 2099-01-01 2>&1)
+    out=$(in_ns runuser -u reader -- cadencectl units add unit-reader --name 'Unit Reader' --kind other 2>&1)
     status=$?
-    echo "# officer adding: exit $status: $out"
+    [ $status = 77 ] || { echo "# reader adding a unit: exit $status: $out"; ok=1; }
+    out=$(in_ns runuser -u officer -- cadencectl units add unit-officer --name 'Unit Officer' --kind other \
+        --parent city 2>&1) && out=$(in_ns runuser -u officer -- cadencectl item add --unit unit-officer --title T \
+        --deadline 2099-01-01 --first 'Director Officer' 2>&1)
+    status=$?
+    echo "# officer adding a unit and an item: exit $status: $out"
     [ $status = 0 ] || ok=1
     local who
-    who=$(ledger "SELECT user FROM historyEntry WHERE details LIKE '%Unit Officer%';")
-    echo "# history: added by $who"
-    [ "$who" = officer ] || ok=1
+    who=$(ledger "SELECT group_concat(user || ' ' || action, ', ') FROM historyEntry WHERE unit = 'unit-officer';")
+    echo "# history of unit-officer: $who"
+    [ "$who" = "officer unit.add, officer item.add" ] || ok=1
+    return $ok
+}
+
+# The lifecycle over the socket with real users: closing needs the item rectified first, and its
+# verifier (by default the caller's user name) must not be its direct responsible person.
+check_item_lifecycle() {
+    local id out status ok=0
+    id=$(in_ns runuser -u officer -- cadencectl item add --unit unit-officer --title 'Duty roster not posted' \
+        --deadline 2099-03-31 --first 'Director Officer' --direct officer --json | json_field id) || return 1
+    out=$(in_ns runuser -u officer -- cadencectl item close "$id" 2>&1); status=$?
+    echo "# close before rectified: exit $status: $out"
+    [ $status = 1 ] && [[ $out == *"rectified first"* ]] || ok=1
+    in_ns runuser -u officer -- cadencectl item rectified "$id" --note 'posted' >/dev/null || ok=1
+    out=$(in_ns runuser -u officer -- cadencectl item verify "$id" 2>&1); status=$?
+    echo "# officer, its direct responsible person, verifying: exit $status: $out"
+    [ $status = 1 ] && [[ $out == *"direct responsible person"* ]] || ok=1
+    out=$(in_ns runuser -u reader -- cadencectl item verify "$id" --by 'Inspector Li' 2>&1); status=$?
+    [ $status = 77 ] || { echo "# reader verifying: exit $status: $out"; ok=1; }
+    out=$(in_ns cadencectl item verify "$id" --json | json_field verifiedBy) || ok=1
+    echo "# verified by: $out"
+    [ "$out" = root ] || ok=1
+    out=$(ledger "SELECT group_concat(user || ' ' || action, ', ') FROM historyEntry WHERE itemId = $id;")
+    echo "# history of item $id: $out"
+    [ "$out" = "officer item.add, officer item.rectified, root item.verify" ] || ok=1
     return $ok
 }
 has_item_entry() { [ -n "$(in_ns journalctl -q --no-pager -o cat "CADENCED_ITEM=$1" "CADENCED_KIND=$2" -n 1)" ]; }
@@ -373,9 +430,13 @@ main() {
     check "reload with the configuration fixed again" check_reload_good
     check "restart gives a new main process, active" check_restart
     check "kill -9 of the main process: systemd restarts it" check_kill9_restarts
+    check "units and roles over the socket; an item takes its first responsible person from the unit" \
+        check_units_over_socket
     check "an item's overdue notice arrives at its deadline (PRIORITY=4)" check_item_overdue_at_instant
     check "stranger refused, reader reads but cannot write, admin group writes; history names the user" \
         check_authorization
+    check "close needs rectified first; the direct responsible person cannot verify; history names each user" \
+        check_item_lifecycle
     check "kill -9 again, right after an occurrence" check_kill9_restarts
     check "no duplicate: each notice once in the journal, one file, one index line" check_no_duplicates
     # Up to 17 s; CADENCED_TEST_WATCHDOG=0 skips it.
