@@ -31,6 +31,7 @@ struct ControlParameters {
     func text(_ name: String) throws -> String {
         guard let value = present(name) as? String else { throw VarlinkError.invalidParameter(name) }
         guard !value.utf8.contains(0) else { throw VarlinkError.invalidArgument(name, "contains a NUL character") }
+        guard value.utf8.contains(where: { $0 > 0x20 }) else { throw VarlinkError.invalidArgument(name, "is empty") }
         return value
     }
 

@@ -59,14 +59,13 @@ struct LedgerRequest {
         // Commitments
         case "AddCommitment":
             let year = try p.optionalInt("year") ?? today.year
-            let ids = try store.addCommitments(
-                [
-                    NewCommitment(
-                        unit: try p.string("unit", maximum: 100), member: try p.optionalString("member"),
-                        post: try p.optionalString("post"), direction: try p.optionalString("direction"), year: year,
-                        text: try p.string("text"), publishedOn: try p.optionalDate("publishedOn"))
-                ], at: now, actor: actor)
-            return ["commitment": try commitmentObject(ids[0])]
+            let id = try store.addCommitment(
+                NewCommitment(
+                    unit: try p.string("unit", maximum: 100), member: try p.optionalString("member"),
+                    post: try p.optionalString("post"), direction: try p.optionalString("direction"), year: year,
+                    text: try p.string("text"), publishedOn: try p.optionalDate("publishedOn")),
+                at: now, actor: actor)
+            return ["commitment": try commitmentObject(id)]
         case "ListCommitments":
             let unit = try p.optionalString("unit")
             if let unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
@@ -76,6 +75,7 @@ struct LedgerRequest {
             let id = try p.int("id")
             let status = try p.choice("status", CommitmentStatus.self)
             let period = try periodKey(p.optionalString("period"), kind: .review, on: today)
+            try begun(period, by: today, "period", "today")
             try store.evaluateCommitment(
                 id, period: period, status: status, note: try p.optionalString("note"), at: now, actor: actor)
             return ["commitment": try commitmentObject(id)]
@@ -88,6 +88,7 @@ struct LedgerRequest {
                 throw VarlinkError.invalidArgument("heldOn", "\(heldOn) is in the future")
             }
             let period = try periodKey(p.optionalString("period"), kind: kind, on: heldOn)
+            try begun(period, by: heldOn, "period", "the day it was held (\(heldOn))")
             let id = try store.recordReview(
                 NewReview(
                     unit: try p.string("unit", maximum: 100), kind: kind, period: period, heldOn: heldOn,
@@ -112,6 +113,7 @@ struct LedgerRequest {
                 throw VarlinkError.invalidArgument("submittedOn", "\(submittedOn) is in the future")
             }
             let month = try monthKey(p.optionalString("month")) ?? PeriodKey(.month, date: submittedOn)
+            try begun(month, by: submittedOn, "month", "the day it was submitted (\(submittedOn))")
             let id = try store.submitReport(
                 unit: try p.string("unit", maximum: 100), month: month, submittedOn: submittedOn,
                 title: try p.string("title"), liaison: try p.optionalString("liaison"),
@@ -163,11 +165,17 @@ struct LedgerRequest {
 
         // Notices, history, exchange
         case "ListNotices":
+            if let unit = try p.optionalString("unit"), try store.unit(unit) == nil {
+                throw LedgerError.unknownUnit(unit)
+            }
             let notices = try store.noticeList(
                 kind: try p.optionalChoice("kind", NoticeKind.self)?.rawValue, unit: try p.optionalString("unit"),
                 limit: try p.limit(100))
             return ["notices": notices.map(Self.object)]
         case "ListHistory":
+            if let unit = try p.optionalString("unit"), try store.unit(unit) == nil {
+                throw LedgerError.unknownUnit(unit)
+            }
             let entries = try store.history(
                 limit: try p.limit(), item: try p.optionalInt("item").map(Int64.init),
                 unit: try p.optionalString("unit"))
@@ -224,6 +232,14 @@ struct LedgerRequest {
                 "'\(text)' is not a \(length.rawValue) period (e.g. \(PeriodKey(length, date: date)))")
         }
         return key
+    }
+
+    /// Refuses a period that begins after `day`: nothing is held or counted ahead of its period.
+    private func begun(_ period: PeriodKey, by day: LocalDate, _ parameter: String, _ what: String) throws {
+        if let first = period.days?.first, first > day {
+            throw VarlinkError.invalidArgument(
+                parameter, "\(period) begins on \(first), after \(what); it cannot be recorded yet")
+        }
     }
 
     func monthKey(_ text: String?) throws -> PeriodKey? {

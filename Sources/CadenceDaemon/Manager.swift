@@ -286,7 +286,7 @@ public final class Manager: @unchecked Sendable {
             key: "item/\(item.id)/\(stage.stored(round: item.round))", kind: kind,
             dueAt: stage == .overdue ? item.deadline : at, emittedAt: now,
             unit: item.unit, item: item.id, title: item.title, level: level,
-            late: now.timeIntervalSince(at) > Self.lateAfter, overdueDays: overdueDays)
+            late: now.timeIntervalSince(at) > Self.lateAfter, overdueDays: overdueDays, deadline: item.deadline)
     }
 
     // MARK: - Delivery

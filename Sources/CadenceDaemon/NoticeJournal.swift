@@ -31,6 +31,7 @@ public enum NoticeJournalFields {
         if let unit = notice.unit { fields.append(("CADENCED_UNIT", unit)) }
         if let item = notice.item { fields.append(("CADENCED_ITEM", String(item))) }
         if let days = notice.overdueDays { fields.append(("CADENCED_OVERDUE_DAYS", String(days))) }
+        if let deadline = notice.deadline { fields.append(("CADENCED_DEADLINE", ISOTimestamp.utc(deadline))) }
         if let level = notice.level { fields.append(("CADENCED_LEVEL", level.rawValue)) }
         if let file { fields.append(("CADENCED_NOTICE_FILE", file)) }
         return fields

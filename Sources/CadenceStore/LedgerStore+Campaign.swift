@@ -168,6 +168,7 @@ extension LedgerStore {
         if id.isEmpty { return "the unit id is empty" }
         if id.utf8.count > 100 { return "the unit id '\(id.prefix(20))…' is longer than 100 bytes" }
         if id.hasPrefix("-") || id.hasPrefix("@") { return "the unit id '\(id)' starts with '\(id.prefix(1))'" }
+        if id == "." || id == ".." { return "the unit id '\(id)' is not a name" }
         if id.unicodeScalars.contains(where: {
             $0.properties.isWhitespace || $0.properties.generalCategory == .control || $0 == "/"
         }) {
@@ -194,7 +195,8 @@ extension LedgerStore {
                 problems.append((index, "the quota \(quota) is not between 0 and 1000"))
             }
             if let previous = ids[unit.id] {
-                problems.append((index, "unit '\(unit.id)' appears twice (also row \(previous + 1))"))
+                let line = units[previous].sourceLine ?? previous + 1
+                problems.append((index, "unit '\(unit.id)' appears twice (also line \(line))"))
             } else if try Bool.fetchOne(
                 db, sql: "SELECT EXISTS (SELECT 1 FROM unit WHERE id = ?)", arguments: [unit.id])
                 == true
@@ -461,6 +463,19 @@ extension LedgerStore {
                 }
             }
             return ids
+        }
+    }
+
+    /// Adds one commitment; an unknown unit is ``LedgerError/unknownUnit(_:)``.
+    @discardableResult
+    public func addCommitment(_ commitment: NewCommitment, at now: Date, actor: Actor?) throws -> Int64 {
+        do {
+            return try addCommitments([commitment], at: now, actor: actor)[0]
+        } catch LedgerError.badRows(let problems) {
+            if problems.contains(where: { $0.reason.hasPrefix("there is no unit") }) {
+                throw LedgerError.unknownUnit(commitment.unit)
+            }
+            throw LedgerError.invalid(problems.map(\.reason).joined(separator: "; "))
         }
     }
 

@@ -219,7 +219,25 @@ extension LedgerStore {
                 }
             }
             let first = item.first?.trimmingCharacters(in: .whitespaces)
-            if first == nil || first == "" || first == "@first" {
+            if let first, first.hasPrefix("@"), first != "@first",
+                let role = UnitRole(rawValue: String(first.dropFirst()))
+            {
+                // Another role as the first responsible person: someone must hold it.
+                let held =
+                    try Bool.fetchOne(
+                        db,
+                        sql:
+                            "SELECT EXISTS (SELECT 1 FROM roleAssignment WHERE unit = ? AND role = ? AND until IS NULL)",
+                        arguments: [item.unit, role.rawValue]) ?? false
+                if !held {
+                    problems.append(
+                        (
+                            index,
+                            "the first responsible person '\(first)' is a role nobody holds in unit '\(item.unit)' "
+                                + "(cadencectl role assign \(item.unit) \(role.rawValue) NAME)"
+                        ))
+                }
+            } else if first == nil || first == "" || first == "@first" {
                 if firstHolders[item.unit] == nil {
                     firstHolders[item.unit] =
                         try Bool.fetchOne(

@@ -55,13 +55,6 @@ DELTA = f"delta-{S}"  # under CITY, removed
 ROUND = f"round-{S}"  # under CITY, for the export/import round trip
 NOWHERE = f"nowhere-{S}"  # never added
 
-# Known server bugs (reported; tolerated without --strict).
-COMMITMENT_AS_ROWS = ("AddCommitment reports refusals as import rows: an unknown unit is InvalidArgument "
-                      "'line 1: there is no unit …' (parameter ''), not NoSuchUnit; year 1999 says 'line 1: …'")
-FUTURE_PERIODS = ("RecordReview, EvaluateCommitment and SubmitReport accept a period or month that has not begun "
-                  "yet (a review held today recorded for a quarter years ahead)")
-UNHELD_ROLE = ("AddItem accepts first='@main' when nobody holds that role: the item has no first responsible "
-               "person (firstPerson null) although one is required")
 
 # Item fields the daemon's timer may change while the script runs.
 VOLATILE = {"overdue", "stages", "nextEvent"}
@@ -341,12 +334,11 @@ def test_commitments():
     t.check(e["status"] == "fulfilled" and e["evaluations"] == 2, "EvaluateCommitment again: the latest counts",
             repr(e))
 
-    no_such_unit("AddCommitment of an unknown unit", "AddCommitment", NOWHERE, unit=NOWHERE, text="承诺",
-                 bug=COMMITMENT_AS_ROWS)
+    no_such_unit("AddCommitment of an unknown unit", "AddCommitment", NOWHERE, unit=NOWHERE, text="承诺")
     p = refused("AddCommitment with year 1999", "InvalidArgument", "AddCommitment", says="1999", unit=COUNTY,
                 text="承诺", year=1999)
     t.check("line 1" not in p.get("reason", ""), "AddCommitment with year 1999: the reason names no file line",
-            repr(p), bug=COMMITMENT_AS_ROWS)
+            repr(p))
     refused("AddCommitment with an empty text", "InvalidArgument", "AddCommitment", param="text", unit=COUNTY,
             text="")
     refused("AddCommitment published on 2026-02-30", "InvalidArgument", "AddCommitment", param="publishedOn",
@@ -357,7 +349,7 @@ def test_commitments():
     refused("EvaluateCommitment with a half-year period", "InvalidArgument", "EvaluateCommitment", param="period",
             id=c["id"], status="partial", period=THIS_HALF)
     refused("EvaluateCommitment for a quarter that has not begun", "InvalidArgument", "EvaluateCommitment",
-            param="period", id=c["id"], status="partial", period=f"{NEXT_YEAR + 4}-Q1", bug=FUTURE_PERIODS)
+            param="period", id=c["id"], status="partial", period=f"{NEXT_YEAR + 4}-Q1")
     refused("EvaluateCommitment of an unknown commitment", "NotFound", "EvaluateCommitment", says="987654",
             id=987654, status="partial")
 
@@ -410,7 +402,7 @@ def test_reviews():
     refused("RecordReview held tomorrow", "InvalidArgument", "RecordReview", param="heldOn", says="future",
             unit=COUNTY, kind="review", heldOn=in_days(1))
     refused("RecordReview held today for a quarter that has not begun", "InvalidArgument", "RecordReview",
-            param="period", unit=BRANCH, kind="review", period=f"{NEXT_YEAR + 4}-Q1", bug=FUTURE_PERIODS)
+            param="period", unit=BRANCH, kind="review", period=f"{NEXT_YEAR + 4}-Q1")
     refused("RecordReview held on a malformed date", "InvalidArgument", "RecordReview", param="heldOn",
             unit=COUNTY, kind="review", heldOn=f"{TODAY.year}-13-01")
     refused("RecordReview of a unit without parent and no override", "InvalidArgument", "RecordReview",
@@ -456,7 +448,7 @@ def test_reports():
     refused("SubmitReport submitted tomorrow", "InvalidArgument", "SubmitReport", param="submittedOn",
             says="future", unit=COUNTY, title="报告", submittedOn=in_days(1))
     refused("SubmitReport submitted today for a month that has not begun", "InvalidArgument", "SubmitReport",
-            param="month", unit=BRANCH, title="报告", month=f"{NEXT_YEAR + 4}-01", bug=FUTURE_PERIODS)
+            param="month", unit=BRANCH, title="报告", month=f"{NEXT_YEAR + 4}-01")
     refused("GetQuota of month 'Q4'", "InvalidArgument", "GetQuota", param="month", month=THIS_QUARTER)
 
 
@@ -585,8 +577,7 @@ def test_items():
     refused("AddItem for a unit nobody holds 'first' of, without first", "InvalidArgument", "AddItem",
             says="first responsible person", unit=GAMMA, title="x", deadline=day)
     refused("AddItem for a unit without role first, with first '@main' that nobody holds", "InvalidArgument",
-            "AddItem", says="first responsible person", unit=GAMMA, title="x", deadline=day, first="@main",
-            bug=UNHELD_ROLE)
+            "AddItem", says="first responsible person", unit=GAMMA, title="x", deadline=day, first="@main")
     refused("AddItem with first '@boss' (no such role)", "InvalidArgument", "AddItem", says="names no role",
             unit=COUNTY, title="x", deadline=day, first="@boss")
     no_such_unit("ListItems of an unknown unit", "ListItems", NOWHERE, unit=NOWHERE)
@@ -777,8 +768,7 @@ def test_import_export():
     reply = rejected("Import units with bad rows", "units", "csv", bad_units, 7, [3, 4, 5, 6, 7, 8], says=says)
     twice = [p["reason"] for p in reply["problems"] if p["line"] == 8]
     t.check(any("line 2" in r for r in twice), "Import units: a duplicate id names the line of its first row",
-            repr(twice), bug="Import: a duplicate id within the file says 'also row 1' (data row index) for a "
-                             "row on line 2, while every problem is reported by file line")
+            repr(twice))
     rejected("Import units with bad rows, dryRun", "units", "csv", bad_units, 7, [3, 4, 5, 6, 7, 8], dry_run=True)
 
     items = (

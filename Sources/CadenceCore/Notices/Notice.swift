@@ -23,6 +23,8 @@ public struct Notice: Codable, Hashable, Sendable {
     public var late: Bool
     /// Whole days past the deadline, for item notices.
     public var overdueDays: Int?
+    /// An item's deadline in force (a warning's `dueAt` is the warning's own instant).
+    public var deadline: Date?
     /// The human text, rendered in the configured language.
     public var subject: String
     public var body: String
@@ -30,7 +32,7 @@ public struct Notice: Codable, Hashable, Sendable {
     public init(
         key: String, kind: NoticeKind, dueAt: Date, emittedAt: Date, cadence: String? = nil, periods: [String] = [],
         unit: String? = nil, item: Int64? = nil, title: String? = nil, level: EscalationLevel? = nil,
-        late: Bool = false, overdueDays: Int? = nil, subject: String = "", body: String = ""
+        late: Bool = false, overdueDays: Int? = nil, deadline: Date? = nil, subject: String = "", body: String = ""
     ) {
         self.key = key
         self.kind = kind
@@ -44,6 +46,7 @@ public struct Notice: Codable, Hashable, Sendable {
         self.level = level
         self.late = late
         self.overdueDays = overdueDays
+        self.deadline = deadline
         self.subject = subject
         self.body = body
     }

@@ -22,7 +22,7 @@ public struct NoticeText: Sendable {
     /// The placeholders a template may use.
     public static let placeholders = [
         "cadence", "description", "kind", "period", "periods", "unit", "item", "title", "due", "overdue_days",
-        "level", "late", "count", "shortfalls",
+        "level", "late", "count", "shortfalls", "deadline",
     ]
 
     /// Fills `notice.subject` and `notice.body`.
@@ -37,6 +37,7 @@ public struct NoticeText: Sendable {
             "item": notice.item.map { "#\($0)" } ?? "",
             "title": notice.title ?? "",
             "due": LocalTimeText.format(notice.dueAt, zone: zone),
+            "deadline": LocalTimeText.format(notice.deadline ?? notice.dueAt, zone: zone),
             "overdue_days": notice.overdueDays.map(String.init) ?? "0",
             "level": notice.level.map { levelName($0) } ?? "",
             "late": notice.late ? (language == .zh ? "（补发）" : " (late)") : "",
@@ -96,17 +97,17 @@ public struct NoticeText: Sendable {
         case (.catchUp, .en):
             "{description}: missed periods {periods} (late)\nMissed while the daemon was down or the clock jumped: {periods} ({cadence}); the last was due at {due}."
         case (.deadlineWarning, .zh):
-            "整改提醒：{unit} {item} 将于 {due} 到期\n整改事项 {item}「{title}」（{unit}）将于 {due} 到期，请抓紧整改并申请验收销号。"
+            "整改提醒：{unit} {item} 将于 {deadline} 到期\n整改事项 {item}「{title}」（{unit}）将于 {deadline} 到期，请抓紧整改并申请验收销号。"
         case (.deadlineWarning, .en):
-            "Rectification due soon: {unit} {item} at {due}\nItem {item} \"{title}\" ({unit}) falls due at {due}; finish it and ask for verification."
+            "Rectification due soon: {unit} {item} at {deadline}\nItem {item} \"{title}\" ({unit}) falls due at {deadline}; finish it and ask for verification."
         case (.overdue, .zh):
-            "整改逾期：{unit} {item}{late}\n整改事项 {item}「{title}」（{unit}）已于 {due} 到期，未验收销号，已逾期 {overdue_days} 天。"
+            "整改逾期：{unit} {item}{late}\n整改事项 {item}「{title}」（{unit}）已于 {deadline} 到期，未验收销号，已逾期 {overdue_days} 天。"
         case (.overdue, .en):
-            "Rectification overdue: {unit} {item}{late}\nItem {item} \"{title}\" ({unit}) fell due at {due} without verified closure; {overdue_days} days overdue."
+            "Rectification overdue: {unit} {item}{late}\nItem {item} \"{title}\" ({unit}) fell due at {deadline} without verified closure; {overdue_days} days overdue."
         case (.escalation, .zh):
             "整改逾期升级：{level} {unit} {item}\n整改事项 {item}「{title}」（{unit}）逾期 {overdue_days} 天，升级为{level}。"
         case (.escalation, .en):
-            "Overdue rectification escalated to {level}: {unit} {item}\nItem {item} \"{title}\" ({unit}) is {overdue_days} days overdue (due {due}); escalated to {level}."
+            "Overdue rectification escalated to {level}: {unit} {item}\nItem {item} \"{title}\" ({unit}) is {overdue_days} days overdue (due {deadline}); escalated to {level}."
         case (.accountability, .zh):
             "责任追究：{unit} {item}\n整改事项 {item}「{title}」（{unit}）逾期 {overdue_days} 天仍未整改到位，启动责任追究。"
         case (.accountability, .en):

@@ -417,10 +417,18 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Check every row and report; import nothing.") var dryRun = false
     @Flag(help: "Print the result as JSON.") var json = false
 
-    func run() throws {
-        guard let choice = TextEncodingChoice(rawValue: encoding) else {
+    func validate() throws {
+        guard ["units", "commitments", "items"].contains(kind) else {
+            throw ValidationError("'\(kind)' cannot be imported: units, commitments or items")
+        }
+        guard TextEncodingChoice(rawValue: encoding) != nil else {
             throw ValidationError("--encoding must be auto, utf8, gb18030 or utf16")
         }
+        if let format, !["csv", "json"].contains(format) { throw ValidationError("--format must be csv or json") }
+    }
+
+    func run() throws {
+        let choice = TextEncodingChoice(rawValue: encoding) ?? .auto
         let data: Data
         do {
             data =
@@ -475,10 +483,18 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "utf8 or gb18030 (for spreadsheet programs on Chinese Windows).") var encoding = "utf8"
     @Flag(help: "Start UTF-8 with a byte order mark (Excel).") var bom = false
 
-    func run() throws {
+    func validate() throws {
+        guard ["units", "commitments", "items"].contains(kind) else {
+            throw ValidationError("'\(kind)' cannot be exported: units, commitments or items")
+        }
         guard let choice = TextEncodingChoice(rawValue: encoding), choice != .auto else {
             throw ValidationError("--encoding must be utf8, gb18030 or utf16")
         }
+        guard ["csv", "json"].contains(format) else { throw ValidationError("--format must be csv or json") }
+    }
+
+    func run() throws {
+        let choice = TextEncodingChoice(rawValue: encoding) ?? .utf8
         var p: [String: Any] = ["kind": kind, "format": format]
         if let unit { p["unit"] = unit }
         let text = try socket.call("Export", p)["text"] as? String ?? ""

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CadenceControl
+import CadenceCore
 import Foundation
 
 /// Where `cadencectl` finds the daemon.
@@ -98,8 +99,21 @@ struct OverdueCommand: ParsableCommand {
     }
 }
 
-/// A reply value for people: lists joined, booleans as yes/no.
+/// An instant of a reply (`2026-12-01T01:00:00Z`) as people read it: local date and time in the
+/// zone of this machine (`TZ`, else the system's), e.g. `2026-12-01 09:00 CST`; `--json` keeps UTC.
+func localTime(_ text: String) -> String? {
+    guard text.utf8.count == 20, text.hasSuffix("Z"), let instant = ISOTimestamp.parse(text) else { return nil }
+    let zone = TimeZone.current
+    let local = instant.addingTimeInterval(TimeInterval(zone.secondsFromGMT(for: instant)))
+    let utc = ISOTimestamp.utc(local)
+    let abbreviation = zone.abbreviation(for: instant) ?? ""
+    return String(utc.prefix(10)) + " " + String(utc.dropFirst(11).prefix(5))
+        + (abbreviation.isEmpty ? "" : " " + abbreviation)
+}
+
+/// A reply value for people: lists joined, booleans as yes/no, instants in local time.
 func display(_ value: Any) -> String {
+    if let text = value as? String, let local = localTime(text) { return local }
     if let list = value as? [String] { return list.isEmpty ? "-" : list.joined(separator: ", ") }
     if let number = value as? NSNumber, String(cString: number.objCType) == "c" {
         return number.boolValue ? "yes" : "no"
@@ -118,7 +132,7 @@ func printItems(_ reply: [String: Any], json: Bool) {
     for item in items {
         let state = (item["state"] as? String ?? "?") + ((item["overdue"] as? Bool ?? false) ? ", overdue" : "")
         table.rows.append([
-            "\(item["id"] ?? "?")", item["unit"] as? String ?? "", item["deadline"] as? String ?? "", state,
+            "\(item["id"] ?? "?")", item["unit"] as? String ?? "", item["deadline"].map(display) ?? "", state,
             item["title"] as? String ?? "",
         ])
     }
