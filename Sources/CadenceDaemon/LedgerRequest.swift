@@ -96,7 +96,7 @@ struct LedgerRequest {
                     byUnit: try p.optionalString("byUnit"), subject: try p.optionalString("subject"),
                     outcome: try p.optionalString("outcome"), override: try p.optionalBool("override") ?? false),
                 at: now, actor: actor)
-            let review = try store.reviews(unit: nil, kind: nil, period: nil).first { $0.id == id }
+            let review = try store.reviews(unit: nil, kind: nil, period: nil, id: id).first
             return ["review": review.map(Self.object) ?? [:]]
         case "ListReviews":
             let unit = try p.optionalString("unit")

@@ -618,12 +618,16 @@ extension LedgerStore {
     }
 
     /// Reviews recorded, newest period first.
-    public func reviews(unit: String?, kind: CadenceKind?, period: PeriodKey?, limit: Int = 100_000) throws
-        -> [ReviewRecord]
+    public func reviews(unit: String?, kind: CadenceKind?, period: PeriodKey?, id: Int64? = nil, limit: Int = 100_000)
+        throws -> [ReviewRecord]
     {
         try writer.read { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
+            if let id {
+                conditions.append("id = ?")
+                _ = arguments.append(contentsOf: [id])
+            }
             if let unit {
                 conditions.append("unit = ?")
                 _ = arguments.append(contentsOf: [unit])
