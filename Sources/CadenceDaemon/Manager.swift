@@ -150,12 +150,22 @@ public final class Manager: @unchecked Sendable {
                 }
             }
             for occurrence in onTime {
-                let notice = text.render(
+                var notice = text.render(
                     Notice(
                         key: "occurrence/\(cadence.name)/\(occurrence.period)", kind: .occurrence,
                         dueAt: occurrence.effective, emittedAt: now, cadence: cadence.name,
                         periods: [occurrence.period.rawValue]),
                     description: cadence.description)
+                // The monthly reminder is about commitments (R2): each unit's, and how they stand.
+                if cadence.kind == .reminder {
+                    let year = LocalDay.of(occurrence.effective, in: zone).year
+                    let lines = try store.commitmentSummary(year: year).map {
+                        text.commitmentLine(
+                            unit: $0.unit, name: $0.name, total: $0.total, fulfilled: $0.fulfilled,
+                            partial: $0.partial, unfulfilled: $0.unfulfilled)
+                    }
+                    if !lines.isEmpty { notice.body += "\n\n" + lines.joined(separator: "\n") }
+                }
                 if let notice = try store.record(occurrences: [(occurrence, false)], notice: notice, at: now) {
                     stored.append(notice)
                 }

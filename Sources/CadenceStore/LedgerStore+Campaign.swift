@@ -524,6 +524,32 @@ extension LedgerStore {
         try commitments(unit: nil, year: nil, id: id).first
     }
 
+    /// Per unit with commitments in `year`: how many, and the latest evaluation of each.
+    public func commitmentSummary(year: Int) throws -> [(
+        unit: String, name: String, total: Int, fulfilled: Int, partial: Int, unfulfilled: Int
+    )] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.unit, u.name, COUNT(*) AS total,
+                        SUM(e.status = 'fulfilled') AS fulfilled, SUM(e.status = 'partial') AS partial,
+                        SUM(e.status = 'unfulfilled') AS unfulfilled
+                    FROM commitment c JOIN unit u ON u.id = c.unit
+                    LEFT JOIN commitmentEvaluation e ON e.id =
+                        (SELECT MAX(id) FROM commitmentEvaluation y WHERE y.commitmentId = c.id)
+                    WHERE c.year = ? AND u.removedAt IS NULL GROUP BY c.unit ORDER BY c.unit
+                    """,
+                arguments: [year]
+            ).map { row in
+                let fulfilled: Int? = row["fulfilled"]
+                let partial: Int? = row["partial"]
+                let unfulfilled: Int? = row["unfulfilled"]
+                return (row["unit"], row["name"], row["total"], fulfilled ?? 0, partial ?? 0, unfulfilled ?? 0)
+            }
+        }
+    }
+
     /// Records how far a commitment is honoured, as judged at a review in `period`.
     public func evaluateCommitment(
         _ id: Int64, period: PeriodKey, status: CommitmentStatus, note: String?, at now: Date, actor: Actor?

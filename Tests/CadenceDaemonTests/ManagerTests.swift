@@ -81,6 +81,34 @@ private let monthly = "[Cadence]\nDescription=Monthly reminder\nOnCalendar=*-*-0
 
 @Suite("Manager: exactly-once notices")
 struct ManagerTests {
+    @Test("The monthly reminder lists each unit's commitments and how their latest evaluations stand (R2)")
+    func reminderListsCommitments() throws {
+        let env = try Environment(cadences: ["monthly-reminder": monthly])
+        let manager = try env.manager(now: at("2026-11-30 00:00"))
+        try manager.process(at: at("2026-11-30 00:00"))
+        let store = manager.store
+        let now = at("2026-11-30 00:00")
+        try store.addUnits(
+            [
+                NewUnit(id: "unit-a", name: "示例县卫生局", kind: .countyBureau),
+                NewUnit(id: "unit-b", name: "Unit B", kind: .cityDirect),
+            ],
+            at: now, actor: nil)
+        let ids = try store.addCommitments(
+            (1...3).map { NewCommitment(unit: "unit-a", year: 2026, text: "Promise \($0)") }
+                + [NewCommitment(unit: "unit-b", year: 2025, text: "Last year's")], at: now, actor: nil)
+        let q4 = PeriodKey(rawValue: "2026-Q4")
+        try store.evaluateCommitment(ids[0], period: q4, status: .partial, note: nil, at: now, actor: nil)
+        try store.evaluateCommitment(ids[0], period: q4, status: .fulfilled, note: nil, at: now, actor: nil)  // the latest counts
+        try store.evaluateCommitment(ids[1], period: q4, status: .unfulfilled, note: nil, at: now, actor: nil)
+        let reminder = try #require(try manager.process(at: at("2026-12-01 09:00")).first)
+        let lines = reminder.body.split(separator: "\n").filter { $0.hasPrefix("- ") }
+        #expect(
+            lines == [
+                "- unit-a 示例县卫生局: 3 commitments, 2 not yet fulfilled (fulfilled 1, partial 0, unfulfilled 1, not evaluated 1)"
+            ])
+    }
+
     @Test("An occurrence on time gives one notice: one file, one index line, one journal entry")
     func onTime() throws {
         let env = try Environment(cadences: ["monthly-reminder": monthly])

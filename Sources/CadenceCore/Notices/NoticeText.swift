@@ -53,6 +53,17 @@ public struct NoticeText: Sendable {
         return rendered
     }
 
+    /// One unit's commitments in the monthly reminder: how many, and how the latest evaluations stand.
+    public func commitmentLine(unit: String, name: String, total: Int, fulfilled: Int, partial: Int, unfulfilled: Int)
+        -> String
+    {
+        let open = total - fulfilled
+        let pending = total - fulfilled - partial - unfulfilled
+        return language == .zh
+            ? "- \(unit) \(name)：承诺 \(total) 项，未兑现 \(open) 项（已兑现 \(fulfilled)，部分兑现 \(partial)，未兑现 \(unfulfilled)，未评价 \(pending)）"
+            : "- \(unit) \(name): \(total) commitments, \(open) not yet fulfilled (fulfilled \(fulfilled), partial \(partial), unfulfilled \(unfulfilled), not evaluated \(pending))"
+    }
+
     /// The title of the overdue item opened for a unit whose duty was not recorded in `period`.
     public func missedDuty(description: String, period: String) -> String {
         language == .zh ? "\(period) 未记录：\(description)" : "Not recorded for \(period): \(description)"
