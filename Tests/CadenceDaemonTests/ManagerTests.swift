@@ -99,7 +99,8 @@ struct ManagerTests {
                 + [NewCommitment(unit: "unit-b", year: 2025, text: "Last year's")], at: now, actor: nil)
         let q4 = PeriodKey(rawValue: "2026-Q4")
         try store.evaluateCommitment(ids[0], period: q4, status: .partial, note: nil, at: now, actor: nil)
-        try store.evaluateCommitment(ids[0], period: q4, status: .fulfilled, note: nil, at: now, actor: nil)  // the latest counts
+        // The latest evaluation counts.
+        try store.evaluateCommitment(ids[0], period: q4, status: .fulfilled, note: nil, at: now, actor: nil)
         try store.evaluateCommitment(ids[1], period: q4, status: .unfulfilled, note: nil, at: now, actor: nil)
         let reminder = try #require(try manager.process(at: at("2026-12-01 09:00")).first)
         let lines = reminder.body.split(separator: "\n").filter { $0.hasPrefix("- ") }
