@@ -44,7 +44,12 @@ extension EvaluationReport {
                 "\(unit.duties.reduce(0) { $0 + $1.heldLate })", "\(unit.monthlyQuota)", "\(months.met)",
                 "\(months.due)",
             ]
-            row += unit.months.map { $0.state == .future ? "" : "\($0.submitted)" }
+            row += window.months.map { month in
+                guard let quota = unit.months.first(where: { $0.month == month.key }), quota.state != .future else {
+                    return ""
+                }
+                return "\(quota.submitted)"
+            }
             row += [
                 "\(i.carriedOver)", "\(i.opened)", "\(i.closedOnTime)", "\(i.closedLate)", "\(i.open)", "\(i.overdue)",
                 "\(i.deferred)", "\(i.referred)", "\(i.escalated)", "\(i.accountability)", "\(i.reopened)",

@@ -102,7 +102,7 @@ extension EvaluationReport {
     private func htmlUnits(_ out: inout String) {
         let checkpoint = window.variant.isLedgerCheckpoint
         out += "<section id=\"ranking\">\n<h2>\(Self.escape(text.ranking(window.variant)))</h2>\n"
-        out += "<p class=\"rule\"><b>\(Self.escape(text.rankingRuleLabel))</b>："
+        out += "<p class=\"rule\"><b>\(Self.escape(text.rankingRuleLabel))</b>\(text.colon)"
         out += "\(Self.escape(checkpoint ? text.checkpointRule : text.rankingRule))</p>\n"
         out += "<table class=\"units\">\n<thead><tr>"
         var headers: [String] = checkpoint ? [text.unit] : [text.rank, text.unit, text.score]

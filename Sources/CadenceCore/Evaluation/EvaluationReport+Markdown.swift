@@ -16,7 +16,7 @@ extension EvaluationReport {
             }, right: [1, 3])
         let checkpoint = window.variant.isLedgerCheckpoint
         out += "\n## \(text.ranking(window.variant))\n\n"
-        out += "\(text.rankingRuleLabel): \(checkpoint ? text.checkpointRule : text.rankingRule)\n\n"
+        out += "**\(text.rankingRuleLabel)**\(text.colon)\(checkpoint ? text.checkpointRule : text.rankingRule)\n\n"
         var headers: [String] =
             checkpoint ? [text.unitID, text.unit] : [text.rank, text.unitID, text.unit, text.score]
         headers +=
@@ -68,8 +68,11 @@ extension EvaluationReport {
                     [text.unit] + window.months.map { text.monthName($0.number) },
                     quotaUnits.map { unit in
                         [unit.name]
-                            + unit.months.map { quota in
-                                switch quota.state {
+                            + window.months.map { month in
+                                let quota =
+                                    unit.months.first { $0.month == month.key }
+                                    ?? MonthQuota(month: month.key, submitted: 0, required: 0, state: .future)
+                                return switch quota.state {
                                 case .met: "\(quota.submitted)/\(quota.required) ✓"
                                 case .short: "\(quota.submitted)/\(quota.required) ✗"
                                 case .pending: "\(quota.submitted)/\(quota.required) …"
@@ -108,7 +111,9 @@ extension EvaluationReport {
             if more > 0 { out += "\n" + text.moreItems(more) + "\n" }
         }
         out += "\n## \(text.definitions)\n\n"
-        for (term, meaning) in text.definitionList(window, asOf: asOfText) { out += "- **\(term)**: \(meaning)\n" }
+        for (term, meaning) in text.definitionList(window, asOf: asOfText) {
+            out += "- **\(term)**\(text.colon)\(meaning)\n"
+        }
         if mask { out += "\n\(text.maskNote)\n" }
         out += "\n— \(generator)\n"
         return out

@@ -38,7 +38,10 @@ extension EvaluationReport {
             let y = top + row * cellHeight
             out += "<text x=\"\(label - 6)\" y=\"\(y + 13)\" font-size=\"11\" text-anchor=\"end\" fill=\"#1d2330\">"
             out += "\(Self.escape(Self.clip(unit.name, 15)))</text>\n"
-            for (column, quota) in unit.months.enumerated() {
+            for (column, month) in window.months.enumerated() {
+                let quota =
+                    unit.months.first { $0.month == month.key }
+                    ?? MonthQuota(month: month.key, submitted: 0, required: unit.monthlyQuota, state: .future)
                 let x = label + column * cellWidth
                 let fill = Self.color(quota)
                 let dark = quota.state == .met || quota.state == .short

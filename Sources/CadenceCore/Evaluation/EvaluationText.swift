@@ -199,8 +199,13 @@ public struct EvaluationText: Sendable {
         }
     }
 
+    /// `：` in Chinese, `: ` in English.
+    public var colon: String { zh ? "：" : ": " }
+
     public func source(_ source: String) -> String {
-        guard zh, let known = ItemSource(rawValue: source) else { return source }
+        guard zh, let known = ItemSource(rawValue: source) else {
+            return source.replacingOccurrences(of: "-", with: " ")
+        }
         switch known {
         case .selfExamination: return "自查"
         case .mutualHelp: return "互查"
@@ -219,7 +224,7 @@ public struct EvaluationText: Sendable {
     }
 
     public func state(_ state: String) -> String {
-        guard zh, let known = ItemState(rawValue: state) else { return state }
+        guard zh, let known = ItemState(rawValue: state) else { return state.replacingOccurrences(of: "-", with: " ") }
         switch known {
         case .open: return "待整改"
         case .inProgress: return "整改中"
