@@ -71,6 +71,11 @@ let package = Package(
             path: "Benchmarks/daemon-benchmark"
         ),
         .executableTarget(
+            name: "evaluation-benchmark",
+            dependencies: ["CadenceCore", "CadenceStore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/evaluation-benchmark"
+        ),
+        .executableTarget(
             name: "ledger-benchmark",
             dependencies: ["CadenceCore", "CadenceStore", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/ledger-benchmark"

@@ -188,6 +188,8 @@ struct LedgerRequest {
             return try LedgerExchange(request: self).export(
                 kind: try p.choice("kind", ExchangeKind.self), format: try p.choice("format", ExchangeFormat.self),
                 unit: try p.optionalString("unit"))
+        case "Evaluate":
+            return try EvaluationRequest(request: self).answer()
         default:
             throw VarlinkError.methodNotFound(LedgerInterface.name + "." + member)
         }

@@ -127,6 +127,9 @@ public final class Manager: @unchecked Sendable {
                 cursor = next.effective
             }
             guard !missed.isEmpty else { continue }
+            EvaluationReportWriter(
+                store: store, configuration: configuration, files: files, language: text.language, logger: logger
+            ).write(cadence, missed, at: now)
             let onTime = missed.filter { now.timeIntervalSince($0.effective) <= Self.lateAfter }
             let late = missed.filter { now.timeIntervalSince($0.effective) > Self.lateAfter }
             let announced = late.filter { now.timeIntervalSince($0.effective) <= window }

@@ -79,6 +79,31 @@ public struct NoticeFileWriter: Sendable {
         return results
     }
 
+    /// Writes `data` to `relative` under the notice directory unless a file is there already, the
+    /// way notices are written: a temporary file, flushed, then linked into place (never replaced).
+    /// - Returns: true when the file was written now, false when it was there already.
+    @discardableResult
+    public func writeOnce(_ relative: String, _ data: Data) throws -> Bool {
+        let path = directory + "/" + relative
+        let folder = (path as NSString).deletingLastPathComponent
+        try makeDirectories(folder)
+        if FileManager.default.fileExists(atPath: path) { return false }
+        let temporary = folder + "/.tmp-\(StableHash.hex(relative))-\(getpid())"
+        try writeSynced(temporary, data, flags: O_CREAT | O_TRUNC | O_WRONLY)
+        defer { unlink(temporary) }
+        if link(temporary, path) != 0 {
+            if errno == EEXIST { return false }
+            throw failure(path)
+        }
+        try syncDirectory(folder)
+        return true
+    }
+
+    /// True when `relative` exists under the notice directory.
+    public func exists(_ relative: String) -> Bool {
+        FileManager.default.fileExists(atPath: directory + "/" + relative)
+    }
+
     // MARK: - Content
 
     func markdown(_ notice: Notice, file: String) -> String {

@@ -28,7 +28,8 @@ struct Cadencectl: ParsableCommand {
         subcommands: [
             StatusCommand.self, UnitsCommand.self, RoleCommand.self, CommitmentCommand.self, ReviewCommand.self,
             ReportCommand.self, ItemCommand.self, OverdueCommand.self, NoticesCommand.self, ImportCommand.self,
-            ExportCommand.self, HistoryCommand.self, CalendarCommand.self, ListCadencesCommand.self,
+            ExportCommand.self, EvaluateCommand.self, HistoryCommand.self, CalendarCommand.self,
+            ListCadencesCommand.self,
         ]
     )
 }

@@ -206,7 +206,7 @@ def test_service(client):
                 "GetStatus", "AddUnit", "GetUnit", "ListUnits", "RemoveUnit", "AssignRole", "ListRoles",
                 "AddCommitment", "ListCommitments", "EvaluateCommitment", "RecordReview", "ListReviews",
                 "SubmitReport", "GetQuota", "AddItem", "GetItem", "ListItems", "UpdateItem", "CloseItem",
-                "ListNotices", "ListHistory", "Import", "Export",
+                "ListNotices", "ListHistory", "Import", "Export", "Evaluate",
                 "Unit", "Role", "Commitment", "Review", "QuotaLine", "Item", "Notice", "Status", "HistoryEntry",
                 "ImportProblem",
                 "NoSuchItem", "NoSuchUnit", "NotFound", "InvalidArgument", "PermissionDenied", "LedgerFailure",
@@ -909,6 +909,56 @@ def test_notices_history(xid):
     refused("ListHistory(limit=0)", "InvalidArgument", "ListHistory", param="limit", limit=0)
 
 
+# --- The year-end evaluation
+
+
+def test_evaluation():
+    year = TODAY.year
+    reply = L.call("Evaluate", year=year, format="json", language="en")
+    doc = json.loads(reply["text"])
+    t.check(doc.get("year") == year and doc.get("variant") == "year-end" and doc.get("language") == "en",
+            "Evaluate(format=json): this year's year-end evaluation", repr({k: doc.get(k) for k in ("year", "variant")}))
+    units = {u["id"]: u for u in doc.get("units", [])}
+    t.check(reply["units"] == len(units) and {CITY, COUNTY, ALPHA, BRANCH} <= set(units),
+            "Evaluate: every unit of the ledger, the count in 'units'", repr(sorted(units))[:300])
+    made = len(L.call("ListCommitments", unit=COUNTY, year=year)["commitments"])
+    t.check(units.get(COUNTY, {}).get("commitments", {}).get("made") == made,
+            "Evaluate: the county's commitments made this year, as ListCommitments lists them",
+            f"{units.get(COUNTY, {}).get('commitments')} vs {made}")
+    t.check(units.get(CITY, {}).get("rank") is None, "Evaluate: the top of the tree is not ranked",
+            repr(units.get(CITY, {}).get("rank")))
+    t.check(parse_instant(reply["asOf"]) <= datetime.datetime.now(datetime.timezone.utc),
+            "Evaluate: figures as of now", reply["asOf"])
+    parents = {u["id"]: u.get("parent") for u in L.call("ListUnits", includeRemoved=True)["units"]}
+    below = {COUNTY}
+    while True:
+        more = {uid for uid, parent in parents.items() if parent in below} - below
+        if not more:
+            break
+        below |= more
+    sub = json.loads(L.call("Evaluate", year=year, unit=COUNTY, format="json")["text"])
+    t.check({u["id"] for u in sub["units"]} == below and BRANCH in below,
+            "Evaluate(unit): the unit and its sub-units", f"{[u['id'] for u in sub['units']]} vs {sorted(below)}")
+    text = L.call("Evaluate", year=year, format="csv", language="en")["text"]
+    rows = list(csv.reader(io.StringIO(text)))
+    t.check(rows and rows[0][:4] == ["Rank", "Unit id", "Unit", "Kind"] and len(rows) == len(units) + 1,
+            "Evaluate(format=csv): a header and one row per unit", repr(rows[:1])[:200])
+    page = L.call("Evaluate", year=year, format="html", mask=True, variant="ledger-call-in")["text"]
+    t.check(page.startswith("<!DOCTYPE html>") and "<script" not in page and 'data-masked="true"' in page,
+            "Evaluate(format=html, mask, ledger-call-in): one self-contained page, names masked")
+    t.check(L.call("Evaluate", year=year, asOf=TODAY.isoformat())["text"].startswith("# "),
+            "Evaluate(asOf=today): Markdown by default")
+    refused("Evaluate of the year 1999", "InvalidArgument", "Evaluate", param="year", year=1999)
+    refused("Evaluate of a year not begun", "InvalidArgument", "Evaluate", param="year", says="not begun",
+            year=NEXT_YEAR)
+    refused("Evaluate as xlsx", "InvalidArgument", "Evaluate", param="format", year=year, format="xlsx")
+    refused("Evaluate of variant 'weekly'", "InvalidArgument", "Evaluate", param="variant", year=year,
+            variant="weekly")
+    refused("Evaluate as of a day in the future", "InvalidArgument", "Evaluate", param="asOf", year=year,
+            asOf=in_days(3))
+    no_such_unit("Evaluate of an unknown unit", "Evaluate", NOWHERE, year=year, unit=NOWHERE)
+
+
 def test_ledger(client):
     global L
     with client.open(LEDGER) as handle:
@@ -923,6 +973,7 @@ def test_ledger(client):
         t.run("removing units", test_remove)
         t.run("import and export", test_import_export)
         t.run("notices and history", test_notices_history, state.get("x"))
+        t.run("evaluation", test_evaluation)
         methods = {name for name, m in interfaces[LEDGER].members.items() if isinstance(m, scanner._Method)}
         t.check(methods <= L.answered, "every method of io.cadenced.Ledger was answered through the varlink package",
                 f"never answered: {sorted(methods - L.answered)}")

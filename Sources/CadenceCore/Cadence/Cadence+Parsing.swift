@@ -5,6 +5,7 @@ extension Cadence {
     public static let schema = IniSchema([
         "Cadence": [
             "OnCalendar": .list, "Kind": .single, "Period": .single, "WorkingDay": .single, "Description": .single,
+            "Report": .single,
         ]
     ])
 
@@ -19,7 +20,8 @@ extension Cadence {
     /// WorkingDay=next
     /// ```
     /// `OnCalendar=` (required, repeatable, empty resets) and `Kind=` are required; `Period=` defaults to
-    /// `occurrence`, `WorkingDay=` to `none`, `Description=` to the name. An expression that never elapses
+    /// `occurrence`, `WorkingDay=` to `none`, `Description=` to the name; `Report=` lists the evaluation
+    /// reports written with each occurrence (``EvaluationVariant`` names, or `none`; default by kind). An expression that never elapses
     /// after `reference` is refused; calendar warnings become ``warnings`` prefixed with `file:line`, as do
     /// expressions that elapse more than once per period (only the first elapse of a period counts).
     /// - Parameters:
@@ -81,11 +83,33 @@ extension Cadence {
         let period: CadencePeriod = choice("Period", default: .occurrence) ?? .occurrence
         let shift: WorkingDayShift = choice("WorkingDay", default: WorkingDayShift.none) ?? .none
         let description = ini.last("Cadence", "Description").map(\.value).flatMap { $0.isEmpty ? nil : $0 }
+        var reports: [EvaluationVariant]?
+        if let assignment = ini.last("Cadence", "Report"), !assignment.value.isEmpty {
+            let words = assignment.value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).map(
+                String.init)
+            if words == ["none"] {
+                reports = []
+            } else {
+                reports = []
+                for word in words {
+                    if let variant = EvaluationVariant(rawValue: word) {
+                        if !reports!.contains(variant) { reports!.append(variant) }
+                    } else {
+                        let allowed = EvaluationVariant.allCases.map(\.rawValue).joined(separator: ", ")
+                        errors.append(
+                            .badValue(
+                                assignment.location, key: "Report", value: assignment.value,
+                                reason: "'\(word)' is not one of: none, \(allowed)"))
+                    }
+                }
+            }
+        }
 
         try ConfigurationError.throwIfAny(errors)
         var cadence = Cadence(
             name: name, expressions: expressions, kind: kind!, period: period, workingDay: shift,
             description: description, warnings: warnings)
+        cadence.reports = reports
         cadence.warnings += cadence.periodWarnings(ini: ini, reference: reference, zone: zone)
         return cadence
     }

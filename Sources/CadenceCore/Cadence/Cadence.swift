@@ -18,6 +18,9 @@ public struct Cadence: Hashable, Sendable {
     public var description: String
     /// Advice for the author found while loading (`file:line: …`), such as a day 29–31 that some months lack.
     public var warnings: [String]
+    /// `Report=`: the evaluation reports written with each occurrence; nil = by kind (see
+    /// ``reportVariants(for:)``), empty = none.
+    public var reports: [EvaluationVariant]?
 
     public init(
         name: String, expressions: [CalendarExpression], kind: CadenceKind, period: CadencePeriod = .occurrence,

@@ -1,0 +1,210 @@
+import Foundation
+
+/// A count out of a count, such as 27 commitments fulfilled out of 30 made.
+public struct Ratio: Sendable, Equatable {
+    public var part: Int
+    public var whole: Int
+
+    public init(_ part: Int, of whole: Int) {
+        self.part = part
+        self.whole = whole
+    }
+
+    /// The ratio, or nil when the whole is zero (nothing to judge).
+    public var value: Double? { whole > 0 ? Double(part) / Double(whole) : nil }
+
+    /// `92.5%`, or `—` when there is nothing to judge.
+    public var percentText: String {
+        guard let value else { return "—" }
+        return EvaluationNumber.decimal(value * 100) + "%"
+    }
+}
+
+/// Rates, scores and the ranking of an evaluation, computed from its figures (pure).
+///
+/// The ranking rule (stated on every report):
+/// score = 100 × Σ wᵢ·rᵢ ÷ Σ wᵢ over the components a unit has something to judge in:
+/// commitment fulfilment (fulfilled ÷ made, weight 30), duties held (reviews, inspections,
+/// appraisals and evaluations held ÷ due, weight 25), information-report months (months at
+/// quota ÷ months judged, weight 15), rectification timeliness (closed on time ÷ (closed +
+/// overdue), weight 30). Units are ranked by score rounded to 0.1, higher first; ties go to
+/// fewer overdue items, then to the unit id in alphabetical order. Only units under another unit
+/// and still in the tree are ranked (the top of the tree is the evaluating body), and only when
+/// they have something to judge; the others are listed after them by id.
+public struct EvaluationAssessment: Sendable {
+    /// The components of the score, in the order they are summed.
+    public enum Component: String, CaseIterable, Sendable {
+        case commitments, duties, quota, rectification
+
+        public var weight: Int {
+            switch self {
+            case .commitments: 30
+            case .duties: 25
+            case .quota: 15
+            case .rectification: 30
+            }
+        }
+    }
+
+    /// One unit with its component ratios, score and rank.
+    public struct Line: Sendable, Equatable {
+        public var unit: UnitFigures
+        public var components: [Component: Ratio]
+        /// 0–100, nil when the unit has nothing to judge.
+        public var score: Double?
+        /// 1-based; nil when not ranked (nothing to judge, or a ledger checkpoint).
+        public var rank: Int?
+
+        /// The score in tenths, as shown and as ranked.
+        public var scoreTenths: Int? { score.map { Int(($0 * 10).rounded()) } }
+    }
+
+    public var figures: EvaluationFigures
+    /// Ranked units first (by rank), then the others by id; for ledger checkpoints, all by id.
+    public var lines: [Line]
+
+    public init(_ figures: EvaluationFigures) {
+        self.figures = figures
+        var lines = figures.units.map { unit in
+            let components = Self.components(unit)
+            return Line(unit: unit, components: components, score: Self.score(components), rank: nil)
+        }
+        if !figures.window.variant.isLedgerCheckpoint {
+            func key(_ line: Line) -> Int? { line.unit.isRanked ? line.scoreTenths : nil }
+            lines.sort { a, b in
+                switch (key(a), key(b)) {
+                case (let x?, let y?):
+                    if x != y { return x > y }
+                    if a.unit.items.overdue != b.unit.items.overdue {
+                        return a.unit.items.overdue < b.unit.items.overdue
+                    }
+                    return a.unit.id < b.unit.id
+                case (.some, nil): return true
+                case (nil, .some): return false
+                case (nil, nil): return a.unit.id < b.unit.id
+                }
+            }
+            for index in lines.indices where key(lines[index]) != nil { lines[index].rank = index + 1 }
+        }
+        self.lines = lines
+    }
+
+    /// The ratios a unit is judged on; a component with nothing to judge is left out.
+    public static func components(_ unit: UnitFigures) -> [Component: Ratio] {
+        var out: [Component: Ratio] = [:]
+        let c = unit.commitments
+        if c.made > 0 { out[.commitments] = Ratio(c.fulfilled, of: c.made) }
+        let due = unit.duties.reduce(0) { $0 + $1.due }
+        if due > 0 { out[.duties] = Ratio(unit.duties.reduce(0) { $0 + $1.held }, of: due) }
+        let months = unit.quotaMonths
+        if months.due > 0 { out[.quota] = Ratio(months.met, of: months.due) }
+        let items = unit.items
+        if items.closed + items.overdue > 0 {
+            out[.rectification] = Ratio(items.closedOnTime, of: items.closed + items.overdue)
+        }
+        return out
+    }
+
+    /// 100 × Σ wᵢ·rᵢ ÷ Σ wᵢ over the components present, summed in ``Component`` order.
+    public static func score(_ components: [Component: Ratio]) -> Double? {
+        var weighted = 0.0
+        var weights = 0
+        for component in Component.allCases {
+            guard let value = components[component]?.value else { continue }
+            weighted += Double(component.weight) * value
+            weights += component.weight
+        }
+        return weights > 0 ? 100 * weighted / Double(weights) : nil
+    }
+
+    // MARK: - Totals and the rates of R12
+
+    /// The items of all units covered, added up.
+    public var items: ItemCounts { figures.units.reduce(ItemCounts()) { $0 + $1.items } }
+
+    public var commitments: CommitmentCounts {
+        figures.units.reduce(into: CommitmentCounts()) { total, unit in
+            total.made += unit.commitments.made
+            total.fulfilled += unit.commitments.fulfilled
+            total.partial += unit.commitments.partial
+            total.unfulfilled += unit.commitments.unfulfilled
+        }
+    }
+
+    public func duty(_ kind: CadenceKind) -> DutyCounts {
+        figures.units.reduce(into: DutyCounts(kind: kind)) { total, unit in
+            let d = unit.duty(kind)
+            total.due += d.due
+            total.held += d.held
+            total.heldLate += d.heldLate
+        }
+    }
+
+    public var quotaMonths: Ratio {
+        let (due, met) = figures.units.reduce(into: (0, 0)) { total, unit in
+            let months = unit.quotaMonths
+            total.0 += months.due
+            total.1 += months.met
+        }
+        return Ratio(met, of: due)
+    }
+
+    /// A rate of R12 (or a related one) with its target; `ratio` nil when the ledger does not
+    /// record what it needs.
+    public struct Rate: Sendable, Equatable {
+        public var key: String
+        public var ratio: Ratio?
+        /// The target as a fraction, and whether it is "at least" (≥) or "more than" (>).
+        public var target: Double?
+        public var strictTarget: Bool
+
+        /// True or false against the target; nil when not computable, nothing to judge, or no target.
+        public var meetsTarget: Bool? {
+            guard let value = ratio?.value, let target else { return nil }
+            return strictTarget ? value > target : value >= target - 1e-12
+        }
+    }
+
+    /// The rates, in report order: R12's (targets 100 % / 100 % / > 95 % / ≥ 95 % / 100 % / 100 %) and
+    /// the related ones the ledger records.
+    public var rates: [Rate] {
+        let items = self.items
+        let c = commitments
+        func source(_ name: ItemSource) -> Ratio {
+            let counts = figures.bySource[name.rawValue] ?? SourceCounts()
+            return Ratio(counts.closed, of: counts.onLedger)
+        }
+        func duty(_ kind: CadenceKind) -> Ratio {
+            let d = self.duty(kind)
+            return Ratio(d.held, of: d.due)
+        }
+        return [
+            Rate(key: "fulfilment", ratio: Ratio(c.fulfilled, of: c.made), target: 1, strictTarget: false),
+            Rate(key: "appraisal-coverage", ratio: duty(.appraisal), target: 1, strictTarget: false),
+            Rate(key: "member-appraisal-coverage", ratio: nil, target: 1, strictTarget: false),
+            Rate(key: "satisfaction", ratio: nil, target: 0.95, strictTarget: true),
+            Rate(key: "complaint-reply", ratio: nil, target: 0.95, strictTarget: false),
+            Rate(key: "complaint-closure", ratio: source(.complaint), target: 0.95, strictTarget: false),
+            Rate(key: "petition-closure", ratio: source(.petition), target: 1, strictTarget: false),
+            Rate(key: "hazard-rectification", ratio: source(.hazardSweep), target: 1, strictTarget: false),
+            Rate(key: "rectification", ratio: Ratio(items.closed, of: items.onLedger), target: 1, strictTarget: false),
+            Rate(
+                key: "on-time-closure", ratio: Ratio(items.closedOnTime, of: items.closed), target: nil,
+                strictTarget: false),
+            Rate(key: "review-held", ratio: duty(.review), target: 1, strictTarget: false),
+            Rate(key: "inspection-held", ratio: duty(.inspection), target: 1, strictTarget: false),
+            Rate(key: "evaluation-held", ratio: duty(.evaluation), target: 1, strictTarget: false),
+            Rate(key: "quota-months", ratio: quotaMonths, target: 1, strictTarget: false),
+        ]
+    }
+}
+
+/// Numbers as the reports write them.
+public enum EvaluationNumber {
+    /// One decimal, rounded half away from zero: `92.5`, `100.0`.
+    public static func decimal(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        let sign = tenths < 0 ? "-" : ""
+        return "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)"
+    }
+}
