@@ -123,7 +123,7 @@ struct LedgerExchange {
                         continue
                     }
                     switch value {
-                    case let s as String: if !s.trimmingCharacters(in: .whitespaces).isEmpty { values[key] = s }
+                    case let s as String: if !Self.trimmed(s).isEmpty { values[key] = s }
                     case is NSNull: break
                     case let n as NSNumber: values[key] = n.stringValue
                     default: problems.append(RowProblem(line: index + 1, reason: "'\(key)' is not a string or number"))

@@ -34,6 +34,12 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+extension String {
+    /// Nothing but spaces and tabs (or nothing). Cheaper than `trimmingCharacters`, which goes
+    /// through NSString: checked for every row of an import.
+    var isBlank: Bool { utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
+}
+
 /// One bad row of an import: its line in the file and what is wrong with it.
 public struct RowProblem: Error, Equatable, Sendable, CustomStringConvertible {
     public var line: Int

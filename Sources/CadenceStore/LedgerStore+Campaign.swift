@@ -188,7 +188,7 @@ extension LedgerStore {
         var ids: [String: Int] = [:]
         for (index, unit) in units.enumerated() {
             if let reason = checkUnitID(unit.id) { problems.append((index, reason)) }
-            if unit.name.trimmingCharacters(in: .whitespaces).isEmpty {
+            if unit.name.isBlank {
                 problems.append((index, "unit '\(unit.id)' has an empty name"))
             }
             if let quota = unit.quota, !(0...1000).contains(quota) {
@@ -413,7 +413,7 @@ extension LedgerStore {
         for (index, commitment) in commitments.enumerated() {
             if known[commitment.unit] == nil { known[commitment.unit] = try unitExists(db, commitment.unit) }
             if known[commitment.unit] != true { problems.append((index, "there is no unit '\(commitment.unit)'")) }
-            if commitment.text.trimmingCharacters(in: .whitespaces).isEmpty {
+            if commitment.text.isBlank {
                 problems.append((index, "the commitment text is empty"))
             }
             if !(2000...2199).contains(commitment.year) {

@@ -204,7 +204,7 @@ extension LedgerStore {
                 problems.append((index, "there is no unit '\(item.unit)'"))
                 continue
             }
-            if item.title.trimmingCharacters(in: .whitespaces).isEmpty {
+            if item.title.isBlank {
                 problems.append((index, "the title is empty"))
             }
             for (name, value) in [("first", item.first), ("main", item.main), ("direct", item.direct)] {
@@ -218,7 +218,7 @@ extension LedgerStore {
                         ))
                 }
             }
-            let first = item.first?.trimmingCharacters(in: .whitespaces)
+            let first = item.first.map { $0.hasPrefix(" ") || $0.hasSuffix(" ") ? LedgerStore.trimmed($0) : $0 }
             if let first, first.hasPrefix("@"), first != "@first",
                 let role = UnitRole(rawValue: String(first.dropFirst()))
             {
@@ -261,6 +261,10 @@ extension LedgerStore {
             }
         }
         return problems
+    }
+
+    static func trimmed(_ text: String) -> String {
+        String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 
     /// Inserts a valid item; nil when an item of the same origin exists already.
