@@ -194,6 +194,14 @@ t.check(any(reason in during_log for reason in expected_reason),
         f"during the fault: the log says what is wrong ({' / '.join(expected_reason)})", during_log[-800:])
 t.check(status is not None and status["undelivered"] + (len(refused) if FAULT == "disk-full" else 0) > 0,
         "during the fault: GetStatus counts notices waiting for delivery (or changes were refused)", str(status))
+# A failed pass is retried in 30 s, not at once in a loop (which would spin on the CPU and flood
+# the journal): one failure per wake-up that found something due, and per ledger change.
+failed_passes = sum(1 for line in during_log.splitlines() if "Processing at" in line and "failed" in line)
+t.figures["error_lines_during_fault"] = sum(1 for line in during_log.splitlines() if " error " in line)
+t.figures["failed_passes_during_fault"] = failed_passes
+t.check(failed_passes <= 12, f"during the fault: a failed pass is retried in 30 s, not in a loop "
+        f"({failed_passes} failed passes in {time.monotonic() - fault_started:.0f} s)",
+        "\n".join(during_log.splitlines()[-3:]))
 if refused:
     reasons = sorted({str(r[1]) for r in refused})
     t.note(f"during the fault: {len(refused)} AddItem calls refused ({', '.join(reasons)})")
