@@ -89,11 +89,22 @@ class Client:
     def __init__(self, path, timeout=10.0):
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.settimeout(timeout)
-        try:
-            self.sock.connect(path)
-        except OSError as error:
-            self.sock.close()
-            raise Unreachable(str(error)) from error
+        # A full listen backlog makes a connect with a timeout fail at once with EAGAIN, where a
+        # blocking client (cadencectl) waits: wait likewise, up to the timeout.
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.sock.connect(path)
+                break
+            except BlockingIOError as error:
+                if time.monotonic() < deadline:
+                    time.sleep(0.01)
+                    continue
+                self.sock.close()
+                raise Unreachable(str(error)) from error
+            except OSError as error:
+                self.sock.close()
+                raise Unreachable(str(error)) from error
         self.buffer = b""
 
     def call(self, method, parameters=None):
