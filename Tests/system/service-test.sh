@@ -281,15 +281,19 @@ check_authorization() {
 # The state directory (0750, files 0640) lets the group read the notices, nobody else, and the
 # ledger file is written by the daemon only.
 check_authorization_behind_the_socket() {
-    local out status ok=0 socket=/run/cadenced/io.cadenced
+    local out status ok=0 socket=/run/cadenced/io.cadenced refused=0
     in_ns chmod 0666 "$socket" || return 1
     for command in "status" "units list" "item list" "notices" "units add unit-stranger --name Stranger --kind other" \
         "item add --unit test-north --title T --deadline 2099-01-01"; do
         # shellcheck disable=SC2086 # the words of the command
         out=$(in_ns runuser -u stranger -- cadencectl $command 2>&1)
         status=$?
-        [ $status = 77 ] || { echo "# stranger, socket open: cadencectl $command: exit $status: $out"; ok=1; }
+        if [ $status = 77 ]; then refused=$((refused + 1)); else
+            echo "# stranger, socket open: cadencectl $command: exit $status: $out"
+            ok=1
+        fi
     done
+    echo "# stranger through the open socket: $refused of 6 commands refused (exit 77): $out"
     in_ns chmod 0660 "$socket"
     [ "$(in_ns stat -c %a "$socket")" = 660 ] || ok=1
     [ "$(ledger "SELECT COUNT(*) FROM unit WHERE id = 'unit-stranger';")" = 0 ] || { echo "# the stranger's unit exists"; ok=1; }
