@@ -31,7 +31,7 @@ options = arguments.parse_args()
 harness.require_private_namespace()
 t = harness.Recorder("socket")
 
-MAX_CONNECTIONS, MAX_MESSAGE, IDLE = 32, 4096, 2
+MAX_CONNECTIONS, MAX_MESSAGE, IDLE = 64, 4096, 2
 work = os.path.abspath(options.work)
 config = os.path.join(work, "config")
 harness.write_config(config, f"""[Daemon]
@@ -107,6 +107,26 @@ def abuser(kind, rng):
         finally:
             sock.close()
 
+
+# --- Clients that connect and hang up at once: their slots must not keep others out (until the
+# daemon reaped hung-up connections at the limit, such a flood filled MaxConnections= before their
+# end-of-file was read, and others were refused).
+threads = [threading.Thread(target=abuser, args=("flood", random.Random(n)), daemon=True) for n in range(8)]
+for thread in threads:
+    thread.start()
+refused = 0
+for n in range(30):
+    try:
+        refused += "parameters" not in harness.call(daemon.socket, "GetStatus", timeout=10)
+    except Unreachable:
+        refused += 1
+    time.sleep(0.05)
+stop.set()
+for thread in threads:
+    thread.join(15)
+stop.clear()
+t.check(refused == 0, f"during a flood of connect-and-hang-up clients, another is served ({30 - refused} of 30)")
+t.figures["flood_refusals"] = refused
 
 # --- Everything at once, and a well-behaved client in the middle of it
 rng = random.Random(7)
