@@ -60,6 +60,8 @@ let package = Package(
         .testTarget(name: "CadenceDaemonTests", dependencies: ["CadenceDaemon", "CadenceCore", "CadenceStore"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
         .testTarget(name: "cadencectlTests", dependencies: ["CadenceCore"]),
+        // The reliability campaigns (scripts/reliability, run quick) and the fuzz targets' corpus replay.
+        .testTarget(name: "ReliabilityTests", dependencies: ["CadenceCore", "CadenceControl"]),
         .executableTarget(
             name: "calendar-benchmark",
             dependencies: ["CadenceCore"],

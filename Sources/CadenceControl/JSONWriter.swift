@@ -67,7 +67,16 @@ public enum JSONWriter {
             }
             switch String(cString: number.objCType) {
             case "c": out += Array((number.boolValue ? "true" : "false").utf8)
-            case "f", "d": out += Array((number.doubleValue.isFinite ? String(number.doubleValue) : "null").utf8)
+            case "f", "d":
+                // JSONSerialization reads an integer too long for 64 bits as an NSDecimalNumber:
+                // its decimal text, not a rounded double (found by Fuzz/fuzz, target varlink).
+                if let decimal = number as? NSDecimalNumber {
+                    out += Array((decimal == NSDecimalNumber.notANumber ? "null" : decimal.stringValue).utf8)
+                } else {
+                    out += Array((number.doubleValue.isFinite ? String(number.doubleValue) : "null").utf8)
+                }
+            // Unsigned: 18446744073709551615 read by JSONSerialization must not come out as -1.
+            case "Q", "L": out += Array(String(number.uint64Value).utf8)
             default: out += Array(String(number.int64Value).utf8)
             }
         }

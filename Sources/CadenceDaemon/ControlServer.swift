@@ -94,7 +94,7 @@ public final class ControlServer: @unchecked Sendable {
             if fd < 0 { return }
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            guard connections.count < limits.maxConnections else {
+            guard connections.count < limits.maxConnections || reapHungUp() > 0 else {
                 logger.warning("Control socket: refusing a connection, \(limits.maxConnections) are open")
                 close(fd)
                 continue
@@ -108,6 +108,27 @@ public final class ControlServer: @unchecked Sendable {
 
     fileprivate func closed(_ fd: Int32) {
         connections[fd] = nil
+    }
+
+    /// Closes the connections whose client has hung up entirely (POLLHUP) leaving nothing unread.
+    ///
+    /// Their end-of-file is read on a later turn of the queue; until then they count against
+    /// `MaxConnections=`, so a flood of clients that connect and hang up at once filled every slot
+    /// and others were refused (found by Tests/reliability/socket-campaign.py). A client that only
+    /// shut down its sending side still gets its replies, and calls it sent are still carried out.
+    /// - Returns: how many were closed.
+    private func reapHungUp() -> Int {
+        var reaped = 0
+        for (fd, connection) in connections where connection.pending.isEmpty {
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            var unread: Int32 = 0
+            guard poll(&descriptor, 1, 0) == 1, descriptor.revents & Int16(POLLHUP) != 0,
+                ioctl(fd, UInt(FIONREAD), &unread) == 0, unread == 0
+            else { continue }
+            connection.finish(reason: nil)
+            reaped += 1
+        }
+        return reaped
     }
 
     /// One client.

@@ -100,14 +100,18 @@ public final class DaemonRunner: @unchecked Sendable {
     /// deadline so that suspend and clock changes are honoured.
     private func tick(reason: String) {
         let instant = now()
+        var wake: Date?
         do {
             for notice in try manager.process(at: instant) {
                 logger.notice("Notice \(notice.key): \(notice.subject)")
             }
+            wake = try manager.nextWake(after: instant)
         } catch {
+            // What failed is still due (a full disk, say): the next wake would be now again, and
+            // the timer would spin. Wait instead, as the message says.
             logger.error("Processing at \(reason) failed: \(error); retrying in \(Int(Manager.retryAfter)) s")
+            wake = instant.addingTimeInterval(Manager.retryAfter)
         }
-        let wake = (try? manager.nextWake(after: instant)) ?? instant.addingTimeInterval(Manager.retryAfter)
         arm(at: wake)
         notify([.status(manager.status(at: instant))])
     }

@@ -41,19 +41,28 @@ public final class ClockChangeMonitor: @unchecked Sendable {
     /// Creates the timer, arms it, and starts watching it on `queue`; `handler` is called on `queue`.
     ///
     /// - Throws: ``SystemdError`` for `timerfd_create` or `timerfd_settime`.
-    public init(queue: DispatchQueue, handler: @escaping @Sendable (Event) -> Void) throws {
+    public convenience init(queue: DispatchQueue, handler: @escaping @Sendable (Event) -> Void) throws {
+        try self.init(queue: queue, armingAt: Self.farFuture, handler: handler)
+    }
+
+    /// - Parameter seconds: the instant of the first arming (tests pass one the kernel refuses).
+    init(queue: DispatchQueue, armingAt seconds: Int, handler: @escaping @Sendable (Event) -> Void) throws {
         let fd = timerfd_create(CLOCK_REALTIME, CSYSTEMD_TFD_NONBLOCK | CSYSTEMD_TFD_CLOEXEC)
         if fd < 0 { throw SystemdError(operation: "timerfd_create", code: errno) }
-        self.fd = fd
-        self.queue = queue
-        self.handler = handler
-        source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+        // Armed before the Dispatch source exists: a source released without ever being activated
+        // is a libdispatch client bug that kills the process ("Release of an inactive object"), so
+        // a refused timerfd_settime (libfaketime, an old kernel, a seccomp filter) crashed the
+        // daemon at startup instead of leaving it without clock-change detection.
         do {
-            try Self.arm(fd, atEpochSeconds: Self.farFuture)
+            try Self.arm(fd, atEpochSeconds: seconds)
         } catch {
             close(fd)
             throw error
         }
+        self.fd = fd
+        self.queue = queue
+        self.handler = handler
+        source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
         source.setEventHandler { [weak self] in self?.readTimer() }
         // The fd is closed only once Dispatch has stopped watching it.
         source.setCancelHandler { close(fd) }

@@ -64,6 +64,19 @@ struct JSONWriterTests {
         let parsed = try JSONSerialization.jsonObject(with: Data(#"{"id":1,"ok":false,"x":1.5}"#.utf8))
         #expect(JSONWriter.string(parsed) == #"{"id":1,"ok":false,"x":1.5}"#)
     }
+
+    // Bad input tried (found by Fuzz/fuzz, target varlink): integers beyond Int64, which
+    // JSONSerialization reads as unsigned NSNumbers or as NSDecimalNumbers.
+    @Test("Integers beyond 64-bit signed range are written as read, not wrapped or rounded")
+    func hugeIntegers() throws {
+        for text in [
+            "18446744073709551615", "9223372036854775808", "-9223372036854775808",
+            "12345678901234567890123", "3333333333333333333333333333333333333",
+        ] {
+            let parsed = try JSONSerialization.jsonObject(with: Data(#"{"n":\#(text)}"#.utf8))
+            #expect(JSONWriter.string(parsed) == #"{"n":\#(text)}"#)
+        }
+    }
 }
 
 @Suite("JSON written and scanned without JSONSerialization")

@@ -85,6 +85,15 @@ struct ClockChangeMonitorTests {
         #expect(events.events.isEmpty)
     }
 
+    // Bad input tried: a first arming at a negative instant, which timerfd_settime refuses (EINVAL),
+    // as it refuses every arming under libfaketime at some offsets.
+    @Test("A monitor whose timer cannot be armed throws, and does not crash the process")
+    func refusedArmingThrows() {
+        #expect(throws: SystemdError(operation: "timerfd_settime", code: EINVAL)) {
+            _ = try ClockChangeMonitor(queue: queue, armingAt: -1) { _ in }
+        }
+    }
+
     @Test("Cancelling stops the source; no handler runs afterwards")
     func cancelStops() throws {
         let events = EventLog()

@@ -276,6 +276,45 @@ check_authorization() {
     return $ok
 }
 
+# Behind the socket's 0660: the daemon's own check (SO_PEERCRED). With the socket opened to everyone
+# for a moment, a stranger reaches the daemon and is refused reading and writing alike (exit 77).
+# The state directory (0750, files 0640) lets the group read the notices, nobody else, and the
+# ledger file is written by the daemon only.
+check_authorization_behind_the_socket() {
+    local out status ok=0 socket=/run/cadenced/io.cadenced refused=0
+    in_ns chmod 0666 "$socket" || return 1
+    for command in "status" "units list" "item list" "notices" "units add unit-stranger --name Stranger --kind other" \
+        "item add --unit test-north --title T --deadline 2099-01-01"; do
+        # shellcheck disable=SC2086 # the words of the command
+        out=$(in_ns runuser -u stranger -- cadencectl $command 2>&1)
+        status=$?
+        if [ $status = 77 ]; then refused=$((refused + 1)); else
+            echo "# stranger, socket open: cadencectl $command: exit $status: $out"
+            ok=1
+        fi
+    done
+    echo "# stranger through the open socket: $refused of 6 commands refused (exit 77): $out"
+    in_ns chmod 0660 "$socket"
+    [ "$(in_ns stat -c %a "$socket")" = 660 ] || ok=1
+    [ "$(ledger "SELECT COUNT(*) FROM unit WHERE id = 'unit-stranger';")" = 0 ] || { echo "# the stranger's unit exists"; ok=1; }
+    if in_ns runuser -u stranger -- cat /var/lib/cadenced/notices/index.jsonl >/dev/null 2>&1; then
+        echo "# a stranger reads the notice index"
+        ok=1
+    fi
+    if in_ns runuser -u stranger -- sqlite3 -readonly /var/lib/cadenced/ledger.sqlite 'SELECT 1' >/dev/null 2>&1; then
+        echo "# a stranger reads the ledger"
+        ok=1
+    fi
+    in_ns runuser -u reader -- cat /var/lib/cadenced/notices/index.jsonl >/dev/null ||
+        { echo "# a reader (group cadenced) cannot read the notice index"; ok=1; }
+    if in_ns runuser -u reader -- sqlite3 /var/lib/cadenced/ledger.sqlite \
+        "INSERT INTO daemonState (key, value) VALUES ('reader', 'x')" >/dev/null 2>&1; then
+        echo "# a reader wrote into the ledger file"
+        ok=1
+    fi
+    return $ok
+}
+
 # The lifecycle over the socket with real users: closing needs the item rectified first, and its
 # verifier (by default the caller's user name) must not be its direct responsible person.
 check_item_lifecycle() {
@@ -437,6 +476,8 @@ main() {
         check_authorization
     check "close needs rectified first; the direct responsible person cannot verify; history names each user" \
         check_item_lifecycle
+    check "socket opened to all: a stranger can neither read nor write; files: group reads notices, nobody else" \
+        check_authorization_behind_the_socket
     check "kill -9 again, right after an occurrence" check_kill9_restarts
     check "no duplicate: each notice once in the journal, one file, one index line" check_no_duplicates
     # Up to 17 s; CADENCED_TEST_WATCHDOG=0 skips it.
