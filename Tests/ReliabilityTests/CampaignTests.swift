@@ -90,6 +90,6 @@ struct CampaignTests {
     @Test("Fuzzing: each libFuzzer target for a few seconds (ASan)", .timeLimit(.minutes(6)))
     func fuzz() throws { try run("fuzz") }
 
-    @Test("cadenced.service's systemd-analyze security exposure is 1.0 or lower", .timeLimit(.minutes(1)))
+    @Test("cadenced.service's systemd-analyze security exposure is 1.0 or lower", .timeLimit(.minutes(5)))
     func exposure() throws { try run("exposure") }
 }
