@@ -20,6 +20,7 @@ Usage (as root): clock-campaign.py --bin DIR --work DIR [--quick] [--scenario NA
 
 import argparse
 import calendar
+import datetime
 import json
 import os
 import re
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+import zoneinfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -164,6 +166,17 @@ def elapses(expression, after, until):
         base = batch[-1]
 
 
+def wall_time(instant):
+    return datetime.datetime.fromtimestamp(instant, zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def repeated_wall_time(instant):
+    """Whether the wall time of `instant` occurs twice in the zone (the hour DST gives back)."""
+    local = wall_time(instant)
+    first, second = (local.replace(tzinfo=zoneinfo.ZoneInfo(zone), fold=fold).utcoffset() for fold in (0, 1))
+    return first != second
+
+
 def ledger_rows(query):
     db = harness.ledger(state)
     rows = [dict(r) for r in db.execute(query)]
@@ -246,11 +259,17 @@ for cadence, expression_period in scenario["cadences"].items():
     got = sorted(r["effectiveAt"] / 1e6 for r in occurrences if r["cadence"] == cadence)
     # Every period here has one elapse, so each elapse is an occurrence whatever Period= says.
     expected = sorted(set(owed[cadence]))
-    extra = [g for g in got if g not in expected and g not in optional[cadence]]
+    # Where a wall time occurs twice, the daemon finds the next elapse after the instant it last
+    # processed, like systemd from its base time: a wake-up inside the repeated hour (a late one,
+    # at a high speed-up on a loaded machine) moves that base into the second pass, whose wall
+    # times systemd's chain from the previous elapse skips. There each wall time still fires at
+    # most once; everywhere else the instants must be exactly systemd's.
+    extra = [g for g in got if g not in expected and g not in optional[cadence] and not repeated_wall_time(g)]
     missing = [e for e in expected if e not in got]
-    t.check(not extra and not missing and len(got) == len(set(got)),
+    walls = [wall_time(g) for g in got]
+    t.check(not extra and not missing and len(walls) == len(set(walls)),
             f"{cadence} ({expression_period[0]}): fired at the {len(expected)} instants "
-            "systemd-analyze gives, none missing, none extra",
+            "systemd-analyze gives, none missing, none extra, no wall time twice",
             f"extra {[time.strftime('%m-%d %H:%M:%S', time.gmtime(g)) for g in extra][:12]}, "
             f"missing {[time.strftime('%m-%d %H:%M:%S', time.gmtime(e)) for e in missing][:12]}")
 for prefix in scenario.get("files", []):

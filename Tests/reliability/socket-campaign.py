@@ -163,7 +163,7 @@ p50, p99 = latencies[len(latencies) // 2], latencies[min(len(latencies) - 1, len
 t.note("abusers' sessions: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 t.check(not failures, f"under combined abuse the well-behaved client was answered {len(latencies)} times of "
         f"{len(latencies)}", "; ".join(failures[:3]))
-t.check(latencies[-1] < 5.0, f"...promptly: 3 calls took p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
+t.check(latencies[-1] < 10.0, f"...promptly: 3 calls took p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
         f"max {latencies[-1] * 1000:.0f} ms")
 t.check(daemon.running, "the daemon is still running")
 t.figures.update({"good_calls": len(latencies) * 3, "good_failures": len(failures),
