@@ -8,9 +8,11 @@ public import Foundation
 /// Writes notices as Markdown files in a dated tree under the notice directory, plus an
 /// append-only JSON Lines index (`index.jsonl`).
 ///
-/// A file is written to a temporary name, flushed to disk, then linked to its final name with
-/// `link(2)`, which fails rather than replace an existing file: a notice file is never
-/// overwritten, and a file already there (from before a crash) counts as written.
+/// A file is written unnamed (`O_TMPFILE`), flushed to disk, then linked to its final name with
+/// `linkat(2)`, which fails rather than replace an existing file: a notice file is never
+/// overwritten, a file already there (from before a crash) counts as written, and a kill at any
+/// moment leaves the whole file or nothing, not even a temporary. Where the file system has no
+/// `O_TMPFILE`, a hidden temporary name is written and linked instead.
 public struct NoticeFileWriter: Sendable {
     public let directory: String
     public let zone: TimeZone
@@ -51,12 +53,10 @@ public struct NoticeFileWriter: Sendable {
             do {
                 try makeDirectories(folder)
                 if !FileManager.default.fileExists(atPath: path) {
-                    let temporary = folder + "/.tmp-\(notice.id)-\(getpid())"
-                    try writeSynced(
-                        temporary, Data(markdown(notice, file: relative).utf8), flags: O_CREAT | O_TRUNC | O_WRONLY)
-                    defer { unlink(temporary) }
-                    if link(temporary, path) != 0 && errno != EEXIST { throw failure(path) }
-                    folders.insert(folder)
+                    let data = Data(markdown(notice, file: relative).utf8)
+                    if try publish(data, at: path, in: folder, named: ".tmp-\(notice.id)-\(getpid())") {
+                        folders.insert(folder)
+                    }
                 }
                 results.append((notice.key, relative, nil))
             } catch let error as WriteError {
@@ -88,12 +88,8 @@ public struct NoticeFileWriter: Sendable {
         let folder = (path as NSString).deletingLastPathComponent
         try makeDirectories(folder)
         if FileManager.default.fileExists(atPath: path) { return false }
-        let temporary = folder + "/.tmp-\(StableHash.hex(relative))-\(getpid())"
-        try writeSynced(temporary, data, flags: O_CREAT | O_TRUNC | O_WRONLY)
-        defer { unlink(temporary) }
-        if link(temporary, path) != 0 {
-            if errno == EEXIST { return false }
-            throw failure(path)
+        guard try publish(data, at: path, in: folder, named: ".tmp-\(StableHash.hex(relative))-\(getpid())") else {
+            return false
         }
         try syncDirectory(folder)
         return true
@@ -175,10 +171,56 @@ public struct NoticeFileWriter: Sendable {
         }
     }
 
+    #if os(Linux) && (arch(x86_64) || arch(arm64))
+        /// `O_TMPFILE` (`__O_TMPFILE | O_DIRECTORY`), a macro Swift does not import; `__O_TMPFILE`
+        /// is 020000000 on these architectures.
+        static let temporaryFileFlag: Int32? = 0o20000000 | O_DIRECTORY
+    #else
+        static let temporaryFileFlag: Int32? = nil
+    #endif
+
+    /// Writes `data`, flushed, to a new file at `path` unless a file is there already.
+    /// - Parameter named: the hidden temporary's name in `folder`, used only where `O_TMPFILE` is not.
+    /// - Returns: true when written now, false when a file was there.
+    private func publish(_ data: Data, at path: String, in folder: String, named: String) throws -> Bool {
+        if let flag = Self.temporaryFileFlag {
+            let fd = open(folder, flag | O_WRONLY | O_CLOEXEC, 0o640)
+            if fd >= 0 {
+                defer { close(fd) }
+                try writeAll(fd, data, path: path)
+                guard fsync(fd) == 0 else { throw failure(path) }
+                if linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0 { return true }
+                let code = errno
+                if code == EEXIST { return false }
+                // ENOENT from the /proc path: no /proc here; anything else is the file system's answer.
+                if code != ENOENT || access("/proc/self/fd", F_OK) == 0 {
+                    throw WriteError(path: path, reason: String(cString: strerror(code)))
+                }
+            } else if errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL {
+                throw failure(path)
+            }
+        }
+        // No O_TMPFILE (the file system or the kernel) or no /proc: a named temporary. A kill
+        // between the write and the unlink leaves it behind, hidden.
+        let temporary = folder + "/" + named
+        try writeSynced(temporary, data, flags: O_CREAT | O_TRUNC | O_WRONLY)
+        defer { unlink(temporary) }
+        if link(temporary, path) != 0 {
+            if errno == EEXIST { return false }
+            throw failure(path)
+        }
+        return true
+    }
+
     private func writeSynced(_ path: String, _ data: Data, flags: Int32) throws {
         let fd = open(path, flags | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw failure(path) }
         defer { close(fd) }
+        try writeAll(fd, data, path: path)
+        guard fsync(fd) == 0 else { throw failure(path) }
+    }
+
+    private func writeAll(_ fd: Int32, _ data: Data, path: String) throws {
         try data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
@@ -190,7 +232,6 @@ public struct NoticeFileWriter: Sendable {
                 offset += n
             }
         }
-        guard fsync(fd) == 0 else { throw failure(path) }
     }
 
     private func syncDirectory(_ folder: String) throws {

@@ -294,6 +294,8 @@ t.note(f"kills: {options.kills}, starts {daemon.starts}, {figures.get('acknowled
        f"({figures.get('unanswered_items_committed')} of their items committed anyway), {audit['notices']} notices")
 t.note(f"on-time notices: lateness p50 {audit.get('on_time_lateness_p50_ms')} ms, "
        f"p99 {audit.get('on_time_lateness_p99_ms')} ms; {audit['temporaries']} temporary files left by kills")
+t.check(audit["temporaries"] == 0, "no temporary notice file left by any kill (files are written unnamed)",
+        str(audit["temporaries"]))
 t.check("Fatal error" not in log and "Segmentation" not in log, "no crash of its own in the daemon's log")
 
 # --- Phase 2: SIGTERM during a catch-up
