@@ -313,6 +313,10 @@ public final class Manager: @unchecked Sendable {
             return
         }
         var failed = false
+        // Failures are logged once per pass and sink, not once per notice: while a sink is down
+        // every pass (each 30 s) would otherwise repeat a line for each waiting notice.
+        var fileFailures: [(key: String, error: String)] = []
+        var journalFailures: [(key: String, error: String)] = []
         var files: [String: String] = [:]
         for stored in pending where stored.fileWritten { files[stored.notice.key] = stored.file }
         let toWrite = pending.filter { !$0.fileWritten }
@@ -324,7 +328,7 @@ public final class Manager: @unchecked Sendable {
                 for result in results {
                     if let error = result.error {
                         failed = true
-                        logger.error("Notice \(result.key) not written to file yet: \(error)")
+                        fileFailures.append((result.key, "\(error)"))
                     } else {
                         written.append((result.key, result.file))
                         files[result.key] = result.file
@@ -346,11 +350,29 @@ public final class Manager: @unchecked Sendable {
                 sent.append(stored.notice.key)
             } catch {
                 failed = true
-                logger.error("Notice \(stored.notice.key) not sent to the journal yet: \(error)")
+                journalFailures.append((stored.notice.key, "\(error)"))
             }
         }
+        logFailures(fileFailures, "not written to file yet")
+        logFailures(journalFailures, "not sent to the journal yet")
         try store.markDelivered(files: written, journal: sent)
         undelivered = failed
+    }
+
+    /// One line for a pass's failures in one sink: the notice, or how many and the first, with
+    /// each distinct reason.
+    private func logFailures(_ failures: [(key: String, error: String)], _ what: String) {
+        guard let first = failures.first else { return }
+        if failures.count == 1 {
+            logger.error("Notice \(first.key) \(what): \(first.error)")
+            return
+        }
+        var reasons: [String] = []
+        for failure in failures where !reasons.contains(failure.error) && reasons.count < 3 {
+            reasons.append(failure.error)
+        }
+        logger.error(
+            "\(failures.count) notices \(what) (first \(first.key)): \(reasons.joined(separator: "; "))")
     }
 }
 

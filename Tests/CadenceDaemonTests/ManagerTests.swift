@@ -15,6 +15,34 @@ private func at(_ text: String) -> Date {
     return Date(timeIntervalSince1970: TimeInterval(LocalDate(parts[0])!.dayNumber * 86_400 + seconds))
 }
 
+/// A log handler that keeps the messages logged at error level.
+private struct ErrorLines: LogHandler {
+    final class Box: @unchecked Sendable {
+        private let lock = NSLock()
+        private var storage: [String] = []
+        var lines: [String] {
+            lock.lock()
+            defer { lock.unlock() }
+            return storage
+        }
+        func append(_ line: String) {
+            lock.lock()
+            storage.append(line)
+            lock.unlock()
+        }
+    }
+    let box: Box
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        if event.level >= .error { box.append("\(event.message)") }
+    }
+}
+
 /// A journal that keeps what it is sent; it can be made to fail like an absent journald.
 final class RecordingJournal: NoticeJournal, @unchecked Sendable {
     private let lock = NSLock()
@@ -55,13 +83,13 @@ private final class Environment {
             .write(to: URL(fileURLWithPath: root + "/config/cadenced.conf"))
     }
 
-    func manager(now: Date) throws -> Manager {
+    func manager(now: Date, logger: Logger = Logger(label: "test")) throws -> Manager {
         let configuration = try ConfigurationLoader(directory: root + "/config").load(
             reference: now, systemTimeZone: utc)
         let store = try LedgerStore(path: root + "/state/ledger.sqlite")
         return Manager(
             store: store, configuration: configuration, noticeDirectory: noticeDirectory, journal: journal,
-            logger: Logger(label: "test"))
+            logger: logger)
     }
 
     func noticeFiles() -> [String] {
@@ -194,6 +222,42 @@ struct ManagerTests {
         #expect(env.noticeFiles().count == 1)
         try manager.process(at: at("2026-12-01 09:01:00"))
         #expect(env.journal.entries.count == 1)
+    }
+
+    @Test("While the sinks are down, each pass logs one line per sink, not one per waiting notice")
+    func failuresLoggedOncePerPass() throws {
+        let env = try Environment(cadences: [:])
+        let box = ErrorLines.Box()
+        let manager = try env.manager(
+            now: at("2026-12-01 00:00"), logger: Logger(label: "test") { _ in ErrorLines(box: box) })
+        try manager.process(at: at("2026-12-01 00:00"))
+        try manager.store.addUnit(
+            NewUnit(id: "Unit-South", name: "Unit South", kind: .other), at: at("2026-12-01 00:00"))
+        for number in 1...4 {
+            _ = try manager.store.addItem(
+                unit: "Unit-South", title: "Repair fence \(number)", deadline: at("2026-12-10 00:00"),
+                first: "Leader", schedule: manager.itemSchedule, at: at("2026-12-01 00:00"))
+        }
+        env.journal.failing = true
+        try Data("not a directory".utf8).write(to: URL(fileURLWithPath: env.noticeDirectory))
+        let stored = try manager.process(at: at("2026-12-24 00:00"))
+        #expect(stored.count >= 8)  // each item: overdue and accountability at least
+        #expect(box.lines.count == 2, "\(box.lines)")
+        #expect(box.lines.contains { $0.hasPrefix("\(stored.count) notices not written to file yet (first ") })
+        #expect(box.lines.contains { $0.hasPrefix("\(stored.count) notices not sent to the journal yet (first ") })
+        // The retry 30 s later: again one line each.
+        try manager.process(at: at("2026-12-24 00:00:30"))
+        #expect(box.lines.count == 4, "\(box.lines)")
+
+        env.journal.failing = false
+        try FileManager.default.removeItem(atPath: env.noticeDirectory)
+        try manager.process(at: at("2026-12-24 00:01:00"))
+        #expect(box.lines.count == 4)
+        #expect(env.journal.entries.count == stored.count)
+        #expect(env.noticeFiles().count == stored.count)
+        // Written unnamed and linked: no temporary beside them.
+        let names = (FileManager.default.enumerator(atPath: env.noticeDirectory)?.allObjects as? [String]) ?? []
+        #expect(!names.contains { ($0 as NSString).lastPathComponent.hasPrefix(".tmp-") }, "\(names)")
     }
 
     @Test("A notice already in the journal before a crash is not sent again")
