@@ -94,7 +94,7 @@ public final class ControlServer: @unchecked Sendable {
             if fd < 0 { return }
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            guard connections.count < limits.maxConnections || reapHungUp() > 0 else {
+            guard connections.count < limits.maxConnections || reapHungUp() > 0 || makeRoom() else {
                 logger.warning("Control socket: refusing a connection, \(limits.maxConnections) are open")
                 close(fd)
                 continue
@@ -131,6 +131,48 @@ public final class ControlServer: @unchecked Sendable {
         return reaped
     }
 
+    /// At the limit, closes one connection that holds a slot while doing nothing useful, so that
+    /// clients dribbling bytes or saying nothing cannot keep everyone else out (found by
+    /// Tests/reliability/socket-campaign.py). A candidate has no call and no reply waiting, and
+    /// either is in an unfinished message begun at least a second ago and arriving at under 64 KB/s
+    /// (a real client writes a message at once, and a local socket carries megabytes a second), or
+    /// has sent nothing for `IdleTimeoutSec=` or 10 s, whichever is shorter. The candidate that began
+    /// its message, or fell silent, earliest is closed.
+    /// - Returns: whether a connection was closed.
+    private func makeRoom() -> Bool {
+        let now = ContinuousClock.now
+        let silence = min(limits.idleTimeout, .seconds(10))
+        var victim: (connection: Connection, since: ContinuousClock.Instant, why: String)?
+        for connection in connections.values where connection.pending.isEmpty && connection.outbox.isEmpty {
+            var candidate: (since: ContinuousClock.Instant, why: String)?
+            if let started = connection.messageStarted {
+                let age = Self.seconds(now - started)
+                let bytes = connection.decoder.pendingByteCount
+                if age >= 1 && Double(bytes) < Self.slowRate * age {
+                    candidate = (started, "\(bytes) bytes of a message in \(Int(age)) s")
+                }
+            } else if now - connection.lastReceived >= silence {
+                candidate = (
+                    connection.lastReceived, "silent for \(Int(Self.seconds(now - connection.lastReceived))) s"
+                )
+            }
+            if let candidate, victim.map({ candidate.since < $0.since }) ?? true {
+                victim = (connection, candidate.since, candidate.why)
+            }
+        }
+        guard let victim else { return false }
+        victim.connection.finish(
+            reason: "making room for a new client at MaxConnections=\(limits.maxConnections): \(victim.why)")
+        return true
+    }
+
+    /// Bytes per second under which an unfinished message counts as dribbled.
+    static let slowRate: Double = 65_536
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
     /// One client.
     fileprivate final class Connection: @unchecked Sendable {  // main queue only
         let fd: Int32
@@ -139,6 +181,10 @@ public final class ControlServer: @unchecked Sendable {
         var decoder: VarlinkFrameDecoder
         var readSource: (any DispatchSourceRead)?
         var idleTimer: (any DispatchSourceTimer)?
+        /// When the client last sent something (or connected), and when the unfinished message it
+        /// is sending began: what ``ControlServer/makeRoom()`` judges by.
+        var lastReceived = ContinuousClock.now
+        var messageStarted: ContinuousClock.Instant?
 
         init(fd: Int32, peer: Peer, server: ControlServer) {
             self.fd = fd
@@ -196,6 +242,13 @@ public final class ControlServer: @unchecked Sendable {
                 send(VarlinkError.invalidParameter("message").reply)
                 finish(reason: "\(error)")
                 return
+            }
+            let now = ContinuousClock.now
+            lastReceived = now
+            if decoder.pendingByteCount == 0 {
+                messageStarted = nil
+            } else if messageStarted == nil || !messages.isEmpty {
+                messageStarted = now
             }
             pending += messages
             processPending()
