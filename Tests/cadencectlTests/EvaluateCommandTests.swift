@@ -5,46 +5,19 @@ import Testing
     import Glibc
 #endif
 
-private let cadenced = BinaryRunner.executable("cadenced")
-private let cadencectl = BinaryRunner.executable("cadencectl")
+private let cadenced = CtlDaemon.cadenced
+private let cadencectl = CtlDaemon.cadencectl
 private let iconv = BinaryRunner.which("iconv")
 
-/// A cadenced on temporary directories (Asia/Shanghai, Chinese), stopped by PID at the end.
-private final class EvaluationDaemon {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-eval-\(UUID().uuidString)").path
-    let process = Process()
-    var socket: String { root + "/state/io.cadenced" }
-
-    init() throws {
-        try FileManager.default.createDirectory(atPath: root + "/config/cadences.d", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: root + "/state", withIntermediateDirectories: true)
-        try Data("[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n".utf8)
-            .write(to: URL(fileURLWithPath: root + "/config/cadenced.conf"))
-        process.executableURL = cadenced!
-        process.arguments = ["--config-dir", root + "/config", "--state-dir", root + "/state"]
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: socket) && Date() < deadline { usleep(20_000) }
-    }
-
-    func ctl(_ arguments: [String]) throws -> BinaryRunner.Result {
-        try BinaryRunner.run(cadencectl!, arguments, environment: ["CADENCED_SOCKET": socket])
-    }
+/// The shared daemon (CtlDaemon.swift), with what these tests ask of it.
+extension CtlDaemon {
+    fileprivate convenience init() throws { try self.init(name: "eval") }
 
     @discardableResult
-    func ok(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> BinaryRunner.Result {
-        let result = try ctl(arguments)
-        #expect(
-            result.status == 0, "\(arguments): exit \(result.status): \(result.stderr)", sourceLocation: sourceLocation)
-        return result
-    }
-
-    deinit {
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: root)
+    fileprivate func ok(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws
+        -> BinaryRunner.Result
+    {
+        try succeed(arguments, sourceLocation: sourceLocation)
     }
 }
 
@@ -60,7 +33,7 @@ private var thisYear: Int {
     .enabled(if: cadenced != nil && cadencectl != nil, "cadenced or cadencectl is not built"))
 struct EvaluateCommandTests {
     /// Two units under a bureau, a commitment fulfilled and one not, a report, an overdue item.
-    private func ledger(_ daemon: EvaluationDaemon) throws {
+    private func ledger(_ daemon: CtlDaemon) throws {
         try daemon.ok(["units", "add", "city", "--name", "示例市卫生局", "--kind", "bureau"])
         try daemon.ok(["units", "add", "county-a", "--name", "示例县卫生局", "--kind", "county-bureau", "--parent", "city"])
         try daemon.ok(["units", "add", "alpha", "--name", "Unit Alpha", "--kind", "city-direct", "--parent", "city"])
@@ -79,7 +52,7 @@ struct EvaluateCommandTests {
         "The CSV opens with the stated columns in GB18030 or UTF-8 with a byte order mark; JSON and HTML carry the figures"
     )
     func formats() throws {
-        let daemon = try EvaluationDaemon()
+        let daemon = try CtlDaemon()
         try ledger(daemon)
 
         let json = try daemon.ok(["evaluate", "--year", "\(thisYear)", "--format", "json"])
@@ -128,7 +101,7 @@ struct EvaluateCommandTests {
 
     @Test("Bad requests: usage errors exit 64, refusals 1, an unknown unit 3; nothing is written")
     func refusals() throws {
-        let daemon = try EvaluationDaemon()
+        let daemon = try CtlDaemon()
         try daemon.ok(["units", "add", "city", "--name", "示例市卫生局", "--kind", "bureau"])
         for arguments in [
             ["--format", "xlsx"], ["--variant", "weekly"], ["--language", "fr"],

@@ -5,61 +5,25 @@ import Testing
     import Glibc
 #endif
 
-private let cadenced = BinaryRunner.executable("cadenced")
-private let cadencectl = BinaryRunner.executable("cadencectl")
+private let cadenced = CtlDaemon.cadenced
+private let cadencectl = CtlDaemon.cadencectl
 private let iconv = BinaryRunner.which("iconv")
 private let setpriv = BinaryRunner.which("setpriv")
 
-/// A cadenced on temporary directories with its control socket, stopped by PID at the end.
-private final class RunningDaemon {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-ctl-\(UUID().uuidString)").path
-    let process = Process()
-    var socket: String { root + "/state/io.cadenced" }
-
-    init() throws {
-        try FileManager.default.createDirectory(atPath: root + "/config/cadences.d", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: root + "/state", withIntermediateDirectories: true)
-        try Data("[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n".utf8)
-            .write(to: URL(fileURLWithPath: root + "/config/cadenced.conf"))
-        process.executableURL = cadenced!
-        process.arguments = ["--config-dir", root + "/config", "--state-dir", root + "/state"]
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: socket) && Date() < deadline { usleep(20_000) }
-    }
-
-    func ctl(_ arguments: [String]) throws -> BinaryRunner.Result {
-        try BinaryRunner.run(cadencectl!, arguments, environment: ["CADENCED_SOCKET": socket])
-    }
+/// The shared daemon (CtlDaemon.swift), with what these tests ask of it.
+extension CtlDaemon {
+    fileprivate convenience init() throws { try self.init(name: "ctl") }
 
     /// Runs cadencectl and expects it to succeed; returns its standard output.
     @discardableResult
-    func ok(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let result = try ctl(arguments)
-        #expect(
-            result.status == 0, "\(arguments): exit \(result.status): \(result.stderr)", sourceLocation: sourceLocation)
-        return result.stdout
+    fileprivate func ok(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try succeed(arguments, sourceLocation: sourceLocation).stdout
     }
 
     /// The number of history entries: every accepted change adds at least one, a refusal none.
-    func changes() throws -> Int { try lines(ok(["history", "--json", "--limit", "1000000"])).count }
+    fileprivate func changes() throws -> Int { try lines(ok(["history", "--json", "--limit", "1000000"])).count }
 
-    func status() throws -> [String: Any] { try json(ok(["status", "--json"])) }
-
-    /// A file in the daemon's temporary directory.
-    func file(_ name: String, _ data: Data) throws -> String {
-        let path = root + "/" + name
-        try data.write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
-    deinit {
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: root)
-    }
+    fileprivate func status() throws -> [String: Any] { try json(ok(["status", "--json"])) }
 }
 
 private func json(_ line: some StringProtocol) throws -> [String: Any] {
@@ -131,7 +95,7 @@ private func periods() -> (year: Int, quarter: String, month: String) {
 struct LedgerCommandTests {
     @Test("Units, roles and items through their lifecycle; overdue, notices, status and history follow")
     func lifecycle() throws {
-        let daemon = try RunningDaemon()
+        let daemon = try CtlDaemon()
         try daemon.ok(["units", "add", "city", "--name", "示例市卫生局", "--kind", "bureau"])
         try daemon.ok(["units", "add", "county-a", "--name", "示例县卫生局", "--kind", "county-bureau", "--parent", "city"])
         try daemon.ok(["units", "add", "unit-b", "--name", "Unit B", "--kind", "other", "--parent", "city"])
@@ -257,7 +221,7 @@ struct LedgerCommandTests {
     // an unreachable socket (69).
     @Test("Bad requests say what was wrong, exit with their code and change nothing")
     func badRequests() throws {
-        let daemon = try RunningDaemon()
+        let daemon = try CtlDaemon()
         try daemon.ok(["units", "add", "city", "--name", "示例市卫生局", "--kind", "bureau"])
         try daemon.ok(["units", "add", "county-a", "--name", "示例县卫生局", "--kind", "county-bureau", "--parent", "city"])
         try daemon.ok(["units", "add", "unit-b", "--name", "Unit B", "--kind", "other", "--parent", "city"])
@@ -357,7 +321,7 @@ struct LedgerCommandTests {
 
     @Test("units, role, commitment, review and report: --json parses, tables align Chinese text by display width")
     func campaignVerbs() throws {
-        let daemon = try RunningDaemon()
+        let daemon = try CtlDaemon()
         let (_, quarter, month) = periods()
         #expect(
             try daemon.ok(["units", "add", "city", "--name", "示例市卫生局", "--kind", "bureau"]) == "Added unit city.\n")
@@ -455,7 +419,7 @@ struct LedgerCommandTests {
         "A GB18030 CSV from iconv: every bad row reported by line, nothing imported; the good file imports; export --encoding gb18030 decodes back",
         .enabled(if: iconv != nil, "iconv is not installed"))
     func gb18030() throws {
-        let daemon = try RunningDaemon()
+        let daemon = try CtlDaemon()
         try daemon.ok(["units", "add", "city", "--name", "示例市卫生局", "--kind", "bureau"])
         try daemon.ok(["units", "add", "county-a", "--name", "示例县卫生局", "--kind", "county-bureau", "--parent", "city"])
         try daemon.ok(["units", "add", "alpha", "--name", "Unit Alpha", "--kind", "city-direct", "--parent", "city"])
@@ -536,7 +500,7 @@ struct LedgerCommandTests {
         .enabled(if: getuid() == 0, "needs root to run cadencectl as another uid"),
         .enabled(if: setpriv != nil, "setpriv is not installed"))
     func denied() throws {
-        let daemon = try RunningDaemon()
+        let daemon = try CtlDaemon()
         try daemon.ok(["units", "add", "city", "--name", "示例市卫生局", "--kind", "bureau"])
         let before = try daemon.changes()
         // uid 65534 with the socket's group: it may connect (0660) but is neither root, the
