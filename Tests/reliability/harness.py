@@ -8,6 +8,7 @@ the ledger stored in both sinks exactly once (one file, one index line, one jour
 no notice emitted before it was due, and did anything escape the notice tree?
 """
 
+import hashlib
 import json
 import os
 import re
@@ -152,6 +153,10 @@ class Daemon:
         self.config = config
         self.state = state
         self.socket = os.path.join(state, "io.cadenced")
+        # A Unix socket's path holds at most 107 bytes, and work directories can be deep: inside
+        # private-ns, /run is the campaign's own and short.
+        if len(self.socket.encode()) > 100 and os.environ.get("CADENCED_PRIVATE_NS") == "1":
+            self.socket = f"/run/cadenced-{hashlib.sha256(state.encode()).hexdigest()[:12]}.sock"
         self.log = log
         self.prefix = list(prefix)
         self.env = dict(os.environ, **(env or {}))
