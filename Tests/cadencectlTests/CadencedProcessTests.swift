@@ -70,6 +70,21 @@ struct CadencedProcessTests {
         }
     }
 
+    @Test(
+        "TZ with a leading colon (a zone name or a tz file's path) is the daemon's zone, as glibc reads it",
+        arguments: [":Asia/Tokyo", ":/usr/share/zoneinfo/Asia/Tokyo"])
+    func colonZone(tz: String) throws {
+        let arguments = ["--config-dir", BinaryRunner.packageRoot.path + "/etc/cadenced", "--check-config"]
+        let colon = try BinaryRunner.run(cadenced!, arguments, environment: ["TZ": tz])
+        let plain = try BinaryRunner.run(cadenced!, arguments, environment: ["TZ": "Asia/Tokyo"])
+        let utc = try BinaryRunner.run(cadenced!, arguments, environment: ["TZ": "UTC"])
+        #expect(colon.status == 0)
+        #expect(colon.stdout.contains("+09:00"), "\(colon.stdout)")
+        // The minute of "Next occurrences" may differ between runs only at a cadence's instant.
+        #expect(colon.stdout == plain.stdout)
+        #expect(colon.stdout != utc.stdout)
+    }
+
     // Bad input tried: an unknown key, an impossible month, a zone that does not exist.
     @Test("A bad configuration stops startup with file:line: reason for every error and exit 78")
     func badConfiguration() throws {

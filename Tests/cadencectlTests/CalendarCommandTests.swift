@@ -15,7 +15,11 @@ struct CalendarCommandTests {
     @Test(
         "Prints what systemd-analyze calendar prints, zone by zone",
         .enabled(if: systemdAnalyze != nil, "systemd-analyze is not installed"),
-        arguments: ["UTC", "Asia/Shanghai", "America/New_York"])
+        arguments: [
+            "UTC", "Asia/Shanghai", "America/New_York",
+            // glibc's colon forms: a zone name, and a path to a tz file (as TZ=:/etc/localtime is).
+            ":Europe/Berlin", ":/usr/share/zoneinfo/Asia/Tokyo",
+        ])
     func matchesSystemdAnalyze(zone: String) throws {
         let arguments = [
             "calendar", "--base-time=@1772884800", "--iterations=4",
@@ -25,6 +29,21 @@ struct CalendarCommandTests {
         let theirs = try BinaryRunner.run(systemdAnalyze!, arguments, environment: ["TZ": zone])
         #expect(ours.status == 0)
         #expect(stableLines(ours.stdout) == stableLines(theirs.stdout))
+    }
+
+    @Test("TZ=:PATH naming a copied tz file (not a link) computes in that file's zone, as systemd-analyze does")
+    func copiedZoneFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let copy = directory.appendingPathComponent("localtime")
+        try FileManager.default.copyItem(atPath: "/usr/share/zoneinfo/America/New_York", toPath: copy.path)
+        let arguments = ["calendar", "--base-time=@1772884800", "--iterations=3", "Sun 16:00"]
+        let ours = try BinaryRunner.run(cadencectl!, arguments, environment: ["TZ": ":" + copy.path])
+        let reference = try BinaryRunner.run(cadencectl!, arguments, environment: ["TZ": "America/New_York"])
+        #expect(ours.status == 0)
+        #expect(stableLines(ours.stdout) == stableLines(reference.stdout))
+        #expect(ours.stdout.contains("EST") || ours.stdout.contains("EDT"))
     }
 
     @Test("--json prints one object per expression with UTC instants")

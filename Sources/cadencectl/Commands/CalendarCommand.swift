@@ -48,7 +48,7 @@ struct CalendarCommand: ParsableCommand {
     }
 
     func run() throws {
-        let localZone = TimeZone.current
+        let localZone = LocalZone.current
         let now = Date()
         let base = baseTime?.date ?? now
         var failed = false

@@ -103,7 +103,7 @@ struct OverdueCommand: ParsableCommand {
 /// zone of this machine (`TZ`, else the system's), e.g. `2026-12-01 09:00 CST`; `--json` keeps UTC.
 func localTime(_ text: String) -> String? {
     guard text.utf8.count == 20, text.hasSuffix("Z"), let instant = ISOTimestamp.parse(text) else { return nil }
-    let zone = TimeZone.current
+    let zone = LocalZone.current
     let local = instant.addingTimeInterval(TimeInterval(zone.secondsFromGMT(for: instant)))
     let utc = ISOTimestamp.utc(local)
     let abbreviation = zone.abbreviation(for: instant) ?? ""

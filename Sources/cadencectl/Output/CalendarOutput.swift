@@ -151,7 +151,7 @@ struct BaseTime: ExpressibleByArgument {
         }
         // "YYYY-MM-DD[ HH:MM[:SS[.frac]]][ ZONE]"
         var words = text.split(separator: " ").map(String.init)
-        var zone = TimeZone.current
+        var zone = LocalZone.current
         if words.count >= 2, let last = words.last, !last.contains(":"),
             let named = last == "UTC" ? TimeZone(identifier: "UTC") : ZoneDatabase.system.zone(named: last)
         {
