@@ -51,6 +51,7 @@ public enum LedgerInterface {
           id: int,
           unit: string,
           kind: string,
+          cadence: ?string,
           period: string,
           heldOn: string,
           form: ?string,
@@ -184,8 +185,8 @@ public enum LedgerInterface {
         # A review, inspection, appraisal or evaluation held for a unit. It follows affiliation: by
         # the parent unit (the default) or the unit's contact-point leader, unless override.
         # period defaults to the one containing heldOn (quarter, half-year or year by kind).
-        method RecordReview(unit: string, kind: string, period: ?string, heldOn: ?string, form: ?string,
-                            reviewer: ?string, byUnit: ?string, subject: ?string, outcome: ?string,
+        method RecordReview(unit: string, kind: ?string, cadence: ?string, period: ?string, heldOn: ?string,
+                            form: ?string, reviewer: ?string, byUnit: ?string, subject: ?string, outcome: ?string,
                             override: ?bool) -> (review: Review)
 
         method ListReviews(unit: ?string, kind: ?string, period: ?string, limit: ?int) -> (reviews: []Review)

@@ -53,7 +53,8 @@ public final class DaemonRunner: @unchecked Sendable {
     public static func load(directory: String, at instant: Date, logger: Logger) throws(ConfigurationError)
         -> LoadedConfiguration
     {
-        let loaded = try ConfigurationLoader(directory: directory).load(reference: instant, systemTimeZone: LocalZone.current)
+        let loaded = try ConfigurationLoader(directory: directory).load(
+            reference: instant, systemTimeZone: LocalZone.current)
         for warning in loaded.warnings { logger.warning("\(warning)") }
         return loaded
     }

@@ -82,19 +82,24 @@ struct LedgerRequest {
 
         // Reviews, inspections, appraisals, evaluations
         case "RecordReview":
-            let kind = try p.choice("kind", ReviewKind.self).cadenceKind
             let heldOn = try p.optionalDate("heldOn") ?? today
             guard heldOn <= today else {
                 throw VarlinkError.invalidArgument("heldOn", "\(heldOn) is in the future")
             }
-            let period = try periodKey(p.optionalString("period"), kind: kind, on: heldOn)
+            let periodText = try p.optionalString("period")
+            let cadence = try dutyCadence(
+                named: p.optionalString("cadence"), kind: p.optionalChoice("kind", ReviewKind.self)?.cadenceKind,
+                period: periodText)
+            let kind = cadence.kind
+            let period = try periodKey(periodText, length: cadence.length, on: heldOn)
             try begun(period, by: heldOn, "period", "the day it was held (\(heldOn))")
             let id = try store.recordReview(
                 NewReview(
                     unit: try p.string("unit", maximum: 100), kind: kind, period: period, heldOn: heldOn,
                     form: try p.optionalChoice("form", ReviewForm.self), reviewer: try p.optionalString("reviewer"),
                     byUnit: try p.optionalString("byUnit"), subject: try p.optionalString("subject"),
-                    outcome: try p.optionalString("outcome"), override: try p.optionalBool("override") ?? false),
+                    outcome: try p.optionalString("outcome"), override: try p.optionalBool("override") ?? false,
+                    cadence: cadence.name),
                 at: now, actor: actor)
             let review = try store.reviews(unit: nil, kind: nil, period: nil, id: id).first
             return ["review": review.map(Self.object) ?? [:]]
@@ -226,6 +231,61 @@ struct LedgerRequest {
         let length =
             manager.configuration.cadences.first { $0.kind == kind }?.period
             ?? (kind == .review ? .quarter : kind == .evaluation ? .year : .halfYear)
+        return try periodKey(text, length: length, on: date)
+    }
+
+    /// The duty a review is recorded for: the cadence named, else the one cadence of `kind` (default
+    /// `review`) whose period fits `period`. Several that fit need a name; none means no cadence
+    /// (the kind's usual period then applies).
+    func dutyCadence(named name: String?, kind: CadenceKind?, period: String?) throws
+        -> (name: String?, kind: CadenceKind, length: CadencePeriod)
+    {
+        let cadences = manager.configuration.cadences
+        let duties = cadences.filter { $0.kind.requiresRecord }
+        if let name {
+            guard let cadence = cadences.first(where: { $0.name == name }) else {
+                throw VarlinkError.invalidArgument(
+                    "cadence",
+                    "there is no cadence '\(name)'; duties recorded per unit: "
+                        + (duties.isEmpty ? "none" : duties.map(\.name).joined(separator: ", ")))
+            }
+            guard cadence.kind.requiresRecord else {
+                throw VarlinkError.invalidArgument(
+                    "cadence", "'\(name)' is a \(cadence.kind.rawValue) cadence, not a duty recorded per unit")
+            }
+            if let kind, kind != cadence.kind {
+                throw VarlinkError.invalidArgument(
+                    "kind", "'\(name)' is Kind=\(cadence.kind.rawValue), not \(kind.rawValue)")
+            }
+            return (cadence.name, cadence.kind, cadence.period)
+        }
+        let kind = kind ?? .review
+        var candidates = duties.filter { $0.kind == kind }
+        if candidates.count > 1, let period {
+            let key = PeriodKey(rawValue: period)
+            candidates = candidates.filter { cadence in
+                key.days.map { PeriodKey(cadence.period, date: $0.first) == key } ?? false
+            }
+            if candidates.isEmpty {
+                let all = duties.filter { $0.kind == kind }
+                throw VarlinkError.invalidArgument(
+                    "period",
+                    "'\(period)' is not a period of any \(kind.rawValue) cadence ("
+                        + all.map { "\($0.name): \($0.period.rawValue)" }.joined(separator: ", ") + ")")
+            }
+        }
+        if candidates.count > 1 {
+            throw VarlinkError.invalidArgument(
+                "cadence",
+                "several cadences are Kind=\(kind.rawValue) ("
+                    + candidates.map { "\($0.name): \($0.period.rawValue)" }.joined(separator: ", ")
+                    + "); name the one it was held for with --cadence")
+        }
+        if let cadence = candidates.first { return (cadence.name, cadence.kind, cadence.period) }
+        return (nil, kind, kind == .review ? .quarter : kind == .evaluation ? .year : .halfYear)
+    }
+
+    func periodKey(_ text: String?, length: CadencePeriod, on date: LocalDate) throws -> PeriodKey {
         guard let text else { return PeriodKey(length, date: date) }
         let key = PeriodKey(rawValue: text)
         guard let days = key.days, PeriodKey(length, date: days.first) == key else {
@@ -311,6 +371,7 @@ struct LedgerRequest {
             "id": r.id, "unit": r.unit, "kind": ReviewKind(r.kind).rawValue, "period": r.period, "heldOn": r.heldOn,
             "override": r.override,
         ]
+        o["cadence"] = r.cadence
         o["form"] = r.form
         o["reviewer"] = r.reviewer
         o["byUnit"] = r.byUnit

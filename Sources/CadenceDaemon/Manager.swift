@@ -237,7 +237,7 @@ public final class Manager: @unchecked Sendable {
             if cadence.kind == .quotaCheck {
                 let lines = try store.quota(month: period, createdBefore: end)
                 let short = lines.filter(\.short)
-                let notice =
+                var notice =
                     lines.isEmpty
                     ? nil
                     : text.render(
@@ -252,6 +252,7 @@ public final class Manager: @unchecked Sendable {
                                 : short.map { "- \($0.unit) \($0.name): \($0.submitted)/\($0.required)" }
                                     .joined(separator: "\n"),
                         ])
+                if !short.isEmpty { notice?.units = short.map(\.unit) }
                 if let result = try store.recordDutyCheck(
                     cadence: name, period: period, items: [], notice: notice, schedule: items, at: now),
                     let notice = result.notice
@@ -259,7 +260,8 @@ public final class Manager: @unchecked Sendable {
                     stored.append(notice)
                 }
             } else {
-                let missing = try store.unitsMissing(kind: cadence.kind, period: period, existingBefore: end)
+                let missing = try store.unitsMissing(
+                    cadence: cadence.name, kind: cadence.kind, period: period, existingBefore: end)
                 var opened: [NewItem] = []
                 for unit in missing {
                     guard let parent = unit.parent else { continue }
@@ -270,7 +272,7 @@ public final class Manager: @unchecked Sendable {
                             unit: unit.id,
                             title: text.missedDuty(description: cadence.description, period: period.rawValue),
                             deadline: end, source: .missedDuty, first: reviewer ?? parentName,
-                            origin: LedgerStore.missedDutyOrigin(unit: unit.id, kind: cadence.kind, period: period)))
+                            origin: LedgerStore.missedDutyOrigin(unit: unit.id, cadence: cadence.name, period: period)))
                 }
                 if let result = try store.recordDutyCheck(
                     cadence: name, period: period, items: opened, notice: nil, schedule: items, at: now),

@@ -29,6 +29,9 @@ public enum NoticeJournalFields {
         if let cadence = notice.cadence { fields.append(("CADENCED_CADENCE", cadence)) }
         if !notice.periods.isEmpty { fields.append(("CADENCED_PERIOD", notice.periods.joined(separator: ","))) }
         if let unit = notice.unit { fields.append(("CADENCED_UNIT", unit)) }
+        // journald keeps a field given several times with each value: `journalctl CADENCED_UNIT=X`
+        // finds the one entry for each of them.
+        for unit in notice.units ?? [] where unit != notice.unit { fields.append(("CADENCED_UNIT", unit)) }
         if let item = notice.item { fields.append(("CADENCED_ITEM", String(item))) }
         if let days = notice.overdueDays { fields.append(("CADENCED_OVERDUE_DAYS", String(days))) }
         if let deadline = notice.deadline { fields.append(("CADENCED_DEADLINE", ISOTimestamp.utc(deadline))) }

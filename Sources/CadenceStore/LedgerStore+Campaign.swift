@@ -106,6 +106,7 @@ public struct ReviewRecord: Sendable, Equatable {
     public var id: Int64
     public var unit: String
     public var kind: String
+    public var cadence: String?
     public var period: String
     public var heldOn: String
     public var form: String?
@@ -121,6 +122,8 @@ public struct ReviewRecord: Sendable, Equatable {
 public struct NewReview: Sendable, Equatable {
     public var unit: String
     public var kind: CadenceKind
+    /// The cadence it is recorded for, when known: it closes that cadence's missed-duty item.
+    public var cadence: String?
     public var period: PeriodKey
     public var heldOn: LocalDate
     public var form: ReviewForm?
@@ -135,10 +138,11 @@ public struct NewReview: Sendable, Equatable {
     public init(
         unit: String, kind: CadenceKind, period: PeriodKey, heldOn: LocalDate, form: ReviewForm? = nil,
         reviewer: String? = nil, byUnit: String? = nil, subject: String? = nil, outcome: String? = nil,
-        override: Bool = false
+        override: Bool = false, cadence: String? = nil
     ) {
         self.unit = unit
         self.kind = kind
+        self.cadence = cadence
         self.period = period
         self.heldOn = heldOn
         self.form = form
@@ -603,27 +607,41 @@ extension LedgerStore {
             try db.execute(
                 sql: """
                     INSERT INTO review (unit, kind, period, heldOn, form, reviewer, byUnit, subject, outcome, override,
-                        recordedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        recordedAt, cadence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     review.unit, review.kind.rawValue, review.period.rawValue, review.heldOn.description,
                     review.form?.rawValue, review.reviewer, byUnit, review.subject, review.outcome, review.override,
-                    now.micros,
+                    now.micros, review.cadence,
                 ])
             let id = db.lastInsertedRowID
-            let origin = Self.missedDutyOrigin(unit: review.unit, kind: review.kind, period: review.period)
-            try db.execute(
-                sql: """
-                    UPDATE rectificationItem SET state = 'closed', closedAt = ?, nextEventAt = NULL,
-                        verifiedBy = ?, note = ? WHERE origin = ? AND closedAt IS NULL
-                    """,
-                arguments: [now.micros, review.reviewer ?? byUnit ?? "", "recorded late as review #\(id)", origin])
+            // The cadence's missed-duty item; an older ledger's items are keyed by kind.
+            var origins = [Self.missedDutyOrigin(unit: review.unit, kind: review.kind, period: review.period)]
+            if let cadence = review.cadence {
+                origins.insert(Self.missedDutyOrigin(unit: review.unit, cadence: cadence, period: review.period), at: 0)
+            }
+            var origin = origins[0]
+            for candidate in origins {
+                try db.execute(
+                    sql: """
+                        UPDATE rectificationItem SET state = 'closed', closedAt = ?, nextEventAt = NULL,
+                            verifiedBy = ?, note = ? WHERE origin = ? AND closedAt IS NULL
+                        """,
+                    arguments: [
+                        now.micros, review.reviewer ?? byUnit ?? "", "recorded late as review #\(id)", candidate,
+                    ])
+                if db.changesCount > 0 {
+                    origin = candidate
+                    break
+                }
+            }
             let closedItem = db.changesCount > 0
             if let actor {
                 var details = [
                     "review": String(id), "kind": review.kind.rawValue, "period": review.period.rawValue,
                     "heldOn": review.heldOn.description,
                 ]
+                details["cadence"] = review.cadence
                 details["by"] = byUnit
                 details["reviewer"] = review.reviewer
                 if review.override { details["override"] = "yes" }
@@ -672,13 +690,20 @@ extension LedgerStore {
                 arguments: arguments + [limit]
             ).map { row in
                 ReviewRecord(
-                    id: row["id"], unit: row["unit"], kind: row["kind"], period: row["period"], heldOn: row["heldOn"],
+                    id: row["id"], unit: row["unit"], kind: row["kind"], cadence: row["cadence"], period: row["period"],
+                    heldOn: row["heldOn"],
                     form: row["form"], reviewer: row["reviewer"], byUnit: row["byUnit"], subject: row["subject"],
                     outcome: row["outcome"], override: row["override"], recordedAt: Date(micros: row["recordedAt"]))
             }
         }
     }
 
+    /// The origin of the item opened when `unit` has no record of `cadence`'s duty in `period`.
+    public static func missedDutyOrigin(unit: String, cadence: String, period: PeriodKey) -> String {
+        "missed/\(cadence)/\(period.rawValue)/\(unit)"
+    }
+
+    /// The origin an older ledger gave such an item: keyed by the cadence's kind.
     public static func missedDutyOrigin(unit: String, kind: CadenceKind, period: PeriodKey) -> String {
         "missed/\(kind.rawValue)/\(period.rawValue)/\(unit)"
     }
@@ -762,19 +787,23 @@ extension LedgerStore {
         }
     }
 
-    /// Units that owed a duty of `kind` in `period` and have none recorded: every unit with a parent
-    /// (reviews follow affiliation) that existed before the period ended.
-    public func unitsMissing(kind: CadenceKind, period: PeriodKey, existingBefore end: Date) throws -> [UnitRecord] {
+    /// Units that owed `cadence`'s duty (of `kind`) in `period` and have none recorded: every unit with a
+    /// parent (reviews follow affiliation) that existed before the period ended. A review counts when it
+    /// was recorded for that cadence, or (an older ledger's, with no cadence) for that kind and period.
+    public func unitsMissing(cadence: String, kind: CadenceKind, period: PeriodKey, existingBefore end: Date) throws
+        -> [UnitRecord]
+    {
         try writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT \(Self.unitColumns) FROM unit u
                     WHERE u.parent IS NOT NULL AND u.createdAt < ? AND (u.removedAt IS NULL OR u.removedAt >= ?)
-                    AND NOT EXISTS (SELECT 1 FROM review r WHERE r.unit = u.id AND r.kind = ? AND r.period = ?)
+                    AND NOT EXISTS (SELECT 1 FROM review r WHERE r.unit = u.id AND r.period = ?
+                        AND (r.cadence = ? OR (r.cadence IS NULL AND r.kind = ?)))
                     ORDER BY u.id
                     """,
-                arguments: [end.micros, end.micros, kind.rawValue, period.rawValue]
+                arguments: [end.micros, end.micros, period.rawValue, cadence, kind.rawValue]
             ).map(Self.unit)
         }
     }

@@ -206,6 +206,14 @@ extension LedgerStore {
                     UPDATE rectificationItem SET firstResponsible = '@first' WHERE firstResponsible IS NULL;
                     """)
         }
+        migrator.registerMigration("v4: duties by cadence, dates as typed, import keys, verifiers") { db in
+            try db.execute(
+                sql: """
+                    -- The cadence a review was recorded for (NULL in older ledgers: matched by kind).
+                    ALTER TABLE review ADD COLUMN cadence TEXT;
+                    CREATE INDEX review_cadence ON review(cadence, period, unit) WHERE cadence IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

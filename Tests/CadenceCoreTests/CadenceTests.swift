@@ -37,10 +37,67 @@ struct CadenceTests {
         #expect(monthly.period == .month)
         #expect(monthly.workingDay == .next)
         #expect(monthly.description == "Monthly")
-        let plain = try cadence("OnCalendar=*-*-05 09:00\nKind=review")
+        let plain = try cadence("OnCalendar=*-*-05 09:00\nKind=reminder")
         #expect(plain.period == .occurrence)
         #expect(plain.workingDay == WorkingDayShift.none)
         #expect(plain.description == "test")
+    }
+
+    // Bad input tried: each duty kind with no Period= (each elapse its own period: never checked),
+    // with an explicit Period=occurrence, and a quota check over a quarter.
+    @Test(
+        "A duty with no period to check it at is refused at its line",
+        arguments: [
+            ("Kind=review", 3, "Kind=review is a duty recorded per unit"),
+            ("Kind=inspection\nPeriod=occurrence", 4, "Kind=inspection is a duty recorded per unit"),
+            ("Kind=appraisal", 3, "give Period=month, quarter, half-year or year"),
+            ("Kind=evaluation", 3, "Period=occurrence has no end to check it at"),
+            ("Kind=quota-check\nPeriod=quarter", 4, "Kind=quota-check needs Period=month"),
+            ("Kind=quota-check", 3, "Kind=quota-check needs Period=month"),
+        ])
+    func dutyNeedsPeriod(keys: String, line: Int, reason: String) throws {
+        do {
+            _ = try cadence("OnCalendar=*-*-05 09:00\n" + keys)
+            Issue.record("accepted: \(keys)")
+        } catch {
+            #expect(error.description.hasPrefix("test.cadence:\(line): "), "\(error)")
+            #expect(error.description.contains(reason), "\(error)")
+        }
+    }
+
+    // Bad input tried: a zone misspelled after a valid expression; an unknown weekday is still
+    // reported where it is.
+    @Test("A misspelled time zone in OnCalendar= says the zone is unknown")
+    func unknownZone() throws {
+        do {
+            _ = try cadence("OnCalendar=*-*-05 09:00 Asia/Shangai\nKind=reminder")
+            Issue.record("accepted an unknown zone")
+        } catch {
+            #expect(
+                error.description
+                    == "test.cadence:2: OnCalendar= '*-*-05 09:00 Asia/Shangai' is not a calendar expression: "
+                    + "the time zone 'Asia/Shangai' at position 14 is unknown (no such zone in the tz database)")
+        }
+        #expect(throws: ConfigurationError.self) { try cadence("OnCalendar=Mondy 09:00 Asia/Shanghai\nKind=reminder") }
+        do {
+            _ = try cadence("OnCalendar=Mondy 09:00 Asia/Shanghai\nKind=reminder")
+        } catch {
+            #expect(error.description.contains("'Mondy' at position 1: not a weekday"), "\(error)")
+        }
+    }
+
+    // Bad input tried: an unknown key on line 3, a bad OnCalendar= on line 4, a bad Kind= on line 5
+    // (found in the order 3, 5, 4 before they were sorted).
+    @Test("A file's errors are listed in line order")
+    func errorsInLineOrder() throws {
+        do {
+            _ = try cadence("Description=x\nBogus=1\nOnCalendar=*-13-01\nKind=weekly")
+            Issue.record("accepted")
+        } catch {
+            let lines = error.errors.compactMap(\.location?.line)
+            #expect(lines == [3, 4, 5], "\(error)")
+            #expect(error.errors.count == 3)
+        }
     }
 
     @Test(
@@ -158,7 +215,7 @@ struct CadenceTests {
                 "test.cadence:4: Period= 'fortnight' is not one of"
             ),
             (
-                "OnCalendar=*-*-01 09:00\nKind=review\nWorkingDay=maybe",
+                "OnCalendar=*-*-01 09:00\nKind=reminder\nWorkingDay=maybe",
                 "test.cadence:4: WorkingDay= 'maybe' is not one of"
             ),
             (
@@ -167,7 +224,7 @@ struct CadenceTests {
             ),
             ("OnCalendar=whenever\nKind=review", "test.cadence:2: OnCalendar= 'whenever' is not a calendar expression"),
             (
-                "OnCalendar=*-*-01 09:00\nKind=review\nPriority=high",
+                "OnCalendar=*-*-01 09:00\nKind=reminder\nPriority=high",
                 "test.cadence:4: unknown key 'Priority' in section '[Cadence]'"
             ),
         ])

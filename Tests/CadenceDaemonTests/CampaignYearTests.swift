@@ -104,7 +104,8 @@ struct CampaignYearTests {
                                     try store.recordReview(
                                         NewReview(
                                             unit: unit.id, kind: kind, period: PeriodKey(rawValue: period),
-                                            heldOn: LocalDay.of(late, in: shanghai), reviewer: "Late Reviewer"),
+                                            heldOn: LocalDay.of(late, in: shanghai), reviewer: "Late Reviewer",
+                                            cadence: shippedDuty[kind]),
                                         at: late, actor: officer)
                                 }
                             ))
@@ -122,7 +123,8 @@ struct CampaignYearTests {
                             try store.recordReview(
                                 NewReview(
                                     unit: unit, kind: duty.kind, period: PeriodKey(rawValue: duty.period),
-                                    heldOn: LocalDate(duty.held)!, form: .plenary, reviewer: "Reviewer"),
+                                    heldOn: LocalDate(duty.held)!, form: .plenary, reviewer: "Reviewer",
+                                    cadence: shippedDuty[duty.kind]),
                                 at: heldAt, actor: officer)
                         }
                     }
@@ -315,7 +317,9 @@ struct CampaignYearTests {
         // Missed duties: an item each, overdue at the period's end; the ladder runs until a late record closes it.
         var missedIDs: [String: Int64] = [:]
         for m in missed {
-            let origin = LedgerStore.missedDutyOrigin(unit: m.unit, kind: m.kind, period: PeriodKey(rawValue: m.period))
+            let cadence = shippedDuty[m.kind]!
+            let origin = LedgerStore.missedDutyOrigin(
+                unit: m.unit, cadence: cadence, period: PeriodKey(rawValue: m.period))
             let item = try #require(
                 try store.items(unit: m.unit, overdueAt: nil, limit: 100).items.first { $0.origin == origin },
                 "no item for the missed \(origin)")
@@ -419,3 +423,9 @@ private final class ItemIDs: @unchecked Sendable {
     func set(_ index: Int, _ id: Int64) { ids[index] = id }
     subscript(_ index: Int) -> Int64 { ids[index] ?? -1 }
 }
+
+/// The shipped cadence of each duty kind (as the daemon resolves `review record --kind`).
+private let shippedDuty: [CadenceKind: String] = [
+    .review: "quarterly-review", .inspection: "half-year-inspection", .appraisal: "half-year-appraisal",
+    .evaluation: "year-end-evaluation",
+]

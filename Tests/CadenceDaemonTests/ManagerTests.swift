@@ -47,7 +47,15 @@ private struct ErrorLines: LogHandler {
 final class RecordingJournal: NoticeJournal, @unchecked Sendable {
     private let lock = NSLock()
     private var storage: [[String: String]] = []
+    private var rawStorage: [[(name: String, value: String)]] = []
     var failing = false
+
+    /// Each entry's fields as sent, repeated fields included.
+    var rawEntries: [[(name: String, value: String)]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return rawStorage
+    }
 
     var entries: [[String: String]] {
         lock.lock()
@@ -64,6 +72,7 @@ final class RecordingJournal: NoticeJournal, @unchecked Sendable {
         if failing { throw CocoaError(.fileNoSuchFile) }
         lock.lock()
         storage.append(Dictionary(fields.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }))
+        rawStorage.append(fields)
         lock.unlock()
     }
 }

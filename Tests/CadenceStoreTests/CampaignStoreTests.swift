@@ -250,8 +250,11 @@ struct CampaignStoreTests {
         let end = PeriodKey(rawValue: "2026-Q1").end(in: TimeZone(identifier: "UTC")!)!
         #expect(end == day("2026-04-01"))
         #expect(
-            try store.unitsMissing(kind: .review, period: PeriodKey(rawValue: "2026-Q1"), existingBefore: end).map(\.id)
+            try store.unitsMissing(
+                cadence: "quarterly-review", kind: .review, period: PeriodKey(rawValue: "2026-Q1"), existingBefore: end
+            ).map(\.id)
                 == ["direct-1"])
+        // An older ledger's origin (by kind): a review recorded without its cadence still closes it.
         let origin = LedgerStore.missedDutyOrigin(
             unit: "direct-1", kind: .review, period: PeriodKey(rawValue: "2026-Q1"))
         let check = try store.recordDutyCheck(

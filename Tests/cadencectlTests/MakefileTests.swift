@@ -30,7 +30,10 @@ struct MakefileTests {
         let plan = try BinaryRunner.run(
             make!, ["-n", "-C", BinaryRunner.packageRoot.path, "SCRATCH_PATH=\(scratch.path)", "all"])
         #expect(plan.status == 0, "\(plan.stderr)")
-        #expect(plan.stdout.contains("build -c release --static-swift-stdlib --scratch-path \(scratch.path) --product cadenced"))
+        #expect(
+            plan.stdout.contains(
+                "build -c release --static-swift-stdlib --scratch-path \(scratch.path) --product cadenced"
+            ))
         #expect(plan.stdout.contains("--product cadencectl"))
     }
 }

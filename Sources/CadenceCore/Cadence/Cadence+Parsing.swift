@@ -81,6 +81,26 @@ extension Cadence {
             errors.append(.missingKey(sectionAt, section: "Cadence", key: "Kind"))
         }
         let period: CadencePeriod = choice("Period", default: .occurrence) ?? .occurrence
+        // A duty is checked at the end of its period: with each elapse its own period there is none.
+        let periodGiven = ini.last("Cadence", "Period").map { !$0.value.isEmpty } ?? false
+        let periodValid = !periodGiven || CadencePeriod(rawValue: ini.last("Cadence", "Period")!.value) != nil
+        if let kind, kind.requiresRecord || kind == .quotaCheck, periodValid {
+            let at = ini.last("Cadence", "Period")?.location ?? ini.last("Cadence", "Kind")?.location ?? sectionAt
+            if kind == .quotaCheck, period != .month {
+                errors.append(
+                    .invalid(
+                        at,
+                        reason: "Kind=quota-check needs Period=month: report quotas are monthly and are checked "
+                            + "at each month's end"))
+            } else if period == .occurrence {
+                errors.append(
+                    .invalid(
+                        at,
+                        reason: "Kind=\(kind.rawValue) is a duty recorded per unit and checked at its period's end; "
+                            + "give Period=month, quarter, half-year or year (Period=occurrence has no end to "
+                            + "check it at)"))
+            }
+        }
         let shift: WorkingDayShift = choice("WorkingDay", default: WorkingDayShift.none) ?? .none
         let description = ini.last("Cadence", "Description").map(\.value).flatMap { $0.isEmpty ? nil : $0 }
         var reports: [EvaluationVariant]?

@@ -11,6 +11,8 @@ public enum CalendarExpressionError: Error, Equatable, Sendable, CustomStringCon
     case outOfRange(field: CalendarField, value: String, range: String)
     case repetitionTooLarge(field: CalendarField, value: String)
     case badTimestamp(String, position: Int)
+    /// A time-zone suffix that is not in the tz database (`Asia/Shangai`).
+    case unknownZone(String, position: Int)
 
     public var description: String {
         switch self {
@@ -34,6 +36,8 @@ public enum CalendarExpressionError: Error, Equatable, Sendable, CustomStringCon
             "\(field) '\(value)': the repetition never repeats within the \(field)'s range"
         case let .badTimestamp(text, position):
             "'\(text)' at position \(position) is not a valid UNIX timestamp for a calendar event"
+        case let .unknownZone(name, position):
+            "the time zone '\(name)' at position \(position) is unknown (no such zone in the tz database)"
         }
     }
 }
@@ -52,7 +56,8 @@ extension CalendarExpressionError {
         case .empty, .outOfRange, .repetitionTooLarge: nil
         case let .unexpectedCharacter(_, position, _), let .unexpectedEnd(position, _),
             let .badWeekday(_, position, _), let .numberTooLarge(_, position), let .zeroRepetition(position),
-            let .subSecondRangeWithoutRepetition(position), let .badTimestamp(_, position):
+            let .subSecondRangeWithoutRepetition(position), let .badTimestamp(_, position),
+            let .unknownZone(_, position):
             position
         }
     }

@@ -8,6 +8,28 @@ struct CalendarSpecParser {
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     static func parse(_ text: String, zones: ZoneDatabase) throws(CalendarExpressionError) -> CalendarSpec {
+        do {
+            return try parseWithZone(text, zones: zones)
+        } catch {
+            // "Sun 16:00 Asia/Shangai": the expression is fine but for a zone the database lacks.
+            // Say so, rather than what the parser expected where the unknown name begins.
+            if let space = text.utf8.lastIndex(of: UInt8(ascii: " ")) {
+                let name = String(text[text.index(after: space)...])
+                let head = String(text[..<space])
+                if name.utf8.contains(where: { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 }),
+                    ZoneDatabase.hasValidSpelling(name), zones.zone(named: name) == nil,
+                    (try? parseWithZone(head, zones: zones)) != nil
+                {
+                    throw .unknownZone(name, position: head.utf8.count + 2)
+                }
+            }
+            throw error
+        }
+    }
+
+    private static func parseWithZone(_ text: String, zones: ZoneDatabase) throws(CalendarExpressionError)
+        -> CalendarSpec
+    {
         var body = Array(text.utf8)
         var zone = CalendarZone.local
         // The zone suffix comes first: " UTC" in any case, else a tz database name after the last space.

@@ -21,9 +21,28 @@ public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConverti
         return [self]
     }
 
-    /// Throws nothing for no errors, the error itself for one, ``multiple(_:)`` for several.
+    /// Where the error is; nil for ``multiple(_:)``.
+    public var location: SourceLocation? {
+        switch self {
+        case let .assignmentOutsideSection(at, _), let .missingEquals(at, _), let .emptyKey(at, _),
+            let .malformedSectionHeader(at, _), let .unknownSection(at, _), let .unknownKey(at, _, _),
+            let .missingKey(at, _, _), let .badValue(at, _, _, _), let .invalid(at, _), let .unreadable(at, _):
+            at
+        case .multiple: nil
+        }
+    }
+
+    /// Throws nothing for no errors, the error itself for one, ``multiple(_:)`` for several: files in
+    /// the order they were read, each file's errors in line order (the file as a whole first).
     public static func throwIfAny(_ errors: [ConfigurationError]) throws(ConfigurationError) {
-        let flat = errors.flatMap(\.errors)
+        var fileOrder: [String: Int] = [:]
+        let flat = errors.flatMap(\.errors).enumerated().map { index, error in
+            let file = error.location?.file ?? ""
+            if fileOrder[file] == nil { fileOrder[file] = fileOrder.count }
+            return (file: fileOrder[file]!, line: error.location?.line ?? 0, index: index, error: error)
+        }
+        .sorted { ($0.file, $0.line, $0.index) < ($1.file, $1.line, $1.index) }
+        .map(\.error)
         if flat.count == 1 { throw flat[0] }
         if !flat.isEmpty { throw .multiple(flat) }
     }

@@ -16,6 +16,9 @@ public struct Notice: Codable, Hashable, Sendable {
     /// Period key of a cadence occurrence (`2026-Q4`), or the periods a catch-up coalesces.
     public var periods: [String]
     public var unit: String?
+    /// The units a notice about several concerns (a quota shortfall's short units); each becomes a
+    /// `CADENCED_UNIT=` field of its one journal entry.
+    public var units: [String]?
     public var item: Int64?
     public var title: String?
     public var level: EscalationLevel?

@@ -251,7 +251,13 @@ struct ReviewCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record one held (needs write access).")
         @OptionGroup var socket: SocketOptions
         @Argument(help: "The reviewed unit's id.") var unit: String
-        @Option(help: "review, inspection, appraisal or evaluation.") var kind = "review"
+        @Option(help: "review, inspection, appraisal or evaluation (default: that of --cadence, else review).")
+        var kind: String?
+        @Option(
+            help:
+                "The cadence it was held for, when several have the same kind (e.g. a quarterly inspection beside the half-year one)."
+        )
+        var cadence: String?
         @Option(help: "The period (2027-Q1, 2027-H1, 2027; default: that of --held).") var period: String?
         @Option(help: "When it was held (YYYY-MM-DD, default today).") var held: String?
         @Option(help: "plenary, individual, on-site, random or routine.") var form: String?
@@ -263,15 +269,20 @@ struct ReviewCommand: ParsableCommand {
         @Flag(help: "Print the review as JSON.") var json = false
 
         func run() throws {
-            var p: [String: Any] = ["unit": unit, "kind": kind, "override": override]
+            var p: [String: Any] = ["unit": unit, "override": override]
             for (key, value) in [
-                ("period", period), ("heldOn", held), ("form", form), ("reviewer", reviewer), ("byUnit", by),
+                ("kind", kind), ("cadence", cadence), ("period", period), ("heldOn", held), ("form", form),
+                ("reviewer", reviewer), ("byUnit", by),
                 ("subject", subject), ("outcome", outcome),
             ] {
                 if let value { p[key] = value }
             }
             let review = try socket.call("RecordReview", p)["review"] as? [String: Any] ?? [:]
-            print(json ? jsonLine(review) : "Recorded \(kind) of \(unit) for \(review["period"] ?? "?").")
+            print(
+                json
+                    ? jsonLine(review)
+                    : "Recorded \(review["kind"] ?? kind ?? "review") of \(unit) for \(review["period"] ?? "?")"
+                        + (review["cadence"].map { " (\($0))" } ?? "") + ".")
         }
     }
 

@@ -35,7 +35,8 @@ struct ListCadencesCommand: ParsableCommand {
         let now = baseTime?.date ?? Date()
         let loaded: LoadedConfiguration
         do {
-            loaded = try ConfigurationLoader(directory: configDir).load(reference: now, systemTimeZone: LocalZone.current)
+            loaded = try ConfigurationLoader(directory: configDir).load(
+                reference: now, systemTimeZone: LocalZone.current)
         } catch {
             for line in error.errors.map(\.description) { printError(line) }
             throw ExitCode(1)
