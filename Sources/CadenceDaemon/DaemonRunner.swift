@@ -29,14 +29,21 @@ public final class DaemonRunner: @unchecked Sendable {
     private var control: ControlServer?
     private let controlSocketPath: String?
     private let now: @Sendable () -> Date
+    /// Set while the configuration on disk is refused: said first in every `STATUS=`.
+    private var configurationProblem: String?
+    /// The errors of a start on the last good configuration, announced once the daemon runs.
+    private let startRefusal: [String]?
 
     /// Opens the ledger in the state directory and prepares the manager.
     /// - Throws: `LedgerError` when the ledger is refused (newer or damaged).
+    /// - Parameter refusedConfiguration: the errors of `configurationDirectory` when `configuration`
+    ///   is the last good copy instead (``LastGoodConfiguration``).
     public init(
         configuration: LoadedConfiguration, configurationDirectory: String, stateDirectory: String, logger: Logger,
         controlSocket: String? = nil, journal: any NoticeJournal = SystemJournal(),
-        now: @escaping @Sendable () -> Date = { Date() }
+        refusedConfiguration: [String]? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
+        self.startRefusal = refusedConfiguration
         self.controlSocketPath = controlSocket
         self.configurationDirectory = configurationDirectory
         self.stateDirectory = stateDirectory
@@ -46,7 +53,11 @@ public final class DaemonRunner: @unchecked Sendable {
         manager = Manager(
             store: store, configuration: configuration,
             noticeDirectory: configuration.daemon.resolvedNoticeDirectory(stateDirectory: stateDirectory),
-            journal: journal, logger: logger, templates: Self.templates(configurationDirectory, logger: logger))
+            journal: journal, logger: logger,
+            templates: Self.templates(
+                refusedConfiguration == nil
+                    ? configurationDirectory : LastGoodConfiguration(stateDirectory: stateDirectory).path,
+                logger: logger))
     }
 
     /// Loads a configuration directory, reporting warnings to `logger`.
@@ -84,8 +95,56 @@ public final class DaemonRunner: @unchecked Sendable {
         startWatchdog()
         startClockMonitor()
         logSchedule()
+        if let errors = startRefusal {
+            refused(errors, reload: false)
+        } else {
+            saveLastGood()
+        }
         tick(reason: "start")
-        notify([.ready, .status(manager.status(at: now()))])
+        notify([.ready, .status(status(at: now()))])
+    }
+
+    /// `STATUS=`: a refused configuration first, then the next event and the overdue count.
+    private func status(at instant: Date) -> String {
+        (configurationProblem.map { $0 + "; " } ?? "") + manager.status(at: instant)
+    }
+
+    /// Keeps the configuration just loaded from the configuration directory as the last good one.
+    private func saveLastGood() {
+        do {
+            if try LastGoodConfiguration(stateDirectory: stateDirectory).save(from: configurationDirectory, at: now()) {
+                logger.info("Kept a copy of the configuration as the last good one")
+            }
+        } catch {
+            logger.warning("Could not keep a copy of the configuration as the last good one: \(error)")
+        }
+    }
+
+    /// Says that the configuration directory was refused: at error priority, in `STATUS=` and as a
+    /// notice (journal and file) for whoever reads notices.
+    private func refused(_ errors: [String], reload: Bool) {
+        let copy = LastGoodConfiguration(stateDirectory: stateDirectory)
+        let files = Array(Set(errors.map { $0.split(separator: ":").first.map(String.init) ?? $0 })).sorted()
+        if reload {
+            logger.error("Reload refused: \(configurationDirectory) has errors; keeping the configuration in force")
+        } else {
+            let kept = copy.savedAt.map { " kept at \(ISOTimestamp.utc($0))" } ?? ""
+            logger.error(
+                "The configuration in \(configurationDirectory) has errors; running on the last good configuration\(kept) (\(copy.path))"
+            )
+        }
+        if !reload || configurationProblem != nil {
+            configurationProblem =
+                "Running on the last good configuration: errors in " + files.joined(separator: ", ")
+        } else {
+            configurationProblem = "Reload refused: errors in " + files.joined(separator: ", ")
+        }
+        do {
+            try manager.configurationRefused(
+                directory: configurationDirectory, errors: errors, reload: reload, savedAt: copy.savedAt, at: now())
+        } catch {
+            logger.error("The notice of the refused configuration is not stored: \(error)")
+        }
     }
 
     private func logSchedule() {
@@ -114,7 +173,7 @@ public final class DaemonRunner: @unchecked Sendable {
             wake = instant.addingTimeInterval(Manager.retryAfter)
         }
         arm(at: wake)
-        notify([.status(manager.status(at: instant))])
+        notify([.status(status(at: instant))])
     }
 
     private func arm(at wake: Date?) {
@@ -228,13 +287,15 @@ public final class DaemonRunner: @unchecked Sendable {
                 noticeDirectory: loaded.daemon.resolvedNoticeDirectory(stateDirectory: stateDirectory),
                 templates: Self.templates(configurationDirectory, logger: logger))
             logger.notice("Configuration reloaded")
+            configurationProblem = nil
             logSchedule()
+            saveLastGood()
         } catch {
             for line in error.errors { logger.error("\(line)") }
-            logger.error("Reload failed; keeping the configuration loaded before")
+            refused(error.errors.map(\.description), reload: true)
         }
         tick(reason: "reload")
-        notify([.ready, .status(manager.status(at: now()))])
+        notify([.ready, .status(status(at: now()))])
     }
 
     private func stop(signal signalNumber: Int32) {

@@ -304,6 +304,29 @@ public final class Manager: @unchecked Sendable {
             late: now.timeIntervalSince(at) > Self.lateAfter, overdueDays: overdueDays, deadline: item.deadline)
     }
 
+    /// Stores the notice that the configuration in `directory` was refused (`errors`, as
+    /// `file:line: reason`); the next ``process(at:)`` or ``deliverPending()`` delivers it.
+    @discardableResult
+    public func configurationRefused(
+        directory: String, errors: [String], reload: Bool, savedAt: Date?, at now: Date
+    ) throws -> Notice? {
+        let what = text.configurationOutcome(reload: reload, savedAt: savedAt)
+        var notice = text.render(
+            Notice(
+                key: "configuration/\(reload ? "reload" : "start")/\(ISOTimestamp.utc(now))",
+                kind: .configurationRefused, dueAt: now, emittedAt: now),
+            extra: [
+                "what": what, "directory": directory, "errors": errors.map { "- " + $0 }.joined(separator: "\n"),
+            ])
+        notice.fields = [
+            "CONFIG_DIR": directory, "CONFIG_OUTCOME": reload ? "reload refused" : "started on the last good copy",
+        ]
+        guard let stored = try store.record(notice: notice) else { return nil }
+        fresh.insert(stored.key)
+        undelivered = true
+        return stored
+    }
+
     // MARK: - Delivery
 
     /// Delivers every stored notice not yet in both sinks, files first (the journal entry names

@@ -36,6 +36,9 @@ public enum NoticeJournalFields {
         if let days = notice.overdueDays { fields.append(("CADENCED_OVERDUE_DAYS", String(days))) }
         if let deadline = notice.deadline { fields.append(("CADENCED_DEADLINE", ISOTimestamp.utc(deadline))) }
         if let level = notice.level { fields.append(("CADENCED_LEVEL", level.rawValue)) }
+        for (name, value) in (notice.fields ?? [:]).sorted(by: { $0.key < $1.key }) {
+            fields.append(("CADENCED_" + name, value))
+        }
         if let file { fields.append(("CADENCED_NOTICE_FILE", file)) }
         return fields
     }

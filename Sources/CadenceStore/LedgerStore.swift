@@ -94,6 +94,11 @@ public final class LedgerStore: Sendable {
         }
     }
 
+    /// Stores a notice about no occurrence or item (a refused configuration); nil when its key exists.
+    public func record(notice: Notice) throws -> Notice? {
+        try writer.write { db in try Self.insert(notice, db) ? notice : nil }
+    }
+
     /// Whether an occurrence of `cadence` for `period` is recorded.
     public func isRecorded(cadence: String, period: PeriodKey) throws -> Bool {
         try writer.read { db in

@@ -61,12 +61,20 @@ struct Cadenced: ParsableCommand {
             stateDir
             ?? ProcessInfo.processInfo.environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init)
             ?? "/var/lib/cadenced"
-        let loaded: LoadedConfiguration
+        var loaded: LoadedConfiguration
+        var refused: [String]?
         do {
             loaded = try DaemonRunner.load(directory: configDir, at: Date(), logger: logger)
         } catch {
             for line in error.errors { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
-            throw ExitCode(78)
+            // A start keeps the office's ledger running on the last configuration it ran with;
+            // only with no such copy (or a check) does a bad configuration stop it.
+            let copy = LastGoodConfiguration(stateDirectory: stateDirectory)
+            guard !checkConfig, copy.exists,
+                let fallback = try? DaemonRunner.load(directory: copy.path, at: Date(), logger: logger)
+            else { throw ExitCode(78) }
+            loaded = fallback
+            refused = error.errors.map(\.description)
         }
         if checkConfig {
             print("Configuration in \(configDir) is valid. Next occurrences:")
@@ -88,7 +96,8 @@ struct Cadenced: ParsableCommand {
                 logger: logger,
                 controlSocket: controlSocket
                     ?? ProcessInfo.processInfo.environment["RUNTIME_DIRECTORY"].map { $0 + "/io.cadenced" }
-                    ?? stateDirectory + "/io.cadenced")
+                    ?? stateDirectory + "/io.cadenced",
+                refusedConfiguration: refused)
         } catch {
             // A newer or damaged ledger is refused, never overwritten (DESIGN.md "Bad input and faults").
             FileHandle.standardError.write(Data("\(error)\n".utf8))

@@ -423,9 +423,3 @@ private final class ItemIDs: @unchecked Sendable {
     func set(_ index: Int, _ id: Int64) { ids[index] = id }
     subscript(_ index: Int) -> Int64 { ids[index] ?? -1 }
 }
-
-/// The shipped cadence of each duty kind (as the daemon resolves `review record --kind`).
-private let shippedDuty: [CadenceKind: String] = [
-    .review: "quarterly-review", .inspection: "half-year-inspection", .appraisal: "half-year-appraisal",
-    .evaluation: "year-end-evaluation",
-]

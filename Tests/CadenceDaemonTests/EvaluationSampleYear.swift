@@ -248,7 +248,8 @@ final class EvaluationSampleYear {
                     try store.recordReview(
                         NewReview(
                             unit: unit.id, kind: duty.kind, period: PeriodKey(rawValue: duty.period),
-                            heldOn: LocalDay.of(when, in: sampleZone), form: .plenary, reviewer: "Reviewer Sample"),
+                            heldOn: LocalDay.of(when, in: sampleZone), form: .plenary, reviewer: "Reviewer Sample",
+                            cadence: shippedDuty[duty.kind]),
                         at: when, actor: officer)
                 }
             }
@@ -407,3 +408,9 @@ private final class IDs: @unchecked Sendable {
     func set(_ key: String, _ id: Int64) { ids[key] = id }
     subscript(_ key: String) -> Int64 { ids[key] ?? -1 }
 }
+
+/// The shipped cadence of each duty kind (as the daemon resolves `review record --kind`).
+let shippedDuty: [CadenceKind: String] = [
+    .review: "quarterly-review", .inspection: "half-year-inspection", .appraisal: "half-year-appraisal",
+    .evaluation: "year-end-evaluation",
+]

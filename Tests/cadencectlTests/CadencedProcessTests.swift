@@ -125,9 +125,11 @@ struct CadencedProcessTests {
         // A broken cadence file, then SIGHUP: the old configuration keeps running.
         try workspace.write("config/cadences.d/broken.cadence", "[Cadence]\nOnCalendar=25:00\nKind=reminder\n")
         kill(process.processIdentifier, SIGHUP)
-        #expect(log.wait(for: "Reload failed; keeping the configuration loaded before", seconds: 10))
+        #expect(log.wait(for: "Reload refused: ", seconds: 10))
         #expect(log.contents.contains("broken.cadence:2"))
         #expect(process.isRunning)
+        // The refusal is a notice of its own, for whoever reads notices.
+        #expect(waitForFile(workspace.path + "/state/notices/index.jsonl", containing: "configuration-refused"))
         let dueBefore = log.contents.components(separatedBy: "Notice occurrence/tick/").count
         let deadline = Date().addingTimeInterval(10)
         while log.contents.components(separatedBy: "Notice occurrence/tick/").count == dueBefore && Date() < deadline {
@@ -141,5 +143,61 @@ struct CadencedProcessTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         #expect(log.contents.contains("Stopping on signal 15"))
+    }
+
+    @Test("A start with a bad configuration runs on the last good copy, says so, and serves the ledger")
+    func startsOnLastGood() throws {
+        let workspace = try Workspace()
+        try workspace.write(
+            "config/cadences.d/monthly.cadence", "[Cadence]\nOnCalendar=*-*-01 09:00\nKind=reminder\nPeriod=month\n")
+        let arguments = ["--config-dir", workspace.path + "/config", "--state-dir", workspace.path + "/state"]
+        func start() throws -> (Process, LineCollector) {
+            let process = Process()
+            process.executableURL = cadenced!
+            process.arguments = arguments
+            let stderr = Pipe()
+            process.standardError = stderr
+            process.standardOutput = FileHandle.nullDevice
+            let log = LineCollector(stderr.fileHandleForReading)
+            try process.run()
+            return (process, log)
+        }
+        let (first, firstLog) = try start()
+        #expect(firstLog.wait(for: "Kept a copy of the configuration as the last good one", seconds: 10))
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+
+        // Broken while it was down (a kill, a crash, a reboot): the next start keeps the office running.
+        try workspace.write("config/cadences.d/monthly.cadence", "[Cadence]\nOnCalendar=*-*-01 09:00 Asia/Shangai\n")
+        let (second, log) = try start()
+        defer { if second.isRunning { kill(second.processIdentifier, SIGKILL) } }
+        #expect(log.wait(for: "running on the last good configuration", seconds: 10), "\(log.contents)")
+        #expect(log.contents.contains("monthly.cadence:2: OnCalendar= '*-*-01 09:00 Asia/Shangai'"))
+        #expect(log.contents.contains("the time zone 'Asia/Shangai' at position 14 is unknown"))
+        #expect(second.isRunning)
+        #expect(waitForFile(workspace.path + "/state/notices/index.jsonl", containing: "configuration-refused"))
+        let ctl = try #require(BinaryRunner.executable("cadencectl"))
+        let status = try BinaryRunner.run(
+            ctl, ["status"], environment: ["CADENCED_SOCKET": workspace.path + "/state/io.cadenced"])
+        #expect(status.status == 0, "\(status.stderr)")
+        // The copy still holds the good cadence: it was not overwritten by the bad one.
+        let copy = try String(
+            contentsOfFile: workspace.path + "/state/last-good-config/cadences.d/monthly.cadence", encoding: .utf8)
+        #expect(copy.contains("Kind=reminder"))
+        kill(second.processIdentifier, SIGTERM)
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 0)
+    }
+
+    /// Waits up to 10 s for `path` to contain `text`.
+    private func waitForFile(_ path: String, containing text: String) -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        repeat {
+            if let contents = try? String(contentsOfFile: path, encoding: .utf8), contents.contains(text) {
+                return true
+            }
+            usleep(20_000)
+        } while Date() < deadline
+        return false
     }
 }

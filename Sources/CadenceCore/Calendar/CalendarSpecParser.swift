@@ -16,7 +16,8 @@ struct CalendarSpecParser {
             if let space = text.utf8.lastIndex(of: UInt8(ascii: " ")) {
                 let name = String(text[text.index(after: space)...])
                 let head = String(text[..<space])
-                if name.utf8.contains(where: { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 }),
+                // Zone names begin with a capital letter (Asia/Shanghai, UTC, Japan).
+                if let first = name.utf8.first, first >= 65, first <= 90,
                     ZoneDatabase.hasValidSpelling(name), zones.zone(named: name) == nil,
                     (try? parseWithZone(head, zones: zones)) != nil
                 {

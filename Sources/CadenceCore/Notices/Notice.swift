@@ -28,6 +28,8 @@ public struct Notice: Codable, Hashable, Sendable {
     public var overdueDays: Int?
     /// An item's deadline in force (a warning's `dueAt` is the warning's own instant).
     public var deadline: Date?
+    /// Extra journal fields (`CADENCED_` + name), for kinds that have their own.
+    public var fields: [String: String]?
     /// The human text, rendered in the configured language.
     public var subject: String
     public var body: String

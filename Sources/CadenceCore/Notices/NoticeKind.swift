@@ -16,6 +16,9 @@ public enum NoticeKind: String, CaseIterable, Codable, Sendable {
     case accountability
     /// The month-end information-report check: units that submitted fewer reports than their quota (R9).
     case quotaShortfall = "quota-shortfall"
+    /// The configuration directory has errors: a reload was refused (the configuration in force
+    /// stays), or cadenced started on the last good configuration it kept.
+    case configurationRefused = "configuration-refused"
 
     /// The journal `MESSAGE_ID` of this kind (generated once with `systemd-id128 new`; never change).
     public var messageID: String {
@@ -27,16 +30,17 @@ public enum NoticeKind: String, CaseIterable, Codable, Sendable {
         case .escalation: "2fac43fea68f42ca87ce3d3f70e30e01"
         case .accountability: "b951eaaa49d04c1e82c9ea6f38b998f8"
         case .quotaShortfall: "a6bb08aec7324dba8fce4bc8be118597"
+        case .configurationRefused: "1f2c693a479c4d3e83779d578e6833ef"
         }
     }
 
     /// syslog priority: notice (5) for reminders and warnings, warning (4) when overdue or short of
-    /// a quota, err (3) when escalated, crit (2) at accountability.
+    /// a quota, err (3) when escalated or when the configuration is refused, crit (2) at accountability.
     public var priority: Int {
         switch self {
         case .occurrence, .catchUp, .deadlineWarning: 5
         case .overdue, .quotaShortfall: 4
-        case .escalation: 3
+        case .escalation, .configurationRefused: 3
         case .accountability: 2
         }
     }

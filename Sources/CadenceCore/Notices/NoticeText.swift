@@ -22,7 +22,7 @@ public struct NoticeText: Sendable {
     /// The placeholders a template may use.
     public static let placeholders = [
         "cadence", "description", "kind", "period", "periods", "unit", "item", "title", "due", "overdue_days",
-        "level", "late", "count", "shortfalls", "deadline",
+        "level", "late", "count", "shortfalls", "deadline", "what", "directory", "errors",
     ]
 
     /// Fills `notice.subject` and `notice.body`.
@@ -62,6 +62,20 @@ public struct NoticeText: Sendable {
         return language == .zh
             ? "- \(unit) \(name)：承诺 \(total) 项，未兑现 \(open) 项（已兑现 \(fulfilled)，部分兑现 \(partial)，未兑现 \(unfulfilled)，未评价 \(pending)）"
             : "- \(unit) \(name): \(total) commitments, \(open) not yet fulfilled (fulfilled \(fulfilled), partial \(partial), unfulfilled \(unfulfilled), not evaluated \(pending))"
+    }
+
+    /// What a refused configuration means: the reload was refused, or the daemon started on the copy
+    /// it kept (saved at `savedAt`).
+    public func configurationOutcome(reload: Bool, savedAt: Date?) -> String {
+        switch (reload, language) {
+        case (true, .zh): "重新加载被拒绝，原配置继续有效"
+        case (true, .en): "the reload was refused and the configuration in force before stays"
+        case (false, .zh):
+            "cadenced 以上次正常运行的配置启动" + (savedAt.map { "（保存于 \(LocalTimeText.format($0, zone: zone))）" } ?? "")
+        case (false, .en):
+            "cadenced started on the last good configuration"
+                + (savedAt.map { " (kept at \(LocalTimeText.format($0, zone: zone)))" } ?? "")
+        }
     }
 
     /// The title of the overdue item opened for a unit whose duty was not recorded in `period`.
@@ -125,6 +139,10 @@ public struct NoticeText: Sendable {
             "Accountability: {unit} {item}\nItem {item} \"{title}\" ({unit}) is {overdue_days} days overdue and still not rectified: accountability applies."
         case (.quotaShortfall, .zh):
             "信息报送定额检查：{period} 有 {count} 个单位未达定额{late}\n{period} 信息报送少于定额的单位（已报/应报）：\n{shortfalls}"
+        case (.configurationRefused, .zh):
+            "配置未生效：{what}\n{directory} 中的配置有错误，{what}。请按下列各行修改，用 cadenced --check-config 检查无误后执行 systemctl reload cadenced：\n{errors}"
+        case (.configurationRefused, .en):
+            "Configuration refused: {what}\nThe configuration in {directory} has errors, so {what}. Fix these lines, check them with cadenced --check-config, then run systemctl reload cadenced:\n{errors}"
         case (.quotaShortfall, .en):
             "Report quota check for {period}: {count} units below quota{late}\nUnits that submitted fewer information reports than their quota in {period} (submitted/required):\n{shortfalls}"
         }
