@@ -13,6 +13,8 @@ public final class VarlinkClient {
     /// Why a call did not get an answer.
     public enum Failure: Error, CustomStringConvertible {
         case cannotConnect(path: String, reason: String)
+        /// The socket's file mode refused the connection (EACCES): the caller is not in its group.
+        case permissionDenied(path: String)
         case connectionLost(String)
         case badReply(String)
         /// The service answered with an error.
@@ -22,6 +24,10 @@ public final class VarlinkClient {
             switch self {
             case let .cannotConnect(path, reason):
                 "cannot reach cadenced at '\(path)': \(reason) (is cadenced running? --socket or $CADENCED_SOCKET)"
+            case .permissionDenied(let path):
+                "permission denied on '\(path)': the control socket is open to root and the members of group "
+                    + "'cadenced' only; ask an administrator to add you (usermod -aG cadenced USER, then log in "
+                    + "again). Members of the AdminGroup= group need to be in 'cadenced' too"
             case .connectionLost(let reason): "the connection to cadenced was lost: \(reason)"
             case .badReply(let reason): "cadenced sent a reply that is not understood: \(reason)"
             case let .error(name, parameters):
@@ -60,8 +66,10 @@ public final class VarlinkClient {
             }
         }
         guard connected == 0 else {
-            let reason = String(cString: strerror(errno))
+            let code = errno
+            let reason = String(cString: strerror(code))
             close(fd)
+            if code == EACCES || code == EPERM { throw Failure.permissionDenied(path: path) }
             throw Failure.cannotConnect(path: path, reason: reason)
         }
     }

@@ -27,6 +27,8 @@ public struct ConfigurationLoader: Sendable {
     public var directory: String
     /// Files larger than this are refused, so a stray large file cannot stall startup.
     public var maximumFileSize = 4 << 20
+    /// Whether a group of this name exists (`AdminGroup=` must name one); the system's by default.
+    public var groupExists: @Sendable (String) -> Bool = { Peer.gid(of: $0) != nil }
 
     public init(directory: String) {
         self.directory = directory
@@ -54,6 +56,14 @@ public struct ConfigurationLoader: Sendable {
             errors.append(error)
         }
         let zone = daemon.resolvedTimeZone(system: systemTimeZone)
+        if let group = daemon.adminGroup, !groupExists(group) {
+            let at = ini.last("Daemon", "AdminGroup")
+            errors.append(
+                .badValue(
+                    at?.location ?? location("cadenced.conf"), key: "AdminGroup", value: group,
+                    reason: "names no group of this system (create it with groupadd \(group), or leave "
+                        + "AdminGroup= empty so that only root may change the ledger)"))
+        }
 
         // holidays.d
         var calendars: [HolidayCalendar] = []

@@ -10,17 +10,25 @@ final class ControlHandler: @unchecked Sendable {
     private let manager: Manager
     private let now: @Sendable () -> Date
     private let onChange: () -> Void
-    /// Group ids whose members may write, and read.
-    private let adminGroup: UInt32?
-    private let readerGroup: UInt32?
+    /// The group whose members may read.
+    static let readerGroupName = "cadenced"
 
-    init(manager: Manager, adminGroup: String?, now: @escaping @Sendable () -> Date, onChange: @escaping () -> Void) {
+    /// - Parameter adminGroup: the group whose members may write; nil = `AdminGroup=` of the
+    ///   configuration in force, read at each call (so a reload changes it).
+    init(
+        manager: Manager, adminGroup: String? = nil, now: @escaping @Sendable () -> Date,
+        onChange: @escaping () -> Void
+    ) {
         self.manager = manager
         self.now = now
         self.onChange = onChange
-        self.adminGroup = adminGroup.flatMap(Peer.gid(of:))
-        self.readerGroup = Peer.gid(of: "cadenced")
+        self.fixedAdminGroup = adminGroup
     }
+
+    private let fixedAdminGroup: String?
+
+    /// `AdminGroup=` in force.
+    private var adminGroupName: String? { fixedAdminGroup ?? manager.configuration.daemon.adminGroup }
 
     private enum Access { case read, write }
 
@@ -29,9 +37,22 @@ final class ControlHandler: @unchecked Sendable {
 
     private func allowed(_ peer: Peer, _ access: Access) -> Bool {
         if peer.uid == 0 || peer.uid == getuid() { return true }
-        if let adminGroup, peer.groups.contains(adminGroup) { return true }
-        if access == .read, let readerGroup, peer.groups.contains(readerGroup) { return true }
+        if let adminGroup = adminGroupName.flatMap(Peer.gid(of:)), peer.groups.contains(adminGroup) { return true }
+        if access == .read, let readerGroup = Peer.gid(of: Self.readerGroupName), peer.groups.contains(readerGroup) {
+            return true
+        }
         return false
+    }
+
+    /// Who may do what is refused, in the words of the groups configured.
+    private func refusal(_ peer: Peer, write: Bool) -> String {
+        let who = "\(peer.user) (uid \(peer.uid)) may not \(write ? "change" : "read") the ledger; "
+        let admins = adminGroupName.map { "members of group '\($0)' (AdminGroup=)" }
+        if write {
+            return who + "only root" + (admins.map { " and " + $0 } ?? " (AdminGroup= is not set)") + " may"
+        }
+        return who + "root, members of group '\(Self.readerGroupName)'" + (admins.map { " and " + $0 } ?? "")
+            + " may"
     }
 
     func handle(_ call: VarlinkCall, peer: Peer) -> [String: Any] {
@@ -82,9 +103,7 @@ final class ControlHandler: @unchecked Sendable {
     private func ledger(_ call: VarlinkCall, peer: Peer) throws -> [String: Any] {
         let write = Self.writeMethods.contains(call.member)
         guard allowed(peer, write ? .write : .read) else {
-            throw VarlinkError.permissionDenied(
-                "\(peer.user) (uid \(peer.uid)) may not \(write ? "change" : "read") the ledger; "
-                    + (write ? "root and members of AdminGroup= may" : "members of the cadenced group may"))
+            throw VarlinkError.permissionDenied(refusal(peer, write: write))
         }
         let request = LedgerRequest(
             manager: manager, parameters: ControlParameters(call.parameters), now: now(),

@@ -211,7 +211,7 @@ public final class DaemonRunner: @unchecked Sendable {
             return
         }
         let daemon = manager.configuration.daemon
-        let handler = ControlHandler(manager: manager, adminGroup: daemon.adminGroup, now: now) { [weak self] in
+        let handler = ControlHandler(manager: manager, now: now) { [weak self] in
             self?.tick(reason: "ledger change")
         }
         let server = ControlServer(

@@ -13,7 +13,10 @@ struct Cadencectl: ParsableCommand {
 
             Exit status: 0 done; 1 the daemon refused the request (the reason is printed);
             3 no such item, unit or commitment; 64 usage error; 65 bad input file (every problem is
-            printed); 66 the file cannot be read; 69 the daemon cannot be reached; 77 permission denied.
+            printed); 66 the file cannot be read; 69 the daemon cannot be reached (not running, no
+            socket); 70 the connection was lost or the reply not understood (the daemon stopped
+            mid-call: try again); 73 an output file cannot be written; 77 permission denied (not in
+            group cadenced, or not allowed to change the ledger).
 
             Examples:
               cadencectl calendar quarterly

@@ -530,4 +530,20 @@ struct LedgerCommandTests {
         #expect(try daemon.changes() == before)
         #expect(try lines(daemon.ok(["units", "list", "--json"])).count == 1)
     }
+
+    @Test(
+        "A user the socket's file mode keeps out gets exit 77 and is told which group lets them in",
+        .enabled(if: getuid() == 0, "needs root to run cadencectl as another uid"),
+        .enabled(if: setpriv != nil, "setpriv is not installed"))
+    func keptOutBySocketMode() throws {
+        let daemon = try CtlDaemon()
+        // uid and gid 65534, no supplementary groups: connect() itself is refused (EACCES).
+        let result = try BinaryRunner.run(
+            setpriv!, ["--reuid=65534", "--regid=65534", "--clear-groups", cadencectl!.path, "status"],
+            environment: ["CADENCED_SOCKET": daemon.socket])
+        #expect(result.status == 77, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("permission denied on '\(daemon.socket)'"), "\(result.stderr)")
+        #expect(result.stderr.contains("group 'cadenced'"))
+        #expect(!result.stderr.contains("is cadenced running"))
+    }
 }

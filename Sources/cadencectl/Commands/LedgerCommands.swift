@@ -45,12 +45,13 @@ struct SocketOptions: ParsableArguments {
             printError("\(failure)")
             switch failure {
             case .cannotConnect: throw ExitCode(69)  // EX_UNAVAILABLE
+            case .permissionDenied: throw ExitCode(77)  // EX_NOPERM
             case .error(let name, _) where name.hasSuffix("PermissionDenied"): throw ExitCode(77)  // EX_NOPERM
+            case .connectionLost, .badReply: throw ExitCode(70)  // EX_SOFTWARE
             case .error(let name, _)
             where name.hasSuffix("NoSuchItem") || name.hasSuffix("NoSuchUnit") || name.hasSuffix("NotFound"):
                 throw ExitCode(3)
             case .error: throw ExitCode(1)
-            default: throw ExitCode(70)
             }
         }
     }
