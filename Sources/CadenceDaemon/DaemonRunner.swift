@@ -18,8 +18,8 @@ public final class DaemonRunner: @unchecked Sendable {
     public let configurationDirectory: String
     public let stateDirectory: String
     private let logger: Logger
-    /// The main queue: the process runs `dispatchMain()`, and keeping every source on the main
-    /// thread leaves libdispatch no worker pool to monitor (its pool monitor wakes once a second).
+    /// The main queue: the process's main thread drains it (a run loop), and keeping every source
+    /// on it leaves libdispatch no worker pool to monitor (its pool monitor wakes once a second).
     private let queue = DispatchQueue.main
     private let manager: Manager
     private var timer: (any DispatchSourceTimer)?
@@ -33,6 +33,8 @@ public final class DaemonRunner: @unchecked Sendable {
     private var configurationProblem: String?
     /// The errors of a start on the last good configuration, announced once the daemon runs.
     private let startRefusal: [String]?
+    /// Whether each notice is also logged (not when the log is the journal, which has the notice).
+    private let logsNotices: Bool
 
     /// Opens the ledger in the state directory and prepares the manager.
     /// - Throws: `LedgerError` when the ledger is refused (newer or damaged).
@@ -41,9 +43,11 @@ public final class DaemonRunner: @unchecked Sendable {
     public init(
         configuration: LoadedConfiguration, configurationDirectory: String, stateDirectory: String, logger: Logger,
         controlSocket: String? = nil, journal: any NoticeJournal = SystemJournal(),
-        refusedConfiguration: [String]? = nil, now: @escaping @Sendable () -> Date = { Date() }
+        refusedConfiguration: [String]? = nil, logsNotices: Bool = true,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         self.startRefusal = refusedConfiguration
+        self.logsNotices = logsNotices
         self.controlSocketPath = controlSocket
         self.configurationDirectory = configurationDirectory
         self.stateDirectory = stateDirectory
@@ -86,7 +90,7 @@ public final class DaemonRunner: @unchecked Sendable {
     }
 
     /// Catches up, arms the timer, installs the signal handlers and tells systemd the service is ready.
-    /// Call on the main thread, before `dispatchMain()`.
+    /// Call on the main thread, before running the main run loop.
     /// - Throws: ``ControlSocketError`` when the control socket cannot be set up.
     public func start() throws {
         dispatchPrecondition(condition: .onQueue(.main))
@@ -162,8 +166,11 @@ public final class DaemonRunner: @unchecked Sendable {
         let instant = now()
         var wake: Date?
         do {
-            for notice in try manager.process(at: instant) {
-                logger.notice("Notice \(notice.key): \(notice.subject)")
+            let stored = try manager.process(at: instant)
+            // In a terminal the log is where a person sees notices; under systemd the journal entry
+            // of each notice is already there, and a log line would show it twice under -u cadenced.
+            if logsNotices {
+                for notice in stored { logger.notice("Notice \(notice.key): \(notice.subject)") }
             }
             wake = try manager.nextWake(after: instant)
         } catch {
@@ -203,8 +210,11 @@ public final class DaemonRunner: @unchecked Sendable {
         } catch {
             logger.warning("\(error)")
         }
+        var origin = " (from systemd)"
+        if let fd, let path = ControlServer.boundPath(of: fd) { origin = " at \(path) (from systemd)" }
         if fd == nil, let path = controlSocketPath {
             fd = try ControlServer.bind(path: path)
+            origin = " at \(path)"
         }
         guard let fd else {
             logger.notice("No control socket: cadencectl cannot reach this daemon")
@@ -223,7 +233,7 @@ public final class DaemonRunner: @unchecked Sendable {
             logger: logger)
         server.start()
         control = server
-        logger.info("Control socket ready\(controlSocketPath.map { " at " + $0 } ?? " (from systemd)")")
+        logger.info("Control socket ready\(origin)")
     }
 
     // MARK: - Watchdog and clock

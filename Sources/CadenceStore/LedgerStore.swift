@@ -1,6 +1,7 @@
 public import CadenceCore
 public import Foundation
 public import GRDB
+import GRDBSQLite
 
 /// The ledger: one SQLite database (WAL) in the state directory, written by the daemon only.
 ///
@@ -19,17 +20,9 @@ public final class LedgerStore: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
         // An existing file is first inspected read-only, so a refused one is never written to.
-        if FileManager.default.fileExists(atPath: path) {
-            var readOnly = configuration
-            readOnly.readonly = true
-            do {
-                let queue = try DatabaseQueue(path: path, configuration: readOnly)
-                try Self.refuseIfSuperseded(queue, path: path)
-                try queue.close()
-            } catch let error as DatabaseError {
-                throw LedgerError.corrupt(path: path, reason: error.message ?? "\(error.resultCode)")
-            }
-        }
+        // It is read with SQLite itself, not a GRDB queue: releasing a queue starts a libdispatch
+        // worker thread, and with it the pool monitor that wakes the daemon once a second forever.
+        if FileManager.default.fileExists(atPath: path) { try Self.inspectReadOnly(path) }
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -49,6 +42,37 @@ public final class LedgerStore: Sendable {
         } catch let error as DatabaseError {
             throw LedgerError.corrupt(path: path, reason: error.message ?? "\(error.resultCode)")
         }
+    }
+
+    /// Refuses a file that is not a ledger, or one written by a newer cadenced, without writing to it.
+    private static func inspectReadOnly(_ path: String) throws {
+        var handle: OpaquePointer?
+        defer { sqlite3_close_v2(handle) }
+        func failure(_ code: Int32) -> LedgerError {
+            .corrupt(path: path, reason: handle.map { String(cString: sqlite3_errmsg($0)) } ?? "SQLite error \(code)")
+        }
+        let opened = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY, nil)
+        guard opened == SQLITE_OK, let handle else { throw failure(opened) }
+        sqlite3_busy_timeout(handle, 5000)
+        func rows(_ sql: String) throws -> [String] {
+            var statement: OpaquePointer?
+            defer { sqlite3_finalize(statement) }
+            let prepared = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+            guard prepared == SQLITE_OK else { throw failure(prepared) }
+            var result: [String] = []
+            while true {
+                let step = sqlite3_step(statement)
+                if step == SQLITE_DONE { return result }
+                guard step == SQLITE_ROW else { throw failure(step) }
+                result.append(sqlite3_column_text(statement, 0).map { String(cString: $0) } ?? "")
+            }
+        }
+        // Reading the schema fails on a file that is not a database.
+        let tables = try rows("SELECT name FROM sqlite_master WHERE type = 'table'")
+        guard tables.contains("grdb_migrations") else { return }
+        let known = Set(migrator.migrations)
+        let unknown = try rows("SELECT identifier FROM grdb_migrations").filter { !known.contains($0) }
+        if !unknown.isEmpty { throw LedgerError.newerSchema(path: path, unknown: unknown.sorted()) }
     }
 
     private static func refuseIfSuperseded(_ reader: any DatabaseReader, path: String) throws {

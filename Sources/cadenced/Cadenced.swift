@@ -97,7 +97,7 @@ struct Cadenced: ParsableCommand {
                 controlSocket: controlSocket
                     ?? ProcessInfo.processInfo.environment["RUNTIME_DIRECTORY"].map { $0 + "/io.cadenced" }
                     ?? stateDirectory + "/io.cadenced",
-                refusedConfiguration: refused)
+                refusedConfiguration: refused, logsNotices: !underSystemd)
         } catch {
             // A newer or damaged ledger is refused, never overwritten (DESIGN.md "Bad input and faults").
             FileHandle.standardError.write(Data("\(error)\n".utf8))
@@ -111,6 +111,12 @@ struct Cadenced: ParsableCommand {
         }
         // The runner owns the timer and signal sources; without this an optimized build may
         // release it right after start() (it is not used again), silently disarming everything.
-        withExtendedLifetime(runner) { dispatchMain() }
+        // The main thread itself drains the main queue (a run loop), where dispatchMain() would
+        // exit it and leave the queue to libdispatch's worker threads: those come and go with
+        // each event, and each start logs "Failed to set thread priority" under the unit's
+        // system call filter.
+        withExtendedLifetime(runner) {
+            while true { RunLoop.main.run() }
+        }
     }
 }

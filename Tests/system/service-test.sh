@@ -365,6 +365,20 @@ check_no_duplicates() {
 
 # systemctl reload with a broken cadence file fails (ExecReload= runs --check-config first) and the
 # admin sees the file:line error in systemctl status; the running daemon is untouched.
+# The service's own log lines: each notice once (its journal entry), not again as a "Notice …" log
+# line; the control socket named where systemd put it; libdispatch's "Failed to set thread
+# priority" (a worker thread started under the system call filter) at most once, not per event.
+check_journal_lines() {
+    local lines notices priority socket
+    lines=$(in_ns journalctl -q --no-pager -u "$UNIT" -o cat)
+    notices=$(grep -c '^Notice ' <<<"$lines")
+    priority=$(grep -c 'Failed to set thread priority' <<<"$lines")
+    socket=$(grep 'Control socket ready' <<<"$lines" | sort -u)
+    echo "# log lines: $(wc -l <<<"$lines"); 'Notice …' lines $notices; thread priority $priority; $socket"
+    [ "$notices" = 0 ] && [ "$priority" -le 1 ] &&
+        [ "$socket" = "Control socket ready at /run/cadenced/io.cadenced (from systemd)" ]
+}
+
 check_reload_broken_refused() {
     local pid out
     pid=$(show MainPID)
@@ -516,6 +530,7 @@ main() {
         check_authorization_behind_the_socket
     check "kill -9 again, right after an occurrence" check_kill9_restarts
     check "no duplicate: each notice once in the journal, one file, one index line" check_no_duplicates
+    check "the service's log: no notice twice, the socket's real path, no thread-priority noise" check_journal_lines
     # Up to 17 s; CADENCED_TEST_WATCHDOG=0 skips it.
     if [ "${CADENCED_TEST_WATCHDOG:-1}" = 1 ]; then
         check "the daemon pings the watchdog (WatchdogSec=30s)" check_watchdog_pings
