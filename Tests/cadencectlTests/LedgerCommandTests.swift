@@ -531,6 +531,38 @@ struct LedgerCommandTests {
         #expect(try lines(daemon.ok(["units", "list", "--json"])).count == 1)
     }
 
+    @Test("Tables show instants in the daemon's TimeZone=, whatever the caller's TZ (status, role list, history)")
+    func tablesInDaemonZone() throws {
+        let daemon = try CtlDaemon()
+        try daemon.ok(["units", "add", "city", "--name", "示例市卫生局", "--kind", "bureau"])
+        try daemon.ok(["role", "assign", "city", "first", "Director Chen"])
+        let shanghai = TimeZone(identifier: "Asia/Shanghai")!
+        let abbreviation = shanghai.abbreviation() ?? "GMT+8"
+        for arguments in [["status"], ["role", "list"], ["history"]] {
+            var outputs: [String] = []
+            for tz in ["UTC", "America/New_York", ":Europe/Berlin"] {
+                let result = try BinaryRunner.run(
+                    cadencectl!, arguments, environment: ["CADENCED_SOCKET": daemon.socket, "TZ": tz])
+                #expect(result.status == 0, "\(arguments): \(result.stderr)")
+                outputs.append(result.stdout)
+            }
+            #expect(Set(outputs).count == 1, "\(arguments) depends on TZ:\n\(outputs.joined(separator: "\n--\n"))")
+            if arguments != ["status"] {
+                #expect(outputs[0].contains(" " + abbreviation), "\(arguments): \(outputs[0])")
+            }
+            #expect(!outputs[0].contains("EST") && !outputs[0].contains(" UTC\n"), "\(outputs[0])")
+        }
+        // The history's instant, as the daemon's zone shows it.
+        let entry = try #require(try lines(daemon.ok(["history", "--json"])).first)
+        let at = try #require(entry["at"] as? String)
+        let instant = try #require(ISO8601DateFormatter().date(from: at))
+        let formatter = DateFormatter()
+        formatter.timeZone = shanghai
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        let history = try daemon.ok(["history"])
+        #expect(history.contains(formatter.string(from: instant) + " " + abbreviation), "\(history)")
+    }
+
     @Test(
         "A user the socket's file mode keeps out gets exit 77 and is told which group lets them in",
         .enabled(if: getuid() == 0, "needs root to run cadencectl as another uid"),

@@ -17,7 +17,12 @@ struct SocketOptions: ParsableArguments {
 
     /// Calls the daemon; failures become messages and exit codes a script can test.
     func call(_ method: String, _ parameters: [String: Any] = [:]) throws -> [String: Any] {
-        try failures { try VarlinkClient(path: path).call("\(LedgerInterface.name).\(method)", parameters) }
+        let reply = try failures { try VarlinkClient(path: path).call("\(LedgerInterface.name).\(method)", parameters) }
+        DisplayZone.socket = path
+        if method == "GetStatus", let zone = (reply["status"] as? [String: Any])?["timeZone"] as? String {
+            DisplayZone.set(identifier: zone)
+        }
+        return reply
     }
 
     /// Calls the daemon and prints the elements of the reply's list `key` one JSON object per
@@ -74,7 +79,10 @@ struct StatusCommand: ParsableCommand {
             print(jsonLine(status))
             return
         }
-        let next = (status["nextCadence"] as? String).map { "\($0) at \(status["nextCadenceAt"] as? String ?? "?")" }
+        let next = (status["nextCadence"] as? String).map { cadence in
+            let at = status["nextCadenceAt"] as? String
+            return "\(cadence) at \(at.flatMap(localTime) ?? at ?? "?")"
+        }
         let rows: [(String, String)] = [
             ("Version", "\(status["version"] ?? "?")"), ("Time zone", "\(status["timeZone"] ?? "?")"),
             ("Next cadence", next ?? "none"), ("Items", "\(status["items"] ?? 0) (\(status["openItems"] ?? 0) open)"),
@@ -100,11 +108,36 @@ struct OverdueCommand: ParsableCommand {
     }
 }
 
-/// An instant of a reply (`2026-12-01T01:00:00Z`) as people read it: local date and time in the
-/// zone of this machine (`TZ`, else the system's), e.g. `2026-12-01 09:00 CST`; `--json` keeps UTC.
+/// The zone dates are shown in: the daemon's `TimeZone=` (asked once, with GetStatus, when a
+/// table first shows an instant), as in its notices; this machine's only when the daemon cannot say.
+enum DisplayZone {
+    nonisolated(unsafe) static var socket: String?
+    nonisolated(unsafe) private static var resolved: TimeZone?
+
+    static func set(identifier: String) {
+        resolved = TimeZone(identifier: identifier) ?? resolved
+    }
+
+    static var current: TimeZone {
+        if let resolved { return resolved }
+        if let socket,
+            let reply = try? VarlinkClient(path: socket).call("\(LedgerInterface.name).GetStatus", [:]),
+            let identifier = (reply["status"] as? [String: Any])?["timeZone"] as? String,
+            let zone = TimeZone(identifier: identifier)
+        {
+            resolved = zone
+            return zone
+        }
+        resolved = LocalZone.current
+        return resolved!
+    }
+}
+
+/// An instant of a reply (`2026-12-01T01:00:00Z`) as people read it: date and time in the
+/// daemon's zone (``DisplayZone``), e.g. `2026-12-01 09:00 CST`; `--json` keeps UTC.
 func localTime(_ text: String) -> String? {
     guard text.utf8.count == 20, text.hasSuffix("Z"), let instant = ISOTimestamp.parse(text) else { return nil }
-    let zone = LocalZone.current
+    let zone = DisplayZone.current
     let local = instant.addingTimeInterval(TimeInterval(zone.secondsFromGMT(for: instant)))
     let utc = ISOTimestamp.utc(local)
     let abbreviation = zone.abbreviation(for: instant) ?? ""
@@ -158,7 +191,7 @@ struct HistoryCommand: ParsableCommand {
         var table = TextTable(header: ["WHEN", "USER", "ACTION", "ITEM", "DETAILS"])
         for entry in entries {
             table.rows.append([
-                entry["at"] as? String ?? "", "\(entry["user"] ?? "?") (\(entry["uid"] ?? "?"))",
+                (entry["at"] as? String).map(display) ?? "", "\(entry["user"] ?? "?") (\(entry["uid"] ?? "?"))",
                 entry["action"] as? String ?? "", entry["item"].map { "#\($0)" } ?? "-",
                 entry["details"] as? String ?? "",
             ])
