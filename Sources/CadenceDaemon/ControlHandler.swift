@@ -107,7 +107,7 @@ final class ControlHandler: @unchecked Sendable {
         }
         let request = LedgerRequest(
             manager: manager, parameters: ControlParameters(call.parameters), now: now(),
-            actor: Actor(uid: peer.uid, user: peer.user))
+            actor: Actor(uid: peer.uid, user: peer.user, person: peer.person))
         let reply: [String: Any]
         do {
             reply = try request.answer(call.member)

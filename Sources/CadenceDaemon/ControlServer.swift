@@ -404,6 +404,8 @@ struct Peer: Sendable {
     var gid: UInt32
     var user: String
     var groups: Set<UInt32>
+    /// The account's full name (the first field of its GECOS entry), when it has one.
+    var person: String? = nil
 
     static func of(_ fd: Int32) -> Peer {
         // struct ucred (socket(7)); Glibc hides it behind _GNU_SOURCE.
@@ -418,19 +420,25 @@ struct Peer: Sendable {
             return Peer(uid: UInt32.max, gid: UInt32.max, user: "?", groups: [])
         }
         var user = "uid \(credentials.uid)"
+        var person: String?
         var groups: Set<UInt32> = [credentials.gid]
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 4096)
         if getpwuid_r(credentials.uid, &entry, &buffer, buffer.count, &result) == 0, result != nil {
             user = String(cString: entry.pw_name)
+            if let gecos = entry.pw_gecos {
+                let name = String(cString: gecos).split(separator: ",", omittingEmptySubsequences: false).first
+                    .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+                if !name.isEmpty { person = name }
+            }
             var count: Int32 = 64
             var list = [gid_t](repeating: 0, count: 64)
             if getgrouplist(entry.pw_name, credentials.gid, &list, &count) >= 0 {
                 groups.formUnion(list.prefix(Int(count)))
             }
         }
-        return Peer(uid: credentials.uid, gid: credentials.gid, user: user, groups: groups)
+        return Peer(uid: credentials.uid, gid: credentials.gid, user: user, groups: groups, person: person)
     }
 
     /// The gid of a group name, or nil.

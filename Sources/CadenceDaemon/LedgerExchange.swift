@@ -237,12 +237,12 @@ struct LedgerExchange {
             return reply(kind, rows.count, problems, dryRun)
         case .items:
             var items: [NewItem] = []
-            var deadlines: [String: Date?] = [:]
+            var deadlines: [String: (instant: Date, date: String?)?] = [:]
             for row in rows where valid(row) {
                 let v = row.values
                 var bad: [String] = []
                 let text = v["deadline"]!
-                let deadline: Date?
+                let deadline: (instant: Date, date: String?)?
                 if let known = deadlines[text] {
                     deadline = known
                 } else {
@@ -272,10 +272,11 @@ struct LedgerExchange {
                 }
                 items.append(
                     NewItem(
-                        unit: v["unit"]!, title: v["title"]!, deadline: deadline!, source: source ?? .selfExamination,
+                        unit: v["unit"]!, title: v["title"]!, deadline: deadline!.instant,
+                        source: source ?? .selfExamination,
                         category: v["category"], scope: scope, urgency: urgency, difficulty: difficulty,
                         measures: v["measures"], acceptance: v["acceptance"], first: v["first"], main: v["main"],
-                        direct: v["direct"], sourceLine: row.line))
+                        direct: v["direct"], sourceLine: row.line, deadlineDate: deadline!.date))
             }
             let onlyCheck = dryRun || !problems.isEmpty
             check {
@@ -328,7 +329,9 @@ struct LedgerExchange {
             let now = request.now
             for i in try store.items(unit: unit, overdueAt: nil, limit: 1_000_000).items {
                 var r = [
-                    "id": String(i.id), "unit": i.unit, "title": i.title, "deadline": ISOTimestamp.utc(i.deadline),
+                    // A deadline typed as a date is written back as that date.
+                    "id": String(i.id), "unit": i.unit, "title": i.title,
+                    "deadline": i.deadlineDate ?? ISOTimestamp.utc(i.deadline),
                     "source": i.source, "state": i.state, "overdue": i.isOverdue(at: now) ? "yes" : "no",
                 ]
                 r["category"] = i.category

@@ -132,7 +132,7 @@ struct LedgerRequest {
         // Rectification items
         case "AddItem":
             let deadlineText = try p.string("deadline")
-            guard let deadline = manager.parseDeadline(deadlineText, at: now) else {
+            guard let (deadline, deadlineDate) = manager.parseDeadline(deadlineText, at: now) else {
                 throw VarlinkError.invalidArgument(
                     "deadline",
                     "'\(deadlineText)' is not a date (YYYY-MM-DD), +N days, +Nwd working days or an ISO 8601 instant")
@@ -149,7 +149,7 @@ struct LedgerRequest {
                     difficulty: try p.optionalChoice("difficulty", ItemPriority.self),
                     measures: try p.optionalString("measures"), acceptance: try p.optionalString("acceptance"),
                     first: try p.optionalString("first"), main: try p.optionalString("main"),
-                    direct: try p.optionalString("direct")),
+                    direct: try p.optionalString("direct"), deadlineDate: deadlineDate),
                 schedule: manager.itemSchedule, at: now, actor: actor)
             return ["item": try itemObject(id)]
         case "GetItem":
@@ -202,18 +202,19 @@ struct LedgerRequest {
 
     private func update(_ id: Int64, _ transition: ItemTransition) throws -> [String: Any] {
         let p = parameters
-        var deadline: Date?
+        var deadline: (instant: Date, date: String?)?
         if let text = try p.optionalString("deadline") {
             guard let parsed = manager.parseDeadline(text, at: now) else {
                 throw VarlinkError.invalidArgument("deadline", "'\(text)' is not a date, +N, +Nwd or an instant")
             }
             deadline = parsed
         }
+        // The verifier is the caller (authenticated by the socket); "by" only names on whose behalf.
         let details = TransitionDetails(
-            note: try p.optionalString("note"),
-            by: try p.optionalString("by") ?? (transition == .verify ? actor.user : nil), deadline: deadline,
+            note: try p.optionalString("note"), by: try p.optionalString("by"), deadline: deadline?.instant,
             plan: try p.optionalString("plan"), explanation: try p.optionalString("explanation"),
-            referredTo: try p.optionalString("referredTo"))
+            referredTo: try p.optionalString("referredTo"), deadlineDate: deadline?.date,
+            verifier: transition == .verify ? actor.name : nil)
         let item = try store.transition(id, transition, details, schedule: manager.itemSchedule, at: now, actor: actor)
         return Self.object(item, at: now)
     }
@@ -423,6 +424,7 @@ struct LedgerRequest {
             o.instant("closedAt", item.closedAt)
             o.instant("createdAt", item.createdAt)
             o.instant("deadline", item.deadline)
+            o.string("deadlineDate", item.deadlineDate)
             o.string("difficulty", item.difficulty)
             o.string("direct", item.direct)
             o.string("directPerson", item.directPerson)
@@ -438,6 +440,7 @@ struct LedgerRequest {
             o.string("note", item.note)
             o.string("origin", item.origin)
             o.instant("originalDeadline", item.originalDeadline)
+            o.string("originalDeadlineDate", item.originalDeadlineDate)
             o.bool("overdue", item.isOverdue(at: instant))
             o.string("plan", item.plan)
             o.instant("rectifiedAt", item.rectifiedAt)
@@ -482,6 +485,8 @@ struct LedgerRequest {
         o["mainPerson"] = item.mainPerson
         o["directPerson"] = item.directPerson
         o["originalDeadline"] = item.originalDeadline.map(ISOTimestamp.utc)
+        o["deadlineDate"] = item.deadlineDate
+        o["originalDeadlineDate"] = item.originalDeadlineDate
         o["plan"] = item.plan
         o["explanation"] = item.explanation
         o["referredTo"] = item.referredTo

@@ -37,6 +37,7 @@ public final class Manager: @unchecked Sendable {
         self.text = NoticeText(
             language: configuration.daemon.resolvedLanguage(lang: ProcessInfo.processInfo.environment["LANG"]),
             zone: configuration.timeZone, overrides: templates)
+        text.deadlineTimeOfDay = configuration.daemon.deadlineTimeOfDay
         self.items = Self.itemSchedule(configuration)
     }
 
@@ -45,6 +46,7 @@ public final class Manager: @unchecked Sendable {
         self.configuration = configuration
         files = NoticeFileWriter(directory: noticeDirectory, zone: configuration.timeZone)
         text = NoticeText(language: text.language, zone: configuration.timeZone, overrides: templates)
+        text.deadlineTimeOfDay = configuration.daemon.deadlineTimeOfDay
         items = Self.itemSchedule(configuration)
     }
 
@@ -272,7 +274,9 @@ public final class Manager: @unchecked Sendable {
                             unit: unit.id,
                             title: text.missedDuty(description: cadence.description, period: period.rawValue),
                             deadline: end, source: .missedDuty, first: reviewer ?? parentName,
-                            origin: LedgerStore.missedDutyOrigin(unit: unit.id, cadence: cadence.name, period: period)))
+                            origin: LedgerStore.missedDutyOrigin(unit: unit.id, cadence: cadence.name, period: period),
+                            // Due at the end of the period's last day: that day is its date.
+                            deadlineDate: period.days.map { LocalDate(dayNumber: $0.end.dayNumber - 1).description }))
                 }
                 if let result = try store.recordDutyCheck(
                     cadence: name, period: period, items: opened, notice: nil, schedule: items, at: now),
@@ -297,11 +301,18 @@ public final class Manager: @unchecked Sendable {
             level = l
         }
         let overdueDays = item.deadline <= now ? Int(now.timeIntervalSince(item.deadline) / 86_400) : nil
-        return Notice(
+        var notice = Notice(
             key: "item/\(item.id)/\(stage.stored(round: item.round))", kind: kind,
             dueAt: stage == .overdue ? item.deadline : at, emittedAt: now,
             unit: item.unit, item: item.id, title: item.title, level: level,
             late: now.timeIntervalSince(at) > Self.lateAfter, overdueDays: overdueDays, deadline: item.deadline)
+        notice.deadlineDate = item.deadlineDate
+        // The day it is due, as the office reads it: the date typed, else the instant's local date.
+        notice.fields = [
+            "DUE_DATE": item.deadlineDate
+                ?? LocalDay.of(item.deadline.addingTimeInterval(-0.000_001), in: configuration.timeZone).description
+        ]
+        return notice
     }
 
     /// Stores the notice that the configuration in `directory` was refused (`errors`, as
@@ -420,11 +431,12 @@ extension Manager {
 
     /// A deadline as given by a person: a local date, `+N` days or `+Nwd` working days from today
     /// (falling due at `DeadlineTime=` of that day in the configured zone), or an ISO 8601 instant.
-    func parseDeadline(_ text: String, at now: Date) -> Date? {
+    /// A deadline given as a day keeps that day (`date`, as `YYYY-MM-DD`): it is shown as typed.
+    func parseDeadline(_ text: String, at now: Date) -> (instant: Date, date: String?)? {
         let zone = configuration.timeZone
         if let day = LocalDay.parse(text, today: LocalDay.of(now, in: zone), workingDays: configuration.workingDays) {
-            return LocalDay.instant(day, secondsOfDay: configuration.daemon.deadlineTimeOfDay, in: zone)
+            return (LocalDay.instant(day, secondsOfDay: configuration.daemon.deadlineTimeOfDay, in: zone), day.description)
         }
-        return ISOTimestamp.parse(text)
+        return ISOTimestamp.parse(text).map { ($0, nil) }
     }
 }

@@ -109,7 +109,10 @@ public struct NoticeFileWriter: Sendable {
         if let unit = notice.unit { rows.append(("unit", unit)) }
         if let item = notice.item { rows.append(("item", "#\(item)")) }
         if let title = notice.title { rows.append(("title", title)) }
-        rows.append(("due", LocalTimeText.format(notice.dueAt, zone: zone)))
+        // An overdue notice is due at its deadline: a deadline typed as a date is shown as that date.
+        let typed = notice.deadline == notice.dueAt ? notice.deadlineDate : nil
+        rows.append(("due", typed ?? LocalTimeText.format(notice.dueAt, zone: zone)))
+        if let date = notice.deadlineDate, typed == nil { rows.append(("deadline", date)) }
         if let days = notice.overdueDays { rows.append(("overdue days", String(days))) }
         if let level = notice.level { rows.append(("level", level.rawValue)) }
         rows.append(("late", notice.late ? "yes" : "no"))

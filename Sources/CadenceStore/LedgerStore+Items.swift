@@ -7,11 +7,17 @@ import GRDBSQLite
 public struct Actor: Sendable, Equatable {
     public var uid: UInt32
     public var user: String
+    /// The person the account belongs to (its full name in the system's user database), if known.
+    public var person: String?
 
-    public init(uid: UInt32, user: String) {
+    public init(uid: UInt32, user: String, person: String? = nil) {
         self.uid = uid
         self.user = user
+        self.person = person
     }
+
+    /// Who acts, as a person: the account's full name, else the account.
+    public var name: String { person ?? user }
 }
 
 /// One line of the append-only history.
@@ -32,6 +38,8 @@ public struct ItemRecord: Sendable, Equatable {
     public var title: String
     /// The deadline in force (a deferral moves it).
     public var deadline: Date
+    /// The deadline as the date typed (`2026-10-31`), when it was given as a date.
+    public var deadlineDate: String?
     public var state: String
     public var createdAt: Date
     public var closedAt: Date?
@@ -58,6 +66,7 @@ public struct ItemRecord: Sendable, Equatable {
     /// Circulated by a superior, or reopened: overdue means accountability at once (R20, R21).
     public var flagged: Bool = false
     public var originalDeadline: Date?
+    public var originalDeadlineDate: String?
     public var plan: String?
     public var explanation: String?
     public var referredTo: String?
@@ -66,6 +75,8 @@ public struct ItemRecord: Sendable, Equatable {
     public var note: String?
     /// Why the daemon opened it (`missed/review/2026-Q1/unit`), for items it opened itself.
     public var origin: String?
+    /// The key of the imported row it came from (unit, then its number or its content).
+    public var importKey: String?
 
     /// Open, not referred, and past its deadline at `instant`.
     public func isOverdue(at instant: Date) -> Bool {
@@ -78,6 +89,10 @@ public struct NewItem: Sendable, Equatable {
     public var unit: String
     public var title: String
     public var deadline: Date
+    /// The date typed, when the deadline was given as one (it falls due at `deadline`).
+    public var deadlineDate: String?
+    /// The key of the imported row (see ``ItemRecord/importKey``).
+    public var importKey: String?
     public var source: ItemSource
     public var category: String?
     public var scope: ItemScope?
@@ -96,11 +111,14 @@ public struct NewItem: Sendable, Equatable {
         unit: String, title: String, deadline: Date, source: ItemSource = .selfExamination, category: String? = nil,
         scope: ItemScope? = nil, urgency: ItemPriority? = nil, difficulty: ItemPriority? = nil,
         measures: String? = nil, acceptance: String? = nil, first: String? = nil, main: String? = nil,
-        direct: String? = nil, origin: String? = nil, sourceLine: Int? = nil
+        direct: String? = nil, origin: String? = nil, sourceLine: Int? = nil, deadlineDate: String? = nil,
+        importKey: String? = nil
     ) {
         self.unit = unit
         self.title = title
         self.deadline = deadline
+        self.deadlineDate = deadlineDate
+        self.importKey = importKey
         self.source = source
         self.category = category
         self.scope = scope
@@ -123,10 +141,15 @@ public struct NewItem: Sendable, Equatable {
 public struct TransitionDetails: Sendable, Equatable {
     /// A note on progress, the reason of a rejection or a reopening.
     public var note: String?
-    /// Who verified (must not be the direct responsible person).
+    /// Whom the caller verifies on behalf of: a name or `@ROLE` of the item's unit (resolved to the
+    /// holder at that instant); nil when the caller verifies in person.
     public var by: String?
+    /// The person of the authenticated caller (their account mapped to a name, else the account).
+    public var verifier: String?
     /// The new target of a deferral or a reopening.
     public var deadline: Date?
+    /// That target as the date typed, when given as one.
+    public var deadlineDate: String?
     /// A deferral's rectification plan and its public explanation.
     public var plan: String?
     public var explanation: String?
@@ -135,11 +158,13 @@ public struct TransitionDetails: Sendable, Equatable {
 
     public init(
         note: String? = nil, by: String? = nil, deadline: Date? = nil, plan: String? = nil, explanation: String? = nil,
-        referredTo: String? = nil
+        referredTo: String? = nil, deadlineDate: String? = nil, verifier: String? = nil
     ) {
         self.note = note
         self.by = by
+        self.verifier = verifier
         self.deadline = deadline
+        self.deadlineDate = deadlineDate
         self.plan = plan
         self.explanation = explanation
         self.referredTo = referredTo
@@ -274,13 +299,14 @@ extension LedgerStore {
             sql: """
                 INSERT INTO rectificationItem (unit, title, deadlineAt, createdAt, nextEventAt, source, category, scope,
                     urgency, difficulty, measures, acceptance, firstResponsible, mainResponsible, directResponsible,
-                    flagged, origin)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    flagged, origin, deadlineDate, importKey)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """,
             arguments: [
                 item.unit, item.title, item.deadline.micros, now.micros, next?.micros, item.source.rawValue,
                 item.category, item.scope?.rawValue, item.urgency?.rawValue, item.difficulty?.rawValue, item.measures,
-                item.acceptance, item.first, item.main, item.direct, item.flagged, item.origin,
+                item.acceptance, item.first, item.main, item.direct, item.flagged, item.origin, item.deadlineDate,
+                item.importKey,
             ])
         return db.changesCount > 0 ? db.lastInsertedRowID : nil
     }
@@ -347,8 +373,8 @@ extension LedgerStore {
                 sql: """
                     INSERT INTO rectificationItem (unit, title, deadlineAt, createdAt, nextEventAt, source, category,
                         scope, urgency, difficulty, measures, acceptance, firstResponsible, mainResponsible,
-                        directResponsible, flagged)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        directResponsible, flagged, deadlineDate, importKey)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             // Bound with the SQLite C API: GRDB's arguments cost more than the insert itself here.
             let s = statement.sqliteStatement
@@ -378,6 +404,8 @@ extension LedgerStore {
                 bind(14, item.main)
                 bind(15, item.direct)
                 bind(16, Int64(item.flagged ? 1 : 0))
+                bind(17, item.deadlineDate)
+                bind(18, item.importKey)
                 let code = sqlite3_step(s)
                 guard code == SQLITE_DONE else {
                     throw DatabaseError(
@@ -437,14 +465,46 @@ extension LedgerStore {
                         "UPDATE rectificationItem SET state = ?, rectifiedAt = ?, note = COALESCE(?, note) WHERE id = ?",
                     arguments: [target, now.micros, details.note, id])
             case .verify:
-                let by = try required(details.by, "the verifier's name (--by)")
-                let direct = [item.direct, item.directPerson].compactMap { $0 }
-                if direct.contains(by) {
+                // The verifier is a person however written: a role of the unit means its holder now.
+                func person(_ text: String) throws -> String {
+                    let trimmed = Self.trimmed(text)
+                    guard trimmed.hasPrefix("@") else { return trimmed }
+                    let role = String(trimmed.dropFirst())
+                    guard UnitRole(rawValue: role) != nil else {
+                        throw LedgerError.invalid(
+                            "'\(trimmed)' is not a role of a unit ("
+                                + UnitRole.allCases.map { "@" + $0.rawValue }.joined(separator: ", ") + ")")
+                    }
+                    guard
+                        let holder = try String.fetchOne(
+                            db,
+                            sql: "SELECT person FROM roleAssignment WHERE unit = ? AND role = ? AND until IS NULL",
+                            arguments: [item.unit, role])
+                    else { throw LedgerError.invalid("nobody holds \(trimmed) of \(item.unit) now") }
+                    return holder
+                }
+                let onBehalf = try details.by.map(person)
+                // Without an authenticated caller (the store used directly), the one named verifies.
+                guard let caller = details.verifier ?? onBehalf else {
+                    throw LedgerError.invalid("verify needs the verifier")
+                }
+                let by = onBehalf ?? caller
+                let direct = Set(
+                    [item.directPerson, item.direct.flatMap { $0.hasPrefix("@") ? nil : $0 }].compactMap { $0 })
+                if direct.contains(caller) {
                     throw LedgerError.invalid(
-                        "\(by) is the direct responsible person of item #\(id) and cannot verify it; "
+                        "you (\(caller)) are the direct responsible person of item #\(id) and cannot verify it, "
+                            + "not even on someone's behalf; verification is by someone else")
+                }
+                if let raw = details.by, direct.contains(by) {
+                    let named = Self.trimmed(raw) == by ? by : "'\(Self.trimmed(raw))' (\(by))"
+                    throw LedgerError.invalid(
+                        "\(named) is the direct responsible person of item #\(id) and cannot verify it; "
                             + "verification is by someone else")
                 }
                 history["by"] = by
+                if let raw = details.by { history["onBehalfOf"] = raw }
+                history["verifier"] = caller
                 try db.execute(
                     sql: """
                         UPDATE rectificationItem SET state = ?, closedAt = ?, verifiedBy = ?, note = COALESCE(?, note),
@@ -465,10 +525,10 @@ extension LedgerStore {
                 guard deadline > now else {
                     throw LedgerError.invalid("the new date of a deferral must be in the future")
                 }
-                history["deadline"] = ISOTimestamp.utc(deadline)
+                history["deadline"] = details.deadlineDate ?? ISOTimestamp.utc(deadline)
                 history["plan"] = plan
                 try Self.newRound(
-                    db, item, deadline: deadline, flagged: item.flagged, state: target, schedule: schedule,
+                    db, item, deadline: deadline, date: details.deadlineDate, flagged: item.flagged, state: target, schedule: schedule,
                     extra: "plan = ?, explanation = ?", arguments: [plan, explanation])
             case .refer:
                 let body = try required(details.referredTo, "the body it is referred to (--to)")
@@ -482,9 +542,9 @@ extension LedgerStore {
                     throw LedgerError.invalid("reopen needs a new deadline (--deadline)")
                 }
                 guard deadline > now else { throw LedgerError.invalid("the new deadline must be in the future") }
-                history["deadline"] = ISOTimestamp.utc(deadline)
+                history["deadline"] = details.deadlineDate ?? ISOTimestamp.utc(deadline)
                 try Self.newRound(
-                    db, item, deadline: deadline, flagged: true, state: target, schedule: schedule,
+                    db, item, deadline: deadline, date: details.deadlineDate, flagged: true, state: target, schedule: schedule,
                     extra: "note = ?, closedAt = NULL, verifiedBy = NULL", arguments: [reason])
             }
             if let actor {
@@ -498,17 +558,20 @@ extension LedgerStore {
 
     /// A new deadline starts a new round of stages: warnings and the ladder run again against it.
     private static func newRound(
-        _ db: Database, _ item: ItemRecord, deadline: Date, flagged: Bool, state: String, schedule: ItemSchedule,
-        extra: String, arguments: StatementArguments
+        _ db: Database, _ item: ItemRecord, deadline: Date, date: String?, flagged: Bool, state: String,
+        schedule: ItemSchedule, extra: String, arguments: StatementArguments
     ) throws {
         let next = schedule.nextEvent(deadline: deadline, flagged: flagged, recorded: [])
+        // Every right-hand side reads the row as it was: the original is the deadline before the first change.
         try db.execute(
             sql: """
-                UPDATE rectificationItem SET state = ?, round = round + 1, flagged = ?, deadlineAt = ?,
+                UPDATE rectificationItem SET state = ?, round = round + 1, flagged = ?, deadlineAt = ?, deadlineDate = ?,
+                    originalDeadlineDate = CASE WHEN originalDeadlineAt IS NULL THEN deadlineDate
+                        ELSE originalDeadlineDate END,
                     originalDeadlineAt = COALESCE(originalDeadlineAt, deadlineAt), nextEventAt = ?, \(extra)
                 WHERE id = ?
                 """,
-            arguments: [state, flagged, deadline.micros, next?.micros] + arguments + [item.id])
+            arguments: [state, flagged, deadline.micros, date, next?.micros] + arguments + [item.id])
     }
 
     private static func refusal(_ item: ItemRecord, _ transition: ItemTransition) -> String {
@@ -537,7 +600,8 @@ extension LedgerStore {
             i.urgency, i.difficulty, i.measures, i.acceptance, i.firstResponsible, i.mainResponsible,
             i.directResponsible, \(roleHolder("firstResponsible")), \(roleHolder("mainResponsible")),
             \(roleHolder("directResponsible")), i.round, i.flagged, i.originalDeadlineAt, i.plan, i.explanation,
-            i.referredTo, i.rectifiedAt, i.verifiedBy, i.note, i.origin
+            i.referredTo, i.rectifiedAt, i.verifiedBy, i.note, i.origin, i.deadlineDate, i.originalDeadlineDate,
+            i.importKey
         FROM rectificationItem i
         """
 
@@ -548,15 +612,16 @@ extension LedgerStore {
         let rectified: Int64? = row[28]
         let round: Int = row[22]
         return ItemRecord(
-            id: row[0], unit: row[1], title: row[2], deadline: Date(micros: row[3]), state: row[4],
+            id: row[0], unit: row[1], title: row[2], deadline: Date(micros: row[3]), deadlineDate: row[32],
+            state: row[4],
             createdAt: Date(micros: row[5]), closedAt: closed.map(Date.init(micros:)),
             nextEventAt: next.map(Date.init(micros:)), recordedStages: currentStages(row[8], round: round),
             source: row[9], category: row[10], scope: row[11], urgency: row[12], difficulty: row[13],
             measures: row[14], acceptance: row[15], first: row[16], main: row[17], direct: row[18],
             firstPerson: row[19], mainPerson: row[20], directPerson: row[21], round: round, flagged: row[23],
-            originalDeadline: original.map(Date.init(micros:)), plan: row[25], explanation: row[26],
+            originalDeadline: original.map(Date.init(micros:)), originalDeadlineDate: row[33], plan: row[25], explanation: row[26],
             referredTo: row[27], rectifiedAt: rectified.map(Date.init(micros:)), verifiedBy: row[29], note: row[30],
-            origin: row[31])
+            origin: row[31], importKey: row[34])
     }
 
     /// The stage names of the current round, from the stored `group_concat`.
@@ -596,13 +661,13 @@ extension LedgerStore {
             items.append(
                 ItemRecord(
                     id: int(0) ?? 0, unit: text(1) ?? "", title: text(2) ?? "", deadline: date(3) ?? Date(),
-                    state: text(4) ?? "", createdAt: date(5) ?? Date(), closedAt: date(6), nextEventAt: date(7),
+                    deadlineDate: text(32), state: text(4) ?? "", createdAt: date(5) ?? Date(), closedAt: date(6), nextEventAt: date(7),
                     recordedStages: currentStages(text(8), round: round), source: text(9) ?? "", category: text(10),
                     scope: text(11), urgency: text(12), difficulty: text(13), measures: text(14), acceptance: text(15),
                     first: text(16), main: text(17), direct: text(18), firstPerson: text(19), mainPerson: text(20),
                     directPerson: text(21), round: round, flagged: (int(23) ?? 0) != 0, originalDeadline: date(24),
-                    plan: text(25), explanation: text(26), referredTo: text(27), rectifiedAt: date(28),
-                    verifiedBy: text(29), note: text(30), origin: text(31)))
+                    originalDeadlineDate: text(33), plan: text(25), explanation: text(26), referredTo: text(27), rectifiedAt: date(28),
+                    verifiedBy: text(29), note: text(30), origin: text(31), importKey: text(34)))
         }
         return items
     }

@@ -212,6 +212,14 @@ extension LedgerStore {
                     -- The cadence a review was recorded for (NULL in older ledgers: matched by kind).
                     ALTER TABLE review ADD COLUMN cadence TEXT;
                     CREATE INDEX review_cadence ON review(cadence, period, unit) WHERE cadence IS NOT NULL;
+
+                    -- A deadline typed as a date (YYYY-MM-DD) keeps it: shown and exported as typed.
+                    ALTER TABLE rectificationItem ADD COLUMN deadlineDate TEXT;
+                    ALTER TABLE rectificationItem ADD COLUMN originalDeadlineDate TEXT;
+                    -- An imported row's key (unit, then its 序号/编号 or its content): imported once.
+                    ALTER TABLE rectificationItem ADD COLUMN importKey TEXT;
+                    CREATE UNIQUE INDEX rectificationItem_importKey ON rectificationItem(importKey)
+                        WHERE importKey IS NOT NULL;
                     """)
         }
         return migrator

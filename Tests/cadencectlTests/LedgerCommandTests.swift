@@ -531,6 +531,21 @@ struct LedgerCommandTests {
         #expect(try lines(daemon.ok(["units", "list", "--json"])).count == 1)
     }
 
+    @Test("A deadline typed as a date is listed, shown and exported as that date")
+    func deadlineTypedAsDate() throws {
+        let daemon = try CtlDaemon()
+        try daemon.ok(["units", "add", "county-a", "--name", "示例县卫生局", "--kind", "county-bureau"])
+        try daemon.ok([
+            "item", "add", "--unit", "county-a", "--title", "值班", "--deadline", "2099-10-31", "--first", "主任甲",
+        ])
+        let list = try daemon.ok(["item", "list"])
+        #expect(list.contains("2099-10-31") && !list.contains("2099-11-01"), "\(list)")
+        let show = try daemon.ok(["item", "show", "1"])
+        #expect(show.contains("2099-10-31") && !show.contains("2099-11-01"), "\(show)")
+        let export = try daemon.ok(["export", "items"])
+        #expect(export.contains(",2099-10-31,") && !export.contains("2099-10-31T16"), "\(export)")
+    }
+
     @Test("Tables show instants in the daemon's TimeZone=, whatever the caller's TZ (status, role list, history)")
     func tablesInDaemonZone() throws {
         let daemon = try CtlDaemon()

@@ -28,6 +28,8 @@ public struct Notice: Codable, Hashable, Sendable {
     public var overdueDays: Int?
     /// An item's deadline in force (a warning's `dueAt` is the warning's own instant).
     public var deadline: Date?
+    /// That deadline as the date typed (`2026-10-31`), when it was given as a date.
+    public var deadlineDate: String?
     /// Extra journal fields (`CADENCED_` + name), for kinds that have their own.
     public var fields: [String: String]?
     /// The human text, rendered in the configured language.

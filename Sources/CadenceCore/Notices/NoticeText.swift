@@ -37,7 +37,8 @@ public struct NoticeText: Sendable {
             "item": notice.item.map { "#\($0)" } ?? "",
             "title": notice.title ?? "",
             "due": LocalTimeText.format(notice.dueAt, zone: zone),
-            "deadline": LocalTimeText.format(notice.deadline ?? notice.dueAt, zone: zone),
+            "deadline": notice.deadlineDate.map(typedDate)
+                ?? LocalTimeText.format(notice.deadline ?? notice.dueAt, zone: zone),
             "overdue_days": notice.overdueDays.map(String.init) ?? "0",
             "level": notice.level.map { levelName($0) } ?? "",
             "late": notice.late ? (language == .zh ? "（补发）" : " (late)") : "",
@@ -62,6 +63,16 @@ public struct NoticeText: Sendable {
         return language == .zh
             ? "- \(unit) \(name)：承诺 \(total) 项，未兑现 \(open) 项（已兑现 \(fulfilled)，部分兑现 \(partial)，未兑现 \(unfulfilled)，未评价 \(pending)）"
             : "- \(unit) \(name): \(total) commitments, \(open) not yet fulfilled (fulfilled \(fulfilled), partial \(partial), unfulfilled \(unfulfilled), not evaluated \(pending))"
+    }
+
+    /// Time of day at which a deadline typed as a date falls due (`DeadlineTime=`), in seconds.
+    public var deadlineTimeOfDay = 86_400
+
+    /// A deadline typed as a date, as the office typed it, with the hour it falls due that day:
+    /// `2026-10-31（当日 24:00 截止）`, `2026-10-31 (by 24:00 that day)`.
+    func typedDate(_ date: String) -> String {
+        let time = String(format: "%02d:%02d", deadlineTimeOfDay / 3600, deadlineTimeOfDay % 3600 / 60)
+        return language == .zh ? "\(date)（当日 \(time) 截止）" : "\(date) (by \(time) that day)"
     }
 
     /// What a refused configuration means: the reload was refused, or the daemon started on the copy

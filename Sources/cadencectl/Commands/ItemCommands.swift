@@ -2,9 +2,20 @@ import ArgumentParser
 import CadenceControl
 import Foundation
 
+/// An item's dates for people: a deadline typed as a date is that date (`deadlineDate`), not the
+/// instant it falls due at.
+func typedDates(_ object: [String: Any]) -> [String: Any] {
+    var object = object
+    for key in ["deadline", "originalDeadline"] {
+        if let date = object[key + "Date"] as? String { object[key] = date }
+    }
+    return object
+}
+
 /// Prints `key  value` lines aligned by display width, skipping absent values.
 func printRecord(_ object: [String: Any], _ keys: [(label: String, key: String)]) {
     let width = keys.map { DisplayWidth.of($0.label) }.max() ?? 0
+    let object = typedDates(object)
     for (label, key) in keys {
         guard let value = object[key], !(value is NSNull) else { continue }
         print(label + String(repeating: " ", count: width - DisplayWidth.of(label) + 2) + display(value))
@@ -20,7 +31,7 @@ func printList(
         return
     }
     var table = TextTable(header: columns.map(\.header))
-    for object in objects {
+    for object in objects.map(typedDates) {
         table.rows.append(columns.map { column in object[column.key].map { $0 is NSNull ? "" : display($0) } ?? "" })
     }
     print(table.render())

@@ -163,7 +163,7 @@ func printItems(_ reply: [String: Any], json: Bool) {
         return
     }
     var table = TextTable(header: ["ID", "UNIT", "DEADLINE", "STATE", "TITLE"])
-    for item in items {
+    for item in items.map(typedDates) {
         let state = (item["state"] as? String ?? "?") + ((item["overdue"] as? Bool ?? false) ? ", overdue" : "")
         table.rows.append([
             "\(item["id"] ?? "?")", item["unit"] as? String ?? "", item["deadline"].map(display) ?? "", state,

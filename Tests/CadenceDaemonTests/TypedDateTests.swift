@@ -1,0 +1,135 @@
+import CadenceControl
+import CadenceCore
+@testable import CadenceDaemon
+import CadenceStore
+import Foundation
+import Logging
+import Testing
+
+/// A ledger in Asia/Shanghai (Chinese notices), driven through the control handler on an injected clock.
+private final class OfficeLedger {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-dates-\(UUID().uuidString)").path
+    let journal = RecordingJournal()
+    let manager: Manager
+    var now: Date
+
+    init(now: String, language: String = "zh") throws {
+        self.now = ISOTimestamp.parse(now)!
+        try FileManager.default.createDirectory(atPath: root + "/config", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/state", withIntermediateDirectories: true)
+        try Data("[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=\(language)\n[Ledger]\nWarnBeforeSec=\n".utf8)
+            .write(to: URL(fileURLWithPath: root + "/config/cadenced.conf"))
+        let configuration = try ConfigurationLoader(directory: root + "/config").load(
+            reference: self.now, systemTimeZone: TimeZone(identifier: "UTC")!)
+        manager = Manager(
+            store: try LedgerStore(path: root + "/state/ledger.sqlite"), configuration: configuration,
+            noticeDirectory: root + "/state/notices", journal: journal, logger: Logger(label: "test"))
+        _ = try manager.process(at: self.now)
+    }
+
+    /// Calls a Ledger method as `peer` (root by default); returns the reply's parameters or fails.
+    @discardableResult
+    func call(
+        _ method: String, _ parameters: [String: Any], as peer: Peer = Peer(uid: 0, gid: 0, user: "root", groups: [0]),
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> [String: Any] {
+        let reply = try callRaw(method, parameters, as: peer)
+        #expect(reply["error"] == nil, "\(method): \(reply)", sourceLocation: sourceLocation)
+        return reply["parameters"] as? [String: Any] ?? [:]
+    }
+
+    func callRaw(_ method: String, _ parameters: [String: Any], as peer: Peer) throws -> [String: Any] {
+        let message = try JSONSerialization.data(
+            withJSONObject: ["method": "io.cadenced.Ledger." + method, "parameters": parameters])
+        let instant = now
+        return ControlHandler(manager: manager, now: { instant }, onChange: {})
+            .handle(try VarlinkCall.parse(Array(message)).get(), peer: peer)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+}
+
+@Suite("Dates as typed, and who verifies")
+struct TypedDateTests {
+    @Test("A deadline typed as 2026-10-31 is 2026-10-31 in the notice, the journal, the listing and the export")
+    func deadlineAsTyped() throws {
+        let ledger = try OfficeLedger(now: "2026-10-01T02:00:00Z")
+        try ledger.call("AddUnit", ["id": "county-a", "name": "示例县卫生局", "kind": "county-bureau"])
+        let added = try ledger.call(
+            "AddItem", ["unit": "county-a", "title": "值班制度未落实", "deadline": "2026-10-31", "first": "Director Chen"])
+        let item = try #require(added["item"] as? [String: Any])
+        #expect(item["deadlineDate"] as? String == "2026-10-31")
+        // It falls due at the end of that day in Shanghai: 16:00 UTC.
+        #expect(item["deadline"] as? String == "2026-10-31T16:00:00Z")
+
+        ledger.now = ISOTimestamp.parse("2026-10-31T16:00:00Z")!
+        let notices = try ledger.manager.process(at: ledger.now)
+        let overdue = try #require(notices.first { $0.kind == .overdue })
+        #expect(overdue.body.contains("已于 2026-10-31（当日 24:00 截止）"), "\(overdue.body)")
+        #expect(!overdue.body.contains("2026-11-01"))
+        let entry = try #require(ledger.journal.entries.first { $0["CADENCED_KIND"] == "overdue" })
+        #expect(entry["CADENCED_DUE_DATE"] == "2026-10-31")
+        #expect(entry["CADENCED_DEADLINE"] == "2026-10-31T16:00:00Z")
+        #expect(entry["MESSAGE"]?.contains("2026-11-01") == false)
+        let file = try #require(entry["CADENCED_NOTICE_FILE"])
+        let markdown = try String(contentsOfFile: ledger.root + "/state/notices/" + file, encoding: .utf8)
+        #expect(markdown.contains("| due | 2026-10-31 |"), "\(markdown)")
+
+        // The export writes back what was typed; a deferral's new date too, and the original stays typed.
+        ledger.now = ISOTimestamp.parse("2026-11-02T02:00:00Z")!
+        let deferred = try ledger.call(
+            "UpdateItem",
+            [
+                "id": item["id"]!, "action": "defer", "deadline": "2026-12-15", "plan": "补齐值班表",
+                "explanation": "人员调整",
+            ])
+        let moved = try #require(deferred["item"] as? [String: Any])
+        #expect(moved["deadlineDate"] as? String == "2026-12-15")
+        #expect(moved["originalDeadlineDate"] as? String == "2026-10-31")
+        let export = try ledger.call("Export", ["kind": "items", "format": "csv"])
+        let text = try #require(export["text"] as? String)
+        #expect(text.contains(",2026-12-15,"), "\(text)")
+        #expect(!text.contains("T16:00:00Z"))
+    }
+
+    // Bad input tried: --by @direct, --by the direct person's name, --by a role nobody holds, and a
+    // caller whose own account is the direct responsible person verifying "on behalf of" someone else.
+    @Test("The direct responsible person cannot verify however written; history names account and person")
+    func verifierIsTheCaller() throws {
+        let ledger = try OfficeLedger(now: "2026-10-01T02:00:00Z", language: "en")
+        try ledger.call("AddUnit", ["id": "county-a", "name": "County A", "kind": "county-bureau"])
+        try ledger.call("AssignRole", ["unit": "county-a", "role": "first", "person": "Director Chen"])
+        try ledger.call("AssignRole", ["unit": "county-a", "role": "direct", "person": "Section Chief Zhao"])
+        let added = try ledger.call(
+            "AddItem", ["unit": "county-a", "title": "Duty roster", "deadline": "2026-10-31", "direct": "@direct"])
+        let id = try #require((added["item"] as? [String: Any])?["id"])
+        try ledger.call("UpdateItem", ["id": id, "action": "rectified"])
+        let officer = Peer(uid: 4242, gid: 4242, user: "officer", groups: [4242], person: "Officer Wang")
+        let zhao = Peer(uid: 4343, gid: 4343, user: "zhao", groups: [4343], person: "Section Chief Zhao")
+        let refusals: [(Peer, String, String)] = [
+            (officer, "@direct", "'@direct' (Section Chief Zhao) is the direct responsible person of item #1"),
+            (officer, "Section Chief Zhao", "Section Chief Zhao is the direct responsible person of item #1"),
+            (officer, "@inspector", "nobody holds @inspector of county-a now"),
+            (zhao, "Inspector Li", "you (Section Chief Zhao) are the direct responsible person of item #1"),
+        ]
+        for (peer, by, message) in refusals {
+            // Root stands in for the officer's admin group here: the handler is told who calls.
+            let reply = try ledger.callRaw(
+                "UpdateItem", ["id": id, "action": "verify", "by": by],
+                as: Peer(uid: 0, gid: 0, user: peer.user, groups: [0], person: peer.person))
+            let reason = (reply["parameters"] as? [String: Any])?["reason"] as? String ?? "\(reply)"
+            #expect(reason.contains(message), "\(by): \(reason)")
+        }
+        #expect(try ledger.manager.store.item(1)?.state == "rectified")
+
+        let verified = try ledger.call(
+            "UpdateItem", ["id": id, "action": "verify", "by": "@first"],
+            as: Peer(uid: 0, gid: 0, user: "officer", groups: [0], person: "Officer Wang"))
+        #expect((verified["item"] as? [String: Any])?["verifiedBy"] as? String == "Director Chen")
+        let entry = try #require(try ledger.manager.store.history(item: 1).last)
+        #expect(entry.action == "item.verify" && entry.user == "officer")
+        #expect(entry.details.contains("\"by\":\"Director Chen\""), "\(entry.details)")
+        #expect(entry.details.contains("\"verifier\":\"Officer Wang\""), "\(entry.details)")
+        #expect(entry.details.contains("\"onBehalfOf\":\"@first\""), "\(entry.details)")
+    }
+}
