@@ -150,6 +150,18 @@ public enum LedgerInterface {
           reason: string
         )
 
+        type ImportChange (
+          line: int,
+          item: int,
+          fields: []ImportField
+        )
+
+        type ImportField (
+          name: string,
+          from: string,
+          to: string
+        )
+
         # The daemon's state: next cadence occurrence and counts.
         method GetStatus() -> (status: Status)
 
@@ -219,6 +231,9 @@ public enum LedgerInterface {
                           explanation: ?string, referredTo: ?string) -> (item: Item)
 
         # Verified and struck off (挂牌销号): UpdateItem with action verify.
+        # Takes out an item added by mistake; refused once people acted on it, unless force.
+        method RemoveItem(id: int, force: ?bool) -> (item: Item)
+
         method CloseItem(id: int, by: ?string, note: ?string) -> (item: Item)
 
         # The newest notices, oldest first.
@@ -229,8 +244,12 @@ public enum LedgerInterface {
 
         # Imports units, commitments or items from CSV or JSON text (the client decodes the file).
         # Every row is checked; if any is bad, nothing is imported and every problem is listed.
-        method Import(kind: string, format: string, text: string, dryRun: ?bool) -> (kind: string, rows: int,
-                      imported: int, dryRun: bool, problems: []ImportProblem)
+        # Items are imported once: a row whose unit and number (or, without a number column, unit and
+        # problem) are in the ledger is not added again; one that differs is listed in changed, and
+        # applied only with update.
+        method Import(kind: string, format: string, text: string, dryRun: ?bool, update: ?bool) -> (kind: string,
+                      rows: int, imported: int, dryRun: bool, problems: []ImportProblem, added: ?int,
+                      unchanged: ?int, updated: ?int, changed: ?[]ImportChange)
 
         # Exports units, commitments or items as CSV or JSON text.
         method Export(kind: string, format: string, unit: ?string) -> (text: string, rows: int)

@@ -97,7 +97,7 @@ final class ControlHandler: @unchecked Sendable {
     /// Methods that change the ledger (root and `AdminGroup=` only).
     static let writeMethods: Set<String> = [
         "AddUnit", "RemoveUnit", "AssignRole", "AddCommitment", "EvaluateCommitment", "RecordReview", "SubmitReport",
-        "AddItem", "UpdateItem", "CloseItem", "Import",
+        "AddItem", "UpdateItem", "CloseItem", "RemoveItem", "Import",
     ]
 
     private func ledger(_ call: VarlinkCall, peer: Peer) throws -> [String: Any] {

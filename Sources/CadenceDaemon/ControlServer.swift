@@ -428,8 +428,8 @@ struct Peer: Sendable {
         if getpwuid_r(credentials.uid, &entry, &buffer, buffer.count, &result) == 0, result != nil {
             user = String(cString: entry.pw_name)
             if let gecos = entry.pw_gecos {
-                let name = String(cString: gecos).split(separator: ",", omittingEmptySubsequences: false).first
-                    .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+                let fields = String(cString: gecos).split(separator: ",", omittingEmptySubsequences: false)
+                let name = fields.first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
                 if !name.isEmpty { person = name }
             }
             var count: Int32 = 64

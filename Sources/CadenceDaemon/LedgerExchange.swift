@@ -15,7 +15,7 @@ enum ExchangeKind: String, CaseIterable {
         case .items:
             [
                 "unit", "title", "deadline", "source", "category", "scope", "urgency", "difficulty", "measures",
-                "acceptance", "first", "main", "direct",
+                "acceptance", "first", "main", "direct", "number",
             ]
         }
     }
@@ -47,7 +47,7 @@ enum ExchangeKind: String, CaseIterable {
         "驗收標準": "acceptance", "第一责任人": "first", "第一責任人": "first", "主要责任人": "main",
         "主要責任人": "main", "直接责任人": "direct", "直接責任人": "direct", "承诺": "text", "承諾": "text",
         "内容": "text", "內容": "text", "年度": "year", "党员": "member", "黨員": "member", "岗位": "post",
-        "崗位": "post",
+        "崗位": "post", "序号": "number", "序號": "number", "编号": "number", "編號": "number",
     ]
 }
 
@@ -149,7 +149,11 @@ struct LedgerExchange {
         return String(scalars[start..<end])
     }
 
-    func importRows(kind: ExchangeKind, format: ExchangeFormat, text: String, dryRun: Bool) throws -> [String: Any] {
+    /// - Parameter update: apply the rows that match an item already in the ledger but differ from it
+    ///   (items only); without it they are reported and left as they are.
+    func importRows(kind: ExchangeKind, format: ExchangeFormat, text: String, dryRun: Bool, update: Bool = false)
+        throws -> [String: Any]
+    {
         let (rows, fileProblems) = try rows(kind: kind, format: format, text: text)
         var problems = fileProblems
         for row in rows {
@@ -278,11 +282,77 @@ struct LedgerExchange {
                         measures: v["measures"], acceptance: v["acceptance"], first: v["first"], main: v["main"],
                         direct: v["direct"], sourceLine: row.line, deadlineDate: deadline!.date))
             }
+            // Each row has a key: its unit and number (序号/编号) when the sheet has them, else its unit and
+            // problem (with a count for the same problem twice). A row whose key is in the ledger is
+            // the same item: not added again; reported when it differs, applied with update.
+            var seen: [String: Int] = [:]
+            var numbered: [String: Int] = [:]
+            var exported: [Int: Int64] = [:]
+            for index in items.indices {
+                let item = items[index]
+                let values = rows.first { $0.line == item.sourceLine }?.values ?? [:]
+                let base: String
+                if let number = values["number"] {
+                    base = "n\u{1F}\(item.unit)\u{1F}\(number)"
+                    if let first = numbered[base] {
+                        problems.append(
+                            RowProblem(
+                                line: item.sourceLine ?? 0,
+                                reason: "number '\(number)' of \(item.unit) is on line \(first) already"))
+                    }
+                    numbered[base] = item.sourceLine ?? 0
+                } else {
+                    base = "t\u{1F}\(item.unit)\u{1F}\(item.title)"
+                    // A row of our own export names its item.
+                    if let id = values["id"].flatMap(Int64.init) { exported[index] = id }
+                }
+                let count = seen[base, default: 0] + 1
+                seen[base] = count
+                items[index].importKey = count == 1 ? base : base + "\u{1F}\(count)"
+            }
+            var existing = try store.items(importKeys: items.compactMap(\.importKey))
+            for (index, id) in exported {
+                if let item = try store.item(id), item.unit == items[index].unit, let key = items[index].importKey,
+                    existing[key] == nil
+                {
+                    existing[key] = item
+                }
+            }
+            var fresh: [NewItem] = []
+            var unchanged = 0
+            var changes: [ItemChange] = []
+            for item in items {
+                guard let key = item.importKey, let known = existing[key] else {
+                    fresh.append(item)
+                    continue
+                }
+                let differences = LedgerStore.differences(known, item)
+                if differences.isEmpty {
+                    unchanged += 1
+                } else {
+                    changes.append(
+                        ItemChange(item: known.id, line: item.sourceLine ?? 0, fields: differences, row: item))
+                }
+            }
             let onlyCheck = dryRun || !problems.isEmpty
             check {
-                try store.addItems(items, schedule: manager.itemSchedule, at: now, actor: actor, dryRun: onlyCheck)
+                try store.addItems(fresh, schedule: manager.itemSchedule, at: now, actor: actor, dryRun: onlyCheck)
             }
-            return reply(kind, rows.count, problems, dryRun)
+            let apply = update && !onlyCheck && problems.isEmpty && !changes.isEmpty
+            if apply { check { try store.apply(changes, schedule: manager.itemSchedule, at: now, actor: actor) } }
+            var answer = reply(kind, rows.count, problems, dryRun)
+            let good = problems.isEmpty && !dryRun
+            answer["imported"] = good ? fresh.count : 0
+            answer["added"] = good ? fresh.count : 0
+            answer["unchanged"] = unchanged
+            answer["updated"] = apply && problems.isEmpty ? changes.count : 0
+            answer["changed"] = changes.map { change -> [String: Any] in
+                [
+                    "line": change.line, "item": change.item,
+                    "fields": change.fields.map { ["name": $0.name, "from": $0.from, "to": $0.to] },
+                ]
+            }
+            return answer
         }
     }
 
@@ -345,6 +415,11 @@ struct LedgerExchange {
                 r["direct"] = i.direct
                 r["closedAt"] = i.closedAt.map(ISOTimestamp.utc)
                 r["verifiedBy"] = i.verifiedBy
+                // The office's own number of an imported row goes back out with it.
+                if let key = i.importKey, key.hasPrefix("n\u{1F}") {
+                    r["number"] = key.split(separator: "\u{1F}", omittingEmptySubsequences: false).dropFirst(2).first
+                        .map(String.init)
+                }
                 rows.append(r)
             }
         }

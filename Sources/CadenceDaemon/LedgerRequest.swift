@@ -165,6 +165,10 @@ struct LedgerRequest {
             let id = try p.int("id")
             let transition = try p.choice("action", ItemTransition.self)
             return ["item": try update(id, transition)]
+        case "RemoveItem":
+            let item = try store.removeItem(
+                try p.int("id"), force: try p.optionalBool("force") ?? false, at: now, actor: actor)
+            return ["item": Self.object(item, at: now)]
         case "CloseItem":
             return ["item": try update(try p.int("id"), .verify)]
 
@@ -188,7 +192,8 @@ struct LedgerRequest {
         case "Import":
             return try LedgerExchange(request: self).importRows(
                 kind: try p.choice("kind", ExchangeKind.self), format: try p.choice("format", ExchangeFormat.self),
-                text: try p.text("text"), dryRun: try p.optionalBool("dryRun") ?? false)
+                text: try p.text("text"), dryRun: try p.optionalBool("dryRun") ?? false,
+                update: try p.optionalBool("update") ?? false)
         case "Export":
             return try LedgerExchange(request: self).export(
                 kind: try p.choice("kind", ExchangeKind.self), format: try p.choice("format", ExchangeFormat.self),

@@ -435,7 +435,8 @@ extension Manager {
     func parseDeadline(_ text: String, at now: Date) -> (instant: Date, date: String?)? {
         let zone = configuration.timeZone
         if let day = LocalDay.parse(text, today: LocalDay.of(now, in: zone), workingDays: configuration.workingDays) {
-            return (LocalDay.instant(day, secondsOfDay: configuration.daemon.deadlineTimeOfDay, in: zone), day.description)
+            let instant = LocalDay.instant(day, secondsOfDay: configuration.daemon.deadlineTimeOfDay, in: zone)
+            return (instant, day.description)
         }
         return ISOTimestamp.parse(text).map { ($0, nil) }
     }

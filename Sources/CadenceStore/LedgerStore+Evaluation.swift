@@ -255,7 +255,7 @@ extension LedgerStore {
             sql: """
                 SELECT unit, source, COUNT(*), \(columns.joined(separator: ", "))
                 FROM rectificationItem i
-                WHERE createdAt <= ? AND (createdAt >= ? OR closedAt IS NULL OR closedAt >= ?)
+                WHERE state != 'removed' AND createdAt <= ? AND (createdAt >= ? OR closedAt IS NULL OR closedAt >= ?)
                 GROUP BY unit, source
                 """)
         _ = arguments.append(contentsOf: [s])
@@ -313,7 +313,7 @@ extension LedgerStore {
                     (SELECT group_concat(g.stage, ' ') FROM itemStage g WHERE g.itemId = i.id AND g.recordedAt <= ?),
                     i.closedAt
                 FROM rectificationItem i
-                WHERE i.createdAt <= ? AND (i.closedAt IS NULL OR i.closedAt > ?) \(filter)
+                WHERE i.state != 'removed' AND i.createdAt <= ? AND (i.closedAt IS NULL OR i.closedAt > ?) \(filter)
                 ORDER BY i.deadlineAt, i.id
                 """,
             arguments: arguments)

@@ -432,7 +432,10 @@ extension LedgerStore {
         actor: Actor? = nil
     ) throws -> ItemRecord {
         try writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: Self.itemSelect + " WHERE i.id = ?", arguments: [id]) else {
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: Self.itemSelect + " WHERE i.id = ? AND i.state != 'removed'", arguments: [id])
+            else {
                 throw LedgerError.unknownItem(id)
             }
             let item = Self.item(row)
@@ -528,7 +531,8 @@ extension LedgerStore {
                 history["deadline"] = details.deadlineDate ?? ISOTimestamp.utc(deadline)
                 history["plan"] = plan
                 try Self.newRound(
-                    db, item, deadline: deadline, date: details.deadlineDate, flagged: item.flagged, state: target, schedule: schedule,
+                    db, item, deadline: deadline, date: details.deadlineDate, flagged: item.flagged, state: target,
+                    schedule: schedule,
                     extra: "plan = ?, explanation = ?", arguments: [plan, explanation])
             case .refer:
                 let body = try required(details.referredTo, "the body it is referred to (--to)")
@@ -544,7 +548,8 @@ extension LedgerStore {
                 guard deadline > now else { throw LedgerError.invalid("the new deadline must be in the future") }
                 history["deadline"] = details.deadlineDate ?? ISOTimestamp.utc(deadline)
                 try Self.newRound(
-                    db, item, deadline: deadline, date: details.deadlineDate, flagged: true, state: target, schedule: schedule,
+                    db, item, deadline: deadline, date: details.deadlineDate, flagged: true, state: target,
+                    schedule: schedule,
                     extra: "note = ?, closedAt = NULL, verifiedBy = NULL", arguments: [reason])
             }
             if let actor {
@@ -619,7 +624,8 @@ extension LedgerStore {
             source: row[9], category: row[10], scope: row[11], urgency: row[12], difficulty: row[13],
             measures: row[14], acceptance: row[15], first: row[16], main: row[17], direct: row[18],
             firstPerson: row[19], mainPerson: row[20], directPerson: row[21], round: round, flagged: row[23],
-            originalDeadline: original.map(Date.init(micros:)), originalDeadlineDate: row[33], plan: row[25], explanation: row[26],
+            originalDeadline: original.map(Date.init(micros:)), originalDeadlineDate: row[33], plan: row[25],
+            explanation: row[26],
             referredTo: row[27], rectifiedAt: rectified.map(Date.init(micros:)), verifiedBy: row[29], note: row[30],
             origin: row[31], importKey: row[34])
     }
@@ -661,12 +667,14 @@ extension LedgerStore {
             items.append(
                 ItemRecord(
                     id: int(0) ?? 0, unit: text(1) ?? "", title: text(2) ?? "", deadline: date(3) ?? Date(),
-                    deadlineDate: text(32), state: text(4) ?? "", createdAt: date(5) ?? Date(), closedAt: date(6), nextEventAt: date(7),
+                    deadlineDate: text(32), state: text(4) ?? "", createdAt: date(5) ?? Date(), closedAt: date(6),
+                    nextEventAt: date(7),
                     recordedStages: currentStages(text(8), round: round), source: text(9) ?? "", category: text(10),
                     scope: text(11), urgency: text(12), difficulty: text(13), measures: text(14), acceptance: text(15),
                     first: text(16), main: text(17), direct: text(18), firstPerson: text(19), mainPerson: text(20),
                     directPerson: text(21), round: round, flagged: (int(23) ?? 0) != 0, originalDeadline: date(24),
-                    originalDeadlineDate: text(33), plan: text(25), explanation: text(26), referredTo: text(27), rectifiedAt: date(28),
+                    originalDeadlineDate: text(33), plan: text(25), explanation: text(26), referredTo: text(27),
+                    rectifiedAt: date(28),
                     verifiedBy: text(29), note: text(30), origin: text(31), importKey: text(34)))
         }
         return items
@@ -678,7 +686,7 @@ extension LedgerStore {
         items: [ItemRecord], total: Int
     ) {
         try writer.read { db in
-            var conditions: [String] = []
+            var conditions: [String] = ["i.state != 'removed'"]
             var arguments: StatementArguments = []
             if let unit {
                 conditions.append("i.unit = ?")
@@ -726,17 +734,19 @@ extension LedgerStore {
         }
     }
 
-    /// One item, or nil.
+    /// One item, or nil (also for a removed one).
     public func item(_ id: Int64) throws -> ItemRecord? {
         try writer.read { db in
-            try Row.fetchOne(db, sql: Self.itemSelect + " WHERE i.id = ?", arguments: [id]).map(Self.item)
+            try Row.fetchOne(db, sql: Self.itemSelect + " WHERE i.id = ? AND i.state != 'removed'", arguments: [id])
+                .map(Self.item)
         }
     }
 
     /// Counts for the status: items, open ones, overdue ones, notices, undelivered notices.
     public func counts(at now: Date) throws -> (items: Int, open: Int, overdue: Int, notices: Int, undelivered: Int) {
         try writer.read { db in
-            let items = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rectificationItem") ?? 0
+            let items =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rectificationItem WHERE state != 'removed'") ?? 0
             let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rectificationItem WHERE closedAt IS NULL") ?? 0
             let overdue = try Self.overdueCount(db, at: now)
             let notices = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice") ?? 0

@@ -531,6 +531,87 @@ struct LedgerCommandTests {
         #expect(try lines(daemon.ok(["units", "list", "--json"])).count == 1)
     }
 
+    // Bad input tried: the same GB18030 sheet twice, a row changed in place, a number given twice,
+    // our own export imported back, and removing an item people acted on without --force.
+    @Test(
+        "Importing a sheet twice adds nothing; a changed row is reported and applied only with --update; item remove",
+        .enabled(if: iconv != nil, "iconv is not installed"))
+    func importTwice() throws {
+        let daemon = try CtlDaemon()
+        try daemon.ok(["units", "add", "city", "--name", "示例市卫生局", "--kind", "bureau"])
+        try daemon.ok(["units", "add", "county-a", "--name", "示例县卫生局", "--kind", "county-bureau", "--parent", "city"])
+        try daemon.ok(["role", "assign", "county-a", "first", "Director Chen"])
+        func sheet(_ name: String, _ text: String) throws -> String {
+            let utf8 = try daemon.file(name + ".utf8", Data(text.utf8))
+            let converted = try BinaryRunner.run(iconv!, ["-f", "UTF-8", "-t", "GB18030", utf8])
+            return try daemon.file(name, converted.stdoutData)
+        }
+        let numbered = try sheet(
+            "台账.csv",
+            """
+            序号,单位,问题,整改时限,来源
+            1,county-a,值班制度未落实,2099-05-31,inspection
+            2,county-a,消防通道堵塞,2099-06-30,complaint
+            3,county-a,台账不全,2099-07-31,
+
+            """)
+        #expect(try daemon.ok(["import", "items", numbered]) == "Imported 3 items.\n")
+        let notices = try daemon.status()["notices"] as? Int
+        let again = try daemon.ok(["import", "items", numbered])
+        #expect(again == "Imported 0 items.\n3 rows are already in the ledger as they are; not added again.\n")
+        #expect(try daemon.status()["items"] as? Int == 3)
+        #expect(try daemon.status()["notices"] as? Int == notices)
+
+        // Row 2's deadline moved in the sheet: reported, not applied; then applied with --update.
+        let changed = try sheet(
+            "台账-改.csv",
+            """
+            序号,单位,问题,整改时限,来源
+            1,county-a,值班制度未落实,2099-05-31,inspection
+            2,county-a,消防通道堵塞,2099-08-15,complaint
+            3,county-a,台账不全,2099-07-31,
+            4,county-a,新发现的问题,2099-09-30,
+
+            """)
+        let report = try daemon.ok(["import", "items", changed])
+        #expect(report.contains("Imported 1 items."), "\(report)")
+        #expect(report.contains("\(changed):3: item #2: deadline '2099-06-30' → '2099-08-15'"), "\(report)")
+        #expect(report.contains("give --update to apply them"))
+        let second = try #require(try lines(daemon.ok(["item", "show", "2", "--json"])).first)
+        #expect(second["deadlineDate"] as? String == "2099-06-30")
+        let updated = try daemon.ok(["import", "items", changed, "--update"])
+        #expect(updated.contains("Updated 1 items from their rows."), "\(updated)")
+        let moved = try #require(try lines(daemon.ok(["item", "show", "2", "--json"])).first)
+        #expect(moved["deadlineDate"] as? String == "2099-08-15")
+        #expect(try daemon.status()["items"] as? Int == 4)
+
+        // A number twice in one sheet is an error of the sheet; nothing is imported.
+        let twice = try sheet(
+            "台账-重号.csv", "序号,单位,问题,整改时限\n5,county-a,甲,2099-05-31\n5,county-a,乙,2099-05-31\n")
+        let refused = try daemon.ctl(["import", "items", twice])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("\(twice):3: number '5' of county-a is on line 2 already"), "\(refused.stderr)")
+        // Our own export imports back without adding anything.
+        let exported = try daemon.file("export.csv", Data(try daemon.ok(["export", "items"]).utf8))
+        #expect(try daemon.ok(["import", "items", exported]).contains("Imported 0 items."))
+        #expect(try daemon.status()["items"] as? Int == 4)
+
+        // item remove: refused once someone acted on it, unless --force; its number is never reused.
+        try daemon.ok(["item", "progress", "3", "--note", "已安排"])
+        let kept = try daemon.ctl(["item", "remove", "3"])
+        #expect(
+            kept.status == 1 && kept.stderr.contains("history beyond its creation (item.progress)"), "\(kept.stderr)")
+        #expect(try daemon.ok(["item", "remove", "4"]) == "Removed item #4 (now removed).\n")
+        #expect(try daemon.ok(["item", "remove", "3", "--force"]) == "Removed item #3 (now removed).\n")
+        #expect(try daemon.status()["items"] as? Int == 2)
+        #expect(try daemon.ctl(["item", "show", "4"]).status == 3)
+        let history = try lines(daemon.ok(["history", "--json"])).filter { $0["action"] as? String == "item.remove" }
+        #expect(history.count == 2)
+        let added = try json(
+            daemon.ok(["item", "add", "--unit", "county-a", "--title", "另一项", "--deadline", "2099-10-31", "--json"]))
+        #expect(added["id"] as? Int == 5)
+    }
+
     @Test("A deadline typed as a date is listed, shown and exported as that date")
     func deadlineTypedAsDate() throws {
         let daemon = try CtlDaemon()

@@ -410,14 +410,20 @@ struct ImportCommand: ParsableCommand {
               units:       id, name, kind[, parent, quota, specialty, grade, liaison]
               commitments: unit, text[, year, member, post, direction, publishedOn]
               items:       unit, title, deadline[, source, category, scope, urgency, difficulty,
-                           measures, acceptance, first, main, direct]
-            Chinese headers such as 单位, 问题, 整改时限, 第一责任人 are understood. Every row is
+                           measures, acceptance, first, main, direct, number]
+            Chinese headers such as 单位, 问题, 整改时限, 第一责任人, 序号 are understood. Every row is
             checked; if any is bad, each problem is printed with its line and nothing is imported.
             Imported items may already be overdue. An export imports back.
+
+            Importing the same sheet again adds nothing: a row is the item of the same unit and
+            number (序号/编号), or without a number column the same unit and problem. A row that
+            differs from its item is listed, and changed only with --update. A row added by
+            mistake is taken out with cadencectl item remove.
 
             Examples:
               cadencectl import units units.csv --dry-run
               cadencectl import items 整改台账.csv
+              cadencectl import items 整改台账.csv --update
               cadencectl import commitments commitments.json
             """)
     @OptionGroup var socket: SocketOptions
@@ -426,6 +432,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "csv or json (default: by the file name, else csv).") var format: String?
     @Option(help: "auto, utf8, gb18030 or utf16.") var encoding = "auto"
     @Flag(help: "Check every row and report; import nothing.") var dryRun = false
+    @Flag(help: "Apply the rows that differ from the items already imported from them (items).") var update = false
     @Flag(help: "Print the result as JSON.") var json = false
 
     func validate() throws {
@@ -458,7 +465,7 @@ struct ImportCommand: ParsableCommand {
         }
         let format = self.format ?? (file.lowercased().hasSuffix(".json") ? "json" : "csv")
         let reply = try socket.call(
-            "Import", ["kind": kind, "format": format, "text": text, "dryRun": dryRun])
+            "Import", ["kind": kind, "format": format, "text": text, "dryRun": dryRun, "update": update])
         let problems = reply["problems"] as? [[String: Any]] ?? []
         if json {
             print(jsonLine(reply))
@@ -471,6 +478,27 @@ struct ImportCommand: ParsableCommand {
                 print("\(rows) rows are good; nothing imported (dry run).")
             } else {
                 print("Imported \(reply["imported"] ?? 0) \(kind).")
+            }
+            if problems.isEmpty, let unchanged = reply["unchanged"] as? Int, unchanged > 0 {
+                print("\(unchanged) rows are already in the ledger as they are; not added again.")
+            }
+            let changed = reply["changed"] as? [[String: Any]] ?? []
+            if problems.isEmpty, !changed.isEmpty {
+                for change in changed {
+                    let fields = (change["fields"] as? [[String: Any]] ?? []).map {
+                        "\($0["name"] ?? "?") '\($0["from"] ?? "")' → '\($0["to"] ?? "")'"
+                    }
+                    print(
+                        "\(file):\(change["line"] ?? "?"): item #\(change["item"] ?? "?"): "
+                            + fields.joined(separator: ", "))
+                }
+                if (reply["updated"] as? Int ?? 0) > 0 {
+                    print("Updated \(changed.count) items from their rows.")
+                } else {
+                    print(
+                        "\(changed.count) rows differ from the items imported from them; "
+                            + (dryRun ? "" : "nothing changed: ") + "give --update to apply them.")
+                }
             }
         }
         if !problems.isEmpty { throw ExitCode(65) }

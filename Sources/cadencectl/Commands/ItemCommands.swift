@@ -59,7 +59,7 @@ struct ItemCommand: ParsableCommand {
             """,
         subcommands: [
             Add.self, List.self, Show.self, Progress.self, Rectified.self, Verify.self, Close.self, Reject.self,
-            Defer.self, Refer.self, Reopen.self,
+            Defer.self, Refer.self, Reopen.self, Remove.self,
         ])
 
     static let fields: [(label: String, key: String)] = [
@@ -266,6 +266,27 @@ struct ItemCommand: ParsableCommand {
         func run() throws {
             ItemCommand.report(
                 try socket.call("UpdateItem", ["id": id, "action": "refer", "referredTo": to]), json: json, "Referred")
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take out an item added by mistake (needs write access).",
+            discussion: """
+                Refused once the item has a history beyond its creation (progress, deferral,
+                verification...) unless --force. The removal is kept in the history with the item's
+                fields; the notices it already had stay. The item's number is not given to another.
+
+                Example:
+                  cadencectl item remove 17
+                """)
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The item number.") var id: Int
+        @Flag(help: "Remove it although people have acted on it.") var force = false
+        @Flag(help: "Print the removed item as JSON.") var json = false
+
+        func run() throws {
+            ItemCommand.report(try socket.call("RemoveItem", ["id": id, "force": force]), json: json, "Removed")
         }
     }
 

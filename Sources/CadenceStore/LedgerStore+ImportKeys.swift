@@ -1,0 +1,166 @@
+public import CadenceCore
+public import Foundation
+import GRDB
+
+/// What an imported row changes in an item it matches (by its import key).
+public struct ItemChange: Sendable, Equatable {
+    public var item: Int64
+    /// The row's line in the file.
+    public var line: Int
+    /// Each field that differs: its name, the ledger's value and the row's.
+    public var fields: [(name: String, from: String, to: String)]
+    /// The row as an item (what `--update` writes).
+    public var row: NewItem
+
+    public init(item: Int64, line: Int, fields: [(name: String, from: String, to: String)], row: NewItem) {
+        self.item = item
+        self.line = line
+        self.fields = fields
+        self.row = row
+    }
+
+    public static func == (lhs: ItemChange, rhs: ItemChange) -> Bool {
+        lhs.item == rhs.item && lhs.line == rhs.line && lhs.row == rhs.row
+            && lhs.fields.map { "\($0.name)\u{1F}\($0.from)\u{1F}\($0.to)" }
+                == rhs.fields.map { "\($0.name)\u{1F}\($0.from)\u{1F}\($0.to)" }
+    }
+}
+
+extension LedgerStore {
+    /// The state of a removed item.
+    static let removedState = "removed"
+
+    /// The items already in the ledger under these import keys.
+    public func items(importKeys keys: [String]) throws -> [String: ItemRecord] {
+        try writer.read { db in
+            var found: [String: ItemRecord] = [:]
+            var start = 0
+            while start < keys.count {
+                let chunk = Array(keys[start..<min(start + 500, keys.count)])
+                start += chunk.count
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for item in try Self.fetchItems(
+                    db, sql: Self.itemSelect + " WHERE i.importKey IN (\(marks))", arguments: StatementArguments(chunk))
+                {
+                    if let key = item.importKey { found[key] = item }
+                }
+            }
+            return found
+        }
+    }
+
+    /// The fields of `row` that differ from `item`, as a person reads them.
+    public static func differences(_ item: ItemRecord, _ row: NewItem) -> [(name: String, from: String, to: String)] {
+        var changes: [(name: String, from: String, to: String)] = []
+        func compare(_ name: String, _ old: String?, _ new: String?) {
+            if (old ?? "") != (new ?? "") { changes.append((name, old ?? "", new ?? "")) }
+        }
+        compare("title", item.title, row.title)
+        let oldDeadline = item.deadlineDate ?? ISOTimestamp.utc(item.deadline)
+        let newDeadline = row.deadlineDate ?? ISOTimestamp.utc(row.deadline)
+        if item.deadline != row.deadline || item.deadlineDate != row.deadlineDate {
+            changes.append(("deadline", oldDeadline, newDeadline))
+        }
+        compare("source", item.source, row.source.rawValue)
+        compare("category", item.category, row.category)
+        compare("scope", item.scope, row.scope?.rawValue)
+        compare("urgency", item.urgency, row.urgency?.rawValue)
+        compare("difficulty", item.difficulty, row.difficulty?.rawValue)
+        compare("measures", item.measures, row.measures)
+        compare("acceptance", item.acceptance, row.acceptance)
+        // An empty first responsible column means the unit's @first, as when it was added.
+        compare("first", item.first, row.first ?? item.first)
+        compare("main", item.main, row.main)
+        compare("direct", item.direct, row.direct)
+        return changes
+    }
+
+    /// Applies changed rows of a re-import (`--update`): the fields as the rows have them; a changed
+    /// deadline starts a new round of stages against it, as a deferral does. Recorded in the history.
+    public func apply(_ changes: [ItemChange], schedule: ItemSchedule, at now: Date, actor: Actor?) throws {
+        try writer.write { db in
+            for change in changes {
+                guard let row = try Row.fetchOne(db, sql: Self.itemSelect + " WHERE i.id = ?", arguments: [change.item])
+                else { throw LedgerError.unknownItem(change.item) }
+                let item = Self.item(row)
+                let new = change.row
+                try db.execute(
+                    sql: """
+                        UPDATE rectificationItem SET title = ?, source = ?, category = ?, scope = ?, urgency = ?,
+                            difficulty = ?, measures = ?, acceptance = ?, firstResponsible = COALESCE(?, firstResponsible),
+                            mainResponsible = ?, directResponsible = ? WHERE id = ?
+                        """,
+                    arguments: [
+                        new.title, new.source.rawValue, new.category, new.scope?.rawValue, new.urgency?.rawValue,
+                        new.difficulty?.rawValue, new.measures, new.acceptance, new.first, new.main, new.direct,
+                        item.id,
+                    ])
+                if item.deadline != new.deadline || item.deadlineDate != new.deadlineDate {
+                    let next = schedule.nextEvent(deadline: new.deadline, flagged: item.flagged, recorded: [])
+                    try db.execute(
+                        sql: """
+                            UPDATE rectificationItem SET round = round + 1, deadlineAt = ?, deadlineDate = ?,
+                                nextEventAt = CASE WHEN closedAt IS NULL AND state != 'referred' THEN ? END
+                            WHERE id = ?
+                            """,
+                        arguments: [new.deadline.micros, new.deadlineDate, next?.micros, item.id])
+                }
+                if let actor {
+                    var details: [String: String] = ["line": String(change.line)]
+                    for field in change.fields { details[field.name] = "\(field.from) → \(field.to)" }
+                    try Self.appendHistory(
+                        db, at: now, actor: actor, action: "item.update", itemId: item.id, details: details,
+                        unit: item.unit)
+                }
+            }
+        }
+    }
+
+    /// Removes an item added by mistake. Refused once it has a history beyond its creation (a
+    /// transition a person made) unless `force`; its notices stay, and the history keeps the item's
+    /// fields under `item.remove`. The row stays as state `removed` (closed, no further stages, out of
+    /// every listing, count and evaluation), so that its number and its notices' keys are never
+    /// given to another item.
+    public func removeItem(_ id: Int64, force: Bool, at now: Date, actor: Actor?) throws -> ItemRecord {
+        try writer.write { db in
+            guard let row = try Row.fetchOne(db, sql: Self.itemSelect + " WHERE i.id = ?", arguments: [id]) else {
+                throw LedgerError.unknownItem(id)
+            }
+            let item = Self.item(row)
+            let actions = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT action FROM historyEntry WHERE itemId = ? AND action NOT IN ('item.add', 'item.import')
+                    ORDER BY id
+                    """,
+                arguments: [id])
+            if !actions.isEmpty && !force {
+                throw LedgerError.invalid(
+                    "item #\(id) has a history beyond its creation (\(actions.joined(separator: ", "))); "
+                        + "give --force to remove it all the same")
+            }
+            guard item.state != Self.removedState else { throw LedgerError.unknownItem(id) }
+            try db.execute(
+                sql: """
+                    UPDATE rectificationItem SET state = ?, closedAt = COALESCE(closedAt, ?), nextEventAt = NULL,
+                        importKey = NULL, origin = NULL WHERE id = ?
+                    """,
+                arguments: [Self.removedState, now.micros, id])
+            if let actor {
+                var details = [
+                    "title": item.title, "deadline": item.deadlineDate ?? ISOTimestamp.utc(item.deadline),
+                    "state": item.state,
+                ]
+                if force && !actions.isEmpty { details["forced"] = "yes" }
+                details["importKey"] = item.importKey
+                try Self.appendHistory(
+                    db, at: now, actor: actor, action: "item.remove", itemId: id, details: details, unit: item.unit)
+            }
+            var removed = item
+            removed.state = Self.removedState
+            removed.nextEventAt = nil
+            removed.importKey = nil
+            return removed
+        }
+    }
+}
