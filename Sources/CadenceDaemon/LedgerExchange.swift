@@ -311,11 +311,33 @@ struct LedgerExchange {
                 items[index].importKey = count == 1 ? base : base + "\u{1F}\(count)"
             }
             var existing = try store.items(importKeys: items.compactMap(\.importKey))
+            var adopted: [(item: Int64, key: String)] = []
             for (index, id) in exported {
                 if let item = try store.item(id), item.unit == items[index].unit, let key = items[index].importKey,
                     existing[key] == nil
                 {
                     existing[key] = item
+                    if item.importKey == nil { adopted.append((item.id, key)) }
+                }
+            }
+            // Rows without a number whose key is new: an item added by hand (or imported before keys
+            // were kept) with the row's content (unit, problem and deadline) is that item.
+            let unmatched = items.indices.filter { index in
+                items[index].importKey.map { $0.hasPrefix("t\u{1F}") && existing[$0] == nil } ?? false
+            }
+            if !unmatched.isEmpty {
+                let byTitle = try store.unkeyedItems(units: Set(unmatched.map { items[$0].unit }))
+                var taken: Set<Int64> = Set(existing.values.map(\.id))
+                for index in unmatched {
+                    let item = items[index]
+                    guard let key = item.importKey,
+                        let known = try byTitle[item.unit]?[item.title]?.lazy.filter({ !taken.contains($0) })
+                            .compactMap({ try store.item($0) }).first(where: { $0.deadline == item.deadline })
+                    else { continue }
+                    let id = known.id
+                    taken.insert(id)
+                    existing[key] = known
+                    adopted.append((id, key))
                 }
             }
             var fresh: [NewItem] = []
@@ -340,6 +362,7 @@ struct LedgerExchange {
             }
             let apply = update && !onlyCheck && problems.isEmpty && !changes.isEmpty
             if apply { check { try store.apply(changes, schedule: manager.itemSchedule, at: now, actor: actor) } }
+            if !onlyCheck && problems.isEmpty { check { try store.adopt(importKeys: adopted) } }
             var answer = reply(kind, rows.count, problems, dryRun)
             let good = problems.isEmpty && !dryRun
             answer["imported"] = good ? fresh.count : 0

@@ -49,6 +49,37 @@ extension LedgerStore {
         }
     }
 
+    /// The items of these units that no import key names (added by hand, or imported before keys
+    /// were kept), by unit and title, oldest first: a sheet without numbers matches them by problem.
+    public func unkeyedItems(units: Set<String>) throws -> [String: [String: [Int64]]] {
+        try writer.read { db in
+            var found: [String: [String: [Int64]]] = [:]
+            for unit in units.sorted() {
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, title FROM rectificationItem
+                        WHERE unit = ? AND importKey IS NULL AND origin IS NULL AND state != 'removed' ORDER BY id
+                        """,
+                    arguments: [unit])
+                for row in rows { found[unit, default: [:]][row["title"], default: []].append(row["id"]) }
+            }
+            return found
+        }
+    }
+
+    /// Gives items the import keys of the rows they were matched with, so the next import finds them.
+    public func adopt(importKeys: [(item: Int64, key: String)]) throws {
+        guard !importKeys.isEmpty else { return }
+        try writer.write { db in
+            for (item, key) in importKeys {
+                try db.execute(
+                    sql: "UPDATE rectificationItem SET importKey = ? WHERE id = ? AND importKey IS NULL",
+                    arguments: [key, item])
+            }
+        }
+    }
+
     /// The fields of `row` that differ from `item`, as a person reads them.
     public static func differences(_ item: ItemRecord, _ row: NewItem) -> [(name: String, from: String, to: String)] {
         var changes: [(name: String, from: String, to: String)] = []
@@ -127,6 +158,7 @@ extension LedgerStore {
                 throw LedgerError.unknownItem(id)
             }
             let item = Self.item(row)
+            guard item.state != Self.removedState else { throw LedgerError.unknownItem(id) }
             let actions = try String.fetchAll(
                 db,
                 sql: """
@@ -139,7 +171,6 @@ extension LedgerStore {
                     "item #\(id) has a history beyond its creation (\(actions.joined(separator: ", "))); "
                         + "give --force to remove it all the same")
             }
-            guard item.state != Self.removedState else { throw LedgerError.unknownItem(id) }
             try db.execute(
                 sql: """
                     UPDATE rectificationItem SET state = ?, closedAt = COALESCE(closedAt, ?), nextEventAt = NULL,

@@ -116,11 +116,14 @@ struct LedgerCommandTests {
         // The first responsible person defaults to the unit's role first; roles resolve to their holders.
         #expect(item["first"] as? String == "@first" && item["firstPerson"] as? String == "Director Chen")
         #expect(item["direct"] as? String == "@direct" && item["directPerson"] as? String == "Section Chief Zhao")
-        // unit-b has nobody in role first: the item names its first responsible person.
+        // unit-b has nobody in role first: the item names its first responsible person. It is
+        // imported (an import takes deadlines already past): due in 2 s, or already past on a loaded
+        // machine, it becomes overdue while the daemon runs either way; nothing races the clock.
         let soon = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2))
-        try daemon.ok([
-            "item", "add", "--unit", "unit-b", "--title", "Due soon", "--deadline", soon, "--first", "Director Wu",
-        ])
+        let row = try daemon.file(
+            "soon.json",
+            Data(#"[{"unit": "unit-b", "title": "Due soon", "deadline": "\#(soon)", "first": "Director Wu"}]"#.utf8))
+        #expect(try daemon.ok(["import", "items", row]) == "Imported 1 items.\n")
 
         let list = try daemon.ok(["item", "list"])
         #expect(list.contains("整改值班制度"))
@@ -144,17 +147,6 @@ struct LedgerCommandTests {
         #expect(notices.first?["item"] as? Int == 2 && notices.first?["unit"] as? String == "unit-b")
         let noticeTable = try daemon.ok(["notices"])
         #expect(noticeTable.contains("overdue") && noticeTable.contains("unit-b"), "\(noticeTable)")
-        // A warning before the deadline names the deadline, in the configured zone.
-        let warnings = try lines(daemon.ok(["notices", "--unit", "unit-b", "--kind", "deadline-warning", "--json"]))
-        if let warning = warnings.first,
-            let due = ISO8601DateFormatter().date(from: onlyB.first?["deadline"] as? String ?? "")
-        {
-            let local = DateFormatter()
-            local.dateFormat = "yyyy-MM-dd HH:mm"
-            local.timeZone = TimeZone(identifier: "Asia/Shanghai")
-            let subject = warning["subject"] as? String ?? ""
-            #expect(subject.contains(local.string(from: due)), "\(subject)")
-        }
 
         // Closing is verification: only after the item is claimed rectified.
         let early = try daemon.ctl(["item", "close", "2"])
@@ -203,7 +195,7 @@ struct LedgerCommandTests {
         let history = try lines(daemon.ok(["history", "--json"]))
         #expect(
             history.map { $0["action"] as? String } == [
-                "unit.add", "unit.add", "unit.add", "role.assign", "role.assign", "item.add", "item.add",
+                "unit.add", "unit.add", "unit.add", "role.assign", "role.assign", "item.add", "item.import",
                 "item.rectified", "item.verify", "item.progress", "item.defer", "item.refer", "item.progress",
                 "item.rectified", "item.reject", "item.rectified", "item.verify", "item.reopen",
             ])
@@ -610,6 +602,34 @@ struct LedgerCommandTests {
         let added = try json(
             daemon.ok(["item", "add", "--unit", "county-a", "--title", "另一项", "--deadline", "2099-10-31", "--json"]))
         #expect(added["id"] as? Int == 5)
+    }
+
+    @Test("A warning before a deadline names the deadline as typed; one given as an instant in the daemon's zone")
+    func warningNamesDeadline() throws {
+        let daemon = try CtlDaemon()
+        try daemon.ok(["units", "add", "unit-c", "--name", "Unit C", "--kind", "other"])
+        // Three days ahead: the 7-day warning (WarnBeforeSec=) is due at once, while the deadline is not.
+        let formatter = DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        formatter.dateFormat = "yyyy-MM-dd"
+        let date = formatter.string(from: Date().addingTimeInterval(3 * 86_400))
+        try daemon.ok(["item", "add", "--unit", "unit-c", "--title", "A date", "--deadline", date, "--first", "Wu"])
+        let instant = Date().addingTimeInterval(4 * 86_400)
+        try daemon.ok([
+            "item", "add", "--unit", "unit-c", "--title", "An instant", "--deadline",
+            ISO8601DateFormatter().string(from: instant), "--first", "Wu",
+        ])
+        var warnings: [[String: Any]] = []
+        let until = Date().addingTimeInterval(10)
+        while warnings.count < 2 && Date() < until {
+            warnings = try lines(daemon.ok(["notices", "--unit", "unit-c", "--kind", "deadline-warning", "--json"]))
+            if warnings.count < 2 { usleep(100_000) }
+        }
+        let subjects = warnings.compactMap { $0["subject"] as? String }.sorted()
+        #expect(subjects.count == 2, "\(warnings)")
+        #expect(subjects.contains { $0.contains("\(date)（当日 24:00 截止）") }, "\(subjects)")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        #expect(subjects.contains { $0.contains(formatter.string(from: instant)) }, "\(subjects)")
     }
 
     @Test("A deadline typed as a date is listed, shown and exported as that date")

@@ -380,6 +380,10 @@ def audit_notices(state, notice_directory=None, journal=True):
                     continue
                 if relative == "index.jsonl":
                     continue
+                # The copy of the last good configuration (state/last-good-config.MICROS/...).
+                in_state = os.path.relpath(path, os.path.realpath(state))
+                if re.match(r"^last-good-config\.[0-9]+/[A-Za-z0-9_./-]+\.(conf|cadence|md)$", in_state):
+                    continue
                 match = NOTICE_FILE.match(relative) if not relative.startswith("..") else None
                 if not match:
                     outside.append(path)

@@ -343,6 +343,34 @@ check_item_lifecycle() {
     [ "$out" = "officer item.add, officer item.rectified, root item.verify" ] || ok=1
     return $ok
 }
+# An office's first day with its own sheet: a GB18030 ledger (as Excel on Chinese Windows saves
+# it) imported twice adds its items once; verifying "as @direct" is refused for the item whose
+# direct responsible person holds that role; the verifier is the officer's account.
+check_first_day_sheet() {
+    local sheet=/tmp/first-day.csv out status ok=0 items_before items_after id
+    in_ns sh -c "printf '%s\n' '序号,单位,问题,整改时限,直接责任人' '1,unit-officer,值班表未公示,2099-10-31,@direct' \
+        '2,unit-officer,消防通道堵塞,2099-11-30,' | iconv -f UTF-8 -t GB18030 >$sheet && chmod 0644 $sheet" || return 1
+    in_ns runuser -u officer -- cadencectl role assign unit-officer direct 'Section Chief Zhao' >/dev/null || return 1
+    items_before=$(in_ns cadencectl status --json | json_field items)
+    out=$(in_ns runuser -u officer -- cadencectl import items "$sheet" 2>&1) || { echo "# $out"; return 1; }
+    echo "# first import: $out"
+    out=$(in_ns runuser -u officer -- cadencectl import items "$sheet" 2>&1) || { echo "# $out"; return 1; }
+    echo "# second import: $out"
+    items_after=$(in_ns cadencectl status --json | json_field items)
+    [ $((items_after - items_before)) = 2 ] || { echo "# items $items_before -> $items_after"; ok=1; }
+    [[ $out == *"2 rows are already in the ledger"* ]] || ok=1
+    id=$(in_ns cadencectl item list --unit unit-officer --json | python3 -c '
+import json, sys
+print([json.loads(l)["id"] for l in sys.stdin if json.loads(l)["title"] == "值班表未公示"][0])') || return 1
+    in_ns runuser -u officer -- cadencectl item rectified "$id" >/dev/null || ok=1
+    out=$(in_ns runuser -u officer -- cadencectl item verify "$id" --by @direct 2>&1); status=$?
+    echo "# verify --by @direct: exit $status: $out"
+    [ $status = 1 ] && [[ $out == *"Section Chief Zhao"*"direct responsible person"* ]] || ok=1
+    out=$(in_ns cadencectl item show "$id")
+    [[ $out == *2099-10-31* ]] && [[ $out != *2099-11-01* ]] || { echo "# item show: $out"; ok=1; }
+    return $ok
+}
+
 has_item_entry() { [ -n "$(in_ns journalctl -q --no-pager -o cat "CADENCED_ITEM=$1" "CADENCED_KIND=$2" -n 1)" ]; }
 
 # Every notice in the ledger is in the journal exactly once and has exactly one file and one
@@ -526,6 +554,8 @@ main() {
         check_authorization
     check "close needs rectified first; the direct responsible person cannot verify; history names each user" \
         check_item_lifecycle
+    check "first day: a GB18030 sheet imported twice adds its items once; verifying as @direct is refused" \
+        check_first_day_sheet
     check "socket opened to all: a stranger can neither read nor write; files: group reads notices, nobody else" \
         check_authorization_behind_the_socket
     check "kill -9 again, right after an occurrence" check_kill9_restarts

@@ -205,10 +205,10 @@ def test_service(client):
             expected = {
                 "GetStatus", "AddUnit", "GetUnit", "ListUnits", "RemoveUnit", "AssignRole", "ListRoles",
                 "AddCommitment", "ListCommitments", "EvaluateCommitment", "RecordReview", "ListReviews",
-                "SubmitReport", "GetQuota", "AddItem", "GetItem", "ListItems", "UpdateItem", "CloseItem",
+                "SubmitReport", "GetQuota", "AddItem", "GetItem", "ListItems", "UpdateItem", "CloseItem", "RemoveItem",
                 "ListNotices", "ListHistory", "Import", "Export", "Evaluate",
                 "Unit", "Role", "Commitment", "Review", "QuotaLine", "Item", "Notice", "Status", "HistoryEntry",
-                "ImportProblem",
+                "ImportProblem", "ImportChange", "ImportField",
                 "NoSuchItem", "NoSuchUnit", "NotFound", "InvalidArgument", "PermissionDenied", "LedgerFailure",
             }
             t.check(expected <= set(ledger.members), "io.cadenced.Ledger declares its methods, types and errors",
@@ -688,6 +688,16 @@ def test_lifecycle():
     L.call("UpdateItem", id=z["id"], action="rectified")
     refused("CloseItem without 'by' when the caller is the direct responsible person", "InvalidArgument",
             "CloseItem", says="direct responsible", id=z["id"])
+
+    # An item added by mistake is taken out; once people acted on it, only with force.
+    w = L.call("AddItem", unit=ALPHA, title="Added by mistake", deadline=f"{NEXT_YEAR}-05-31")["item"]
+    gone = L.call("RemoveItem", id=w["id"])["item"]
+    t.check(gone["state"] == "removed" and gone["id"] == w["id"], "RemoveItem: removed", repr(gone))
+    refused("GetItem of a removed item", "NoSuchItem", "GetItem", id=w["id"])
+    refused("RemoveItem twice", "NoSuchItem", "RemoveItem", id=w["id"])
+    refused("RemoveItem of an item people acted on", "InvalidArgument", "RemoveItem", says="history", id=z["id"])
+    t.check(L.call("RemoveItem", id=z["id"], force=True)["item"]["state"] == "removed",
+            "RemoveItem with force of an item people acted on")
     return xid
 
 
@@ -716,11 +726,15 @@ def test_remove():
 # --- Import and export
 
 
-def imported(what, kind, fmt, text, rows, dry_run=False):
-    """An import that must succeed: every row imported (or, dry, none), no problems."""
+def imported(what, kind, fmt, text, rows, dry_run=False, unchanged=0):
+    """An import that must succeed: every new row imported (or, dry, none), no problems. Items rows
+    already in the ledger (`unchanged`) are not added again."""
     before = snapshot()
     reply = L.call("Import", kind=kind, format=fmt, text=text, dryRun=dry_run)
-    expected = {"kind": kind, "rows": rows, "imported": 0 if dry_run else rows, "dryRun": dry_run, "problems": []}
+    added = 0 if dry_run else rows - unchanged
+    expected = {"kind": kind, "rows": rows, "imported": added, "dryRun": dry_run, "problems": []}
+    if kind == "items":
+        expected.update({"added": added, "unchanged": unchanged, "updated": 0, "changed": []})
     t.check(reply == expected, f"{what}: {'a dry run imports nothing' if dry_run else f'{rows} rows imported'}",
             repr(reply))
     if dry_run:
@@ -861,9 +875,32 @@ def test_import_export():
     cells = [r[1:] for r in csv.reader(io.StringIO(out["text"], newline=""))][1:]
     t.check(out["rows"] == 3 and any(c[1] == "'=1+2 looks like a formula" for c in cells),
             "Export: a cell a spreadsheet would run as a formula gets a leading quote", repr(cells))
-    imported("Import of the unit's own export (CSV)", "items", "csv", out["text"], 3)
+    # Imported back, the export's rows are the items it came from: nothing is added twice.
+    imported("Import of the unit's own export (CSV)", "items", "csv", out["text"], 3, unchanged=3)
     again = sorted(i["title"] for i in L.call("ListItems", unit=ROUND)["items"])
-    t.check(again == sorted(titles * 2), "the round trip keeps every title verbatim", repr(again))
+    t.check(again == sorted(titles), "the round trip keeps every title verbatim, once", repr(again))
+    # Without its id column, a row with an item's content (unit, problem, deadline) is that item; once
+    # matched it keeps its key, so a later change of the deadline is reported, applied only with update.
+    rows = [r for r in csv.reader(io.StringIO(out["text"], newline=""))]
+    header = rows[0]
+    keep = [k for k, name in enumerate(header) if name not in ("id", "state", "overdue", "closedAt", "verifiedBy")]
+
+    def sheet(table):
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([[r[k] for k in keep] for r in [header] + table])
+        return buffer.getvalue()
+    imported("Import of the export without its ids", "items", "csv", sheet(rows[1:]), 3, unchanged=3)
+    moved = [[c if header[k] != "deadline" else f"{NEXT_YEAR}-09-30" for k, c in enumerate(r)] for r in rows[1:]]
+    buffer = io.StringIO()
+    buffer.write(sheet(moved))
+    reply = L.call("Import", kind="items", format="csv", text=buffer.getvalue())
+    t.check(reply["added"] == 0 and len(reply["changed"]) == 3 and reply["updated"] == 0
+            and all(c["fields"][0]["name"] == "deadline" for c in reply["changed"]),
+            "Import of changed rows: reported, not applied", repr(reply)[:400])
+    reply = L.call("Import", kind="items", format="csv", text=buffer.getvalue(), update=True)
+    t.check(reply["updated"] == 3 and all(i.get("deadlineDate") == f"{NEXT_YEAR}-09-30"
+                                          for i in L.call("ListItems", unit=ROUND)["items"]),
+            "Import with update: the changed rows applied", repr(reply)[:400])
 
 
 # --- Notices and history

@@ -416,7 +416,8 @@ struct ImportCommand: ParsableCommand {
             Imported items may already be overdue. An export imports back.
 
             Importing the same sheet again adds nothing: a row is the item of the same unit and
-            number (序号/编号), or without a number column the same unit and problem. A row that
+            number (序号/编号), or without a number column the same unit and problem as a row
+            imported before (an item added by hand: the same problem and deadline). A row that
             differs from its item is listed, and changed only with --update. A row added by
             mistake is taken out with cadencectl item remove.
 
