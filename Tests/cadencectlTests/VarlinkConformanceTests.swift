@@ -6,8 +6,12 @@ import Testing
 #endif
 
 private let cadenced = BinaryRunner.executable("cadenced")
-private let python3 = BinaryRunner.which("python3")
-/// The scripts use the `varlink` package from PyPI (scripts/deps installs it).
+/// The scripts use the `varlink` package from PyPI, which scripts/deps installs in a virtual
+/// environment under the build directory (Debian's python3 refuses system-wide installs).
+private let python3: URL? = {
+    let venv = BinaryRunner.packageRoot.appendingPathComponent(".build/venv/bin/python3")
+    return FileManager.default.isExecutableFile(atPath: venv.path) ? venv : BinaryRunner.which("python3")
+}()
 private let pythonHasVarlink: Bool = {
     guard let python3 else { return false }
     return (try? BinaryRunner.run(python3, ["-c", "import varlink"]).status) == 0
@@ -89,11 +93,18 @@ private final class RunningDaemon {
 
 @Suite(
     "Varlink conformance of the control socket (Python varlink client)", .serialized,
-    .enabled(if: cadenced != nil, "cadenced is not built"),
-    .enabled(if: python3 != nil, "python3 is not installed"),
-    .enabled(if: pythonHasVarlink, "python3 cannot import varlink (scripts/deps installs it)"))
+    .enabled(if: cadenced != nil, "cadenced is not built"))
 struct VarlinkConformanceTests {
     private func runScript(_ name: String, _ arguments: [String], daemon: RunningDaemon) throws {
+        // A skip with its reason here; under CI=true (scripts/deps ran) a failure.
+        if !pythonHasVarlink {
+            let reason = "python3 cannot import varlink (scripts/deps installs it in .build/venv)"
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record("\(reason); CI=true")
+                return
+            }
+            try Test.cancel(Comment(rawValue: reason))
+        }
         #expect(daemon.waitUntilListening(), "the control socket never accepted a connection:\n\(daemon.log)")
         let result = try BinaryRunner.run(
             python3!, [scripts.appendingPathComponent(name).path, daemon.socket] + arguments + ["--strict"],
