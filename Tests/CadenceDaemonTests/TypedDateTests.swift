@@ -121,6 +121,18 @@ struct TypedDateTests {
             #expect(reason.contains(message), "\(by): \(reason)")
         }
         #expect(try ledger.manager.store.item(1)?.state == "rectified")
+        // The bypass an office found: the direct person named by name on the item, "@direct" as --by.
+        let named = try ledger.call(
+            "AddItem",
+            ["unit": "county-a", "title": "Fire exit", "deadline": "2026-10-31", "direct": "Section Chief Zhao"])
+        let namedID = try #require((named["item"] as? [String: Any])?["id"])
+        try ledger.call("UpdateItem", ["id": namedID, "action": "rectified"])
+        let bypass = try ledger.callRaw(
+            "UpdateItem", ["id": namedID, "action": "verify", "by": "@direct"],
+            as: Peer(uid: 0, gid: 0, user: "officer", groups: [0], person: "Officer Wang"))
+        #expect(
+            ((bypass["parameters"] as? [String: Any])?["reason"] as? String ?? "").contains(
+                "'@direct' (Section Chief Zhao) is the direct responsible person of item #2"), "\(bypass)")
 
         let verified = try ledger.call(
             "UpdateItem", ["id": id, "action": "verify", "by": "@first"],

@@ -426,15 +426,22 @@ check_reload_broken_refused() {
         return 1
     fi
     echo "# systemctl reload: $out"
-    in_ns systemctl status "$UNIT" --no-pager -n 20 2>&1 | grep -q "broken.cadence:2: OnCalendar= 'not a calendar'" ||
-        { unit_status | diag; return 1; }
+    out=$(in_ns systemctl status "$UNIT" --no-pager -n 20 2>&1)
+    grep -q "broken.cadence:2: OnCalendar= 'not a calendar'" <<<"$out" || { unit_status | diag; return 1; }
     is_active && [ "$(show MainPID)" = "$pid" ] || { unit_status | diag; return 1; }
 }
 
 status_next() { [[ $(show StatusText) == Next:* ]]; }
 refused_entry() {
-    [ -n "$(in_ns journalctl -q --no-pager -o json -p err -t cadenced CADENCED_KIND=configuration-refused \
-        --after-cursor "$1")" ]
+    # Read it whole first: grep -q would end the pipe early, and pipefail turn that into a failure.
+    # No match with --after-cursor: journalctl 252 finds nothing when the cursor's own entry does
+    # not match; filter the entries after the cursor here instead.
+    local entries
+    entries=$(in_ns journalctl -q --no-pager -o json --after-cursor="$1")
+    python3 -c '
+import json, sys
+sys.exit(0 if any(e.get("CADENCED_KIND") == "configuration-refused" and e.get("PRIORITY") == "3"
+                  for e in map(json.loads, sys.stdin)) else 1)' <<<"$entries"
 }
 status_on_last_good() { [[ $(show StatusText) == "Running on the last good configuration: errors in "* ]]; }
 
@@ -449,9 +456,17 @@ check_kill9_runs_on_last_good() {
     eventually 5 status_on_last_good || { show StatusText | diag; unit_status | diag; return 1; }
     echo "# StatusText=$(show StatusText)"
     in_ns runuser -u cadenced -- cadencectl overdue >/dev/null || { unit_status | diag; return 1; }
-    eventually 10 refused_entry "$cursor" ||
-        { echo "no configuration-refused entry at PRIORITY<=3" | diag; unit_status | diag; return 1; }
-    in_ns journalctl -q --no-pager -x -n 1 CADENCED_KIND=configuration-refused | grep -q "last configuration it ran" ||
+    eventually 10 refused_entry "$cursor" || {
+        echo "no configuration-refused entry at PRIORITY=3 after $cursor" | diag
+        in_ns journalctl -q --no-pager -o json --after-cursor="$cursor" -t cadenced | python3 -c '
+import json, sys
+for line in sys.stdin:
+    e = json.loads(line)
+    print(e.get("CADENCED_KIND"), e.get("PRIORITY"), e.get("MESSAGE", "")[:50])' | tail -8 | diag
+        return 1
+    }
+    entries=$(in_ns journalctl -q --no-pager -x -n 1 CADENCED_KIND=configuration-refused)
+    grep -q "last configuration it ran" <<<"$entries" ||
         { echo "journalctl -x does not explain the entry" | diag; return 1; }
     in_ns grep -q '"kind":"configuration-refused"' /var/lib/cadenced/notices/index.jsonl ||
         { echo "no notice file" | diag; return 1; }
