@@ -18,8 +18,8 @@ public final class DaemonRunner: @unchecked Sendable {
     public let configurationDirectory: String
     public let stateDirectory: String
     private let logger: Logger
-    /// The main queue: the process's main thread drains it (a run loop), and keeping every source
-    /// on it leaves libdispatch no worker pool to monitor (its pool monitor wakes once a second).
+    /// The main queue: the process runs `dispatchMain()`, and keeping every source on the main
+    /// queue leaves libdispatch no worker pool to monitor (its pool monitor wakes once a second).
     private let queue = DispatchQueue.main
     private let manager: Manager
     private var timer: (any DispatchSourceTimer)?
@@ -90,7 +90,7 @@ public final class DaemonRunner: @unchecked Sendable {
     }
 
     /// Catches up, arms the timer, installs the signal handlers and tells systemd the service is ready.
-    /// Call on the main thread, before running the main run loop.
+    /// Call on the main thread, before `dispatchMain()`.
     /// - Throws: ``ControlSocketError`` when the control socket cannot be set up.
     public func start() throws {
         dispatchPrecondition(condition: .onQueue(.main))
