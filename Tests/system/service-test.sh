@@ -402,7 +402,8 @@ check_no_duplicates() {
 # admin sees the file:line error in systemctl status; the running daemon is untouched.
 # The service's own log lines: each notice once (its journal entry), not again as a "Notice …" log
 # line; the control socket named where systemd put it; libdispatch's "Failed to set thread
-# priority" (libdispatch's worker threads, refused setpriority by the system call filter) never.
+# priority" at most once per start: libdispatch's manager thread asks for a raised priority,
+# which needs CAP_SYS_NICE; its worker threads, which come and go with events, may set theirs.
 check_journal_lines() {
     local lines notices priority socket starts
     lines=$(in_ns journalctl -q --no-pager -u "$UNIT" -o cat)
@@ -411,7 +412,7 @@ check_journal_lines() {
     starts=$(grep -c 'Control socket ready' <<<"$lines")
     socket=$(grep 'Control socket ready' <<<"$lines" | sort -u)
     echo "# log lines: $(wc -l <<<"$lines"); 'Notice …' lines $notices; thread priority $priority in $starts starts; $socket"
-    [ "$notices" = 0 ] && [ "$priority" = 0 ] &&
+    [ "$notices" = 0 ] && [ "$priority" -le "$starts" ] &&
         [ "$socket" = "Control socket ready at /run/cadenced/io.cadenced (from systemd)" ]
 }
 
