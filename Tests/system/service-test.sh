@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of the installed service: builds the release binaries (make; nothing is
 # rebuilt when nothing changed; in .build-system-test), boots a real systemd in a private namespace
-# (scripts/systemd-ns: the machine's /tmp, /etc, /usr and /var are not touched), runs
+# (scripts/systemd-ns: the machine's /tmp, /etc, /usr, /var, /home and /root are not touched), runs
 # `make install PREFIX=/usr` there and drives cadenced.service with systemctl.
 #
 #   Tests/system/service-test.sh        prints "ok - ..." / "not ok - ..." per check, then
@@ -525,18 +525,37 @@ check_stop_clean() {
         [ "$(show ExecMainStatus)" = 0 ] || { unit_status | diag; return 1; }
 }
 
-# The namespace's /home and /root are overlays: a user made with a home directory, and a file in
-# root's home, exist inside only (check_host_untouched looks for them on the machine).
-check_homes_inside() {
-    in_ns sh -c 'id ns-home-probe >/dev/null 2>&1 || useradd -m -d /home/ns-home-probe ns-home-probe' &&
-        in_ns mkdir -p /root/ns-root-probe && in_ns test -d /home/ns-home-probe && in_ns test -d /root/ns-root-probe
+# scripts/systemd-ns overlays /home and /root: a user made with `useradd -m` inside, and a file
+# written to root's home inside, exist there and never on the machine (before /home and /root
+# were overlaid, such home directories were left on the real machine).
+check_homes_private() {
+    local user=cadenced-ns-probe-$$ file=/root/.cadenced-ns-probe-$$ ok=0
+    if [ -e "/home/$user" ] || [ -e "$file" ]; then
+        echo "/home/$user or $file already exists on the machine" | diag
+        return 1
+    fi
+    in_ns useradd -m "$user" || return 1
+    in_ns test -d "/home/$user" || { echo "useradd -m made no /home/$user inside the namespace" | diag; return 1; }
+    in_ns sh -c "echo probe >$file" || return 1
+    if [ -e "/home/$user" ]; then
+        echo "/home/$user, made by useradd -m inside the namespace, appeared on the machine (removed)" | diag
+        rm -rf "/home/$user"
+        ok=1
+    fi
+    if [ -e "$file" ]; then
+        echo "$file, written inside the namespace, appeared on the machine (removed)" | diag
+        rm -f "$file"
+        ok=1
+    fi
+    if grep -q "^$user:" /etc/passwd; then
+        echo "user $user, added inside the namespace, is in the machine's /etc/passwd" | diag
+        ok=1
+    fi
+    return $ok
 }
 
 check_host_untouched() {
     local ok=0
-    for home in /home/ns-home-probe /root/ns-root-probe; do
-        [ -e "$home" ] && { echo "$home appeared on the machine" | diag; ok=1; }
-    done
     [ -f "$MARKER" ] || { echo "the marker $MARKER in the machine's /tmp is gone" | diag; ok=1; }
     for path in /etc/cadenced /var/lib/cadenced /usr/bin/cadenced /usr/lib/systemd/system/cadenced.service; do
         if [ -e "$path" ] && ! grep -qxF "$path" <<<"$HOST_PATHS_BEFORE"; then
@@ -567,6 +586,8 @@ main() {
     echo "# build done after $((SECONDS - STARTED)) s"
     check "systemd boots in a private namespace" boot || return
     check "make install PREFIX=/usr, sysusers, tmpfiles, daemon-reload" install_in_ns || return
+    check "useradd -m and a file in /root inside the namespace leave the machine's /home and /root alone" \
+        check_homes_private
     check "installed binaries need no Swift runtime library" check_installed_binaries
     check "systemd-analyze verify of the installed units is silent" check_units_verify
     check "systemd-analyze security exposure <= $MAX_EXPOSURE" check_security
@@ -598,7 +619,6 @@ main() {
     check "kill -9 again, right after an occurrence" check_kill9_restarts
     check "no duplicate: each notice once in the journal, one file, one index line" check_no_duplicates
     check "the service's log: no notice twice, the socket's real path, no thread-priority noise" check_journal_lines
-    check "useradd -m and files in /root inside stay inside" check_homes_inside
     # Up to 17 s; CADENCED_TEST_WATCHDOG=0 skips it.
     if [ "${CADENCED_TEST_WATCHDOG:-1}" = 1 ]; then
         check "the daemon pings the watchdog (WatchdogSec=30s)" check_watchdog_pings
