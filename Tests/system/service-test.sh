@@ -525,6 +525,17 @@ check_stop_clean() {
         [ "$(show ExecMainStatus)" = 0 ] || { unit_status | diag; return 1; }
 }
 
+# Commands inside run in the file system systemd booted in (its root directory, as seen from
+# here through /proc/PID/root), not in the mount namespace's root, which from a chroot (a fresh
+# Debian under debootstrap) is the machine's: there, systemctl is-system-running answered
+# "offline" and make install would have written to the machine's /usr.
+check_ns_root() {
+    local inside booted
+    inside=$(in_ns stat -L -c '%d:%i' /) || return 1
+    booted=$(stat -L -c '%d:%i' "/proc/$NS_PID/root/") || return 1
+    [ "$inside" = "$booted" ] || { echo "/ inside is $inside, systemd's root is $booted" | diag; return 1; }
+}
+
 # scripts/systemd-ns overlays /home and /root: a user made with `useradd -m` inside, and a file
 # written to root's home inside, exist there and never on the machine (before /home and /root
 # were overlaid, such home directories were left on the real machine).
@@ -585,6 +596,7 @@ main() {
     check "release build (make)" build || return
     echo "# build done after $((SECONDS - STARTED)) s"
     check "systemd boots in a private namespace" boot || return
+    check "commands inside run in systemd's root directory (a chroot's, not the machine's)" check_ns_root || return
     check "make install PREFIX=/usr, sysusers, tmpfiles, daemon-reload" install_in_ns || return
     check "useradd -m and a file in /root inside the namespace leave the machine's /home and /root alone" \
         check_homes_private
