@@ -51,8 +51,25 @@ enum Journald {
         return sent >= 0
     }
 
+    /// Whether journald has opened a journal file: it accepts datagrams on its socket before it
+    /// creates /run/log/journal/MACHINE-ID/system.journal.
+    static func hasJournalFile() -> Bool {
+        for root in ["/run/log/journal", "/var/log/journal"] {
+            for machine in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] {
+                let files = (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + machine)) ?? []
+                if files.contains(where: { $0.hasSuffix(".journal") }) { return true }
+            }
+        }
+        return false
+    }
+
     private static func start() -> Result<String, JournaldStartError> {
         if isListening() { return .success("already running") }
+        // Where no journald ran before (a fresh chroot or container), /run/log/journal does not
+        // exist yet, and a reader opened before journald makes it watches nothing: it never sees
+        // the entries that follow (sd_journal_wait only watches directories that existed when it
+        // opened). Make the directory first, and call journald ready once its file is there.
+        try? FileManager.default.createDirectory(atPath: "/run/log/journal", withIntermediateDirectories: true)
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else { return .failure(.init("pipe failed: errno \(errno)")) }
         // Only this process may hold the write end, or end-of-file would wait for other children too.
@@ -90,11 +107,13 @@ enum Journald {
                 startedJournaldPID = pid
                 unlink(pidFile)
             }
-            if startedJournaldPID != 0 && isListening() { return .success("started, PID \(startedJournaldPID)") }
+            if startedJournaldPID != 0 && isListening() && hasJournalFile() {
+                return .success("started, PID \(startedJournaldPID)")
+            }
             usleep(10_000)  // bounded by the deadline above
         }
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        return .failure(.init("journald did not accept datagrams within 10 s: \(output)"))
+        return .failure(.init("journald did not accept datagrams and open its journal within 10 s: \(output)"))
     }
 }
 

@@ -143,9 +143,16 @@ wrong = [e.get("CADENCED_NOTICE_KEY") for e in notices
          if KIND_IDS.get(e.get("CADENCED_KIND"), (None, None)) != (e.get("MESSAGE_ID"), e.get("PRIORITY"))]
 t.check(not wrong, "every notice has its kind's MESSAGE_ID and PRIORITY", str(wrong[:3]))
 t.check(all(str(e.get("_PID")) == str(pid) for e in entries), "trusted fields are journald's (_PID is the daemon's)")
+# Among what user space sent (the native protocol, stdout streams, syslog): journald also copies
+# the machine's kernel ring buffer (/dev/kmsg) into this journal, and a kernel or another
+# namespace's process may have logged there at PRIORITY=0 (emerg) for reasons of its own.
+USER_SPACE = ("_TRANSPORT=journal", "_TRANSPORT=stdout", "_TRANSPORT=syslog")
 for match in ("CADENCED_KIND=forged", f"MESSAGE_ID={FORGED_ID}", "SYSLOG_IDENTIFIER=forged", "CADENCED_LEVEL=forged",
               "CADENCED_UNIT=forged", "CADENCED_NOTICE_ID=forged", "CADENCED_KIND=伪造", "PRIORITY=0"):
-    t.check(not harness.journal_entries(match), f"journalctl {match} finds nothing")
+    found = harness.journal_entries(match, *USER_SPACE)
+    t.check(not found, f"journalctl {match} finds nothing",
+            "; ".join(f"{e.get('_TRANSPORT')} {e.get('SYSLOG_IDENTIFIER')}[{e.get('_PID')}]: {str(e.get('MESSAGE'))[:80]}"
+                      for e in found[:3]))
 by_item = {}
 for e in notices:
     by_item.setdefault(int(e["CADENCED_ITEM"]), []).append(e)
