@@ -288,9 +288,11 @@ struct LedgerExchange {
             var seen: [String: Int] = [:]
             var numbered: [String: Int] = [:]
             var exported: [Int: Int64] = [:]
+            var valuesByLine: [Int: [String: String]] = [:]
+            for row in rows { valuesByLine[row.line] = row.values }
             for index in items.indices {
                 let item = items[index]
-                let values = rows.first { $0.line == item.sourceLine }?.values ?? [:]
+                let values = item.sourceLine.flatMap { valuesByLine[$0] } ?? [:]
                 let base: String
                 if let number = values["number"] {
                     base = "n\u{1F}\(item.unit)\u{1F}\(number)"
@@ -326,15 +328,13 @@ struct LedgerExchange {
                 items[index].importKey.map { $0.hasPrefix("t\u{1F}") && existing[$0] == nil } ?? false
             }
             if !unmatched.isEmpty {
-                let byTitle = try store.unkeyedItems(units: Set(unmatched.map { items[$0].unit }))
+                let candidates = try store.unkeyedItems(
+                    matching: unmatched.map { (items[$0].unit, items[$0].title, items[$0].deadline) })
                 var taken: Set<Int64> = Set(existing.values.map(\.id))
-                for index in unmatched {
-                    let item = items[index]
-                    guard let key = item.importKey,
-                        let known = try byTitle[item.unit]?[item.title]?.lazy.filter({ !taken.contains($0) })
-                            .compactMap({ try store.item($0) }).first(where: { $0.deadline == item.deadline })
+                for (index, ids) in zip(unmatched, candidates) {
+                    guard let key = items[index].importKey, let id = ids.first(where: { !taken.contains($0) }),
+                        let known = try store.item(id)
                     else { continue }
-                    let id = known.id
                     taken.insert(id)
                     existing[key] = known
                     adopted.append((id, key))

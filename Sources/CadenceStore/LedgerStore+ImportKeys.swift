@@ -49,22 +49,21 @@ extension LedgerStore {
         }
     }
 
-    /// The items of these units that no import key names (added by hand, or imported before keys
-    /// were kept), by unit and title, oldest first: a sheet without numbers matches them by problem.
-    public func unkeyedItems(units: Set<String>) throws -> [String: [String: [Int64]]] {
+    /// For each (unit, title, deadline), the items no import key names (added by hand, or imported
+    /// before keys were kept) with exactly that content, oldest first: a sheet without numbers
+    /// matches them. One index seek (unit, deadline) per row.
+    public func unkeyedItems(matching rows: [(unit: String, title: String, deadline: Date)]) throws -> [[Int64]] {
         try writer.read { db in
-            var found: [String: [String: [Int64]]] = [:]
-            for unit in units.sorted() {
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT id, title FROM rectificationItem
-                        WHERE unit = ? AND importKey IS NULL AND origin IS NULL AND state != 'removed' ORDER BY id
-                        """,
-                    arguments: [unit])
-                for row in rows { found[unit, default: [:]][row["title"], default: []].append(row["id"]) }
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT id FROM rectificationItem
+                    WHERE unit = ? AND deadlineAt = ? AND title = ? AND importKey IS NULL AND origin IS NULL
+                        AND state != 'removed'
+                    ORDER BY id
+                    """)
+            return try rows.map { row in
+                try Int64.fetchAll(statement, arguments: [row.unit, row.deadline.micros, row.title])
             }
-            return found
         }
     }
 
