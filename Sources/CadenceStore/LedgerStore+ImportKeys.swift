@@ -1,6 +1,7 @@
 public import CadenceCore
 public import Foundation
 import GRDB
+import GRDBSQLite
 
 /// What an imported row changes in an item it matches (by its import key).
 public struct ItemChange: Sendable, Equatable {
@@ -40,7 +41,8 @@ extension LedgerStore {
                 start += chunk.count
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 for item in try Self.fetchItems(
-                    db, sql: Self.itemSelect + " WHERE i.importKey IN (\(marks))", arguments: StatementArguments(chunk))
+                    db, sql: Self.itemSelect + " WHERE i.importKey IS NOT NULL AND i.importKey IN (\(marks))",
+                    arguments: StatementArguments(chunk))
                 {
                     if let key = item.importKey { found[key] = item }
                 }
@@ -61,9 +63,33 @@ extension LedgerStore {
                         AND state != 'removed'
                     ORDER BY id
                     """)
-            return try rows.map { row in
-                try Int64.fetchAll(statement, arguments: [row.unit, row.deadline.micros, row.title])
+            // Stepped with the SQLite C API: GRDB's argument binding costs more than the seek here.
+            let s = statement.sqliteStatement
+            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+            var found: [[Int64]] = []
+            found.reserveCapacity(rows.count)
+            for row in rows {
+                sqlite3_reset(s)
+                sqlite3_bind_text(s, 1, row.unit, -1, transient)
+                sqlite3_bind_int64(s, 2, row.deadline.micros)
+                sqlite3_bind_text(s, 3, row.title, -1, transient)
+                var ids: [Int64] = []
+                while true {
+                    let code = sqlite3_step(s)
+                    if code == SQLITE_ROW {
+                        ids.append(sqlite3_column_int64(s, 0))
+                    } else if code == SQLITE_DONE {
+                        break
+                    } else {
+                        throw DatabaseError(
+                            resultCode: ResultCode(rawValue: code),
+                            message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    }
+                }
+                found.append(ids)
             }
+            sqlite3_reset(s)
+            return found
         }
     }
 
