@@ -16,6 +16,9 @@ let package = Package(
     targets: [
         // Pure domain: calendar expressions, cadences, working days, configuration text. No I/O, no clock.
         .target(name: "CadenceCore"),
+        // The edge of files and the system's databases: the configuration directory, the tz files,
+        // glibc's iconv for spreadsheets, the group database. Links nothing but Foundation and glibc.
+        .target(name: "CadenceConfiguration", dependencies: ["CadenceCore"]),
         // The ledger: SQLite through GRDB. The daemon is its only writer.
         .target(
             name: "CadenceStore",
@@ -35,14 +38,14 @@ let package = Package(
         .target(
             name: "CadenceDaemon",
             dependencies: [
-                "CadenceCore", "CadenceStore", "CadenceControl", "Systemd",
+                "CadenceCore", "CadenceConfiguration", "CadenceStore", "CadenceControl", "Systemd",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "cadenced",
             dependencies: [
-                "CadenceCore", "CadenceDaemon", "Systemd",
+                "CadenceCore", "CadenceConfiguration", "CadenceDaemon", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -50,26 +53,31 @@ let package = Package(
         .executableTarget(
             name: "cadencectl",
             dependencies: [
-                "CadenceCore", "CadenceControl", "CadenceDaemon",
+                "CadenceCore", "CadenceControl", "CadenceConfiguration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CadenceCoreTests", dependencies: ["CadenceCore"]),
+        .testTarget(name: "CadenceConfigurationTests", dependencies: ["CadenceConfiguration", "CadenceCore"]),
         .testTarget(name: "CadenceControlTests", dependencies: ["CadenceControl", "CadenceCore"]),
         .testTarget(name: "CadenceStoreTests", dependencies: ["CadenceStore", "CadenceCore"]),
-        .testTarget(name: "CadenceDaemonTests", dependencies: ["CadenceDaemon", "CadenceCore", "CadenceStore"]),
+        .testTarget(
+            name: "CadenceDaemonTests",
+            dependencies: ["CadenceDaemon", "CadenceConfiguration", "CadenceCore", "CadenceStore"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
         .testTarget(name: "cadencectlTests", dependencies: ["CadenceCore"]),
         // The reliability campaigns (scripts/reliability, run quick) and the fuzz targets' corpus replay.
-        .testTarget(name: "ReliabilityTests", dependencies: ["CadenceCore", "CadenceControl"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["CadenceCore", "CadenceConfiguration", "CadenceControl"]),
         .executableTarget(
             name: "calendar-benchmark",
-            dependencies: ["CadenceCore"],
+            dependencies: ["CadenceCore", "CadenceConfiguration"],
             path: "Benchmarks/calendar-benchmark"
         ),
         .executableTarget(
             name: "daemon-benchmark",
-            dependencies: ["CadenceCore", "CadenceStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "CadenceCore", "CadenceControl", "CadenceStore", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Benchmarks/daemon-benchmark"
         ),
         .executableTarget(

@@ -6,8 +6,10 @@
 //   - lateness of fired events (median, p99 over 60 item deadlines due in the next seconds),
 //   - notices per second to both sinks (a burst of items due at one instant).
 // Run: Benchmarks/run-daemon-benchmark (builds, makes sure a journald listens, runs this).
-//   - `cadencectl overdue --json` and `cadencectl item list --unit` end to end.
+//   - `cadencectl overdue --json` and `cadencectl item list --unit` end to end,
+//   - the round trip of a write call (UpdateItem) on the socket.
 // Environment: BENCH_ITEMS (1000000), BENCH_IDLE_SECONDS (60), BENCH_BURST (5000).
+import CadenceControl
 import CadenceCore
 import CadenceStore
 import Foundation
@@ -255,6 +257,24 @@ func timeCommand(_ arguments: [String]) -> (median: Double, lines: Int) {
 let overdueQuery = timeCommand(["overdue", "--json"])
 let unitQuery = timeCommand(["item", "list", "--unit", "Unit-007", "--json"])
 
+// 6. A write call through the socket (UpdateItem: progress noted on one item), 200 times, each on
+// another item, 20 ms apart so that each call meets an idle daemon: the round trip of one write.
+var writeTimes: [Double] = []
+var writeFailure: String?
+do {
+    let client = try VarlinkClient(path: state + "/io.cadenced")
+    for id in 1...200 {
+        let started = Date()
+        _ = try client.call(
+            "io.cadenced.Ledger.UpdateItem", ["id": id, "action": "progress", "note": "Benchmark note \(id)"])
+        writeTimes.append(Date().timeIntervalSince(started) * 1000)
+        usleep(20_000)
+    }
+} catch {
+    writeFailure = "\(error)"
+}
+writeTimes.sort()
+
 kill(second.processIdentifier, SIGTERM)
 second.waitUntilExit()
 
@@ -284,4 +304,12 @@ print(
 print(
     String(format: "  cadencectl item list --unit:  %.0f ms (median of 5, %d items)", unitQuery.median, unitQuery.lines)
 )
+if let writeFailure {
+    print("  write call (UpdateItem): failed after \(writeTimes.count) calls: \(writeFailure)")
+} else {
+    print(
+        String(
+            format: "  write call (UpdateItem):       median %.2f ms, p99 %.2f ms (%d calls on the socket)",
+            percentile(writeTimes, 0.5), percentile(writeTimes, 0.99), writeTimes.count))
+}
 print("  total benchmark time: \(seconds(start))")

@@ -71,43 +71,7 @@ public enum LedgerInterface {
           short: bool
         )
 
-        type Item (
-          id: int,
-          unit: string,
-          title: string,
-          deadline: string,
-          deadlineDate: ?string,
-          state: string,
-          overdue: bool,
-          nextEvent: ?string,
-          stages: []string,
-          source: string,
-          category: ?string,
-          scope: ?string,
-          urgency: ?string,
-          difficulty: ?string,
-          measures: ?string,
-          acceptance: ?string,
-          first: ?string,
-          main: ?string,
-          direct: ?string,
-          firstPerson: ?string,
-          mainPerson: ?string,
-          directPerson: ?string,
-          round: int,
-          flagged: bool,
-          originalDeadline: ?string,
-          originalDeadlineDate: ?string,
-          plan: ?string,
-          explanation: ?string,
-          referredTo: ?string,
-          rectifiedAt: ?string,
-          verifiedBy: ?string,
-          note: ?string,
-          origin: ?string,
-          createdAt: string,
-          closedAt: ?string
-        )
+        \(ItemJSON.interfaceType)
 
         type Notice (
           key: string,

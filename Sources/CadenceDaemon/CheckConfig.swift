@@ -1,3 +1,4 @@
+public import CadenceConfiguration
 public import CadenceCore
 public import Foundation
 

@@ -1,3 +1,4 @@
+import CadenceConfiguration
 import CadenceControl
 import CadenceCore
 import CadenceStore

@@ -1,3 +1,4 @@
+import CadenceConfiguration
 public import CadenceControl
 import CadenceCore
 import CadenceStore
@@ -442,13 +443,5 @@ struct Peer: Sendable {
     }
 
     /// The gid of a group name, or nil.
-    static func gid(of group: String) -> UInt32? {
-        var entry = group_t()
-        var result: UnsafeMutablePointer<group_t>?
-        var buffer = [CChar](repeating: 0, count: 4096)
-        guard getgrnam_r(group, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
-        return entry.gr_gid
-    }
+    static func gid(of group: String) -> UInt32? { SystemGroups.gid(of: group) }
 }
-
-typealias group_t = group

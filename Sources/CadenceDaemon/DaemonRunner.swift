@@ -1,3 +1,4 @@
+public import CadenceConfiguration
 public import CadenceCore
 import CadenceStore
 import Dispatch
@@ -160,6 +161,21 @@ public final class DaemonRunner: @unchecked Sendable {
 
     // MARK: - Timer
 
+    private var tickQueued = false
+
+    /// After a write call: the change is durable in SQLite already; its reply goes out first and the
+    /// tick (notices to files and the journal, the timer re-armed) follows on the same queue, once
+    /// for any number of writes answered in between. A write's latency is that of its transaction.
+    private func tickAfterWrite() {
+        guard !tickQueued else { return }
+        tickQueued = true
+        queue.async { [weak self] in
+            guard let self else { return }
+            tickQueued = false
+            tick(reason: "ledger change")
+        }
+    }
+
     /// Processes what is due now and arms the one timer at the next event, with a wall-clock
     /// deadline so that suspend and clock changes are honoured.
     private func tick(reason: String) {
@@ -221,9 +237,7 @@ public final class DaemonRunner: @unchecked Sendable {
             return
         }
         let daemon = manager.configuration.daemon
-        let handler = ControlHandler(manager: manager, now: now) { [weak self] in
-            self?.tick(reason: "ledger change")
-        }
+        let handler = ControlHandler(manager: manager, now: now) { [weak self] in self?.tickAfterWrite() }
         let server = ControlServer(
             listenFD: fd, handler: handler,
             limits: .init(

@@ -1,3 +1,4 @@
+public import CadenceConfiguration
 import CadenceControl
 public import CadenceCore
 public import CadenceStore

@@ -1,3 +1,4 @@
+import CadenceConfiguration
 import CadenceControl
 import CadenceCore
 import CadenceStore
@@ -205,7 +206,7 @@ struct LedgerRequest {
         }
     }
 
-    private func update(_ id: Int64, _ transition: ItemTransition) throws -> [String: Any] {
+    private func update(_ id: Int64, _ transition: ItemTransition) throws -> RawJSON {
         let p = parameters
         var deadline: (instant: Date, date: String?)?
         if let text = try p.optionalString("deadline") {
@@ -333,7 +334,7 @@ struct LedgerRequest {
         return Self.object(commitment)
     }
 
-    private func itemObject(_ id: Int64) throws -> [String: Any] {
+    private func itemObject(_ id: Int64) throws -> RawJSON {
         guard let item = try store.item(id) else { throw VarlinkError.noSuchItem(id) }
         return Self.object(item, at: now)
     }
@@ -416,92 +417,9 @@ struct LedgerRequest {
         return o
     }
 
-    /// Items as a JSON array, written directly: a listing of 10,000 items would otherwise build
-    /// 10,000 dictionaries. Keys are sorted, as ``object(_:at:)`` gives them through JSONWriter.
-    static func json(_ items: [ItemRecord], at instant: Date) -> RawJSON {
-        var out: [UInt8] = [UInt8(ascii: "[")]
-        out.reserveCapacity(items.count * 400 + 2)
-        for (index, item) in items.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            var o = JSONObjectWriter(taking: &out)
-            o.string("acceptance", item.acceptance)
-            o.string("category", item.category)
-            o.instant("closedAt", item.closedAt)
-            o.instant("createdAt", item.createdAt)
-            o.instant("deadline", item.deadline)
-            o.string("deadlineDate", item.deadlineDate)
-            o.string("difficulty", item.difficulty)
-            o.string("direct", item.direct)
-            o.string("directPerson", item.directPerson)
-            o.string("explanation", item.explanation)
-            o.string("first", item.first)
-            o.string("firstPerson", item.firstPerson)
-            o.bool("flagged", item.flagged)
-            o.int("id", item.id)
-            o.string("main", item.main)
-            o.string("mainPerson", item.mainPerson)
-            o.string("measures", item.measures)
-            o.instant("nextEvent", item.nextEventAt)
-            o.string("note", item.note)
-            o.string("origin", item.origin)
-            o.instant("originalDeadline", item.originalDeadline)
-            o.string("originalDeadlineDate", item.originalDeadlineDate)
-            o.bool("overdue", item.isOverdue(at: instant))
-            o.string("plan", item.plan)
-            o.instant("rectifiedAt", item.rectifiedAt)
-            o.string("referredTo", item.referredTo)
-            o.int("round", Int64(item.round))
-            o.string("scope", item.scope)
-            o.string("source", item.source)
-            o.strings(
-                "stages",
-                item.recordedStages.isEmpty
-                    ? [] : item.recordedStages.compactMap(ItemStage.init).sorted().map(\.description))
-            o.string("state", item.state)
-            o.string("title", item.title)
-            o.string("unit", item.unit)
-            o.string("urgency", item.urgency)
-            o.string("verifiedBy", item.verifiedBy)
-            out = o.finish()
-        }
-        out.append(UInt8(ascii: "]"))
-        return RawJSON(out)
-    }
+    static func json(_ items: [RectificationItem], at instant: Date) -> RawJSON { ItemJSON.array(items, at: instant) }
 
-    static func object(_ item: ItemRecord, at instant: Date) -> [String: Any] {
-        var o: [String: Any] = [
-            "id": item.id, "unit": item.unit, "title": item.title, "deadline": ISOTimestamp.utc(item.deadline),
-            "state": item.state, "overdue": item.isOverdue(at: instant),
-            "stages": item.recordedStages.compactMap(ItemStage.init).sorted().map(\.description),
-            "source": item.source, "round": item.round, "flagged": item.flagged,
-            "createdAt": ISOTimestamp.utc(item.createdAt),
-        ]
-        o["nextEvent"] = item.nextEventAt.map(ISOTimestamp.utc)
-        o["category"] = item.category
-        o["scope"] = item.scope
-        o["urgency"] = item.urgency
-        o["difficulty"] = item.difficulty
-        o["measures"] = item.measures
-        o["acceptance"] = item.acceptance
-        o["first"] = item.first
-        o["main"] = item.main
-        o["direct"] = item.direct
-        o["firstPerson"] = item.firstPerson
-        o["mainPerson"] = item.mainPerson
-        o["directPerson"] = item.directPerson
-        o["originalDeadline"] = item.originalDeadline.map(ISOTimestamp.utc)
-        o["deadlineDate"] = item.deadlineDate
-        o["originalDeadlineDate"] = item.originalDeadlineDate
-        o["plan"] = item.plan
-        o["explanation"] = item.explanation
-        o["referredTo"] = item.referredTo
-        o["rectifiedAt"] = item.rectifiedAt.map(ISOTimestamp.utc)
-        o["verifiedBy"] = item.verifiedBy
-        o["note"] = item.note
-        o["origin"] = item.origin
-        o["closedAt"] = item.closedAt.map(ISOTimestamp.utc)
-        return o
-    }
+    static func object(_ item: RectificationItem, at instant: Date) -> RawJSON { ItemJSON.object(item, at: instant) }
 }
 
 /// The duties recorded per unit and period, as people name them.

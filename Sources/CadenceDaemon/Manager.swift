@@ -1,3 +1,4 @@
+public import CadenceConfiguration
 public import CadenceCore
 public import CadenceStore
 public import Foundation
@@ -290,7 +291,7 @@ public final class Manager: @unchecked Sendable {
         return stored
     }
 
-    private func itemNotice(_ item: ItemRecord, stage: ItemStage, at: Date, now: Date) -> Notice {
+    private func itemNotice(_ item: RectificationItem, stage: ItemStage, at: Date, now: Date) -> Notice {
         let kind: NoticeKind
         var level: EscalationLevel?
         switch stage {

@@ -32,9 +32,9 @@ extension LedgerStore {
     static let removedState = "removed"
 
     /// The items already in the ledger under these import keys.
-    public func items(importKeys keys: [String]) throws -> [String: ItemRecord] {
+    public func items(importKeys keys: [String]) throws -> [String: RectificationItem] {
         try writer.read { db in
-            var found: [String: ItemRecord] = [:]
+            var found: [String: RectificationItem] = [:]
             var start = 0
             while start < keys.count {
                 let chunk = Array(keys[start..<min(start + 500, keys.count)])
@@ -106,7 +106,9 @@ extension LedgerStore {
     }
 
     /// The fields of `row` that differ from `item`, as a person reads them.
-    public static func differences(_ item: ItemRecord, _ row: NewItem) -> [(name: String, from: String, to: String)] {
+    public static func differences(_ item: RectificationItem, _ row: NewItem) -> [(
+        name: String, from: String, to: String
+    )] {
         var changes: [(name: String, from: String, to: String)] = []
         func compare(_ name: String, _ old: String?, _ new: String?) {
             if (old ?? "") != (new ?? "") { changes.append((name, old ?? "", new ?? "")) }
@@ -136,9 +138,9 @@ extension LedgerStore {
     public func apply(_ changes: [ItemChange], schedule: ItemSchedule, at now: Date, actor: Actor?) throws {
         try writer.write { db in
             for change in changes {
-                guard let row = try Row.fetchOne(db, sql: Self.itemSelect + " WHERE i.id = ?", arguments: [change.item])
-                else { throw LedgerError.unknownItem(change.item) }
-                let item = Self.item(row)
+                guard let item = try Self.fetchItem(db, "WHERE i.id = ?", [change.item]) else {
+                    throw LedgerError.unknownItem(change.item)
+                }
                 let new = change.row
                 try db.execute(
                     sql: """
@@ -177,12 +179,9 @@ extension LedgerStore {
     /// fields under `item.remove`. The row stays as state `removed` (closed, no further stages, out of
     /// every listing, count and evaluation), so that its number and its notices' keys are never
     /// given to another item.
-    public func removeItem(_ id: Int64, force: Bool, at now: Date, actor: Actor?) throws -> ItemRecord {
+    public func removeItem(_ id: Int64, force: Bool, at now: Date, actor: Actor?) throws -> RectificationItem {
         try writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: Self.itemSelect + " WHERE i.id = ?", arguments: [id]) else {
-                throw LedgerError.unknownItem(id)
-            }
-            let item = Self.item(row)
+            guard let item = try Self.fetchItem(db, "WHERE i.id = ?", [id]) else { throw LedgerError.unknownItem(id) }
             guard item.state != Self.removedState else { throw LedgerError.unknownItem(id) }
             let actions = try String.fetchAll(
                 db,

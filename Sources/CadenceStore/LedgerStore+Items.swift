@@ -31,59 +31,6 @@ public struct HistoryEntry: Sendable, Equatable {
     public var details: String
 }
 
-/// A rectification item (R16) and where it stands (R17).
-public struct ItemRecord: Sendable, Equatable {
-    public var id: Int64
-    public var unit: String
-    public var title: String
-    /// The deadline in force (a deferral moves it).
-    public var deadline: Date
-    /// The deadline as the date typed (`2026-10-31`), when it was given as a date.
-    public var deadlineDate: String?
-    public var state: String
-    public var createdAt: Date
-    public var closedAt: Date?
-    public var nextEventAt: Date?
-    /// Names of the stages already recorded in the current round (`overdue`, `circular`, …).
-    public var recordedStages: Set<String>
-    public var source: String = ItemSource.selfExamination.rawValue
-    public var category: String?
-    public var scope: String?
-    public var urgency: String?
-    public var difficulty: String?
-    public var measures: String?
-    public var acceptance: String?
-    /// Responsible people as given: a name, or a role of the unit (`@first`).
-    public var first: String?
-    public var main: String?
-    public var direct: String?
-    /// The same, with roles resolved to their current holders (nil for a role nobody holds).
-    public var firstPerson: String?
-    public var mainPerson: String?
-    public var directPerson: String?
-    /// Rounds of stages: 0 at first; each deferral or reopening starts a new one against the new deadline.
-    public var round: Int = 0
-    /// Circulated by a superior, or reopened: overdue means accountability at once (R20, R21).
-    public var flagged: Bool = false
-    public var originalDeadline: Date?
-    public var originalDeadlineDate: String?
-    public var plan: String?
-    public var explanation: String?
-    public var referredTo: String?
-    public var rectifiedAt: Date?
-    public var verifiedBy: String?
-    public var note: String?
-    /// Why the daemon opened it (`missed/review/2026-Q1/unit`), for items it opened itself.
-    public var origin: String?
-    /// The key of the imported row it came from (unit, then its number or its content).
-    public var importKey: String?
-
-    /// Open, not referred, and past its deadline at `instant`.
-    public func isOverdue(at instant: Date) -> Bool {
-        closedAt == nil && state != ItemState.referred.rawValue && deadline <= instant
-    }
-}
-
 /// An item to add (R16). The deadline and the first responsible person are required.
 public struct NewItem: Sendable, Equatable {
     public var unit: String
@@ -91,7 +38,7 @@ public struct NewItem: Sendable, Equatable {
     public var deadline: Date
     /// The date typed, when the deadline was given as one (it falls due at `deadline`).
     public var deadlineDate: String?
-    /// The key of the imported row (see ``ItemRecord/importKey``).
+    /// The key of the imported row (see ``RectificationItem/importKey``).
     public var importKey: String?
     public var source: ItemSource
     public var category: String?
@@ -430,15 +377,11 @@ extension LedgerStore {
     public func transition(
         _ id: Int64, _ transition: ItemTransition, _ details: TransitionDetails, schedule: ItemSchedule, at now: Date,
         actor: Actor? = nil
-    ) throws -> ItemRecord {
+    ) throws -> RectificationItem {
         try writer.write { db in
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: Self.itemSelect + " WHERE i.id = ? AND i.state != 'removed'", arguments: [id])
-            else {
+            guard let item = try Self.fetchItem(db, "WHERE i.id = ? AND i.state != 'removed'", [id]) else {
                 throw LedgerError.unknownItem(id)
             }
-            let item = Self.item(row)
             guard let state = ItemState(rawValue: item.state), transition.allowedFrom.contains(state) else {
                 throw LedgerError.invalid(Self.refusal(item, transition))
             }
@@ -557,13 +500,14 @@ extension LedgerStore {
                     db, at: now, actor: actor, action: "item.\(transition.rawValue)", itemId: id, details: history,
                     unit: item.unit)
             }
-            return Self.item(try Row.fetchOne(db, sql: Self.itemSelect + " WHERE i.id = ?", arguments: [id])!)
+            guard let item = try Self.fetchItem(db, "WHERE i.id = ?", [id]) else { throw LedgerError.unknownItem(id) }
+            return item
         }
     }
 
     /// A new deadline starts a new round of stages: warnings and the ladder run again against it.
     private static func newRound(
-        _ db: Database, _ item: ItemRecord, deadline: Date, date: String?, flagged: Bool, state: String,
+        _ db: Database, _ item: RectificationItem, deadline: Date, date: String?, flagged: Bool, state: String,
         schedule: ItemSchedule, extra: String, arguments: StatementArguments
     ) throws {
         let next = schedule.nextEvent(deadline: deadline, flagged: flagged, recorded: [])
@@ -579,7 +523,7 @@ extension LedgerStore {
             arguments: [state, flagged, deadline.micros, date, next?.micros] + arguments + [item.id])
     }
 
-    private static func refusal(_ item: ItemRecord, _ transition: ItemTransition) -> String {
+    private static func refusal(_ item: RectificationItem, _ transition: ItemTransition) -> String {
         let from = transition.allowedFrom.map(\.rawValue).sorted().joined(separator: ", ")
         var text = "item #\(item.id) is \(item.state); \(transition.rawValue) applies only to an item that is \(from)"
         if transition == .verify, item.state != ItemState.closed.rawValue {
@@ -597,7 +541,7 @@ extension LedgerStore {
         """
     }
 
-    /// The columns of an item, in the order ``item(_:)`` reads them by index (reading 30 columns
+    /// The columns of an item, in the order ``fetchItems(_:sql:arguments:)`` reads them by index (reading 30 columns
     /// by name for each of 10,000 rows costs more than the query).
     static let itemSelect = """
         SELECT i.id, i.unit, i.title, i.deadlineAt, i.state, i.createdAt, i.closedAt, i.nextEventAt,
@@ -610,24 +554,11 @@ extension LedgerStore {
         FROM rectificationItem i
         """
 
-    static func item(_ row: Row) -> ItemRecord {
-        let closed: Int64? = row[6]
-        let next: Int64? = row[7]
-        let original: Int64? = row[24]
-        let rectified: Int64? = row[28]
-        let round: Int = row[22]
-        return ItemRecord(
-            id: row[0], unit: row[1], title: row[2], deadline: Date(micros: row[3]), deadlineDate: row[32],
-            state: row[4],
-            createdAt: Date(micros: row[5]), closedAt: closed.map(Date.init(micros:)),
-            nextEventAt: next.map(Date.init(micros:)), recordedStages: currentStages(row[8], round: round),
-            source: row[9], category: row[10], scope: row[11], urgency: row[12], difficulty: row[13],
-            measures: row[14], acceptance: row[15], first: row[16], main: row[17], direct: row[18],
-            firstPerson: row[19], mainPerson: row[20], directPerson: row[21], round: round, flagged: row[23],
-            originalDeadline: original.map(Date.init(micros:)), originalDeadlineDate: row[33], plan: row[25],
-            explanation: row[26],
-            referredTo: row[27], rectifiedAt: rectified.map(Date.init(micros:)), verifiedBy: row[29], note: row[30],
-            origin: row[31], importKey: row[34])
+    /// The one item an ``itemSelect`` query with `condition` finds, or nil.
+    static func fetchItem(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws
+        -> RectificationItem?
+    {
+        try fetchItems(db, sql: itemSelect + " " + condition, arguments: arguments).first
     }
 
     /// The stage names of the current round, from the stored `group_concat`.
@@ -647,7 +578,7 @@ extension LedgerStore {
 
     /// Items of an ``itemSelect`` query, read with the SQLite C API: for long listings GRDB's
     /// generic row decoding costs more than the query itself.
-    static func fetchItems(_ db: Database, sql: String, arguments: StatementArguments) throws -> [ItemRecord] {
+    static func fetchItems(_ db: Database, sql: String, arguments: StatementArguments) throws -> [RectificationItem] {
         let statement = try db.makeStatement(sql: sql)
         try statement.setArguments(arguments)
         let s = statement.sqliteStatement
@@ -660,22 +591,43 @@ extension LedgerStore {
             sqlite3_column_type(s, i) == SQLITE_NULL ? nil : sqlite3_column_int64(s, i)
         }
         func date(_ i: Int32) -> Date? { int(i).map(Date.init(micros:)) }
-        var items: [ItemRecord] = []
+        var items: [RectificationItem] = []
         let rows = try Row.fetchCursor(statement)
         while try rows.next() != nil {
             let round = Int(int(22) ?? 0)
-            items.append(
-                ItemRecord(
-                    id: int(0) ?? 0, unit: text(1) ?? "", title: text(2) ?? "", deadline: date(3) ?? Date(),
-                    deadlineDate: text(32), state: text(4) ?? "", createdAt: date(5) ?? Date(), closedAt: date(6),
-                    nextEventAt: date(7),
-                    recordedStages: currentStages(text(8), round: round), source: text(9) ?? "", category: text(10),
-                    scope: text(11), urgency: text(12), difficulty: text(13), measures: text(14), acceptance: text(15),
-                    first: text(16), main: text(17), direct: text(18), firstPerson: text(19), mainPerson: text(20),
-                    directPerson: text(21), round: round, flagged: (int(23) ?? 0) != 0, originalDeadline: date(24),
-                    originalDeadlineDate: text(33), plan: text(25), explanation: text(26), referredTo: text(27),
-                    rectifiedAt: date(28),
-                    verifiedBy: text(29), note: text(30), origin: text(31), importKey: text(34)))
+            var item = RectificationItem(
+                id: int(0) ?? 0, unit: text(1) ?? "", title: text(2) ?? "", deadline: date(3) ?? Date(),
+                state: text(4) ?? "", createdAt: date(5) ?? Date())
+            item.closedAt = date(6)
+            item.nextEventAt = date(7)
+            item.recordedStages = currentStages(text(8), round: round)
+            item.source = text(9) ?? ""
+            item.category = text(10)
+            item.scope = text(11)
+            item.urgency = text(12)
+            item.difficulty = text(13)
+            item.measures = text(14)
+            item.acceptance = text(15)
+            item.first = text(16)
+            item.main = text(17)
+            item.direct = text(18)
+            item.firstPerson = text(19)
+            item.mainPerson = text(20)
+            item.directPerson = text(21)
+            item.round = round
+            item.flagged = (int(23) ?? 0) != 0
+            item.originalDeadline = date(24)
+            item.plan = text(25)
+            item.explanation = text(26)
+            item.referredTo = text(27)
+            item.rectifiedAt = date(28)
+            item.verifiedBy = text(29)
+            item.note = text(30)
+            item.origin = text(31)
+            item.deadlineDate = text(32)
+            item.originalDeadlineDate = text(33)
+            item.importKey = text(34)
+            items.append(item)
         }
         return items
     }
@@ -683,7 +635,7 @@ extension LedgerStore {
     /// Items ordered by deadline, optionally of one unit, in one state, and/or overdue at `now`, with
     /// the total number matching before `limit`.
     public func items(unit: String?, overdueAt now: Date?, state: ItemState? = nil, limit: Int) throws -> (
-        items: [ItemRecord], total: Int
+        items: [RectificationItem], total: Int
     ) {
         try writer.read { db in
             var conditions: [String] = ["i.state != 'removed'"]
@@ -723,22 +675,20 @@ extension LedgerStore {
     }
 
     /// Items with a stage due at `now`, earliest first, at most `limit`.
-    public func itemsDue(at now: Date, limit: Int = 500) throws -> [ItemRecord] {
+    public func itemsDue(at now: Date, limit: Int = 500) throws -> [RectificationItem] {
         try writer.read { db in
-            try Row.fetchAll(
+            try Self.fetchItems(
                 db,
                 sql: Self.itemSelect
                     + " WHERE i.nextEventAt IS NOT NULL AND i.nextEventAt <= ? ORDER BY i.nextEventAt LIMIT ?",
-                arguments: [now.micros, limit]
-            ).map(Self.item)
+                arguments: [now.micros, limit])
         }
     }
 
     /// One item, or nil (also for a removed one).
-    public func item(_ id: Int64) throws -> ItemRecord? {
+    public func item(_ id: Int64) throws -> RectificationItem? {
         try writer.read { db in
-            try Row.fetchOne(db, sql: Self.itemSelect + " WHERE i.id = ? AND i.state != 'removed'", arguments: [id])
-                .map(Self.item)
+            try Self.fetchItem(db, "WHERE i.id = ? AND i.state != 'removed'", [id])
         }
     }
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import CadenceDaemon
+import CadenceConfiguration
 
 /// `cadencectl`: the command-line tool of cadenced.
 @main

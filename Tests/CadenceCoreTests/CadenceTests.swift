@@ -18,7 +18,7 @@ private let reference = at("2026-01-01 00:00")
 private func cadence(_ body: String, name: String = "test") throws(ConfigurationError) -> Cadence {
     try Cadence.parse(
         name: name, source: IniSource(fileName: "\(name).cadence", text: "[Cadence]\n" + body), reference: reference,
-        zone: shanghai)
+        zone: shanghai, zones: .foundation)
 }
 
 @Suite("Cadence occurrences")
@@ -159,7 +159,8 @@ struct CadenceTests {
             source: IniSource(
                 fileName: "dst.cadence",
                 text: "[Cadence]\nOnCalendar=*-03-28 09:00\n"
-                    + "Kind=review\nPeriod=year\nWorkingDay=next"), reference: reference, zone: berlin)
+                    + "Kind=review\nPeriod=year\nWorkingDay=next"), reference: reference, zone: berlin,
+            zones: .foundation)
         // Saturday 28 March 2026 09:00 CET (08:00 UTC) → Monday 30 March 09:00 CEST (07:00 UTC).
         let occurrence = yearly.nextOccurrence(after: reference, zone: berlin, workingDays: .weekendsOnly)
         #expect(occurrence?.nominal == Date(timeIntervalSince1970: 1_774_684_800))
@@ -244,7 +245,7 @@ struct CadenceTests {
             try Cadence.parse(
                 name: name,
                 source: IniSource(fileName: "x.cadence", text: "[Cadence]\nOnCalendar=*-*-01 09:00\nKind=review"),
-                reference: reference, zone: shanghai)
+                reference: reference, zone: shanghai, zones: .foundation)
         }
     }
 }

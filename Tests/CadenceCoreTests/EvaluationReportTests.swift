@@ -229,7 +229,7 @@ struct EvaluationReportTests {
             try Cadence.parse(
                 name: "c",
                 source: IniSource(fileName: "c.cadence", text: "[Cadence]\nOnCalendar=*-12-20 09:00\n" + body),
-                reference: at("2026-01-01 00:00"), zone: shanghai)
+                reference: at("2026-01-01 00:00"), zone: shanghai, zones: .foundation)
         }
         let yearly = try parse("Kind=evaluation\nPeriod=year")
         #expect(yearly.reportVariants(for: PeriodKey(rawValue: "2026"))?.variants == [.yearEnd])

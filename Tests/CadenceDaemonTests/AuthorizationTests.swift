@@ -1,3 +1,4 @@
+import CadenceConfiguration
 import CadenceControl
 import CadenceCore
 @testable import CadenceDaemon
@@ -6,47 +7,9 @@ import Foundation
 import Logging
 import Testing
 
-/// A configuration directory whose cadenced.conf can be rewritten, a manager and a control handler.
-private final class AuthorizationLedger {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-auth-\(UUID().uuidString)").path
-    let manager: Manager
-    let now = Date(timeIntervalSince1970: 1_800_000_000)
-
-    init(conf: String) throws {
-        try FileManager.default.createDirectory(atPath: root + "/config", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: root + "/state", withIntermediateDirectories: true)
-        try Self.write(root, conf)
-        manager = Manager(
-            store: try LedgerStore(path: root + "/state/ledger.sqlite"), configuration: try Self.load(root, now),
-            noticeDirectory: root + "/state/notices", journal: RecordingJournal(), logger: Logger(label: "test"))
-    }
-
-    static func write(_ root: String, _ conf: String) throws {
-        try Data(("[Daemon]\nTimeZone=UTC\n" + conf).utf8).write(
-            to: URL(fileURLWithPath: root + "/config/cadenced.conf"))
-    }
-
-    static func load(_ root: String, _ now: Date) throws -> LoadedConfiguration {
-        try ConfigurationLoader(directory: root + "/config").load(
-            reference: now, systemTimeZone: TimeZone(identifier: "UTC")!)
-    }
-
-    /// A reload, as SIGHUP does it.
-    func reload(conf: String) throws {
-        try Self.write(root, conf)
-        manager.replace(
-            configuration: try Self.load(root, now), noticeDirectory: root + "/state/notices", templates: [:])
-    }
-
-    func call(_ method: String, _ parameters: [String: Any], as peer: Peer) throws -> [String: Any] {
-        let message = try JSONSerialization.data(
-            withJSONObject: ["method": "io.cadenced.Ledger." + method, "parameters": parameters])
-        let instant = now
-        return ControlHandler(manager: manager, now: { instant }, onChange: {})
-            .handle(try VarlinkCall.parse(Array(message)).get(), peer: peer)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: root) }
+/// A ledger in UTC whose `[Daemon]` section adds `conf`.
+private func authorizationLedger(conf: String) throws -> InProcessLedger {
+    try InProcessLedger(conf: "[Daemon]\nTimeZone=UTC\n" + conf, now: Date(timeIntervalSince1970: 1_800_000_000))
 }
 
 /// Two groups every Debian system has, standing in for an office's admin groups.
@@ -57,29 +20,30 @@ private let groupB = "bin"
 struct AuthorizationTests {
     @Test("AdminGroup= is the one in force: a reload that changes it changes who may write; refusals name the group")
     func reloadChangesAdminGroup() throws {
-        let ledger = try AuthorizationLedger(conf: "AdminGroup=\(groupA)\n")
+        let ledger = try authorizationLedger(conf: "AdminGroup=\(groupA)\n")
         let officer = Peer(uid: 4242, gid: 4242, user: "officer", groups: [4242, Peer.gid(of: groupA)!])
         let unit: [String: Any] = ["id": "city", "name": "Example City Bureau", "kind": "bureau"]
-        let first = try ledger.call("AddUnit", unit, as: officer)
+        let first = try ledger.reply("AddUnit", unit, as: officer)
         #expect(first["error"] == nil, "\(first)")
 
-        try ledger.reload(conf: "AdminGroup=\(groupB)\n")
-        let refused = try ledger.call("AddUnit", ["id": "county-a", "name": "County A", "kind": "bureau"], as: officer)
+        try ledger.reload(conf: "[Daemon]\nTimeZone=UTC\n" + "AdminGroup=\(groupB)\n")
+        let refused = try ledger.reply(
+            "AddUnit", ["id": "county-a", "name": "County A", "kind": "bureau"], as: officer)
         #expect(refused["error"] as? String == "io.cadenced.Ledger.PermissionDenied", "\(refused)")
         let reason = (refused["parameters"] as? [String: Any])?["reason"] as? String ?? ""
         #expect(
             reason == "officer (uid 4242) may not change the ledger; only root and members of group '\(groupB)' "
                 + "(AdminGroup=) may")
         // Reading needs the cadenced group or the admin group: the refusal says both.
-        let read = try ledger.call("ListUnits", [:], as: officer)
+        let read = try ledger.reply("ListUnits", [:], as: officer)
         let readReason = (read["parameters"] as? [String: Any])?["reason"] as? String ?? ""
         #expect(
             readReason
                 == "officer (uid 4242) may not read the ledger; root, members of group 'cadenced' and members of "
                 + "group '\(groupB)' (AdminGroup=) may")
 
-        try ledger.reload(conf: "")
-        let rootOnly = try ledger.call(
+        try ledger.reload(conf: "[Daemon]\nTimeZone=UTC\n" + "")
+        let rootOnly = try ledger.reply(
             "AddUnit", ["id": "county-b", "name": "County B", "kind": "bureau"], as: officer)
         let rootOnlyReason = (rootOnly["parameters"] as? [String: Any])?["reason"] as? String ?? ""
         #expect(rootOnlyReason.hasSuffix("only root (AdminGroup= is not set) may"), "\(rootOnly)")

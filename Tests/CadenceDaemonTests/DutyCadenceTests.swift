@@ -1,3 +1,4 @@
+import CadenceConfiguration
 import CadenceControl
 import CadenceCore
 @testable import CadenceDaemon
@@ -14,44 +15,16 @@ private func utcInstant(_ text: String) -> Date {
         timeIntervalSince1970: TimeInterval(LocalDate(parts[0])!.dayNumber * 86_400 + time[0] * 3600 + time[1] * 60))
 }
 
-/// A configuration directory, a ledger and a control handler on an injected clock.
-private final class DutyLedger {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-duty-\(UUID().uuidString)").path
-    let journal = RecordingJournal()
-    let manager: Manager
-    var now = utcInstant("2027-01-01 00:00")
+/// A ledger in UTC with English notices and the given cadences, on 2027-01-01.
+private func dutyLedger(cadences: [String: String]) throws -> InProcessLedger {
+    try InProcessLedger(
+        conf: "[Daemon]\nTimeZone=UTC\nLanguage=en\n", cadences: cadences, now: utcInstant("2027-01-01 00:00"))
+}
 
-    init(cadences: [String: String]) throws {
-        try FileManager.default.createDirectory(atPath: root + "/config/cadences.d", withIntermediateDirectories: true)
-        for (name, body) in cadences {
-            try Data(body.utf8).write(to: URL(fileURLWithPath: root + "/config/cadences.d/\(name).cadence"))
-        }
-        try Data("[Daemon]\nTimeZone=UTC\nLanguage=en\n".utf8)
-            .write(to: URL(fileURLWithPath: root + "/config/cadenced.conf"))
-        try FileManager.default.createDirectory(atPath: root + "/state", withIntermediateDirectories: true)
-        let configuration = try ConfigurationLoader(directory: root + "/config").load(
-            reference: now, systemTimeZone: TimeZone(identifier: "UTC")!)
-        manager = Manager(
-            store: try LedgerStore(path: root + "/state/ledger.sqlite"), configuration: configuration,
-            noticeDirectory: root + "/state/notices", journal: journal, logger: Logger(label: "test"))
-    }
-
-    /// Calls `io.cadenced.Ledger.METHOD` as root; returns the reply (parameters or error).
-    func call(_ method: String, _ parameters: [String: Any]) throws -> [String: Any] {
-        let message = try JSONSerialization.data(
-            withJSONObject: ["method": "io.cadenced.Ledger." + method, "parameters": parameters])
-        let call = try VarlinkCall.parse(Array(message)).get()
-        let instant = now
-        let handler = ControlHandler(manager: manager, adminGroup: nil, now: { instant }, onChange: {})
-        return handler.handle(call, peer: Peer(uid: 0, gid: 0, user: "root", groups: [0]))
-    }
-
-    func process(at text: String) throws -> [Notice] {
-        now = utcInstant(text)
-        return try manager.process(at: now)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: root) }
+extension InProcessLedger {
+    /// Processes what is due at a UTC time written `2027-04-01 00:00`.
+    @discardableResult
+    fileprivate func process(at text: String) throws -> [Notice] { try process(at: utcInstant(text)) }
 }
 
 private let halfYearInspection = """
@@ -73,7 +46,7 @@ private let quarterlyCheck = """
 struct DutyCadenceTests {
     @Test("A second inspection cadence (quarterly) opens missed-duty items that recording the inspection closes")
     func secondInspectionCadence() throws {
-        let ledger = try DutyLedger(cadences: ["half-year-inspection": halfYearInspection, "integrity": quarterlyCheck])
+        let ledger = try dutyLedger(cadences: ["half-year-inspection": halfYearInspection, "integrity": quarterlyCheck])
         _ = try ledger.process(at: "2027-01-01 00:00")
         try ledger.manager.store.addUnits(
             [
@@ -89,7 +62,7 @@ struct DutyCadenceTests {
 
         // Recorded late, with the kind and a quarter: only the quarterly cadence has quarters.
         ledger.now = utcInstant("2027-04-02 09:00")
-        let reply = try ledger.call(
+        let reply = try ledger.reply(
             "RecordReview",
             ["unit": "county-a", "kind": "inspection", "period": "2027-Q1", "heldOn": "2027-03-20"])
         let review = try #require((reply["parameters"] as? [String: Any])?["review"] as? [String: Any], "\(reply)")
@@ -99,7 +72,7 @@ struct DutyCadenceTests {
         #expect(after.first { $0.unit == "county-b" }?.closedAt == nil)
 
         // Named by its cadence, with no period: the quarter of the day it was held.
-        let named = try ledger.call(
+        let named = try ledger.reply(
             "RecordReview", ["unit": "county-b", "cadence": "integrity", "heldOn": "2027-03-25"])
         #expect((named["parameters"] as? [String: Any]) != nil, "\(named)")
         let closed = try ledger.manager.store.items(unit: nil, overdueAt: nil, limit: 100).items
@@ -121,7 +94,7 @@ struct DutyCadenceTests {
     @Test("An ambiguous or wrong duty is refused with the cadences to choose from, and nothing is recorded")
     func ambiguousDutyRefused() throws {
         let monthly = "[Cadence]\nOnCalendar=*-*-01 09:00\nKind=reminder\nPeriod=month\n"
-        let ledger = try DutyLedger(
+        let ledger = try dutyLedger(
             cadences: ["half-year-inspection": halfYearInspection, "integrity": quarterlyCheck, "monthly": monthly])
         _ = try ledger.process(at: "2027-01-01 00:00")
         try ledger.manager.store.addUnits(
@@ -146,7 +119,7 @@ struct DutyCadenceTests {
         for (parameters, message) in cases {
             var call: [String: Any] = ["unit": "county-a", "heldOn": "2027-03-20"]
             call.merge(parameters) { $1 }
-            let reply = try ledger.call("RecordReview", call)
+            let reply = try ledger.reply("RecordReview", call)
             #expect(reply["error"] as? String == "io.cadenced.Ledger.InvalidArgument", "\(reply)")
             let description = (reply["parameters"] as? [String: Any])?["reason"] as? String ?? "\(reply)"
             #expect(description.contains(message), "\(parameters): \(description)")
@@ -157,7 +130,7 @@ struct DutyCadenceTests {
     @Test("The month-end quota check's one journal entry carries CADENCED_UNIT for each short unit")
     func quotaShortfallUnits() throws {
         let quota = "[Cadence]\nOnCalendar=*-*~01 17:00\nKind=quota-check\nPeriod=month\n"
-        let ledger = try DutyLedger(cadences: ["month-end-quota": quota])
+        let ledger = try dutyLedger(cadences: ["month-end-quota": quota])
         _ = try ledger.process(at: "2027-01-01 00:00")
         try ledger.manager.store.addUnits(
             [

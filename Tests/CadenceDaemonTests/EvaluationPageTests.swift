@@ -1,3 +1,4 @@
+import CadenceConfiguration
 import CadenceCore
 import CadenceDaemon
 import CadenceStore

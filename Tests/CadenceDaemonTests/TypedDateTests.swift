@@ -1,3 +1,4 @@
+import CadenceConfiguration
 import CadenceControl
 import CadenceCore
 @testable import CadenceDaemon
@@ -6,54 +7,20 @@ import Foundation
 import Logging
 import Testing
 
-/// A ledger in Asia/Shanghai (Chinese notices), driven through the control handler on an injected clock.
-private final class OfficeLedger {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-dates-\(UUID().uuidString)").path
-    let journal = RecordingJournal()
-    let manager: Manager
-    var now: Date
-
-    init(now: String, language: String = "zh") throws {
-        self.now = ISOTimestamp.parse(now)!
-        try FileManager.default.createDirectory(atPath: root + "/config", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: root + "/state", withIntermediateDirectories: true)
-        try Data("[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=\(language)\n[Ledger]\nWarnBeforeSec=\n".utf8)
-            .write(to: URL(fileURLWithPath: root + "/config/cadenced.conf"))
-        let configuration = try ConfigurationLoader(directory: root + "/config").load(
-            reference: self.now, systemTimeZone: TimeZone(identifier: "UTC")!)
-        manager = Manager(
-            store: try LedgerStore(path: root + "/state/ledger.sqlite"), configuration: configuration,
-            noticeDirectory: root + "/state/notices", journal: journal, logger: Logger(label: "test"))
-        _ = try manager.process(at: self.now)
-    }
-
-    /// Calls a Ledger method as `peer` (root by default); returns the reply's parameters or fails.
-    @discardableResult
-    func call(
-        _ method: String, _ parameters: [String: Any], as peer: Peer = Peer(uid: 0, gid: 0, user: "root", groups: [0]),
-        sourceLocation: Testing.SourceLocation = #_sourceLocation
-    ) throws -> [String: Any] {
-        let reply = try callRaw(method, parameters, as: peer)
-        #expect(reply["error"] == nil, "\(method): \(reply)", sourceLocation: sourceLocation)
-        return reply["parameters"] as? [String: Any] ?? [:]
-    }
-
-    func callRaw(_ method: String, _ parameters: [String: Any], as peer: Peer) throws -> [String: Any] {
-        let message = try JSONSerialization.data(
-            withJSONObject: ["method": "io.cadenced.Ledger." + method, "parameters": parameters])
-        let instant = now
-        return ControlHandler(manager: manager, now: { instant }, onChange: {})
-            .handle(try VarlinkCall.parse(Array(message)).get(), peer: peer)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: root) }
+/// A ledger in Asia/Shanghai (Chinese notices), processed once at `now`.
+private func officeLedger(now: String, language: String = "zh") throws -> InProcessLedger {
+    let ledger = try InProcessLedger(
+        conf: "[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=\(language)\n[Ledger]\nWarnBeforeSec=\n",
+        now: ISOTimestamp.parse(now)!)
+    try ledger.process(at: ledger.now)
+    return ledger
 }
 
 @Suite("Dates as typed, and who verifies")
 struct TypedDateTests {
     @Test("A deadline typed as 2026-10-31 is 2026-10-31 in the notice, the journal, the listing and the export")
     func deadlineAsTyped() throws {
-        let ledger = try OfficeLedger(now: "2026-10-01T02:00:00Z")
+        let ledger = try officeLedger(now: "2026-10-01T02:00:00Z")
         try ledger.call("AddUnit", ["id": "county-a", "name": "示例县卫生局", "kind": "county-bureau"])
         let added = try ledger.call(
             "AddItem", ["unit": "county-a", "title": "值班制度未落实", "deadline": "2026-10-31", "first": "Director Chen"])
@@ -96,7 +63,7 @@ struct TypedDateTests {
     // caller whose own account is the direct responsible person verifying "on behalf of" someone else.
     @Test("The direct responsible person cannot verify however written; history names account and person")
     func verifierIsTheCaller() throws {
-        let ledger = try OfficeLedger(now: "2026-10-01T02:00:00Z", language: "en")
+        let ledger = try officeLedger(now: "2026-10-01T02:00:00Z", language: "en")
         try ledger.call("AddUnit", ["id": "county-a", "name": "County A", "kind": "county-bureau"])
         try ledger.call("AssignRole", ["unit": "county-a", "role": "first", "person": "Director Chen"])
         try ledger.call("AssignRole", ["unit": "county-a", "role": "direct", "person": "Section Chief Zhao"])
@@ -114,7 +81,7 @@ struct TypedDateTests {
         ]
         for (peer, by, message) in refusals {
             // Root stands in for the officer's admin group here: the handler is told who calls.
-            let reply = try ledger.callRaw(
+            let reply = try ledger.reply(
                 "UpdateItem", ["id": id, "action": "verify", "by": by],
                 as: Peer(uid: 0, gid: 0, user: peer.user, groups: [0], person: peer.person))
             let reason = (reply["parameters"] as? [String: Any])?["reason"] as? String ?? "\(reply)"
@@ -127,7 +94,7 @@ struct TypedDateTests {
             ["unit": "county-a", "title": "Fire exit", "deadline": "2026-10-31", "direct": "Section Chief Zhao"])
         let namedID = try #require((named["item"] as? [String: Any])?["id"])
         try ledger.call("UpdateItem", ["id": namedID, "action": "rectified"])
-        let bypass = try ledger.callRaw(
+        let bypass = try ledger.reply(
             "UpdateItem", ["id": namedID, "action": "verify", "by": "@direct"],
             as: Peer(uid: 0, gid: 0, user: "officer", groups: [0], person: "Officer Wang"))
         #expect(

@@ -1,3 +1,4 @@
+import CadenceConfiguration
 import CadenceControl
 import CadenceCore
 import Foundation
@@ -24,7 +25,7 @@ enum FuzzTargets {
     /// normalized form parses again to itself.
     static func calendar(_ data: UnsafeRawBufferPointer) {
         let text = String(decoding: data, as: UTF8.self)
-        guard let expression = try? CalendarExpression(text) else { return }
+        guard let expression = try? CalendarExpression(text, zones: .system) else { return }
         let normalized = expression.normalized
         _ = expression.warnings
         for zone in zones {
@@ -35,7 +36,7 @@ enum FuzzTargets {
                 after = next
             }
         }
-        guard let again = try? CalendarExpression(normalized) else {
+        guard let again = try? CalendarExpression(normalized, zones: .system) else {
             preconditionFailure("'\(text)': its normalized form '\(normalized)' does not parse")
         }
         precondition(again.normalized == normalized, "'\(text)': '\(normalized)' normalizes to '\(again.normalized)'")
@@ -54,7 +55,8 @@ enum FuzzTargets {
             precondition(!error.errors.isEmpty, "a configuration error without a message")
         }
         _ = try? Cadence.parse(
-            name: "fuzz", source: IniSource(fileName: "fuzz.cadence", text: text), reference: base, zone: zones[1])
+            name: "fuzz", source: IniSource(fileName: "fuzz.cadence", text: text), reference: base, zone: zones[1],
+            zones: .system)
         guard let holidays = try? HolidayCalendar.parse(name: "fuzz", source: IniSource(fileName: "fuzz", text: text))
         else { return }
         let calendar = WorkingDayCalendar(weekend: [.saturday, .sunday], calendars: [holidays])

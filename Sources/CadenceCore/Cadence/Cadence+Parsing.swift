@@ -28,8 +28,9 @@ extension Cadence {
     ///   - name: the cadence's name; must be a safe identifier (`[A-Za-z0-9][A-Za-z0-9_-]*`).
     ///   - reference: the instant from which "never elapses" is judged (the daemon passes the load time).
     ///   - zone: the configured zone.
+    ///   - zones: how zone names in an expression's suffix are recognised (the daemon passes the system's).
     public static func parse(
-        name: String, source: IniSource, reference: Date, zone: TimeZone
+        name: String, source: IniSource, reference: Date, zone: TimeZone, zones: ZoneDatabase
     ) throws(ConfigurationError) -> Cadence {
         let fileAt = SourceLocation(file: source.fileName, line: 0)
         guard DaemonConfiguration.isSafeName(name) else {
@@ -46,7 +47,7 @@ extension Cadence {
         for assignment in ini.list("Cadence", "OnCalendar") ?? [] {
             let expression: CalendarExpression
             do {
-                expression = try CalendarExpression(assignment.value)
+                expression = try CalendarExpression(assignment.value, zones: zones)
             } catch {
                 errors.append(
                     .badValue(

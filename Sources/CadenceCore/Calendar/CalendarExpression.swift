@@ -18,9 +18,9 @@ public struct CalendarExpression: Sendable, Hashable, CustomStringConvertible {
     /// Parses an expression.
     ///
     /// - Parameter zones: how zone names in a suffix (` Asia/Shanghai`) are recognised;
-    ///   ``ZoneDatabase/system`` looks them up as systemd does, in `/usr/share/zoneinfo`.
+    ///   `ZoneDatabase.system` (CadenceConfiguration) looks them up as systemd does, in `/usr/share/zoneinfo`.
     /// - Throws: ``CalendarExpressionError`` naming the position and the reason.
-    public init(_ text: String, zones: ZoneDatabase = .system) throws {
+    public init(_ text: String, zones: ZoneDatabase) throws {
         self.text = text
         self.spec = try CalendarSpecParser.parse(text, zones: zones)
     }

@@ -4,7 +4,8 @@ public import Foundation
 ///
 /// systemd accepts a suffix when it is a file of the tz database (`/usr/share/zoneinfo/NAME`,
 /// starting with the `TZif` magic) whose name uses only letters, digits, `-`, `_`, `+` and
-/// single `/` separators; ``system`` applies the same rule. Tests may inject their own.
+/// single `/` separators. The lookup is injected: CadenceConfiguration's `system` reads the tz files,
+/// ``foundation`` asks Foundation only.
 public struct ZoneDatabase: Sendable {
     private let lookup: @Sendable (String) -> TimeZone?
 
@@ -19,22 +20,16 @@ public struct ZoneDatabase: Sendable {
         return lookup(name)
     }
 
-    /// The system's tz database, read as systemd's `timezone_is_valid()` reads it.
-    public static let system = ZoneDatabase { name in
-        if name == "UTC" { return TimeZone(identifier: "UTC") }
-        let path = "/usr/share/zoneinfo/" + name
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-            let handle = FileHandle(forReadingAtPath: path)
-        else { return nil }
-        defer { try? handle.close() }
-        guard let magic = try? handle.read(upToCount: 4), magic == Data("TZif".utf8) else { return nil }
-        return foundationZone(forFileName: name)
+    /// Zones by the names Foundation knows, under systemd's spelling rule. It reads no file of its own:
+    /// for systemd's exact rule (a `TZif` file in `/usr/share/zoneinfo`) use `ZoneDatabase.system` of
+    /// CadenceConfiguration, which the daemon and cadencectl use.
+    public static let foundation = ZoneDatabase { name in
+        name == "UTC" ? TimeZone(identifier: "UTC") : foundationZone(forFileName: name)
     }
 
     /// Maps a tz file name to Foundation's zone. POSIX-style `GMT+8` files mean UTC−8, which
     /// Foundation spells `Etc/GMT+8`; its own `GMT+8` means UTC+8.
-    static func foundationZone(forFileName name: String) -> TimeZone? {
+    package static func foundationZone(forFileName name: String) -> TimeZone? {
         for prefix in ["GMT+", "GMT-", "GMT0", "UTC", "UCT", "Zulu", "Universal", "Greenwich"]
         where name.hasPrefix(prefix) {
             if let zone = TimeZone(identifier: "Etc/" + name) { return zone }
@@ -43,7 +38,7 @@ public struct ZoneDatabase: Sendable {
     }
 
     /// systemd's spelling rule for zone names (`verify_timezone()` in `time-util.c`).
-    static func hasValidSpelling(_ name: String) -> Bool {
+    package static func hasValidSpelling(_ name: String) -> Bool {
         if name == "UTC" { return true }
         guard !name.isEmpty, !name.hasPrefix("/") else { return false }
         var previousWasSlash = false

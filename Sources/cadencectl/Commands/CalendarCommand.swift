@@ -1,3 +1,4 @@
+import CadenceConfiguration
 import ArgumentParser
 import CadenceCore
 import Foundation
@@ -56,7 +57,7 @@ struct CalendarCommand: ParsableCommand {
         for text in expressions {
             let expression: CalendarExpression
             do {
-                expression = try CalendarExpression(text)
+                expression = try CalendarExpression(text, zones: .system)
             } catch let error as CalendarExpressionError {
                 failed = true
                 printError("Failed to parse calendar expression '\(text)': \(error)")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CadenceControl
+import CadenceCore
 import Foundation
 
 /// An item's dates for people: a deadline typed as a date is that date (`deadlineDate`), not the
@@ -62,17 +63,10 @@ struct ItemCommand: ParsableCommand {
             Defer.self, Refer.self, Reopen.self, Remove.self,
         ])
 
-    static let fields: [(label: String, key: String)] = [
-        ("Item", "id"), ("Unit", "unit"), ("Title", "title"), ("State", "state"), ("Overdue", "overdue"),
-        ("Deadline", "deadline"), ("Original deadline", "originalDeadline"), ("Source", "source"),
-        ("Category", "category"), ("Scope", "scope"), ("Urgency", "urgency"), ("Difficulty", "difficulty"),
-        ("Measures", "measures"), ("Acceptance", "acceptance"), ("First responsible", "firstPerson"),
-        ("  as given", "first"), ("Main responsible", "mainPerson"), ("Direct responsible", "directPerson"),
-        ("Plan", "plan"), ("Explanation", "explanation"), ("Referred to", "referredTo"),
-        ("Rectified at", "rectifiedAt"), ("Verified by", "verifiedBy"), ("Note", "note"), ("Flagged", "flagged"),
-        ("Round", "round"), ("Stages", "stages"), ("Next event", "nextEvent"), ("Origin", "origin"),
-        ("Created", "createdAt"), ("Closed", "closedAt"),
-    ]
+    /// What `item show` prints: the item's fields that have a label, in their order.
+    static let fields: [(label: String, key: String)] = RectificationItem.fields.compactMap { field in
+        field.label.map { ($0, "\(field.name)") }
+    }
 
     static func report(_ reply: [String: Any], json: Bool, _ message: String) {
         let item = reply["item"] as? [String: Any] ?? [:]

@@ -1,3 +1,4 @@
+import CadenceConfiguration
 import ArgumentParser
 import CadenceControl
 import CadenceCore

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CadenceCore
-import CadenceDaemon
+import CadenceConfiguration
 import Foundation
 
 /// `cadencectl list-cadences`: the cadences of a configuration directory and when each fires next.

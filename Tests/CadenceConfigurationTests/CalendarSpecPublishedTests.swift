@@ -13,6 +13,7 @@
 // for us (no case depends on the machine's zone: those all name UTC or a zone). "IST" names no zone file; glibc
 // then falls back to UTC, and the expression names Europe/Dublin anyway, so we pass UTC.
 
+import CadenceConfiguration
 import Foundation
 import Testing
 
@@ -198,15 +199,15 @@ struct CalendarSpecPublishedTests {
         "An accepted expression normalizes as systemd's test_one says, and its normal form is a fixed point",
         arguments: normalizations)
     func normalizesLikeSystemd(input: String, normalized: String) throws {
-        let expression = try CalendarExpression(input)
+        let expression = try CalendarExpression(input, zones: .system)
         #expect(expression.normalized == normalized, "input '\(input)'")
-        let again = try CalendarExpression(expression.normalized)
+        let again = try CalendarExpression(expression.normalized, zones: .system)
         #expect(again.normalized == expression.normalized, "re-parsing '\(expression.normalized)'")
     }
 
     @Test("The next elapse is the one systemd's test_next expects, to the microsecond", arguments: nextElapses)
     func nextElapseLikeSystemd(_ published: PublishedNext) throws {
-        let expression = try CalendarExpression(published.input)
+        let expression = try CalendarExpression(published.input, zones: .system)
         let next = expression.nextElapse(
             after: OracleTime.date(micros: published.after),
             localZone: published.localZone)
@@ -218,7 +219,9 @@ struct CalendarSpecPublishedTests {
 
     @Test("An input systemd's test rejects is rejected", arguments: rejections)
     func rejectsLikeSystemd(input: String) {
-        #expect(throws: CalendarExpressionError.self, "input '\(input)'") { try CalendarExpression(input) }
+        #expect(throws: CalendarExpressionError.self, "input '\(input)'") {
+            try CalendarExpression(input, zones: .system)
+        }
     }
 
     @Test(
@@ -233,7 +236,7 @@ struct CalendarSpecPublishedTests {
         let inputs = Self.normalizations.map(\.0) + Self.nextElapses.map(\.input) + Self.rejections
         let verdicts = try oracle.calendar(inputs, zone: "UTC", baseMicros: 0, iterations: 1)
         for (input, verdict) in zip(inputs, verdicts) {
-            let ours = try? CalendarExpression(input)
+            let ours = try? CalendarExpression(input, zones: .system)
             switch verdict {
             case .rejected where ours != nil:
                 mismatches.append("'\(input)': systemd rejects, we accept as '\(ours!.normalized)'")

@@ -1,5 +1,5 @@
+import CadenceConfiguration
 import CadenceCore
-import CadenceDaemon
 import Foundation
 import Testing
 

@@ -28,7 +28,7 @@ public struct ConfigurationLoader: Sendable {
     /// Files larger than this are refused, so a stray large file cannot stall startup.
     public var maximumFileSize = 4 << 20
     /// Whether a group of this name exists (`AdminGroup=` must name one); the system's by default.
-    public var groupExists: @Sendable (String) -> Bool = { Peer.gid(of: $0) != nil }
+    public var groupExists: @Sendable (String) -> Bool = { SystemGroups.gid(of: $0) != nil }
 
     public init(directory: String) {
         self.directory = directory
@@ -107,7 +107,8 @@ public struct ConfigurationLoader: Sendable {
             let name = String(path.baseName.dropLast(".cadence".count))
             guard let source = read(path, errors: &errors) else { continue }
             do {
-                let cadence = try Cadence.parse(name: name, source: source, reference: reference, zone: zone)
+                let cadence = try Cadence.parse(
+                    name: name, source: source, reference: reference, zone: zone, zones: .system)
                 warnings += cadence.warnings
                 cadences.append(cadence)
             } catch {

@@ -29,6 +29,7 @@
 //   oracle-unanswered — systemd accepted but could not compute an elapse ("Failed to determine next elapse");
 //   failed           — everything else; the first 30 are printed with expression, zone, base, ours and systemd's.
 
+import CadenceConfiguration
 import Foundation
 import Testing
 
@@ -111,7 +112,7 @@ struct OracleComparison {
         _ testCase: CalendarCase, verdict: SystemdAnalyze.Verdict, kind: String,
         into tally: inout OracleTally
     ) throws {
-        let ours = Result { try CalendarExpression(testCase.expression) }
+        let ours = Result { try CalendarExpression(testCase.expression, zones: .system) }
         var verdict = verdict
         var limit = iterations
         if case .failed(let message) = verdict {

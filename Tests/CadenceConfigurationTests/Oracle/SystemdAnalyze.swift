@@ -1,3 +1,4 @@
+import CadenceConfiguration
 import Foundation
 
 /// `systemd-analyze calendar` as an oracle: the installed systemd's own parser, normalizer and elapse search.

@@ -1,3 +1,4 @@
+import CadenceCore
 public import Foundation
 
 /// The local time zone as glibc reads it from `TZ`, including the forms Foundation ignores:

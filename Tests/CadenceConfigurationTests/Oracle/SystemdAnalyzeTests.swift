@@ -1,3 +1,4 @@
+import CadenceConfiguration
 import Foundation
 import Testing
 

@@ -1,3 +1,4 @@
+import CadenceConfiguration
 import Foundation
 
 /// One differential case: an `OnCalendar=` expression, the `TZ` it runs under, and the instant to search after.
