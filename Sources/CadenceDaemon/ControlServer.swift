@@ -17,12 +17,12 @@ public import Logging
 /// peer's credentials (SO_PEERCRED) decide what it may do: root and members of `AdminGroup=`
 /// may change the ledger; members of the `cadenced` group may read; others are refused.
 public final class ControlServer: @unchecked Sendable {
-    private let listenFD: Int32
-    fileprivate let handler: ControlHandler
-    private let logger: Logger
-    private let limits: Limits
-    private var acceptSource: (any DispatchSourceRead)?
-    private var connections: [Int32: Connection] = [:]
+    let listenFD: Int32
+    let handler: ControlHandler
+    let logger: Logger
+    let limits: Limits
+    var acceptSource: (any DispatchSourceRead)?
+    var connections: [Int32: Connection] = [:]
 
     /// The limits of the socket.
     public struct Limits: Sendable {
@@ -103,7 +103,7 @@ public final class ControlServer: @unchecked Sendable {
         acceptSource = source
     }
 
-    private func acceptAll() {
+    func acceptAll() {
         while true {
             let fd = accept(listenFD, nil, nil)
             if fd < 0 { return }
@@ -121,7 +121,7 @@ public final class ControlServer: @unchecked Sendable {
         }
     }
 
-    fileprivate func closed(_ fd: Int32) {
+    func closed(_ fd: Int32) {
         connections[fd] = nil
     }
 
@@ -132,7 +132,7 @@ public final class ControlServer: @unchecked Sendable {
     /// and others were refused (found by Tests/reliability/socket-campaign.py). A client that only
     /// shut down its sending side still gets its replies, and calls it sent are still carried out.
     /// - Returns: how many were closed.
-    private func reapHungUp() -> Int {
+    func reapHungUp() -> Int {
         var reaped = 0
         for (fd, connection) in connections where connection.pending.isEmpty {
             var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -154,7 +154,7 @@ public final class ControlServer: @unchecked Sendable {
     /// has sent nothing for `IdleTimeoutSec=` or 10 s, whichever is shorter. The candidate that began
     /// its message, or fell silent, earliest is closed.
     /// - Returns: whether a connection was closed.
-    private func makeRoom() -> Bool {
+    func makeRoom() -> Bool {
         let now = ContinuousClock.now
         let silence = min(limits.idleTimeout, .seconds(10))
         var victim: (connection: Connection, since: ContinuousClock.Instant, why: String)?
@@ -184,12 +184,12 @@ public final class ControlServer: @unchecked Sendable {
     /// Bytes per second under which an unfinished message counts as dribbled.
     static let slowRate: Double = 65_536
 
-    private static func seconds(_ duration: Duration) -> Double {
+    static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// One client.
-    fileprivate final class Connection: @unchecked Sendable {  // main queue only
+    final class Connection: @unchecked Sendable {  // main queue only
         let fd: Int32
         let peer: Peer
         unowned let server: ControlServer
@@ -387,61 +387,4 @@ public final class ControlServer: @unchecked Sendable {
             server.closed(fd)
         }
     }
-}
-
-/// A failure to set up the control socket.
-public struct ControlSocketError: Error, CustomStringConvertible {
-    public var operation: String
-    public var path: String
-    public var code: Int32
-    public var description: String {
-        "cannot \(operation) the control socket '\(path)': \(String(cString: strerror(code)))"
-    }
-}
-
-/// The credentials of a connected client (SO_PEERCRED) and its groups.
-struct Peer: Sendable {
-    var uid: UInt32
-    var gid: UInt32
-    var user: String
-    var groups: Set<UInt32>
-    /// The account's full name (the first field of its GECOS entry), when it has one.
-    var person: String? = nil
-
-    static func of(_ fd: Int32) -> Peer {
-        // struct ucred (socket(7)); Glibc hides it behind _GNU_SOURCE.
-        struct Credentials {
-            var pid: Int32 = 0
-            var uid: UInt32 = 0
-            var gid: UInt32 = 0
-        }
-        var credentials = Credentials()
-        var length = socklen_t(MemoryLayout<Credentials>.size)
-        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0 else {
-            return Peer(uid: UInt32.max, gid: UInt32.max, user: "?", groups: [])
-        }
-        var user = "uid \(credentials.uid)"
-        var person: String?
-        var groups: Set<UInt32> = [credentials.gid]
-        var entry = passwd()
-        var result: UnsafeMutablePointer<passwd>?
-        var buffer = [CChar](repeating: 0, count: 4096)
-        if getpwuid_r(credentials.uid, &entry, &buffer, buffer.count, &result) == 0, result != nil {
-            user = String(cString: entry.pw_name)
-            if let gecos = entry.pw_gecos {
-                let fields = String(cString: gecos).split(separator: ",", omittingEmptySubsequences: false)
-                let name = fields.first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-                if !name.isEmpty { person = name }
-            }
-            var count: Int32 = 64
-            var list = [gid_t](repeating: 0, count: 64)
-            if getgrouplist(entry.pw_name, credentials.gid, &list, &count) >= 0 {
-                groups.formUnion(list.prefix(Int(count)))
-            }
-        }
-        return Peer(uid: credentials.uid, gid: credentials.gid, user: user, groups: groups, person: person)
-    }
-
-    /// The gid of a group name, or nil.
-    static func gid(of group: String) -> UInt32? { SystemGroups.gid(of: group) }
 }

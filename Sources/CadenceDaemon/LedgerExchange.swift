@@ -4,68 +4,16 @@ import CadenceCore
 import CadenceStore
 import Foundation
 
-/// What an import or export carries.
-enum ExchangeKind: String, CaseIterable {
-    case units, commitments, items
-
-    /// Columns a file may have, in export order; the required ones first.
-    var columns: [String] {
-        switch self {
-        case .units: ["id", "name", "kind", "parent", "quota", "specialty", "grade", "liaison"]
-        case .commitments: ["unit", "text", "year", "member", "post", "direction", "publishedOn"]
-        case .items:
-            [
-                "unit", "title", "deadline", "source", "category", "scope", "urgency", "difficulty", "measures",
-                "acceptance", "first", "main", "direct", "number",
-            ]
-        }
-    }
-
-    var required: Set<String> {
-        switch self {
-        case .units: ["id", "name", "kind"]
-        case .commitments: ["unit", "text"]
-        case .items: ["unit", "title", "deadline"]
-        }
-    }
-
-    /// Columns an export adds that an import accepts and ignores (so an export imports back).
-    var exportOnly: [String] {
-        switch self {
-        case .units: []
-        case .commitments: ["id", "status", "evaluatedPeriod"]
-        case .items: ["id", "state", "overdue", "closedAt", "verifiedBy"]
-        }
-    }
-
-    /// Header names offices use in their spreadsheets, mapped to ours.
-    static let aliases: [String: String] = [
-        "单位": "unit", "單位": "unit", "单位代码": "id", "單位代碼": "id", "代码": "id", "代碼": "id", "名称": "name",
-        "名稱": "name", "类型": "kind", "類型": "kind", "上级": "parent", "上級": "parent", "定额": "quota",
-        "定額": "quota", "联络员": "liaison", "聯絡員": "liaison", "问题": "title", "問題": "title", "事项": "title",
-        "事項": "title", "整改时限": "deadline", "整改時限": "deadline", "期限": "deadline", "来源": "source",
-        "來源": "source", "类别": "category", "類別": "category", "整改措施": "measures", "验收标准": "acceptance",
-        "驗收標準": "acceptance", "第一责任人": "first", "第一責任人": "first", "主要责任人": "main",
-        "主要責任人": "main", "直接责任人": "direct", "直接責任人": "direct", "承诺": "text", "承諾": "text",
-        "内容": "text", "內容": "text", "年度": "year", "党员": "member", "黨員": "member", "岗位": "post",
-        "崗位": "post", "序号": "number", "序號": "number", "编号": "number", "編號": "number",
-    ]
-}
-
-enum ExchangeFormat: String, CaseIterable {
-    case csv, json
-}
-
 /// Imports and exports units, commitments and items as CSV or JSON. An import checks every row —
 /// its fields, then what the ledger says of it (unknown unit, duplicate id, no first responsible
 /// person) — and writes nothing unless every row is good; a dry run only reports.
 struct LedgerExchange {
     let request: LedgerRequest
 
-    private var manager: Manager { request.manager }
+    var manager: Manager { request.manager }
 
     /// Rows of a file: each with its line (CSV) or element number (JSON) and its values by column.
-    private func rows(kind: ExchangeKind, format: ExchangeFormat, text: String) throws -> (
+    func rows(kind: ExchangeKind, format: ExchangeFormat, text: String) throws -> (
         rows: [(line: Int, values: [String: String])], problems: [RowProblem]
     ) {
         switch format {
@@ -380,7 +328,7 @@ struct LedgerExchange {
         }
     }
 
-    private func reply(_ kind: ExchangeKind, _ rows: Int, _ problems: [RowProblem], _ dryRun: Bool) -> [String: Any] {
+    func reply(_ kind: ExchangeKind, _ rows: Int, _ problems: [RowProblem], _ dryRun: Bool) -> [String: Any] {
         let sorted = problems.sorted { ($0.line, $0.reason) < ($1.line, $1.reason) }
         return [
             "kind": kind.rawValue, "rows": rows, "dryRun": dryRun,
@@ -389,71 +337,4 @@ struct LedgerExchange {
         ]
     }
 
-    func export(kind: ExchangeKind, format: ExchangeFormat, unit: String?) throws -> [String: Any] {
-        let store = manager.store
-        if let unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
-        let header: [String]
-        var rows: [[String: String]] = []
-        switch kind {
-        case .units:
-            header = kind.columns
-            for u in try store.units() where unit == nil || u.id == unit || u.parent == unit {
-                var r = ["id": u.id, "name": u.name, "kind": u.kind]
-                r["parent"] = u.parent
-                r["quota"] = u.quota.map(String.init)
-                r["specialty"] = u.specialty
-                r["grade"] = u.grade
-                r["liaison"] = u.liaison
-                rows.append(r)
-            }
-        case .commitments:
-            header = ["id"] + kind.columns + ["status", "evaluatedPeriod"]
-            for c in try store.commitments(unit: unit, year: nil, limit: 1_000_000) {
-                var r = ["id": String(c.id), "unit": c.unit, "text": c.text, "year": String(c.year)]
-                r["member"] = c.member
-                r["post"] = c.post
-                r["direction"] = c.direction
-                r["publishedOn"] = c.publishedOn
-                r["status"] = c.status
-                r["evaluatedPeriod"] = c.evaluatedPeriod
-                rows.append(r)
-            }
-        case .items:
-            header = ["id"] + kind.columns + ["state", "overdue", "closedAt", "verifiedBy"]
-            let now = request.now
-            for i in try store.items(unit: unit, overdueAt: nil, limit: 1_000_000).items {
-                var r = [
-                    // A deadline typed as a date is written back as that date.
-                    "id": String(i.id), "unit": i.unit, "title": i.title,
-                    "deadline": i.deadlineDate ?? ISOTimestamp.utc(i.deadline),
-                    "source": i.source, "state": i.state, "overdue": i.isOverdue(at: now) ? "yes" : "no",
-                ]
-                r["category"] = i.category
-                r["scope"] = i.scope
-                r["urgency"] = i.urgency
-                r["difficulty"] = i.difficulty
-                r["measures"] = i.measures
-                r["acceptance"] = i.acceptance
-                r["first"] = i.first
-                r["main"] = i.main
-                r["direct"] = i.direct
-                r["closedAt"] = i.closedAt.map(ISOTimestamp.utc)
-                r["verifiedBy"] = i.verifiedBy
-                // The office's own number of an imported row goes back out with it.
-                if let key = i.importKey, key.hasPrefix("n\u{1F}") {
-                    r["number"] = key.split(separator: "\u{1F}", omittingEmptySubsequences: false).dropFirst(2).first
-                        .map(String.init)
-                }
-                rows.append(r)
-            }
-        }
-        let text: String
-        switch format {
-        case .csv:
-            text = CSV.format([header] + rows.map { row in header.map { row[$0] ?? "" } })
-        case .json:
-            text = JSONWriter.string(rows.map { row in row as [String: Any] }) + "\n"
-        }
-        return ["text": text, "rows": rows.count]
-    }
 }

@@ -12,9 +12,9 @@ struct LedgerRequest {
     let now: Date
     let actor: Actor
 
-    private var store: LedgerStore { manager.store }
-    private var zone: TimeZone { manager.configuration.timeZone }
-    private var today: LocalDate { LocalDay.of(now, in: zone) }
+    var store: LedgerStore { manager.store }
+    var zone: TimeZone { manager.configuration.timeZone }
+    var today: LocalDate { LocalDay.of(now, in: zone) }
 
     func answer(_ member: String) throws -> [String: Any] {
         let p = parameters
@@ -206,7 +206,7 @@ struct LedgerRequest {
         }
     }
 
-    private func update(_ id: Int64, _ transition: ItemTransition) throws -> RawJSON {
+    func update(_ id: Int64, _ transition: ItemTransition) throws -> RawJSON {
         let p = parameters
         var deadline: (instant: Date, date: String?)?
         if let text = try p.optionalString("deadline") {
@@ -225,7 +225,7 @@ struct LedgerRequest {
         return Self.object(item, at: now)
     }
 
-    private func quota(_ value: Int?) throws -> Int? {
+    func quota(_ value: Int?) throws -> Int? {
         if let value, !(0...1000).contains(value) {
             throw VarlinkError.invalidArgument("quota", "must be between 0 and 1000, got \(value)")
         }
@@ -304,7 +304,7 @@ struct LedgerRequest {
     }
 
     /// Refuses a period that begins after `day`: nothing is held or counted ahead of its period.
-    private func begun(_ period: PeriodKey, by day: LocalDate, _ parameter: String, _ what: String) throws {
+    func begun(_ period: PeriodKey, by day: LocalDate, _ parameter: String, _ what: String) throws {
         if let first = period.days?.first, first > day {
             throw VarlinkError.invalidArgument(
                 parameter, "\(period) begins on \(first), after \(what); it cannot be recorded yet")
@@ -320,106 +320,6 @@ struct LedgerRequest {
         return key
     }
 
-    // MARK: - Reply objects
-
-    private func unitObject(_ id: String) throws -> [String: Any] {
-        guard let unit = try store.unit(id) else { throw LedgerError.unknownUnit(id) }
-        return Self.object(unit)
-    }
-
-    private func commitmentObject(_ id: Int64) throws -> [String: Any] {
-        guard let commitment = try store.commitment(id) else {
-            throw LedgerError.notFound("there is no commitment #\(id)")
-        }
-        return Self.object(commitment)
-    }
-
-    private func itemObject(_ id: Int64) throws -> RawJSON {
-        guard let item = try store.item(id) else { throw VarlinkError.noSuchItem(id) }
-        return Self.object(item, at: now)
-    }
-
-    static func object(_ unit: UnitRecord) -> [String: Any] {
-        var o: [String: Any] = [
-            "id": unit.id, "name": unit.name, "kind": unit.kind, "quota": unit.monthlyQuota,
-            "removed": unit.removedAt != nil,
-        ]
-        o["parent"] = unit.parent
-        o["ownQuota"] = unit.quota
-        o["specialty"] = unit.specialty
-        o["grade"] = unit.grade
-        o["liaison"] = unit.liaison
-        return o
-    }
-
-    static func object(_ role: RoleRecord) -> [String: Any] {
-        var o: [String: Any] = [
-            "unit": role.unit, "role": role.role, "person": role.person, "since": ISOTimestamp.utc(role.since),
-        ]
-        o["until"] = role.until.map(ISOTimestamp.utc)
-        return o
-    }
-
-    static func object(_ c: CommitmentRecord) -> [String: Any] {
-        var o: [String: Any] = [
-            "id": c.id, "unit": c.unit, "year": c.year, "text": c.text, "evaluations": c.evaluations,
-        ]
-        o["member"] = c.member
-        o["post"] = c.post
-        o["direction"] = c.direction
-        o["publishedOn"] = c.publishedOn
-        o["status"] = c.status
-        o["evaluatedPeriod"] = c.evaluatedPeriod
-        return o
-    }
-
-    static func object(_ r: ReviewRecord) -> [String: Any] {
-        var o: [String: Any] = [
-            "id": r.id, "unit": r.unit, "kind": ReviewKind(r.kind).rawValue, "period": r.period, "heldOn": r.heldOn,
-            "override": r.override,
-        ]
-        o["cadence"] = r.cadence
-        o["form"] = r.form
-        o["reviewer"] = r.reviewer
-        o["byUnit"] = r.byUnit
-        o["subject"] = r.subject
-        o["outcome"] = r.outcome
-        return o
-    }
-
-    static func object(_ q: QuotaLine) -> [String: Any] {
-        [
-            "unit": q.unit, "name": q.name, "kind": q.kind, "required": q.required, "submitted": q.submitted,
-            "short": q.short,
-        ]
-    }
-
-    static func object(_ n: StoredNotice) -> [String: Any] {
-        var o: [String: Any] = [
-            "key": n.notice.key, "kind": n.notice.kind.rawValue, "due": ISOTimestamp.utc(n.notice.dueAt),
-            "emitted": ISOTimestamp.utc(n.notice.emittedAt), "subject": n.notice.subject, "late": n.notice.late,
-            "delivered": n.fileWritten && n.journalSent,
-        ]
-        o["unit"] = n.notice.unit
-        o["item"] = n.notice.item
-        o["period"] = n.notice.periods.last
-        o["file"] = n.file
-        return o
-    }
-
-    static func object(_ entry: HistoryEntry) -> [String: Any] {
-        var o: [String: Any] = [
-            "at": ISOTimestamp.utc(entry.at), "uid": Int(entry.uid), "user": entry.user, "action": entry.action,
-            "details": entry.details,
-        ]
-        o["item"] = entry.itemId
-        o["unit"] = entry.unit
-        return o
-    }
-
-    static func json(_ items: [RectificationItem], at instant: Date) -> RawJSON { ItemJSON.array(items, at: instant) }
-
-    static func object(_ item: RectificationItem, at instant: Date) -> RawJSON { ItemJSON.object(item, at: instant) }
 }
 
 /// The duties recorded per unit and period, as people name them.

@@ -13,18 +13,18 @@ public import Logging
 public final class Manager: @unchecked Sendable {
     public let store: LedgerStore
     public private(set) var configuration: LoadedConfiguration
-    private var files: NoticeFileWriter
-    private let journal: any NoticeJournal
-    private let logger: Logger
-    private var text: NoticeText
-    private var items: ItemSchedule
+    var files: NoticeFileWriter
+    let journal: any NoticeJournal
+    let logger: Logger
+    var text: NoticeText
+    var items: ItemSchedule
     /// An occurrence handled later than this after its time counts as late.
     public static let lateAfter: TimeInterval = 60
     /// How soon delivery is retried after a sink failed.
     public static let retryAfter: TimeInterval = 30
-    private var undelivered = true
+    var undelivered = true
     /// Notices stored by this instance: never sent before, so the journal need not be searched for them.
-    private var fresh: Set<String> = []
+    var fresh: Set<String> = []
 
     public init(
         store: LedgerStore, configuration: LoadedConfiguration, noticeDirectory: String, journal: any NoticeJournal,
@@ -108,7 +108,7 @@ public final class Manager: @unchecked Sendable {
         return nextText + "; \(overdue) overdue"
     }
 
-    private func processCadences(at now: Date) throws -> [Notice] {
+    func processCadences(at now: Date) throws -> [Notice] {
         guard let through = try store.scheduledThrough() else {
             // A new ledger starts now: nothing from before it is owed.
             try store.advanceScheduledThrough(to: now)
@@ -182,7 +182,7 @@ public final class Manager: @unchecked Sendable {
         return stored
     }
 
-    private func processItems(at now: Date) throws -> [Notice] {
+    func processItems(at now: Date) throws -> [Notice] {
         var stored: [Notice] = []
         while true {
             let due = try store.itemsDue(at: now)
@@ -213,12 +213,12 @@ public final class Manager: @unchecked Sendable {
     }
 
     /// The cadences whose periods are checked at their end: duties recorded per unit, and report quotas.
-    private var dutyCadences: [Cadence] {
+    var dutyCadences: [Cadence] {
         configuration.cadences.filter { $0.kind.requiresRecord || $0.kind == .quotaCheck }
     }
 
     /// The earliest end of a period whose duty check is still owed.
-    private func nextDutyCheck() throws -> Date? {
+    func nextDutyCheck() throws -> Date? {
         let cadences = dutyCadences
         return try store.uncheckedDuties(cadences: cadences.map(\.name)).compactMap { duty in
             duty.period.end(in: configuration.timeZone)
@@ -229,7 +229,7 @@ public final class Manager: @unchecked Sendable {
     /// inspection, appraisal or evaluation recorded gets an overdue item (R3); a month's report
     /// counts are checked against the quotas and the shortfall announced (R9). Each check is
     /// recorded with what it produced in one transaction, so it happens once per period.
-    private func processDuties(at now: Date) throws -> [Notice] {
+    func processDuties(at now: Date) throws -> [Notice] {
         let cadences = dutyCadences
         let zone = configuration.timeZone
         var stored: [Notice] = []
@@ -291,7 +291,7 @@ public final class Manager: @unchecked Sendable {
         return stored
     }
 
-    private func itemNotice(_ item: RectificationItem, stage: ItemStage, at: Date, now: Date) -> Notice {
+    func itemNotice(_ item: RectificationItem, stage: ItemStage, at: Date, now: Date) -> Notice {
         let kind: NoticeKind
         var level: EscalationLevel?
         switch stage {
@@ -339,78 +339,6 @@ public final class Manager: @unchecked Sendable {
         return stored
     }
 
-    // MARK: - Delivery
-
-    /// Delivers every stored notice not yet in both sinks, files first (the journal entry names
-    /// the file). Failures are logged and retried later.
-    public func deliverPending() throws {
-        let pending = try store.undeliveredNotices()
-        guard !pending.isEmpty else {
-            undelivered = false
-            return
-        }
-        var failed = false
-        // Failures are logged once per pass and sink, not once per notice: while a sink is down
-        // every pass (each 30 s) would otherwise repeat a line for each waiting notice.
-        var fileFailures: [(key: String, error: String)] = []
-        var journalFailures: [(key: String, error: String)] = []
-        var files: [String: String] = [:]
-        for stored in pending where stored.fileWritten { files[stored.notice.key] = stored.file }
-        let toWrite = pending.filter { !$0.fileWritten }
-        var written: [(key: String, file: String)] = []
-        if !toWrite.isEmpty {
-            do {
-                let results = try self.files.writeBatch(
-                    toWrite.map { ($0.notice, !fresh.contains($0.notice.key)) })
-                for result in results {
-                    if let error = result.error {
-                        failed = true
-                        fileFailures.append((result.key, "\(error)"))
-                    } else {
-                        written.append((result.key, result.file))
-                        files[result.key] = result.file
-                    }
-                }
-            } catch {
-                failed = true
-                logger.error("Notice files not written yet: \(error)")
-            }
-        }
-        var sent: [String] = []
-        for stored in pending where !stored.journalSent {
-            do {
-                // One stored before this process started may have reached the journal before a crash.
-                let alreadySent = try !fresh.contains(stored.notice.key) && journal.contains(noticeID: stored.notice.id)
-                if !alreadySent {
-                    try journal.send(NoticeJournalFields.fields(for: stored.notice, file: files[stored.notice.key]))
-                }
-                sent.append(stored.notice.key)
-            } catch {
-                failed = true
-                journalFailures.append((stored.notice.key, "\(error)"))
-            }
-        }
-        logFailures(fileFailures, "not written to file yet")
-        logFailures(journalFailures, "not sent to the journal yet")
-        try store.markDelivered(files: written, journal: sent)
-        undelivered = failed
-    }
-
-    /// One line for a pass's failures in one sink: the notice, or how many and the first, with
-    /// each distinct reason.
-    private func logFailures(_ failures: [(key: String, error: String)], _ what: String) {
-        guard let first = failures.first else { return }
-        if failures.count == 1 {
-            logger.error("Notice \(first.key) \(what): \(first.error)")
-            return
-        }
-        var reasons: [String] = []
-        for failure in failures where !reasons.contains(failure.error) && reasons.count < 3 {
-            reasons.append(failure.error)
-        }
-        logger.error(
-            "\(failures.count) notices \(what) (first \(first.key)): \(reasons.joined(separator: "; "))")
-    }
 }
 
 extension Manager {

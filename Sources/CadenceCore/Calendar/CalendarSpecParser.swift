@@ -1,11 +1,11 @@
 /// Parses the `OnCalendar=` grammar exactly as systemd 252's `calendar_spec_from_string()`,
 /// with an error that says where and why instead of `-EINVAL`.
 struct CalendarSpecParser {
-    private let bytes: [UInt8]
-    private var index = 0
-    private var spec = CalendarSpec()
+    let bytes: [UInt8]
+    var index = 0
+    var spec = CalendarSpec()
 
-    private init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     static func parse(_ text: String, zones: ZoneDatabase) throws(CalendarExpressionError) -> CalendarSpec {
         do {
@@ -28,7 +28,7 @@ struct CalendarSpecParser {
         }
     }
 
-    private static func parseWithZone(_ text: String, zones: ZoneDatabase) throws(CalendarExpressionError)
+    static func parseWithZone(_ text: String, zones: ZoneDatabase) throws(CalendarExpressionError)
         -> CalendarSpec
     {
         var body = Array(text.utf8)
@@ -64,33 +64,33 @@ struct CalendarSpecParser {
 
     // MARK: - Cursor
 
-    private func byte(at offset: Int = 0) -> UInt8 {
+    func byte(at offset: Int = 0) -> UInt8 {
         index + offset < bytes.count ? bytes[index + offset] : 0
     }
 
-    private var current: Character {
+    var current: Character {
         guard index < bytes.count else { return "\0" }
         let scalar = Unicode.Scalar(bytes[index])
         return bytes[index] < 0x80 ? Character(scalar) : "\u{FFFD}"
     }
 
-    private var atEnd: Bool { index >= bytes.count }
+    var atEnd: Bool { index >= bytes.count }
 
-    private func unexpected(_ expected: String) -> CalendarExpressionError {
+    func unexpected(_ expected: String) -> CalendarExpressionError {
         atEnd
             ? .unexpectedEnd(position: index + 1, expected: expected)
             : .unexpectedCharacter(current, position: index + 1, expected: expected)
     }
 
-    private mutating func skipSpaces() {
+    mutating func skipSpaces() {
         while byte() == UInt8(ascii: " ") { index += 1 }
     }
 
-    private static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+    static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
 
     // MARK: - Shorthands
 
-    private static let shorthands: [(names: [String], apply: @Sendable (inout CalendarSpec) -> Void)] = [
+    static let shorthands: [(names: [String], apply: @Sendable (inout CalendarSpec) -> Void)] = [
         (["minutely"], { $0.second = [.value(0)] }),
         (
             ["hourly"],
@@ -131,7 +131,7 @@ struct CalendarSpecParser {
         ),
     ]
 
-    private mutating func parseShorthand() -> Bool {
+    mutating func parseShorthand() -> Bool {
         let word = String(decoding: bytes, as: UTF8.self).lowercased()
         guard let entry = Self.shorthands.first(where: { $0.names.contains(word) }) else { return false }
         entry.apply(&spec)
@@ -140,13 +140,13 @@ struct CalendarSpecParser {
 
     // MARK: - Weekdays
 
-    private static let weekdayNames: [(String, Int)] = [
+    static let weekdayNames: [(String, Int)] = [
         ("monday", 0), ("mon", 0), ("tuesday", 1), ("tue", 1), ("wednesday", 2), ("wed", 2),
         ("thursday", 3), ("thu", 3), ("friday", 4), ("fri", 4), ("saturday", 5), ("sat", 5),
         ("sunday", 6), ("sun", 6),
     ].map { (name, number) in (name, number) }
 
-    private func hasPrefixIgnoringCase(_ word: String) -> Bool {
+    func hasPrefixIgnoringCase(_ word: String) -> Bool {
         let w = Array(word.utf8)
         guard index + w.count <= bytes.count else { return false }
         for k in 0..<w.count {
@@ -158,7 +158,7 @@ struct CalendarSpecParser {
     }
 
     /// `parse_weekdays()`: `Mon`, `Mon,Wed`, `Mon..Fri`, `Mon-Fri`, full names, any case.
-    private mutating func parseWeekdays() throws(CalendarExpressionError) {
+    mutating func parseWeekdays() throws(CalendarExpressionError) {
         var rangeStart = -1
         var first = true
         while true {
@@ -222,7 +222,7 @@ struct CalendarSpecParser {
 
     /// `parse_component_decimal()`: digits, and for seconds an optional fraction (up to 6
     /// digits, rounded on the 7th, further digits ignored). Seconds come back in microseconds.
-    private mutating func parseDecimal(usec: Bool) throws(CalendarExpressionError) -> Int {
+    mutating func parseDecimal(usec: Bool) throws(CalendarExpressionError) -> Int {
         let start = index
         guard Self.isDigit(byte()) else { throw unexpected("a number") }
         var value = 0
@@ -263,7 +263,7 @@ struct CalendarSpecParser {
     }
 
     /// `parse_chain()`: `*`, or a comma-separated list of values, ranges and repetitions.
-    private mutating func parseChain(usec: Bool) throws(CalendarExpressionError) -> [CalendarComponent]? {
+    mutating func parseChain(usec: Bool) throws(CalendarExpressionError) -> [CalendarComponent]? {
         if byte() == UInt8(ascii: "*") {
             index += 1
             return usec ? [CalendarComponent(start: 0, stop: -1, repetition: CalendarSpec.microsecondsPerSecond)] : nil
@@ -300,105 +300,6 @@ struct CalendarSpecParser {
             guard byte() == UInt8(ascii: ",") else { return chain }
             index += 1
         }
-    }
-
-    // MARK: - Date and time
-
-    private enum DateResult { case dateAndTime, timestampOnly }
-
-    /// `parse_date()`: `Y-M-D`, `M-D`, `~` for days from the end of the month, or `@SECONDS`.
-    private mutating func parseDate() throws(CalendarExpressionError) -> DateResult {
-        if atEnd { return .dateAndTime }
-        if byte() == UInt8(ascii: "@") { try parseTimestamp(); return .timestampOnly }
-
-        let start = index
-        let first = try parseChain(usec: false)
-        // Already the end, or a ':'? Then this was a time, not a date.
-        if atEnd || byte() == UInt8(ascii: ":") {
-            index = start
-            return .dateAndTime
-        }
-        try parseDateSeparator()
-        let second = try parseChain(usec: false)
-        if atEnd || byte() == UInt8(ascii: " ") {
-            skipSpaces()
-            spec.month = first
-            spec.day = second
-            return .dateAndTime
-        }
-        if spec.endOfMonth { throw unexpected("' ' or the end: '~' must separate month and day") }
-        try parseDateSeparator()
-        let third = try parseChain(usec: false)
-        guard atEnd || byte() == UInt8(ascii: " ") else { throw unexpected("' ' or the end after the date") }
-        skipSpaces()
-        spec.year = first
-        spec.month = second
-        spec.day = third
-        return .dateAndTime
-    }
-
-    private mutating func parseDateSeparator() throws(CalendarExpressionError) {
-        if byte() == UInt8(ascii: "~") {
-            spec.endOfMonth = true
-        } else if byte() != UInt8(ascii: "-") {
-            throw unexpected("'-' or '~' between date fields, or ':' in a time")
-        }
-        index += 1
-    }
-
-    /// `@SECONDS`: one instant, in UTC. Parsed like `strtoul()`: leading spaces and a sign pass.
-    private mutating func parseTimestamp() throws(CalendarExpressionError) {
-        let start = index
-        index += 1
-        while byte() == UInt8(ascii: " ") || (byte() >= 9 && byte() <= 13) { index += 1 }
-        var negative = false
-        if byte() == UInt8(ascii: "+") || byte() == UInt8(ascii: "-") {
-            negative = byte() == UInt8(ascii: "-")
-            index += 1
-        }
-        guard Self.isDigit(byte()) else { throw unexpected("the seconds since 1970-01-01 after '@'") }
-        var value = 0
-        var overflow = false
-        while Self.isDigit(byte()) {
-            if value < Int.max / 20 { value = value * 10 + Int(byte() - 48) } else { overflow = true }
-            index += 1
-        }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        // Negative values wrap around in strtoul(); only "-0" stays in range.
-        if overflow || (negative && value != 0) { throw .badTimestamp(text, position: start + 1) }
-        let days = value / 86_400
-        let secondOfDay = value % 86_400
-        let (y, m, d) = CivilCalendar.civil(fromDays: days)
-        guard y <= CalendarSpec.yearRange.upperBound else { throw .badTimestamp(text, position: start + 1) }
-        spec.year = [.value(y)]
-        spec.month = [.value(m)]
-        spec.day = [.value(d)]
-        spec.hour = [.value(secondOfDay / 3600)]
-        spec.minute = [.value(secondOfDay / 60 % 60)]
-        spec.second = [.value(secondOfDay % 60 * CalendarSpec.microsecondsPerSecond)]
-        spec.zone = .utc
-    }
-
-    /// `parse_calendar_time()`: `H:M` or `H:M:S`; nothing at all means `00:00:00`.
-    private mutating func parseTime() throws(CalendarExpressionError) {
-        if atEnd {
-            spec.setMidnight()
-            return
-        }
-        let hour = try parseChain(usec: false)
-        guard byte() == UInt8(ascii: ":") else { throw unexpected("':' between hour and minute") }
-        index += 1
-        let minute = try parseChain(usec: false)
-        var second: [CalendarComponent]? = [.value(0)]
-        if !atEnd {
-            guard byte() == UInt8(ascii: ":") else { throw unexpected("':' between minute and second") }
-            index += 1
-            second = try parseChain(usec: true)
-            guard atEnd else { throw unexpected("the end after the seconds") }
-        }
-        spec.hour = hour
-        spec.minute = minute
-        spec.second = second
     }
 }
 

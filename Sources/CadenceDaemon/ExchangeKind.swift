@@ -1,0 +1,57 @@
+import CadenceConfiguration
+import CadenceControl
+import CadenceCore
+import CadenceStore
+import Foundation
+
+/// What an import or export carries.
+enum ExchangeKind: String, CaseIterable {
+    case units, commitments, items
+
+    /// Columns a file may have, in export order; the required ones first.
+    var columns: [String] {
+        switch self {
+        case .units: ["id", "name", "kind", "parent", "quota", "specialty", "grade", "liaison"]
+        case .commitments: ["unit", "text", "year", "member", "post", "direction", "publishedOn"]
+        case .items:
+            [
+                "unit", "title", "deadline", "source", "category", "scope", "urgency", "difficulty", "measures",
+                "acceptance", "first", "main", "direct", "number",
+            ]
+        }
+    }
+
+    var required: Set<String> {
+        switch self {
+        case .units: ["id", "name", "kind"]
+        case .commitments: ["unit", "text"]
+        case .items: ["unit", "title", "deadline"]
+        }
+    }
+
+    /// Columns an export adds that an import accepts and ignores (so an export imports back).
+    var exportOnly: [String] {
+        switch self {
+        case .units: []
+        case .commitments: ["id", "status", "evaluatedPeriod"]
+        case .items: ["id", "state", "overdue", "closedAt", "verifiedBy"]
+        }
+    }
+
+    /// Header names offices use in their spreadsheets, mapped to ours.
+    static let aliases: [String: String] = [
+        "单位": "unit", "單位": "unit", "单位代码": "id", "單位代碼": "id", "代码": "id", "代碼": "id", "名称": "name",
+        "名稱": "name", "类型": "kind", "類型": "kind", "上级": "parent", "上級": "parent", "定额": "quota",
+        "定額": "quota", "联络员": "liaison", "聯絡員": "liaison", "问题": "title", "問題": "title", "事项": "title",
+        "事項": "title", "整改时限": "deadline", "整改時限": "deadline", "期限": "deadline", "来源": "source",
+        "來源": "source", "类别": "category", "類別": "category", "整改措施": "measures", "验收标准": "acceptance",
+        "驗收標準": "acceptance", "第一责任人": "first", "第一責任人": "first", "主要责任人": "main",
+        "主要責任人": "main", "直接责任人": "direct", "直接責任人": "direct", "承诺": "text", "承諾": "text",
+        "内容": "text", "內容": "text", "年度": "year", "党员": "member", "黨員": "member", "岗位": "post",
+        "崗位": "post", "序号": "number", "序號": "number", "编号": "number", "編號": "number",
+    ]
+}
+
+enum ExchangeFormat: String, CaseIterable {
+    case csv, json
+}

@@ -1,0 +1,75 @@
+import CadenceConfiguration
+import CadenceControl
+import CadenceCore
+import CadenceStore
+import Foundation
+
+extension LedgerExchange {
+    func export(kind: ExchangeKind, format: ExchangeFormat, unit: String?) throws -> [String: Any] {
+        let store = manager.store
+        if let unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
+        let header: [String]
+        var rows: [[String: String]] = []
+        switch kind {
+        case .units:
+            header = kind.columns
+            for u in try store.units() where unit == nil || u.id == unit || u.parent == unit {
+                var r = ["id": u.id, "name": u.name, "kind": u.kind]
+                r["parent"] = u.parent
+                r["quota"] = u.quota.map(String.init)
+                r["specialty"] = u.specialty
+                r["grade"] = u.grade
+                r["liaison"] = u.liaison
+                rows.append(r)
+            }
+        case .commitments:
+            header = ["id"] + kind.columns + ["status", "evaluatedPeriod"]
+            for c in try store.commitments(unit: unit, year: nil, limit: 1_000_000) {
+                var r = ["id": String(c.id), "unit": c.unit, "text": c.text, "year": String(c.year)]
+                r["member"] = c.member
+                r["post"] = c.post
+                r["direction"] = c.direction
+                r["publishedOn"] = c.publishedOn
+                r["status"] = c.status
+                r["evaluatedPeriod"] = c.evaluatedPeriod
+                rows.append(r)
+            }
+        case .items:
+            header = ["id"] + kind.columns + ["state", "overdue", "closedAt", "verifiedBy"]
+            let now = request.now
+            for i in try store.items(unit: unit, overdueAt: nil, limit: 1_000_000).items {
+                var r = [
+                    // A deadline typed as a date is written back as that date.
+                    "id": String(i.id), "unit": i.unit, "title": i.title,
+                    "deadline": i.deadlineDate ?? ISOTimestamp.utc(i.deadline),
+                    "source": i.source, "state": i.state, "overdue": i.isOverdue(at: now) ? "yes" : "no",
+                ]
+                r["category"] = i.category
+                r["scope"] = i.scope
+                r["urgency"] = i.urgency
+                r["difficulty"] = i.difficulty
+                r["measures"] = i.measures
+                r["acceptance"] = i.acceptance
+                r["first"] = i.first
+                r["main"] = i.main
+                r["direct"] = i.direct
+                r["closedAt"] = i.closedAt.map(ISOTimestamp.utc)
+                r["verifiedBy"] = i.verifiedBy
+                // The office's own number of an imported row goes back out with it.
+                if let key = i.importKey, key.hasPrefix("n\u{1F}") {
+                    r["number"] = key.split(separator: "\u{1F}", omittingEmptySubsequences: false).dropFirst(2).first
+                        .map(String.init)
+                }
+                rows.append(r)
+            }
+        }
+        let text: String
+        switch format {
+        case .csv:
+            text = CSV.format([header] + rows.map { row in header.map { row[$0] ?? "" } })
+        case .json:
+            text = JSONWriter.string(rows.map { row in row as [String: Any] }) + "\n"
+        }
+        return ["text": text, "rows": rows.count]
+    }
+}

@@ -1,0 +1,80 @@
+public import CadenceConfiguration
+public import CadenceCore
+public import CadenceStore
+public import Foundation
+public import Logging
+
+extension Manager {
+    // MARK: - Delivery
+
+    /// Delivers every stored notice not yet in both sinks, files first (the journal entry names
+    /// the file). Failures are logged and retried later.
+    public func deliverPending() throws {
+        let pending = try store.undeliveredNotices()
+        guard !pending.isEmpty else {
+            undelivered = false
+            return
+        }
+        var failed = false
+        // Failures are logged once per pass and sink, not once per notice: while a sink is down
+        // every pass (each 30 s) would otherwise repeat a line for each waiting notice.
+        var fileFailures: [(key: String, error: String)] = []
+        var journalFailures: [(key: String, error: String)] = []
+        var files: [String: String] = [:]
+        for stored in pending where stored.fileWritten { files[stored.notice.key] = stored.file }
+        let toWrite = pending.filter { !$0.fileWritten }
+        var written: [(key: String, file: String)] = []
+        if !toWrite.isEmpty {
+            do {
+                let results = try self.files.writeBatch(
+                    toWrite.map { ($0.notice, !fresh.contains($0.notice.key)) })
+                for result in results {
+                    if let error = result.error {
+                        failed = true
+                        fileFailures.append((result.key, "\(error)"))
+                    } else {
+                        written.append((result.key, result.file))
+                        files[result.key] = result.file
+                    }
+                }
+            } catch {
+                failed = true
+                logger.error("Notice files not written yet: \(error)")
+            }
+        }
+        var sent: [String] = []
+        for stored in pending where !stored.journalSent {
+            do {
+                // One stored before this process started may have reached the journal before a crash.
+                let alreadySent = try !fresh.contains(stored.notice.key) && journal.contains(noticeID: stored.notice.id)
+                if !alreadySent {
+                    try journal.send(NoticeJournalFields.fields(for: stored.notice, file: files[stored.notice.key]))
+                }
+                sent.append(stored.notice.key)
+            } catch {
+                failed = true
+                journalFailures.append((stored.notice.key, "\(error)"))
+            }
+        }
+        logFailures(fileFailures, "not written to file yet")
+        logFailures(journalFailures, "not sent to the journal yet")
+        try store.markDelivered(files: written, journal: sent)
+        undelivered = failed
+    }
+
+    /// One line for a pass's failures in one sink: the notice, or how many and the first, with
+    /// each distinct reason.
+    func logFailures(_ failures: [(key: String, error: String)], _ what: String) {
+        guard let first = failures.first else { return }
+        if failures.count == 1 {
+            logger.error("Notice \(first.key) \(what): \(first.error)")
+            return
+        }
+        var reasons: [String] = []
+        for failure in failures where !reasons.contains(failure.error) && reasons.count < 3 {
+            reasons.append(failure.error)
+        }
+        logger.error(
+            "\(failures.count) notices \(what) (first \(first.key)): \(reasons.joined(separator: "; "))")
+    }
+}

@@ -1,0 +1,68 @@
+public import CadenceCore
+public import Foundation
+import GRDB
+
+extension LedgerStore {
+    // MARK: - Duty checks at period ends
+
+    /// Periods of the given cadences that fired and whose duty check has not been done.
+    public func uncheckedDuties(cadences: [String]) throws -> [(cadence: String, period: PeriodKey)] {
+        guard !cadences.isEmpty else { return [] }
+        return try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.cadence, o.period FROM occurrence o
+                    WHERE o.cadence IN (\(cadences.map { _ in "?" }.joined(separator: ",")))
+                    AND NOT EXISTS (SELECT 1 FROM dutyCheck d WHERE d.cadence = o.cadence AND d.period = o.period)
+                    ORDER BY o.period
+                    """,
+                arguments: StatementArguments(cadences)
+            ).map { ($0["cadence"], PeriodKey(rawValue: $0["period"])) }
+        }
+    }
+
+    /// Units that owed `cadence`'s duty (of `kind`) in `period` and have none recorded: every unit with a
+    /// parent (reviews follow affiliation) that existed before the period ended. A review counts when it
+    /// was recorded for that cadence, or (an older ledger's, with no cadence) for that kind and period.
+    public func unitsMissing(cadence: String, kind: CadenceKind, period: PeriodKey, existingBefore end: Date) throws
+        -> [UnitRecord]
+    {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.unitColumns) FROM unit u
+                    WHERE u.parent IS NOT NULL AND u.createdAt < ? AND (u.removedAt IS NULL OR u.removedAt >= ?)
+                    AND NOT EXISTS (SELECT 1 FROM review r WHERE r.unit = u.id AND r.period = ?
+                        AND (r.cadence = ? OR (r.cadence IS NULL AND r.kind = ?)))
+                    ORDER BY u.id
+                    """,
+                arguments: [end.micros, end.micros, period.rawValue, cadence, kind.rawValue]
+            ).map(Self.unit)
+        }
+    }
+
+    /// Records a duty check done, with the overdue items it opens and the notice it emits, in one
+    /// transaction; a check already recorded changes nothing and returns nil.
+    public func recordDutyCheck(
+        cadence: String, period: PeriodKey, items: [NewItem], notice: Notice?, schedule: ItemSchedule, at now: Date
+    ) throws -> (notice: Notice?, items: Int)? {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO dutyCheck (cadence, period, checkedAt, findings, noticeKey) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(cadence, period) DO NOTHING
+                    """,
+                arguments: [cadence, period.rawValue, now.micros, items.count, notice?.key])
+            guard db.changesCount > 0 else { return nil }
+            var added = 0
+            for item in items {
+                if try Self.insert(item, schedule: schedule, at: now, db) != nil { added += 1 }
+            }
+            var stored: Notice?
+            if let notice, try Self.insert(notice, db) { stored = notice }
+            return (stored, added)
+        }
+    }
+}

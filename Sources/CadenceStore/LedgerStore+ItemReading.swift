@@ -1,0 +1,231 @@
+public import CadenceCore
+public import Foundation
+import GRDB
+import GRDBSQLite
+
+extension LedgerStore {
+    // MARK: - Reading items
+
+    static func roleHolder(_ column: String) -> String {
+        """
+        CASE WHEN substr(i.\(column), 1, 1) = '@' THEN (SELECT person FROM roleAssignment r WHERE r.unit = i.unit
+            AND r.role = substr(i.\(column), 2) AND r.until IS NULL) ELSE i.\(column) END
+        """
+    }
+
+    /// The columns of an item, in the order ``fetchItems(_:sql:arguments:)`` reads them by index (reading 30 columns
+    /// by name for each of 10,000 rows costs more than the query).
+    static let itemSelect = """
+        SELECT i.id, i.unit, i.title, i.deadlineAt, i.state, i.createdAt, i.closedAt, i.nextEventAt,
+            (SELECT group_concat(stage, ' ') FROM itemStage WHERE itemId = i.id), i.source, i.category, i.scope,
+            i.urgency, i.difficulty, i.measures, i.acceptance, i.firstResponsible, i.mainResponsible,
+            i.directResponsible, \(roleHolder("firstResponsible")), \(roleHolder("mainResponsible")),
+            \(roleHolder("directResponsible")), i.round, i.flagged, i.originalDeadlineAt, i.plan, i.explanation,
+            i.referredTo, i.rectifiedAt, i.verifiedBy, i.note, i.origin, i.deadlineDate, i.originalDeadlineDate,
+            i.importKey
+        FROM rectificationItem i
+        """
+
+    /// The one item an ``itemSelect`` query with `condition` finds, or nil.
+    static func fetchItem(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws
+        -> RectificationItem?
+    {
+        try fetchItems(db, sql: itemSelect + " " + condition, arguments: arguments).first
+    }
+
+    /// The stage names of the current round, from the stored `group_concat`.
+    static func currentStages(_ stages: String?, round: Int) -> Set<String> {
+        guard let stages else { return [] }
+        var current: Set<String> = []
+        let prefix = "r\(round)/"
+        for name in stages.split(separator: " ") {
+            if round == 0 {
+                if !name.contains("/") { current.insert(String(name)) }
+            } else if name.hasPrefix(prefix) {
+                current.insert(String(name.dropFirst(prefix.count)))
+            }
+        }
+        return current
+    }
+
+    /// Items of an ``itemSelect`` query, read with the SQLite C API: for long listings GRDB's
+    /// generic row decoding costs more than the query itself.
+    static func fetchItems(_ db: Database, sql: String, arguments: StatementArguments) throws -> [RectificationItem] {
+        let statement = try db.makeStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let s = statement.sqliteStatement
+        func text(_ i: Int32) -> String? {
+            guard sqlite3_column_type(s, i) != SQLITE_NULL, let p = sqlite3_column_text(s, i) else { return nil }
+            return String(
+                decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, i))), as: UTF8.self)
+        }
+        func int(_ i: Int32) -> Int64? {
+            sqlite3_column_type(s, i) == SQLITE_NULL ? nil : sqlite3_column_int64(s, i)
+        }
+        func date(_ i: Int32) -> Date? { int(i).map(Date.init(micros:)) }
+        var items: [RectificationItem] = []
+        let rows = try Row.fetchCursor(statement)
+        while try rows.next() != nil {
+            let round = Int(int(22) ?? 0)
+            var item = RectificationItem(
+                id: int(0) ?? 0, unit: text(1) ?? "", title: text(2) ?? "", deadline: date(3) ?? Date(),
+                state: text(4) ?? "", createdAt: date(5) ?? Date())
+            item.closedAt = date(6)
+            item.nextEventAt = date(7)
+            item.recordedStages = currentStages(text(8), round: round)
+            item.source = text(9) ?? ""
+            item.category = text(10)
+            item.scope = text(11)
+            item.urgency = text(12)
+            item.difficulty = text(13)
+            item.measures = text(14)
+            item.acceptance = text(15)
+            item.first = text(16)
+            item.main = text(17)
+            item.direct = text(18)
+            item.firstPerson = text(19)
+            item.mainPerson = text(20)
+            item.directPerson = text(21)
+            item.round = round
+            item.flagged = (int(23) ?? 0) != 0
+            item.originalDeadline = date(24)
+            item.plan = text(25)
+            item.explanation = text(26)
+            item.referredTo = text(27)
+            item.rectifiedAt = date(28)
+            item.verifiedBy = text(29)
+            item.note = text(30)
+            item.origin = text(31)
+            item.deadlineDate = text(32)
+            item.originalDeadlineDate = text(33)
+            item.importKey = text(34)
+            items.append(item)
+        }
+        return items
+    }
+
+    /// Items ordered by deadline, optionally of one unit, in one state, and/or overdue at `now`, with
+    /// the total number matching before `limit`.
+    public func items(unit: String?, overdueAt now: Date?, state: ItemState? = nil, limit: Int) throws -> (
+        items: [RectificationItem], total: Int
+    ) {
+        try writer.read { db in
+            var conditions: [String] = ["i.state != 'removed'"]
+            var arguments: StatementArguments = []
+            if let unit {
+                conditions.append("i.unit = ?")
+                _ = arguments.append(contentsOf: [unit])
+            }
+            if let state {
+                conditions.append("i.state = ?")
+                _ = arguments.append(contentsOf: [state.rawValue])
+            }
+            if let now {
+                conditions.append("i.closedAt IS NULL AND i.deadlineAt <= ? AND i.state != 'referred'")
+                _ = arguments.append(contentsOf: [now.micros])
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let items = try Self.fetchItems(
+                db, sql: Self.itemSelect + " \(filter) ORDER BY i.deadlineAt, i.id LIMIT ?",
+                arguments: arguments + [limit])
+            // Fewer than the limit: they are all there is, no need to count.
+            let total =
+                items.count < limit
+                ? items.count
+                : try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rectificationItem i \(filter)", arguments: arguments)
+                    ?? 0
+            return (items, total)
+        }
+    }
+
+    /// The earliest pending stage instant of all items (an index lookup, independent of ledger size).
+    public func nextItemEvent() throws -> Date? {
+        try writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MIN(nextEventAt) FROM rectificationItem WHERE nextEventAt IS NOT NULL")
+                .map(Date.init(micros:))
+        }
+    }
+
+    /// Items with a stage due at `now`, earliest first, at most `limit`.
+    public func itemsDue(at now: Date, limit: Int = 500) throws -> [RectificationItem] {
+        try writer.read { db in
+            try Self.fetchItems(
+                db,
+                sql: Self.itemSelect
+                    + " WHERE i.nextEventAt IS NOT NULL AND i.nextEventAt <= ? ORDER BY i.nextEventAt LIMIT ?",
+                arguments: [now.micros, limit])
+        }
+    }
+
+    /// One item, or nil (also for a removed one).
+    public func item(_ id: Int64) throws -> RectificationItem? {
+        try writer.read { db in
+            try Self.fetchItem(db, "WHERE i.id = ? AND i.state != 'removed'", [id])
+        }
+    }
+
+    /// Counts for the status: items, open ones, overdue ones, notices, undelivered notices.
+    public func counts(at now: Date) throws -> (items: Int, open: Int, overdue: Int, notices: Int, undelivered: Int) {
+        try writer.read { db in
+            let items =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rectificationItem WHERE state != 'removed'") ?? 0
+            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rectificationItem WHERE closedAt IS NULL") ?? 0
+            let overdue = try Self.overdueCount(db, at: now)
+            let notices = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice") ?? 0
+            let undelivered =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM notice WHERE fileWritten = 0 OR journalSent = 0") ?? 0
+            return (items, open, overdue, notices, undelivered)
+        }
+    }
+
+    static func overdueCount(_ db: Database, at now: Date) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(*) FROM rectificationItem WHERE closedAt IS NULL AND deadlineAt <= ?
+                AND state != 'referred'
+                """,
+            arguments: [now.micros]) ?? 0
+    }
+
+    /// Open items whose deadline has passed at `now` (referred ones excepted).
+    public func overdueCount(at now: Date) throws -> Int {
+        try writer.read { db in try Self.overdueCount(db, at: now) }
+    }
+
+    /// Records stages of an item with their notices, and its next event, in one transaction.
+    /// Stages already recorded are skipped together with their notices.
+    /// - Returns: the notices stored (those whose stage was new).
+    public func record(
+        stages: [(stage: ItemStage, notice: Notice?)], item id: Int64, round: Int = 0, nextEventAt: Date?,
+        at now: Date
+    ) throws -> [Notice] {
+        try record(items: [(id, round, stages, nextEventAt)], at: now)
+    }
+
+    /// As ``record(stages:item:round:nextEventAt:at:)`` for several items, in one transaction.
+    public func record(
+        items: [(item: Int64, round: Int, stages: [(stage: ItemStage, notice: Notice?)], nextEventAt: Date?)],
+        at now: Date
+    ) throws -> [Notice] {
+        try writer.write { db in
+            var stored: [Notice] = []
+            for (id, round, stages, nextEventAt) in items {
+                for (stage, notice) in stages {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO itemStage (itemId, stage, recordedAt, noticeKey) VALUES (?, ?, ?, ?)
+                            ON CONFLICT(itemId, stage) DO NOTHING
+                            """,
+                        arguments: [id, stage.stored(round: round), now.micros, notice?.key])
+                    if db.changesCount > 0, let notice, try Self.insert(notice, db) { stored.append(notice) }
+                }
+                try db.execute(
+                    sql: "UPDATE rectificationItem SET nextEventAt = ? WHERE id = ? AND round = ?",
+                    arguments: [nextEventAt?.micros, id, round])
+            }
+            return stored
+        }
+    }
+}

@@ -1,0 +1,250 @@
+public import CadenceCore
+public import Foundation
+import GRDB
+
+extension LedgerStore {
+    // MARK: - Units
+
+    /// Checks a unit id: what a person types on the command line and what appears in file names.
+    static func checkUnitID(_ id: String) -> String? {
+        if id.isEmpty { return "the unit id is empty" }
+        if id.utf8.count > 100 { return "the unit id '\(id.prefix(20))…' is longer than 100 bytes" }
+        if id.hasPrefix("-") || id.hasPrefix("@") { return "the unit id '\(id)' starts with '\(id.prefix(1))'" }
+        if id == "." || id == ".." { return "the unit id '\(id)' is not a name" }
+        if id.unicodeScalars.contains(where: {
+            $0.properties.isWhitespace || $0.properties.generalCategory == .control || $0 == "/"
+        }) {
+            return "the unit id '\(id)' contains a space, a control character or '/'"
+        }
+        return nil
+    }
+
+    static func unitExists(_ db: Database, _ id: String) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM unit WHERE id = ? AND removedAt IS NULL)", arguments: [id]) ?? false
+    }
+
+    /// Problems with units to add, by index; nothing is written.
+    static func problems(units: [NewUnit], _ db: Database) throws -> [(index: Int, reason: String)] {
+        var problems: [(Int, String)] = []
+        var ids: [String: Int] = [:]
+        for (index, unit) in units.enumerated() {
+            if let reason = checkUnitID(unit.id) { problems.append((index, reason)) }
+            if unit.name.isBlank {
+                problems.append((index, "unit '\(unit.id)' has an empty name"))
+            }
+            if let quota = unit.quota, !(0...1000).contains(quota) {
+                problems.append((index, "the quota \(quota) is not between 0 and 1000"))
+            }
+            if let previous = ids[unit.id] {
+                let line = units[previous].sourceLine ?? previous + 1
+                problems.append((index, "unit '\(unit.id)' appears twice (also line \(line))"))
+            } else if try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM unit WHERE id = ?)", arguments: [unit.id])
+                == true
+            {
+                problems.append((index, "unit '\(unit.id)' already exists"))
+            }
+            ids[unit.id] = ids[unit.id] ?? index
+        }
+        let byID = Dictionary(units.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for (index, unit) in units.enumerated() {
+            guard let parent = unit.parent else { continue }
+            if parent == unit.id {
+                problems.append((index, "unit '\(unit.id)' cannot be its own parent"))
+            } else if byID[parent] == nil, try !unitExists(db, parent) {
+                problems.append((index, "the parent unit '\(parent)' does not exist"))
+            } else {
+                // A cycle can only form among new units.
+                var seen: Set<String> = [unit.id]
+                var cursor = byID[parent]
+                while let next = cursor {
+                    if seen.contains(next.id) {
+                        problems.append((index, "unit '\(unit.id)' is its own ancestor"))
+                        break
+                    }
+                    seen.insert(next.id)
+                    cursor = next.parent.flatMap { byID[$0] }
+                }
+            }
+        }
+        return problems
+    }
+
+    /// Adds units in one transaction, parents anywhere in the list. All or nothing.
+    public func addUnits(_ units: [NewUnit], at now: Date, actor: Actor?, dryRun: Bool = false) throws {
+        try writer.write { db in
+            let problems = try Self.problems(units: units, db)
+            if !problems.isEmpty {
+                throw LedgerError.badRows(
+                    problems.map { RowProblem(line: units[$0.index].sourceLine ?? $0.index + 1, reason: $0.reason) })
+            }
+            if dryRun { return }
+            let insert = try db.makeStatement(
+                sql: """
+                    INSERT INTO unit (id, name, kind, parent, quota, specialty, grade, createdAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            for unit in units {
+                try insert.execute(arguments: [
+                    unit.id, unit.name, unit.kind.rawValue, unit.parent, unit.quota, unit.specialty, unit.grade,
+                    now.micros,
+                ])
+                if let liaison = unit.liaison, !liaison.isEmpty {
+                    try db.execute(
+                        sql: "INSERT INTO roleAssignment (unit, role, person, since) VALUES (?, 'liaison', ?, ?)",
+                        arguments: [unit.id, liaison, now.micros])
+                }
+            }
+            if let actor {
+                if units.count == 1, let unit = units.first {
+                    var details = ["name": unit.name, "kind": unit.kind.rawValue]
+                    details["parent"] = unit.parent
+                    details["quota"] = unit.quota.map(String.init)
+                    details["liaison"] = unit.liaison
+                    try Self.appendHistory(
+                        db, at: now, actor: actor, action: "unit.add", itemId: nil, details: details, unit: unit.id)
+                } else {
+                    try Self.appendHistory(
+                        db, at: now, actor: actor, action: "unit.import", itemId: nil,
+                        details: ["count": String(units.count)])
+                }
+            }
+        }
+    }
+
+    /// Adds one unit.
+    public func addUnit(_ unit: NewUnit, at now: Date, actor: Actor? = nil) throws {
+        do {
+            try addUnits([unit], at: now, actor: actor)
+        } catch LedgerError.badRows(let problems) {
+            throw LedgerError.invalid(problems.map(\.reason).joined(separator: "; "))
+        }
+    }
+
+    static let unitColumns = """
+        u.*, (SELECT person FROM roleAssignment r WHERE r.unit = u.id AND r.role = 'liaison' AND r.until IS NULL)
+            AS liaison
+        """
+
+    static func unit(_ row: Row) -> UnitRecord {
+        let removed: Int64? = row["removedAt"]
+        return UnitRecord(
+            id: row["id"], name: row["name"], kind: row["kind"], parent: row["parent"], quota: row["quota"],
+            specialty: row["specialty"], grade: row["grade"], createdAt: Date(micros: row["createdAt"]),
+            removedAt: removed.map(Date.init(micros:)), liaison: row["liaison"])
+    }
+
+    /// Units, ordered by id; only those under `parent` (children) when given.
+    public func units(parent: String? = nil, includeRemoved: Bool = false) throws -> [UnitRecord] {
+        try writer.read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let parent {
+                conditions.append("u.parent = ?")
+                _ = arguments.append(contentsOf: [parent])
+            }
+            if !includeRemoved { conditions.append("u.removedAt IS NULL") }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            return try Row.fetchAll(
+                db, sql: "SELECT \(Self.unitColumns) FROM unit u \(filter) ORDER BY u.id", arguments: arguments
+            ).map(Self.unit)
+        }
+    }
+
+    /// One unit (removed ones too), or nil.
+    public func unit(_ id: String) throws -> UnitRecord? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.unitColumns) FROM unit u WHERE u.id = ?", arguments: [id])
+                .map(Self.unit)
+        }
+    }
+
+    /// Removes a unit from the tree. Its records stay in the ledger; a unit with sub-units or open
+    /// items is refused.
+    public func removeUnit(_ id: String, at now: Date, actor: Actor?) throws {
+        try writer.write { db in
+            guard try Self.unitExists(db, id) else { throw LedgerError.unknownUnit(id) }
+            let children =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM unit WHERE parent = ? AND removedAt IS NULL", arguments: [id]) ?? 0
+            if children > 0 {
+                throw LedgerError.invalid("unit '\(id)' has \(children) sub-units; remove or move them first")
+            }
+            let open =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM rectificationItem WHERE unit = ? AND closedAt IS NULL",
+                    arguments: [id]) ?? 0
+            if open > 0 { throw LedgerError.invalid("unit '\(id)' has \(open) open items; close them first") }
+            try db.execute(sql: "UPDATE unit SET removedAt = ? WHERE id = ?", arguments: [now.micros, id])
+            if let actor {
+                try Self.appendHistory(
+                    db, at: now, actor: actor, action: "unit.remove", itemId: nil, details: [:], unit: id)
+            }
+        }
+    }
+
+    // MARK: - Roles
+
+    /// Gives `role` in `unit` to `person` from `now`; the previous holder's tenure ends. Open items
+    /// that name the role (`@first`) now answer to the new holder; the history keeps who held it when.
+    public func assignRole(unit: String, role: UnitRole, person: String, at now: Date, actor: Actor?) throws {
+        let person = person.trimmingCharacters(in: .whitespaces)
+        guard !person.isEmpty else { throw LedgerError.invalid("the person's name is empty") }
+        try writer.write { db in
+            guard try Self.unitExists(db, unit) else { throw LedgerError.unknownUnit(unit) }
+            let current = try String.fetchOne(
+                db, sql: "SELECT person FROM roleAssignment WHERE unit = ? AND role = ? AND until IS NULL",
+                arguments: [unit, role.rawValue])
+            if current == person { throw LedgerError.invalid("\(person) already holds \(role.rawValue) in '\(unit)'") }
+            try db.execute(
+                sql: "UPDATE roleAssignment SET until = ? WHERE unit = ? AND role = ? AND until IS NULL",
+                arguments: [now.micros, unit, role.rawValue])
+            try db.execute(
+                sql: "INSERT INTO roleAssignment (unit, role, person, since) VALUES (?, ?, ?, ?)",
+                arguments: [unit, role.rawValue, person, now.micros])
+            if let actor {
+                var details = ["role": role.rawValue, "person": person]
+                details["previous"] = current
+                try Self.appendHistory(
+                    db, at: now, actor: actor, action: "role.assign", itemId: nil, details: details, unit: unit)
+            }
+        }
+    }
+
+    /// Role tenures, current ones only unless `includePast`.
+    public func roles(unit: String?, includePast: Bool) throws -> [RoleRecord] {
+        try writer.read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let unit {
+                conditions.append("unit = ?")
+                _ = arguments.append(contentsOf: [unit])
+            }
+            if !includePast { conditions.append("until IS NULL") }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM roleAssignment \(filter) ORDER BY unit, role, since", arguments: arguments
+            ).map { row in
+                let until: Int64? = row["until"]
+                return RoleRecord(
+                    unit: row["unit"], role: row["role"], person: row["person"], since: Date(micros: row["since"]),
+                    until: until.map(Date.init(micros:)))
+            }
+        }
+    }
+
+    /// Who held `role` in `unit` at `instant`.
+    public func holder(unit: String, role: UnitRole, at instant: Date) throws -> String? {
+        try writer.read { db in
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT person FROM roleAssignment WHERE unit = ? AND role = ? AND since <= ?
+                    AND (until IS NULL OR until > ?) ORDER BY since DESC LIMIT 1
+                    """,
+                arguments: [unit, role.rawValue, instant.micros, instant.micros])
+        }
+    }
+
+}

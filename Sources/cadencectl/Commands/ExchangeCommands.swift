@@ -1,0 +1,147 @@
+import CadenceConfiguration
+import ArgumentParser
+import CadenceControl
+import CadenceCore
+import Foundation
+
+/// `cadencectl import`: units, commitments or items from a spreadsheet file.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import units, commitments or items from CSV or JSON (all or nothing).",
+        discussion: """
+            CSV as spreadsheets write it: UTF-8 with or without BOM, UTF-16 with BOM, or GB18030
+            (found automatically; --encoding to insist). The first row names the columns:
+              units:       id, name, kind[, parent, quota, specialty, grade, liaison]
+              commitments: unit, text[, year, member, post, direction, publishedOn]
+              items:       unit, title, deadline[, source, category, scope, urgency, difficulty,
+                           measures, acceptance, first, main, direct, number]
+            Chinese headers such as 单位, 问题, 整改时限, 第一责任人, 序号 are understood. Every row is
+            checked; if any is bad, each problem is printed with its line and nothing is imported.
+            Imported items may already be overdue. An export imports back.
+
+            Importing the same sheet again adds nothing: a row is the item of the same unit and
+            number (序号/编号), or without a number column the same unit and problem as a row
+            imported before (an item added by hand: the same problem and deadline). A row that
+            differs from its item is listed, and changed only with --update. A row added by
+            mistake is taken out with cadencectl item remove.
+
+            Examples:
+              cadencectl import units units.csv --dry-run
+              cadencectl import items 整改台账.csv
+              cadencectl import items 整改台账.csv --update
+              cadencectl import commitments commitments.json
+            """)
+    @OptionGroup var socket: SocketOptions
+    @Argument(help: "units, commitments or items.") var kind: String
+    @Argument(help: "The file (- for standard input).") var file: String
+    @Option(help: "csv or json (default: by the file name, else csv).") var format: String?
+    @Option(help: "auto, utf8, gb18030 or utf16.") var encoding = "auto"
+    @Flag(help: "Check every row and report; import nothing.") var dryRun = false
+    @Flag(help: "Apply the rows that differ from the items already imported from them (items).") var update = false
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func validate() throws {
+        guard ["units", "commitments", "items"].contains(kind) else {
+            throw ValidationError("'\(kind)' cannot be imported: units, commitments or items")
+        }
+        guard TextEncodingChoice(rawValue: encoding) != nil else {
+            throw ValidationError("--encoding must be auto, utf8, gb18030 or utf16")
+        }
+        if let format, !["csv", "json"].contains(format) { throw ValidationError("--format must be csv or json") }
+    }
+
+    func run() throws {
+        let choice = TextEncodingChoice(rawValue: encoding) ?? .auto
+        let data: Data
+        do {
+            data =
+                file == "-"
+                ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            printError("cannot read \(file): \(error.localizedDescription)")
+            throw ExitCode(66)  // EX_NOINPUT
+        }
+        let text: String
+        do {
+            text = try SpreadsheetText.decode(data, as: choice).text
+        } catch {
+            printError("\(file): \(error)")
+            throw ExitCode(65)  // EX_DATAERR
+        }
+        let format = self.format ?? (file.lowercased().hasSuffix(".json") ? "json" : "csv")
+        let reply = try socket.call(
+            "Import", ["kind": kind, "format": format, "text": text, "dryRun": dryRun, "update": update])
+        let problems = reply["problems"] as? [[String: Any]] ?? []
+        if json {
+            print(jsonLine(reply))
+        } else {
+            for problem in problems { printError("\(file):\(problem["line"] ?? "?"): \(problem["reason"] ?? "")") }
+            let rows = reply["rows"] ?? 0
+            if !problems.isEmpty {
+                printError("\(problems.count) problems in \(rows) rows; nothing imported.")
+            } else if dryRun {
+                print("\(rows) rows are good; nothing imported (dry run).")
+            } else {
+                print("Imported \(reply["imported"] ?? 0) \(kind).")
+            }
+            if problems.isEmpty, let unchanged = reply["unchanged"] as? Int, unchanged > 0 {
+                print("\(unchanged) rows are already in the ledger as they are; not added again.")
+            }
+            let changed = reply["changed"] as? [[String: Any]] ?? []
+            if problems.isEmpty, !changed.isEmpty {
+                for change in changed {
+                    let fields = (change["fields"] as? [[String: Any]] ?? []).map {
+                        "\($0["name"] ?? "?") '\($0["from"] ?? "")' → '\($0["to"] ?? "")'"
+                    }
+                    print(
+                        "\(file):\(change["line"] ?? "?"): item #\(change["item"] ?? "?"): "
+                            + fields.joined(separator: ", "))
+                }
+                if (reply["updated"] as? Int ?? 0) > 0 {
+                    print("Updated \(changed.count) items from their rows.")
+                } else {
+                    print(
+                        "\(changed.count) rows differ from the items imported from them; "
+                            + (dryRun ? "" : "nothing changed: ") + "give --update to apply them.")
+                }
+            }
+        }
+        if !problems.isEmpty { throw ExitCode(65) }
+    }
+}
+
+/// `cadencectl export`: units, commitments or items as CSV or JSON.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Export units, commitments or items as CSV or JSON.",
+        discussion: """
+            CSV cells that a spreadsheet would run as a formula (=, +, -, @ …) get a leading '.
+            Examples:
+              cadencectl export items --unit county-a > county-a.csv
+              cadencectl export commitments --unit county-a --encoding gb18030 > 公示.csv
+            """)
+    @OptionGroup var socket: SocketOptions
+    @Argument(help: "units, commitments or items.") var kind: String
+    @Option(help: "csv or json.") var format = "csv"
+    @Option(help: "Only this unit's (and for units, its sub-units).") var unit: String?
+    @Option(help: "utf8 or gb18030 (for spreadsheet programs on Chinese Windows).") var encoding = "utf8"
+    @Flag(help: "Start UTF-8 with a byte order mark (Excel).") var bom = false
+
+    func validate() throws {
+        guard ["units", "commitments", "items"].contains(kind) else {
+            throw ValidationError("'\(kind)' cannot be exported: units, commitments or items")
+        }
+        guard let choice = TextEncodingChoice(rawValue: encoding), choice != .auto else {
+            throw ValidationError("--encoding must be utf8, gb18030 or utf16")
+        }
+        guard ["csv", "json"].contains(format) else { throw ValidationError("--format must be csv or json") }
+    }
+
+    func run() throws {
+        let choice = TextEncodingChoice(rawValue: encoding) ?? .utf8
+        var p: [String: Any] = ["kind": kind, "format": format]
+        if let unit { p["unit"] = unit }
+        let text = try socket.call("Export", p)["text"] as? String ?? ""
+        FileHandle.standardOutput.write(Data(try SpreadsheetText.encode(text, as: choice, bom: bom)))
+    }
+}

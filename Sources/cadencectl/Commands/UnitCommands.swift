@@ -1,0 +1,157 @@
+import CadenceConfiguration
+import ArgumentParser
+import CadenceControl
+import CadenceCore
+import Foundation
+
+/// `cadencectl units …`: the organisational tree.
+struct UnitsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "units", abstract: "Add, list, show and remove organisational units.",
+        discussion: """
+            Kinds: bureau, county-bureau, city-direct, district, township, village, party-committee,
+            branch, department, other. The monthly information-report quota defaults by kind
+            (county-bureau 4, city-direct 2, others 0); --quota sets a unit's own.
+
+            Examples:
+              cadencectl units add city --name '示例市卫生局' --kind bureau
+              cadencectl units add county-a --name '示例县卫生局' --kind county-bureau --parent city --liaison 'Wang Wu'
+              cadencectl units list --parent city
+            """,
+        subcommands: [Add.self, List.self, Show.self, Remove.self], defaultSubcommand: List.self)
+
+    static let columns: [(header: String, key: String)] = [
+        ("ID", "id"), ("NAME", "name"), ("KIND", "kind"), ("PARENT", "parent"), ("QUOTA", "quota"),
+        ("LIAISON", "liaison"),
+    ]
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a unit (needs write access).")
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "Its id: no spaces or '/', as used on the command line.") var id: String
+        @Option(help: "Its name.") var name: String
+        @Option(help: "Its kind.") var kind: String
+        @Option(help: "The parent unit's id.") var parent: String?
+        @Option(help: "Information reports owed per month (default by kind).") var quota: Int?
+        @Option(help: "Specialty line.") var specialty: String?
+        @Option(help: "Grade.") var grade: String?
+        @Option(help: "The liaison officer.") var liaison: String?
+        @Flag(help: "Print the unit as JSON.") var json = false
+
+        func run() throws {
+            var p: [String: Any] = ["id": id, "name": name, "kind": kind]
+            if let parent { p["parent"] = parent }
+            if let quota { p["quota"] = quota }
+            if let specialty { p["specialty"] = specialty }
+            if let grade { p["grade"] = grade }
+            if let liaison { p["liaison"] = liaison }
+            let unit = try socket.call("AddUnit", p)["unit"] as? [String: Any] ?? [:]
+            print(json ? jsonLine(unit) : "Added unit \(id).")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List units by id.")
+        @OptionGroup var socket: SocketOptions
+        @Option(help: "Only the sub-units of this unit.") var parent: String?
+        @Flag(help: "Include removed units.") var all = false
+        @Flag(help: "Print one JSON object per unit.") var json = false
+
+        func run() throws {
+            var p: [String: Any] = ["includeRemoved": all]
+            if let parent { p["parent"] = parent }
+            let units = try socket.call("ListUnits", p)["units"] as? [[String: Any]] ?? []
+            printList(units, UnitsCommand.columns, json: json, footer: "\(units.count) units.")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a unit, its sub-units and its roles.")
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The unit's id.") var id: String
+        @Flag(help: "Print the unit as JSON.") var json = false
+
+        func run() throws {
+            let reply = try socket.call("GetUnit", ["id": id])
+            let unit = reply["unit"] as? [String: Any] ?? [:]
+            if json {
+                var object = unit
+                object["children"] = reply["children"]
+                print(jsonLine(object))
+                return
+            }
+            printRecord(
+                unit,
+                [
+                    ("Unit", "id"), ("Name", "name"), ("Kind", "kind"), ("Parent", "parent"),
+                    ("Monthly quota", "quota"), ("Specialty", "specialty"), ("Grade", "grade"),
+                    ("Liaison", "liaison"), ("Removed", "removed"),
+                ])
+            print("Sub-units".padding(toLength: 15, withPad: " ", startingAt: 0) + display(reply["children"] ?? []))
+            let roles = try socket.call("ListRoles", ["unit": id])["roles"] as? [[String: Any]] ?? []
+            if !roles.isEmpty {
+                print("\nRoles:")
+                printList(roles, [("ROLE", "role"), ("PERSON", "person"), ("SINCE", "since")], json: false)
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take a unit out of the tree; its records stay (refused with sub-units or open items).")
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The unit's id.") var id: String
+
+        func run() throws {
+            _ = try socket.call("RemoveUnit", ["id": id])
+            print("Removed unit \(id).")
+        }
+    }
+}
+
+/// `cadencectl role …`: people holding roles over time.
+struct RoleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "role", abstract: "Assign roles to people and list who held them when.",
+        discussion: """
+            Roles: first (第一责任人), main (主要责任人), direct (直接责任人), liaison, office-head,
+            group-leader, group-deputy, group-member, contact-leader, inspector. A new holder takes
+            over the open items that name the role (@first…); the old tenure is kept.
+
+            Examples:
+              cadencectl role assign county-a first 'Chen Yi'
+              cadencectl role list county-a --all
+            """,
+        subcommands: [Assign.self, List.self], defaultSubcommand: List.self)
+
+    struct Assign: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give a role to a person (needs write access).")
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The unit's id.") var unit: String
+        @Argument(help: "The role.") var role: String
+        @Argument(help: "The person.") var person: String
+
+        func run() throws {
+            _ = try socket.call("AssignRole", ["unit": unit, "role": role, "person": person])
+            print("\(person) is now \(role) of \(unit).")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Current role holders (all tenures with --all).")
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "Only this unit.") var unit: String?
+        @Flag(help: "Past tenures too.") var all = false
+        @Flag(help: "Print one JSON object per tenure.") var json = false
+
+        func run() throws {
+            var p: [String: Any] = ["includePast": all]
+            if let unit { p["unit"] = unit }
+            let roles = try socket.call("ListRoles", p)["roles"] as? [[String: Any]] ?? []
+            printList(
+                roles,
+                [("UNIT", "unit"), ("ROLE", "role"), ("PERSON", "person"), ("SINCE", "since"), ("UNTIL", "until")],
+                json: json)
+        }
+    }
+}
