@@ -231,6 +231,10 @@ public enum LedgerInterface {
         error NoSuchUnit (id: string)
         error NotFound (reason: string)
         error InvalidArgument (parameter: string, reason: string)
+        # The item's lifecycle refused a transition; nothing changed. code: wrong-state (state
+        # names the item's), missing (parameter names what is needed), not-in-future,
+        # direct-responsible, not-a-role, role-vacant, no-verifier.
+        error Refused (code: string, reason: string, item: string, parameter: ?string, state: ?string)
         error PermissionDenied (reason: string)
         error LedgerFailure (reason: string)
         """

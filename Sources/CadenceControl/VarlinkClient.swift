@@ -32,7 +32,9 @@ public final class VarlinkClient {
             case .badReply(let reason): "cadenced sent a reply that is not understood: \(reason)"
             case let .error(name, parameters):
                 if let reason = parameters["reason"] as? String {
-                    if let parameter = parameters["parameter"] as? String, !parameter.isEmpty {
+                    if let parameter = parameters["parameter"] as? String, !parameter.isEmpty,
+                        !name.hasSuffix(".Refused")
+                    {
                         "\(parameter): \(reason)"
                     } else {
                         reason

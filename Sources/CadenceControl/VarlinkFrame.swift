@@ -1,3 +1,4 @@
+public import CadenceCore
 public import Foundation
 
 /// Varlink's framing: each message is one JSON object followed by a NUL byte, on a Unix stream
@@ -135,6 +136,14 @@ public enum VarlinkError: Error, Equatable, Sendable {
 
     public static func permissionDenied(_ reason: String) -> VarlinkError {
         .ledger(name: "PermissionDenied", parameters: ["reason": reason])
+    }
+
+    /// The item's lifecycle refused a transition: `code` for programs, `reason` for people.
+    public static func refused(_ refusal: ItemRefusal) -> VarlinkError {
+        var parameters = ["code": refusal.code.rawValue, "reason": refusal.reason, "item": "\(refusal.item)"]
+        parameters["parameter"] = refusal.parameter
+        parameters["state"] = refusal.state
+        return .ledger(name: "Refused", parameters: parameters)
     }
 
     public static func ledgerFailure(_ reason: String) -> VarlinkError {

@@ -125,6 +125,7 @@ final class ControlHandler: @unchecked Sendable {
         case .unknownUnit(let id): .ledger(name: "NoSuchUnit", parameters: ["id": id])
         case .notFound(let what): .ledger(name: "NotFound", parameters: ["reason": what])
         case .invalid(let reason): .invalidArgument("", reason)
+        case .refused(let refusal): .refused(refusal)
         case .badRows: .invalidArgument("", error.description)
         case .newerSchema, .corrupt: .ledgerFailure(error.description)
         }

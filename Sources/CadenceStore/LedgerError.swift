@@ -1,3 +1,4 @@
+public import CadenceCore
 /// Why the ledger refused an operation. Nothing was changed when one of these is thrown.
 public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The database was written by a newer cadenced (it has migrations this version does not know).
@@ -9,6 +10,8 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Something else the caller named does not exist (a commitment, a review…).
     case notFound(String)
     case invalid(String)
+    /// The item's lifecycle refused a transition.
+    case refused(ItemRefusal)
     /// Rows of an import that are wrong, each with its line; nothing was imported.
     case badRows([RowProblem])
 
@@ -28,6 +31,8 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
             what
         case .invalid(let reason):
             reason
+        case .refused(let refusal):
+            refusal.reason
         case .badRows(let problems):
             problems.map(\.description).joined(separator: "\n")
         }

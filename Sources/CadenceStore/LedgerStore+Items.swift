@@ -84,40 +84,6 @@ public struct NewItem: Sendable, Equatable {
     public var flagged: Bool { source == .superiorCircular }
 }
 
-/// What a person gives with a transition.
-public struct TransitionDetails: Sendable, Equatable {
-    /// A note on progress, the reason of a rejection or a reopening.
-    public var note: String?
-    /// Whom the caller verifies on behalf of: a name or `@ROLE` of the item's unit (resolved to the
-    /// holder at that instant); nil when the caller verifies in person.
-    public var by: String?
-    /// The person of the authenticated caller (their account mapped to a name, else the account).
-    public var verifier: String?
-    /// The new target of a deferral or a reopening.
-    public var deadline: Date?
-    /// That target as the date typed, when given as one.
-    public var deadlineDate: String?
-    /// A deferral's rectification plan and its public explanation.
-    public var plan: String?
-    public var explanation: String?
-    /// The body an item is referred to.
-    public var referredTo: String?
-
-    public init(
-        note: String? = nil, by: String? = nil, deadline: Date? = nil, plan: String? = nil, explanation: String? = nil,
-        referredTo: String? = nil, deadlineDate: String? = nil, verifier: String? = nil
-    ) {
-        self.note = note
-        self.by = by
-        self.verifier = verifier
-        self.deadline = deadline
-        self.deadlineDate = deadlineDate
-        self.plan = plan
-        self.explanation = explanation
-        self.referredTo = referredTo
-    }
-}
-
 extension ItemStage {
     /// The name stored for this stage in `round` (round 0 keeps the bare name).
     public func stored(round: Int) -> String { round == 0 ? description : "r\(round)/\(description)" }

@@ -152,7 +152,7 @@ struct CampaignStoreTests {
                 #expect("\(error)".contains(fragment), "\(error)")
             }
         }
-        refused(a, .verify, TransitionDetails(by: "Inspector"), "mark it rectified first")
+        refused(a, .verify, TransitionDetails(by: "Inspector"), "verify applies only to an item that is rectified")
         refused(a, .reopen, TransitionDetails(note: "x", deadline: day("2026-04-01")), "is open")
         refused(a, .deferral, TransitionDetails(deadline: day("2026-04-01"), explanation: "e"), "plan")
         refused(a, .deferral, TransitionDetails(deadline: day("2026-04-01"), plan: "p"), "explanation")

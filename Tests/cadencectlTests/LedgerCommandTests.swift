@@ -151,7 +151,7 @@ struct LedgerCommandTests {
         // Closing is verification: only after the item is claimed rectified.
         let early = try daemon.ctl(["item", "close", "2"])
         #expect(early.status == 1)
-        #expect(early.stderr.contains("mark it rectified first"), "\(early.stderr)")
+        #expect(early.stderr.contains("Mark it rectified first: cadencectl item rectified"), "\(early.stderr)")
         #expect(
             try daemon.ok(["item", "rectified", "2", "--note", "已整改"]) == "Marked rectified item #2 (now rectified).\n")
         #expect(try daemon.ok(["item", "close", "2"]) == "Verified and closed item #2 (now closed).\n")
@@ -280,7 +280,7 @@ struct LedgerCommandTests {
             (["report", "submit", "county-a", "报告", "--month", "\(year)-13"], 1, "is not a month"),
             (["report", "quota", "--month", "\(year)-Q1"], 1, "is not a month"),
             (["commitment", "fulfil", "1", "done"], 1, "status: 'done' is not one of"),
-            (["item", "verify", "1", "--by", "Inspector Li"], 1, "mark it rectified first"),
+            (["item", "verify", "1", "--by", "Inspector Li"], 1, "Mark it rectified first"),
             (
                 ["item", "reopen", "1", "--reason", "again", "--deadline", "2099-09-30"], 1,
                 "only to an item that is closed"

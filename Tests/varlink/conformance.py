@@ -607,12 +607,12 @@ def test_lifecycle():
     x = L.call("AddItem", unit=COUNTY, title="医疗废物处置不规范", deadline=f"{NEXT_YEAR}-05-31", direct="@direct",
                acceptance="台账齐全")["item"]
     xid = x["id"]
-    refused("verify of an open item", "InvalidArgument", "UpdateItem", says="rectified", id=xid, action="verify",
+    refused("verify of an open item", "Refused", "UpdateItem", fields={"code": "wrong-state", "state": "open"}, says="rectified", id=xid, action="verify",
             by="Inspector Li")
-    refused("CloseItem of an open item", "InvalidArgument", "CloseItem", says="rectified", id=xid, by="Inspector Li")
-    refused("reopen of an open item", "InvalidArgument", "UpdateItem", says="closed", id=xid, action="reopen",
+    refused("CloseItem of an open item", "Refused", "CloseItem", fields={"code": "wrong-state", "state": "open"}, says="rectified", id=xid, by="Inspector Li")
+    refused("reopen of an open item", "Refused", "UpdateItem", fields={"code": "wrong-state", "state": "open"}, says="closed", id=xid, action="reopen",
             note="again", deadline=f"{NEXT_YEAR}-09-30")
-    refused("reject of an open item", "InvalidArgument", "UpdateItem", says="rectified", id=xid, action="reject",
+    refused("reject of an open item", "Refused", "UpdateItem", fields={"code": "wrong-state", "state": "open"}, says="rectified", id=xid, action="reject",
             note="no")
     refused("UpdateItem with action 'finish'", "InvalidArgument", "UpdateItem", param="action", says="rectified",
             id=xid, action="finish")
@@ -627,8 +627,8 @@ def test_lifecycle():
     full = dict(id=xid, action="defer", deadline=new_date, plan="列入明年预算", explanation="需要资金")
     for missing, says in [("plan", "plan"), ("explanation", "explanation"), ("deadline", "date")]:
         arguments = {k: v for k, v in full.items() if k != missing}
-        refused(f"defer without {missing}", "InvalidArgument", "UpdateItem", says=says, **arguments)
-    refused("defer to a date in the past", "InvalidArgument", "UpdateItem", says="future",
+        refused(f"defer without {missing}", "Refused", "UpdateItem", fields={"code": "missing", "parameter": missing}, says=says, **arguments)
+    refused("defer to a date in the past", "Refused", "UpdateItem", fields={"code": "not-in-future", "parameter": "deadline"}, says="future",
             **{**full, "deadline": "2001-01-01"})
     refused("defer to a malformed date", "InvalidArgument", "UpdateItem", param="deadline",
             **{**full, "deadline": "someday"})
@@ -637,7 +637,7 @@ def test_lifecycle():
             and d["explanation"] == "需要资金", "defer: deferred, round 1, with plan and explanation", repr(d))
     t.check(d["originalDeadline"] == x["deadline"] and parse_instant(d["deadline"]).year == NEXT_YEAR + 1,
             "defer: the new deadline applies, the original is kept", repr(d))
-    refused("refer without referredTo", "InvalidArgument", "UpdateItem", says="referred", id=xid, action="refer")
+    refused("refer without referredTo", "Refused", "UpdateItem", fields={"code": "missing", "parameter": "referredTo"}, says="referred", id=xid, action="refer")
     r = L.call("UpdateItem", id=xid, action="refer", referredTo="示例市整改办")["item"]
     t.check(r["state"] == "referred" and r["referredTo"] == "示例市整改办" and r.get("nextEvent") is None,
             "refer: referred upward, escalation paused", repr(r))
@@ -647,11 +647,11 @@ def test_lifecycle():
     rect = L.call("UpdateItem", id=xid, action="rectified", note="已建立台账")["item"]
     t.check(rect["state"] == "rectified" and rect.get("rectifiedAt") and rect.get("closedAt") is None,
             "rectified: waits for verification", repr(rect))
-    refused("verify by the direct responsible person", "InvalidArgument", "UpdateItem", says="direct responsible",
+    refused("verify by the direct responsible person", "Refused", "UpdateItem", fields={"code": "direct-responsible"}, says="direct responsible",
             id=xid, action="verify", by="Section Chief Zhao")
-    refused("CloseItem by the direct responsible person's role", "InvalidArgument", "CloseItem",
-            says="direct responsible", id=xid, by="@direct")
-    refused("reject without a reason", "InvalidArgument", "UpdateItem", says="reason", id=xid, action="reject")
+    refused("CloseItem by the direct responsible person's role", "Refused", "CloseItem",
+            says="direct responsible", fields={"code": "direct-responsible"}, id=xid, by="@direct")
+    refused("reject without a reason", "Refused", "UpdateItem", fields={"code": "missing", "parameter": "note"}, says="reason", id=xid, action="reject")
     j = L.call("UpdateItem", id=xid, action="reject", note="台账不全")["item"]
     t.check(j["state"] == "in-progress" and j["note"] == "台账不全", "reject: back to in-progress with the reason",
             repr(j))
@@ -660,15 +660,15 @@ def test_lifecycle():
     t.check(closed["state"] == "closed" and closed["verifiedBy"] == "Inspector Li" and closed.get("closedAt")
             and closed.get("nextEvent") is None, "CloseItem of a rectified item: closed, verified by", repr(closed))
     t.check(L.call("GetItem", id=xid)["item"]["state"] == "closed", "GetItem sees the close")
-    refused("CloseItem of a closed item", "InvalidArgument", "CloseItem", says="closed", id=xid, by="Inspector Li")
-    refused("rectified on a closed item", "InvalidArgument", "UpdateItem", says="closed", id=xid, action="rectified")
-    refused("defer of a closed item", "InvalidArgument", "UpdateItem", says="closed",
+    refused("CloseItem of a closed item", "Refused", "CloseItem", fields={"code": "wrong-state", "state": "closed"}, says="closed", id=xid, by="Inspector Li")
+    refused("rectified on a closed item", "Refused", "UpdateItem", fields={"code": "wrong-state", "state": "closed"}, says="closed", id=xid, action="rectified")
+    refused("defer of a closed item", "Refused", "UpdateItem", fields={"code": "wrong-state", "state": "closed"}, says="closed",
             **{**full, "deadline": f"{NEXT_YEAR + 1}-06-30"})
-    refused("reopen without a reason", "InvalidArgument", "UpdateItem", says="reason", id=xid, action="reopen",
+    refused("reopen without a reason", "Refused", "UpdateItem", fields={"code": "missing", "parameter": "note"}, says="reason", id=xid, action="reopen",
             deadline=f"{NEXT_YEAR}-09-30")
-    refused("reopen without a deadline", "InvalidArgument", "UpdateItem", says="deadline", id=xid, action="reopen",
+    refused("reopen without a deadline", "Refused", "UpdateItem", fields={"code": "missing", "parameter": "deadline"}, says="deadline", id=xid, action="reopen",
             note="问题反弹")
-    refused("reopen with a deadline in the past", "InvalidArgument", "UpdateItem", says="future", id=xid,
+    refused("reopen with a deadline in the past", "Refused", "UpdateItem", fields={"code": "not-in-future", "parameter": "deadline"}, says="future", id=xid,
             action="reopen", note="问题反弹", deadline="2001-01-01")
     o = L.call("UpdateItem", id=xid, action="reopen", note="问题反弹", deadline=f"{NEXT_YEAR}-09-30")["item"]
     t.check(o["state"] == "reopened" and o["flagged"] is True and o["round"] == 2 and o.get("closedAt") is None
@@ -686,8 +686,8 @@ def test_lifecycle():
             repr(v))
     z = L.call("AddItem", unit=ALPHA, title="Caller is direct", deadline=f"{NEXT_YEAR}-05-31", direct=ME)["item"]
     L.call("UpdateItem", id=z["id"], action="rectified")
-    refused("CloseItem without 'by' when the caller is the direct responsible person", "InvalidArgument",
-            "CloseItem", says="direct responsible", id=z["id"])
+    refused("CloseItem without 'by' when the caller is the direct responsible person", "Refused",
+            "CloseItem", fields={"code": "direct-responsible"}, says="direct responsible", id=z["id"])
 
     # An item added by mistake is taken out; once people acted on it, only with force.
     w = L.call("AddItem", unit=ALPHA, title="Added by mistake", deadline=f"{NEXT_YEAR}-05-31")["item"]

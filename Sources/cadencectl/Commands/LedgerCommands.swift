@@ -18,7 +18,9 @@ struct SocketOptions: ParsableArguments {
 
     /// Calls the daemon; failures become messages and exit codes a script can test.
     func call(_ method: String, _ parameters: [String: Any] = [:]) throws -> [String: Any] {
-        let reply = try failures { try VarlinkClient(path: path).call("\(LedgerInterface.name).\(method)", parameters) }
+        let reply = try failures(parameters) {
+            try VarlinkClient(path: path).call("\(LedgerInterface.name).\(method)", parameters)
+        }
         DisplayZone.socket = path
         if method == "GetStatus", let zone = (reply["status"] as? [String: Any])?["timeZone"] as? String {
             DisplayZone.set(identifier: zone)
@@ -44,11 +46,16 @@ struct SocketOptions: ParsableArguments {
         FileHandle.standardOutput.write(Data(out))
     }
 
-    private func failures<T>(_ body: () throws -> T) throws -> T {
+    private func failures<T>(_ parameters: [String: Any] = [:], _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let failure as VarlinkClient.Failure {
             printError("\(failure)")
+            if case .error(let name, let details) = failure, name == LedgerInterface.name + ".Refused",
+                let hint = Refusal.hint(details, call: parameters)
+            {
+                printError(hint)
+            }
             switch failure {
             case .cannotConnect: throw ExitCode(69)  // EX_UNAVAILABLE
             case .permissionDenied: throw ExitCode(77)  // EX_NOPERM
@@ -59,6 +66,35 @@ struct SocketOptions: ParsableArguments {
                 throw ExitCode(3)
             case .error: throw ExitCode(1)
             }
+        }
+    }
+}
+
+/// What to do about a refusal of the item's lifecycle, in this command's words.
+enum Refusal {
+    /// The options of `cadencectl item …` that give each parameter of a transition.
+    static let options = [
+        "note": "--reason", "plan": "--plan", "explanation": "--explanation", "referredTo": "--to", "by": "--by",
+    ]
+
+    static func hint(_ refusal: [String: Any], call: [String: Any]) -> String? {
+        let item = refusal["item"] as? String ?? "\(call["id"] ?? "")"
+        let action = call["action"] as? String ?? "verify"
+        switch refusal["code"] as? String {
+        case "wrong-state" where action == "verify" && refusal["state"] as? String != ItemState.closed.rawValue:
+            return "Mark it rectified first: cadencectl item rectified \(item)"
+        case "wrong-state":
+            return "See where it stands: cadencectl item show \(item)"
+        case "missing":
+            guard let parameter = refusal["parameter"] as? String else { return nil }
+            let option = parameter == "deadline" ? (action == "defer" ? "--until" : "--deadline") : options[parameter]
+            return option.map { "Give it with \($0)." }
+        case "not-in-future":
+            return "Give a date after today with \(action == "defer" ? "--until" : "--deadline")."
+        case "role-vacant":
+            return "Assign the role first (cadencectl role assign), or name the person with --by."
+        default:
+            return nil
         }
     }
 }
