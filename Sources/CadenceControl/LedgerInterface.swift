@@ -218,12 +218,12 @@ public enum LedgerInterface {
         # Exports units, commitments or items as CSV or JSON text.
         method Export(kind: string, format: string, unit: ?string) -> (text: string, rows: int)
 
-        # An evaluation report (R26): variant year-end (一年一总评, the default), mid-year (January to
+        # An evaluation report: variant year-end (一年一总评, the default), mid-year (January to
         # June), ledger-opening, ledger-check, ledger-call-in (年初建账、年中查账、年底要账); format md (the
         # default), html (one self-contained page with charts), csv (one row per unit) or json. The
         # figures are the ledger at asOf (a date: the end of that day; default now), capped at the end
         # of the period; unit limits it to that unit and its sub-units; mask replaces person names
-        # with codes (R30); language zh or en (default: the daemon's).
+        # with codes; language zh or en (default: the daemon's).
         method Evaluate(year: int, variant: ?string, unit: ?string, format: ?string, language: ?string, mask: ?bool,
                         asOf: ?string) -> (text: string, units: int, asOf: string)
 

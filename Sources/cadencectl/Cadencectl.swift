@@ -8,14 +8,14 @@ struct Cadencectl: ParsableCommand {
         commandName: "cadencectl",
         abstract: "Inspect and control cadenced, the review-cadence daemon.",
         discussion: """
-            calendar and list-cadences work without the daemon; the others talk to it over its
+            calendar and list-cadences work without the daemon; the others talk to it over its \
             control socket (Varlink, io.cadenced.Ledger).
 
-            Exit status: 0 done; 1 the daemon refused the request (the reason is printed);
-            3 no such item, unit or commitment; 64 usage error; 65 bad input file (every problem is
-            printed); 66 the file cannot be read; 69 the daemon cannot be reached (not running, no
-            socket); 70 the connection was lost or the reply not understood (the daemon stopped
-            mid-call: try again); 73 an output file cannot be written; 77 permission denied (not in
+            Exit status: 0 done; 1 the daemon refused the request (the reason is printed); \
+            3 no such item, unit or commitment; 64 usage error; 65 bad input file (every problem is \
+            printed); 66 the file cannot be read; 69 the daemon cannot be reached (not running, no \
+            socket); 70 the connection was lost or the reply not understood (the daemon stopped \
+            mid-call: try again); 73 an output file cannot be written; 77 permission denied (not in \
             group cadenced, or not allowed to change the ledger).
 
             Examples:

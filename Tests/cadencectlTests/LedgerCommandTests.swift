@@ -260,18 +260,18 @@ struct LedgerCommandTests {
                     "item", "add", "--unit", "county-a", "--title", "T", "--deadline", "2099-01-01", "--source",
                     "rumour",
                 ],
-                1, "source: 'rumour' is not one of"
+                64, "The value 'rumour' is invalid for '--source <source>'"
             ),
             (["units", "add", "county-a", "--name", "Twin", "--kind", "other"], 1, "unit 'county-a' already exists"),
             (
                 ["units", "add", "orphan", "--name", "Orphan", "--kind", "other", "--parent", "nowhere"], 1,
                 "the parent unit 'nowhere' does not exist"
             ),
-            (["units", "add", "k", "--name", "K", "--kind", "ministry"], 1, "kind: 'ministry' is not one of"),
+            (["units", "add", "k", "--name", "K", "--kind", "ministry"], 64, "The value 'ministry' is invalid"),
             (["units", "add", "a/b", "--name", "Slash", "--kind", "other"], 1, "'/'"),
             (["units", "remove", "city"], 1, "has 2 sub-units"),
             (["units", "remove", "county-a"], 1, "has 1 open items"),
-            (["role", "assign", "county-a", "boss", "Somebody"], 1, "role: 'boss' is not one of"),
+            (["role", "assign", "county-a", "boss", "Somebody"], 64, "The value 'boss' is invalid"),
             (["role", "assign", "county-a", "first", "Director Chen"], 1, "already holds"),
             (["review", "record", "county-a", "--period", "\(year)-H2"], 1, "is not a quarter period"),
             (["review", "record", "county-a", "--by", "unit-b"], 1, "give --override"),
@@ -279,13 +279,13 @@ struct LedgerCommandTests {
             (["review", "record", "county-a", "--kind", "audit"], 1, "kind: 'audit' is not one of"),
             (["report", "submit", "county-a", "报告", "--month", "\(year)-13"], 1, "is not a month"),
             (["report", "quota", "--month", "\(year)-Q1"], 1, "is not a month"),
-            (["commitment", "fulfil", "1", "done"], 1, "status: 'done' is not one of"),
+            (["commitment", "fulfil", "1", "done"], 64, "The value 'done' is invalid"),
             (["item", "verify", "1", "--by", "Inspector Li"], 1, "Mark it rectified first"),
             (
                 ["item", "reopen", "1", "--reason", "again", "--deadline", "2099-09-30"], 1,
                 "only to an item that is closed"
             ),
-            (["item", "list", "--state", "done"], 1, "state: 'done' is not one of"),
+            (["item", "list", "--state", "done"], 64, "The value 'done' is invalid for '--state <state>'"),
             (["notices", "--kind", "panic"], 1, "kind: 'panic' is not one of"),
             (["import", "items", daemon.root + "/nothing.csv"], 66, "cannot read"),
         ]

@@ -105,7 +105,7 @@ extension EvaluationText {
                 ("燃尽图", "年初及每月末（统计时点在月中时另加统计时点）未销号事项数，其中逾期部分单列。"),
                 (
                     "不计算的指标",
-                    "群众满意度、党员个人评议覆盖率、投诉答复率在台账中没有记录，不作计算。各项目标值取自 R12：承诺兑现 100%、评议覆盖 100%、满意度 >95%、投诉答复 ≥95%、信访办结 100%、隐患整改 100%。"
+                    "群众满意度、党员个人评议覆盖率、投诉答复率在台账中没有记录，不作计算。各项目标值取自活动方案：承诺兑现 100%、评议覆盖 100%、满意度 >95%、投诉答复 ≥95%、信访办结 100%、隐患整改 100%。"
                 ),
                 ("说明", "统计时点早于现在时，按记录的建立、销号时间判断；该时点以后的延期或重新整改不作回溯。"),
             ]
@@ -154,7 +154,7 @@ extension EvaluationText {
             ),
             (
                 "Not computed",
-                "Public satisfaction, members' appraisal coverage and the complaint reply rate are not recorded in the ledger. Targets are R12's: fulfilment 100%, appraisal coverage 100%, satisfaction > 95%, complaint replies ≥ 95%, petitions closed 100%, hazards rectified 100%."
+                "Public satisfaction, members' appraisal coverage and the complaint reply rate are not recorded in the ledger. Targets are the campaign's: fulfilment 100%, appraisal coverage 100%, satisfaction > 95%, complaint replies ≥ 95%, petitions closed 100%, hazards rectified 100%."
             ),
             (
                 "Note",

@@ -46,7 +46,7 @@ public struct EvaluationText: Sendable {
     // MARK: Sections
 
     public var summary: String { zh ? "概览" : "Summary" }
-    public var rates: String { zh ? "主要指标（R12）" : "Rates (R12)" }
+    public var rates: String { zh ? "主要指标" : "Rates" }
     public func ranking(_ variant: EvaluationVariant) -> String {
         variant.isLedgerCheckpoint ? (zh ? "分单位台账" : "The ledger by unit") : (zh ? "综合排名" : "Ranking")
     }

@@ -95,18 +95,22 @@ extension RectificationItem {
             self.value = value
         }
 
-        static func text(_ name: StaticString, _ label: String?, _ path: KeyPath<RectificationItem, String> & Sendable)
+        static func text(
+            _ name: StaticString, _ label: String?, _ path: @escaping @Sendable (RectificationItem) -> String
+        )
             -> Field
-        { Field(name, label, "string") { item, _ in .text(item[keyPath: path]) } }
+        { Field(name, label, "string") { item, _ in .text(path(item)) } }
         static func optionalText(
-            _ name: StaticString, _ label: String?, _ path: KeyPath<RectificationItem, String?> & Sendable
-        ) -> Field { Field(name, label, "?string") { item, _ in .text(item[keyPath: path]) } }
-        static func instant(_ name: StaticString, _ label: String?, _ path: KeyPath<RectificationItem, Date> & Sendable)
+            _ name: StaticString, _ label: String?, _ path: @escaping @Sendable (RectificationItem) -> String?
+        ) -> Field { Field(name, label, "?string") { item, _ in .text(path(item)) } }
+        static func instant(
+            _ name: StaticString, _ label: String?, _ path: @escaping @Sendable (RectificationItem) -> Date
+        )
             -> Field
-        { Field(name, label, "string") { item, _ in .instant(item[keyPath: path]) } }
+        { Field(name, label, "string") { item, _ in .instant(path(item)) } }
         static func optionalInstant(
-            _ name: StaticString, _ label: String?, _ path: KeyPath<RectificationItem, Date?> & Sendable
-        ) -> Field { Field(name, label, "?string") { item, _ in .instant(item[keyPath: path]) } }
+            _ name: StaticString, _ label: String?, _ path: @escaping @Sendable (RectificationItem) -> Date?
+        ) -> Field { Field(name, label, "?string") { item, _ in .instant(path(item)) } }
     }
 
     /// Every field of an item, in the order people read them: the one list that replies

@@ -13,7 +13,7 @@ struct CalendarCommand: ParsableCommand {
         commandName: "calendar",
         abstract: "Show the normalized form and next elapses of calendar expressions.",
         discussion: """
-            Expressions use systemd's OnCalendar= syntax (man systemd.time). Without a zone in the
+            Expressions use systemd's OnCalendar= syntax (man systemd.time). Without a zone in the \
             expression, the local zone ($TZ, else the system's) applies, as in systemd.
 
             Exit status: 0 when every expression was accepted, 1 when one was rejected.

@@ -10,14 +10,14 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Make the year-end overall evaluation (一年一总评) or a mid-year or ledger-checkpoint report.",
         discussion: """
-            Per unit: commitments made and fulfilled, reviews, inspections, appraisals and evaluations held
-            against those due, information reports against the quota month by month, rectification items
-            (carried over, opened, closed on time, closed late, overdue, deferred, referred, escalated), the
-            rates of R12, and a ranking whose rule the report states. The HTML page is one self-contained
-            file with charts (a ranking table, a quota heat map, a burn-down, the items still overdue) that
+            Per unit: commitments made and fulfilled, reviews, inspections, appraisals and evaluations held \
+            against those due, information reports against the quota month by month, rectification items \
+            (carried over, opened, closed on time, closed late, overdue, deferred, referred, escalated), the \
+            main rates of the campaign, and a ranking whose rule the report states. The HTML page is one self-contained \
+            file with charts (a ranking table, a quota heat map, a burn-down, the items still overdue) that \
             prints on A4.
 
-            Variants: year-end (default), mid-year (January to June), ledger-opening, ledger-check and
+            Variants: year-end (default), mid-year (January to June), ledger-opening, ledger-check and \
             ledger-call-in (年初建账、年中查账、年底要账: the ledger by unit and every open item, no ranking).
 
             Examples:
@@ -29,11 +29,11 @@ struct EvaluateCommand: ParsableCommand {
 
     @OptionGroup var socket: SocketOptions
     @Option(help: "The year (default: the current one).") var year: Int?
-    @Option(help: "year-end, mid-year, ledger-opening, ledger-check or ledger-call-in.") var variant = "year-end"
+    @Option(help: "Which report.") var variant: EvaluationVariant = .yearEnd
     @Option(help: "Only this unit and its sub-units.") var unit: String?
-    @Option(help: "md, html, csv or json.") var format = "md"
-    @Option(help: "zh or en (default: the daemon's Language=).") var language: String?
-    @Flag(help: "Replace person names with codes (R30).") var mask = false
+    @Option(help: "Its format.") var format: EvaluationFormat = .md
+    @Option(help: "Its language (default: the daemon's Language=).") var language: NoticeLanguage?
+    @Flag(help: "Replace person names with codes.") var mask = false
     @Option(
         name: .customLong("as-of"),
         help: ArgumentHelp(
@@ -41,38 +41,29 @@ struct EvaluateCommand: ParsableCommand {
     var asOf: String?
     @Option(name: [.customShort("o"), .long], help: "Write to this file instead of standard output.")
     var output: String?
-    @Option(help: "For md and csv: utf8, gb18030 or utf16.") var encoding = "utf8"
+    @Option(help: "For md and csv: the text encoding (not auto).") var encoding: TextEncodingChoice = .utf8
     @Flag(help: "Start UTF-8 with a byte order mark (Excel).") var bom = false
 
     func validate() throws {
-        guard EvaluationFormat(rawValue: format) != nil else {
-            throw ValidationError("--format must be md, html, csv or json")
-        }
-        guard EvaluationVariant(rawValue: variant) != nil else {
-            throw ValidationError(
-                "--variant must be one of: " + EvaluationVariant.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        if let language, NoticeLanguage(rawValue: language) == nil {
-            throw ValidationError("--language must be zh or en")
-        }
-        guard let choice = TextEncodingChoice(rawValue: encoding), choice != .auto else {
+        guard encoding != .auto else {
             throw ValidationError("--encoding must be utf8, gb18030 or utf16")
         }
-        if choice != .utf8 || bom, format == "html" || format == "json" {
+        if encoding != .utf8 || bom, format == .html || format == .json {
             throw ValidationError("--encoding and --bom apply to md and csv; HTML and JSON are UTF-8")
         }
     }
 
     func run() throws {
         var p: [String: Any] = [
-            "year": year ?? Calendar(identifier: .gregorian).component(.year, from: Date()), "variant": variant,
-            "format": format, "mask": mask,
+            "year": year ?? Calendar(identifier: .gregorian).component(.year, from: Date()),
+            "variant": variant.rawValue,
+            "format": format.rawValue, "mask": mask,
         ]
         if let unit { p["unit"] = unit }
-        if let language { p["language"] = language }
+        if let language { p["language"] = language.rawValue }
         if let asOf { p["asOf"] = asOf }
         let text = try socket.call("Evaluate", p)["text"] as? String ?? ""
-        let bytes = try SpreadsheetText.encode(text, as: TextEncodingChoice(rawValue: encoding) ?? .utf8, bom: bom)
+        let bytes = try SpreadsheetText.encode(text, as: encoding, bom: bom)
         guard let output else {
             FileHandle.standardOutput.write(Data(bytes))
             return

@@ -15,14 +15,14 @@ struct ImportCommand: ParsableCommand {
               commitments: unit, text[, year, member, post, direction, publishedOn]
               items:       unit, title, deadline[, source, category, scope, urgency, difficulty,
                            measures, acceptance, first, main, direct, number]
-            Chinese headers such as 单位, 问题, 整改时限, 第一责任人, 序号 are understood. Every row is
-            checked; if any is bad, each problem is printed with its line and nothing is imported.
+            Chinese headers such as 单位, 问题, 整改时限, 第一责任人, 序号 are understood. Every row is \
+            checked; if any is bad, each problem is printed with its line and nothing is imported. \
             Imported items may already be overdue. An export imports back.
 
-            Importing the same sheet again adds nothing: a row is the item of the same unit and
-            number (序号/编号), or without a number column the same unit and problem as a row
-            imported before (an item added by hand: the same problem and deadline). A row that
-            differs from its item is listed, and changed only with --update. A row added by
+            Importing the same sheet again adds nothing: a row is the item of the same unit and \
+            number (序号/编号), or without a number column the same unit and problem as a row \
+            imported before (an item added by hand: the same problem and deadline). A row that \
+            differs from its item is listed, and changed only with --update. A row added by \
             mistake is taken out with cadencectl item remove.
 
             Examples:

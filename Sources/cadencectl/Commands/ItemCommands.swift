@@ -45,10 +45,10 @@ struct ItemCommand: ParsableCommand {
         commandName: "item",
         abstract: "The rectification ledger: add, list, show and move items through their lifecycle.",
         discussion: """
-            An item goes open → in-progress → rectified → verified and closed (挂牌销号). It may be
-            deferred (plan, explanation, new date), referred upward (escalation pauses) or reopened
-            (flagged: straight to accountability when overdue again). Warnings come 7 and 1 days
-            before the deadline, the overdue notice at the instant, then circular, talk and
+            An item goes open → in-progress → rectified → verified and closed (挂牌销号). It may be \
+            deferred (plan, explanation, new date), referred upward (escalation pauses) or reopened \
+            (flagged: straight to accountability when overdue again). Warnings come 7 and 1 days \
+            before the deadline, the overdue notice at the instant, then circular, talk and \
             accountability (cadenced.conf [Ledger]).
 
             Examples:
@@ -77,21 +77,20 @@ struct ItemCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add an open item (needs write access).",
             discussion: """
-                The deadline is YYYY-MM-DD (due at DeadlineTime= that day), +N days, +Nwd working
-                days, or an ISO 8601 instant; it must be in the future. Responsible people are names
-                or roles of the unit (@first, @main, @direct): a role follows its holder. The first
+                The deadline is YYYY-MM-DD (due at DeadlineTime= that day), +N days, +Nwd working \
+                days, or an ISO 8601 instant; it must be in the future. Responsible people are names \
+                or roles of the unit (@first, @main, @direct): a role follows its holder. The first \
                 responsible person defaults to @first and is required.
                 """)
         @OptionGroup var socket: SocketOptions
         @Option(help: "The unit that answers for it (its id).") var unit: String
         @Option(help: "What is to be rectified.") var title: String
         @Option(help: "YYYY-MM-DD, +N, +Nwd or an ISO 8601 instant.") var deadline: String
-        @Option(help: "Where it was found: self-examination, superior-circular, public-appraisal, complaint, …")
-        var source: String?
+        @Option(help: "Where it was found.") var source: ItemSource?
         @Option(help: "Problem category.") var category: String?
-        @Option(help: "individual, department, leadership-team or cross-department.") var scope: String?
-        @Option(help: "low, normal or high.") var urgency: String?
-        @Option(help: "low, normal or high.") var difficulty: String?
+        @Option(help: "Who it concerns.") var scope: ItemScope?
+        @Option(help: "How urgent it is.") var urgency: ItemPriority?
+        @Option(help: "How hard it is to rectify.") var difficulty: ItemPriority?
         @Option(help: "Rectification measures.") var measures: String?
         @Option(help: "Acceptance criteria for verification.") var acceptance: String?
         @Option(help: "First responsible person (default @first).") var first: String?
@@ -102,8 +101,9 @@ struct ItemCommand: ParsableCommand {
         func run() throws {
             var p: [String: Any] = ["unit": unit, "title": title, "deadline": deadline]
             for (key, value) in [
-                ("source", source), ("category", category), ("scope", scope), ("urgency", urgency),
-                ("difficulty", difficulty), ("measures", measures), ("acceptance", acceptance), ("first", first),
+                ("source", source?.rawValue), ("category", category), ("scope", scope?.rawValue),
+                ("urgency", urgency?.rawValue), ("difficulty", difficulty?.rawValue), ("measures", measures),
+                ("acceptance", acceptance), ("first", first),
                 ("main", main), ("direct", direct),
             ] {
                 if let value { p[key] = value }
@@ -116,8 +116,7 @@ struct ItemCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List items, earliest deadline first.")
         @OptionGroup var socket: SocketOptions
         @Option(help: "Only this unit's items.") var unit: String?
-        @Option(help: "Only items in this state (open, in-progress, rectified, closed, deferred, referred, reopened).")
-        var state: String?
+        @Option(help: "Only items in this state.") var state: ItemState?
         @Flag(help: "Only overdue items.") var overdue = false
         @Option(help: "At most this many (1-1000000).") var limit = 1000
         @Flag(help: "Print one JSON object per item.") var json = false
@@ -125,7 +124,7 @@ struct ItemCommand: ParsableCommand {
         func run() throws {
             var parameters: [String: Any] = ["limit": limit, "overdueOnly": overdue]
             if let unit { parameters["unit"] = unit }
-            if let state { parameters["state"] = state }
+            if let state { parameters["state"] = state.rawValue }
             if json { return try socket.printJSONLines("ListItems", parameters, key: "items") }
             printItems(try socket.call("ListItems", parameters), json: false)
         }
@@ -267,8 +266,8 @@ struct ItemCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Take out an item added by mistake (needs write access).",
             discussion: """
-                Refused once the item has a history beyond its creation (progress, deferral,
-                verification...) unless --force. The removal is kept in the history with the item's
+                Refused once the item has a history beyond its creation (progress, deferral, \
+                verification...) unless --force. The removal is kept in the history with the item's \
                 fields; the notices it already had stay. The item's number is not given to another.
 
                 Example:

@@ -9,8 +9,8 @@ struct ListCadencesCommand: ParsableCommand {
         commandName: "list-cadences",
         abstract: "List the configured cadences with their next occurrence.",
         discussion: """
-            Reads the configuration directory directly (no daemon needed). Times are shown in the
-            configured zone (TimeZone= in cadenced.conf, else the system's). An occurrence on a
+            Reads the configuration directory directly (no daemon needed). Times are shown in the \
+            configured zone (TimeZone= in cadenced.conf, else the system's). An occurrence on a \
             non-working day is shown already moved (WorkingDay=), with the nominal time beside it.
 
             Examples:

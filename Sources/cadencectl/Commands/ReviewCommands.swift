@@ -67,16 +67,16 @@ struct CommitmentCommand: ParsableCommand {
             abstract: "Record how far a commitment is honoured at a review (needs write access).")
         @OptionGroup var socket: SocketOptions
         @Argument(help: "The commitment number.") var id: Int
-        @Argument(help: "fulfilled, partial or unfulfilled.") var status: String
+        @Argument(help: "How far it was kept.") var status: CommitmentStatus
         @Option(help: "The review period (default: the current quarter).") var period: String?
         @Option(help: "A note.") var note: String?
 
         func run() throws {
-            var p: [String: Any] = ["id": id, "status": status]
+            var p: [String: Any] = ["id": id, "status": status.rawValue]
             if let period { p["period"] = period }
             if let note { p["note"] = note }
             _ = try socket.call("EvaluateCommitment", p)
-            print("Commitment #\(id): \(status).")
+            print("Commitment #\(id): \(status.rawValue).")
         }
     }
 }
@@ -86,8 +86,8 @@ struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review", abstract: "Record reviews, inspections, appraisals and evaluations held.",
         discussion: """
-            A unit's review is recorded by its parent (the default) or its contact-point leader;
-            another reviewing unit needs --override. A duty not recorded by its period's end
+            A unit's review is recorded by its parent (the default) or its contact-point leader; \
+            another reviewing unit needs --override. A duty not recorded by its period's end \
             becomes an overdue item; recording it later closes that item.
 
             Examples:
@@ -109,7 +109,7 @@ struct ReviewCommand: ParsableCommand {
         var cadence: String?
         @Option(help: "The period (2027-Q1, 2027-H1, 2027; default: that of --held).") var period: String?
         @Option(help: "When it was held (YYYY-MM-DD, default today).") var held: String?
-        @Option(help: "plenary, individual, on-site, random or routine.") var form: String?
+        @Option(help: "How it was held.") var form: ReviewForm?
         @Option(help: "Who reviewed.") var reviewer: String?
         @Option(help: "The reviewing unit (default: the parent).") var by: String?
         @Option(help: "Organisation or member reviewed.") var subject: String?
@@ -120,7 +120,7 @@ struct ReviewCommand: ParsableCommand {
         func run() throws {
             var p: [String: Any] = ["unit": unit, "override": override]
             for (key, value) in [
-                ("kind", kind), ("cadence", cadence), ("period", period), ("heldOn", held), ("form", form),
+                ("kind", kind), ("cadence", cadence), ("period", period), ("heldOn", held), ("form", form?.rawValue),
                 ("reviewer", reviewer), ("byUnit", by),
                 ("subject", subject), ("outcome", outcome),
             ] {
@@ -164,7 +164,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Record information reports and check monthly quotas.",
         discussion: """
-            At each month's end the daemon emits one quota-shortfall notice listing the units that
+            At each month's end the daemon emits one quota-shortfall notice listing the units that \
             submitted fewer reports than their quota (equal is compliant).
 
             Examples:

@@ -9,8 +9,8 @@ struct UnitsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "units", abstract: "Add, list, show and remove organisational units.",
         discussion: """
-            Kinds: bureau, county-bureau, city-direct, district, township, village, party-committee,
-            branch, department, other. The monthly information-report quota defaults by kind
+            Kinds: bureau, county-bureau, city-direct, district, township, village, party-committee, \
+            branch, department, other. The monthly information-report quota defaults by kind \
             (county-bureau 4, city-direct 2, others 0); --quota sets a unit's own.
 
             Examples:
@@ -30,7 +30,7 @@ struct UnitsCommand: ParsableCommand {
         @OptionGroup var socket: SocketOptions
         @Argument(help: "Its id: no spaces or '/', as used on the command line.") var id: String
         @Option(help: "Its name.") var name: String
-        @Option(help: "Its kind.") var kind: String
+        @Option(help: "Its kind.") var kind: UnitKind
         @Option(help: "The parent unit's id.") var parent: String?
         @Option(help: "Information reports owed per month (default by kind).") var quota: Int?
         @Option(help: "Specialty line.") var specialty: String?
@@ -39,7 +39,7 @@ struct UnitsCommand: ParsableCommand {
         @Flag(help: "Print the unit as JSON.") var json = false
 
         func run() throws {
-            var p: [String: Any] = ["id": id, "name": name, "kind": kind]
+            var p: [String: Any] = ["id": id, "name": name, "kind": kind.rawValue]
             if let parent { p["parent"] = parent }
             if let quota { p["quota"] = quota }
             if let specialty { p["specialty"] = specialty }
@@ -114,8 +114,8 @@ struct RoleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "role", abstract: "Assign roles to people and list who held them when.",
         discussion: """
-            Roles: first (第一责任人), main (主要责任人), direct (直接责任人), liaison, office-head,
-            group-leader, group-deputy, group-member, contact-leader, inspector. A new holder takes
+            Roles: first (第一责任人), main (主要责任人), direct (直接责任人), liaison, office-head, \
+            group-leader, group-deputy, group-member, contact-leader, inspector. A new holder takes \
             over the open items that name the role (@first…); the old tenure is kept.
 
             Examples:
@@ -128,12 +128,12 @@ struct RoleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give a role to a person (needs write access).")
         @OptionGroup var socket: SocketOptions
         @Argument(help: "The unit's id.") var unit: String
-        @Argument(help: "The role.") var role: String
+        @Argument(help: "The role.") var role: UnitRole
         @Argument(help: "The person.") var person: String
 
         func run() throws {
-            _ = try socket.call("AssignRole", ["unit": unit, "role": role, "person": person])
-            print("\(person) is now \(role) of \(unit).")
+            _ = try socket.call("AssignRole", ["unit": unit, "role": role.rawValue, "person": person])
+            print("\(person) is now \(role.rawValue) of \(unit).")
         }
     }
 
