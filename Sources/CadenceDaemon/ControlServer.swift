@@ -125,6 +125,15 @@ public final class ControlServer: @unchecked Sendable {
         connections[fd] = nil
     }
 
+    /// Stops accepting and closes every connection (replies already sent stay sent). The listening
+    /// socket itself stays open: systemd may hold it for the next start (socket activation).
+    public func stop() {
+        acceptSource?.cancel()
+        acceptSource = nil
+        for connection in connections.values { connection.finish(reason: nil) }
+        connections.removeAll()
+    }
+
     /// Closes the connections whose client has hung up entirely (POLLHUP) leaving nothing unread.
     ///
     /// Their end-of-file is read on a later turn of the queue; until then they count against

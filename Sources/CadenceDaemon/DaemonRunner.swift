@@ -28,6 +28,7 @@ public final class DaemonRunner: @unchecked Sendable {
     private var clockMonitor: ClockChangeMonitor?
     private var signalSources: [any DispatchSourceSignal] = []
     private var control: ControlServer?
+    private var stopped: () -> Void = {}
     private let controlSocketPath: String?
     private let now: @Sendable () -> Date
     /// Set while the configuration on disk is refused: said first in every `STATUS=`.
@@ -92,9 +93,12 @@ public final class DaemonRunner: @unchecked Sendable {
 
     /// Catches up, arms the timer, installs the signal handlers and tells systemd the service is ready.
     /// Call on the main thread, before `dispatchMain()`.
+    /// - Parameter stopped: called once SIGTERM or SIGINT has stopped everything (the process
+    ///   exits there: `dispatchMain()` never returns).
     /// - Throws: ``ControlSocketError`` when the control socket cannot be set up.
-    public func start() throws {
+    public func start(stopped: @escaping () -> Void = {}) throws {
         dispatchPrecondition(condition: .onQueue(.main))
+        self.stopped = stopped
         try startControlSocket()
         installSignalHandlers()
         startWatchdog()
@@ -322,11 +326,21 @@ public final class DaemonRunner: @unchecked Sendable {
         notify([.ready, .status(status(at: now()))])
     }
 
+    /// Stops in order: STOPPING=1 first, then no timer, watchdog, clock or signal fires again, the
+    /// control socket's connections are closed, and `stopped` runs. Every change is durable in
+    /// SQLite already; a notice not yet delivered is delivered at the next start.
     private func stop(signal signalNumber: Int32) {
-        notify([.stopping])
+        notify([.stopping, .status("Stopping on signal \(signalNumber)")])
         logger.notice("Stopping on signal \(signalNumber)")
-        timer?.cancel()
-        exit(0)
+        for source in [timer, watchdog].compactMap({ $0 }) { source.cancel() }
+        timer = nil
+        watchdog = nil
+        clockMonitor = nil
+        for source in signalSources { source.cancel() }
+        signalSources = []
+        control?.stop()
+        control = nil
+        stopped()
     }
 
     private func notify(_ states: [Notifier.State]) {

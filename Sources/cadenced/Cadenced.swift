@@ -105,7 +105,8 @@ struct Cadenced: ParsableCommand {
             throw ExitCode(65)
         }
         do {
-            try runner.start()
+            // dispatchMain() never returns: once the runner has stopped in order, the process ends.
+            try runner.start { Cadenced.exit() }
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(71)
