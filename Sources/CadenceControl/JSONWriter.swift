@@ -82,31 +82,7 @@ public enum JSONWriter {
         }
     }
 
-    public static func writeString(_ string: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var string = string
-        string.withUTF8 { bytes in
-            // Runs of bytes that need no escape are copied whole.
-            var runStart = 0
-            for (index, byte) in bytes.enumerated()
-            where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                runStart = index + 1
-                switch byte {
-                case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-                case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-                case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-                case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-                }
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
-        }
-        out.append(UInt8(ascii: "\""))
-    }
+    public static func writeString(_ string: String, into out: inout [UInt8]) { JSONString.write(string, into: &out) }
 }
 
 /// JSON text already written (a reply's long list), emitted as it is.
@@ -149,50 +125,13 @@ public struct JSONObjectWriter {
         out.append(contentsOf: String(value).utf8)
     }
 
-    /// An instant as ISO 8601 UTC (`2026-12-01T09:00:00Z`), written digit by digit.
+    /// An instant as ISO 8601 UTC (`2026-12-01T09:00:00Z`).
     public mutating func instant(_ name: StaticString, _ value: Date?) {
         guard let value else { return }
         key(name)
-        let seconds = Int64(value.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let rest = Int(seconds - days * 86_400)
-        // Civil date from days since 1970 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = Int(doy - (153 * mp + 2) / 5 + 1)
-        let m = Int(mp < 10 ? mp + 3 : mp - 9)
-        let y = Int(yoe + era * 400) + (m <= 2 ? 1 : 0)
-        guard (0...9999).contains(y) else {
-            JSONWriter.writeString(ISOTimestamp.utc(value), into: &out)
-            return
-        }
-        func digits(_ v: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var rest = v
-            while divisor > 0 {
-                out.append(UInt8(48 + rest / divisor))
-                rest %= divisor
-                divisor /= 10
-            }
-        }
         out.append(UInt8(ascii: "\""))
-        digits(y, 4)
-        out.append(UInt8(ascii: "-"))
-        digits(m, 2)
-        out.append(UInt8(ascii: "-"))
-        digits(d, 2)
-        out.append(UInt8(ascii: "T"))
-        digits(rest / 3600, 2)
-        out.append(UInt8(ascii: ":"))
-        digits(rest / 60 % 60, 2)
-        out.append(UInt8(ascii: ":"))
-        digits(rest % 60, 2)
-        out.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
+        ISOTimestamp.write(value, into: &out)
+        out.append(UInt8(ascii: "\""))
     }
 
     public mutating func bool(_ name: StaticString, _ value: Bool) {

@@ -98,7 +98,7 @@ extension LedgerStore {
     ) throws {
         try db.execute(
             sql: "INSERT INTO historyEntry (at, uid, user, action, itemId, unit, details) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [now.micros, Int64(actor.uid), actor.user, action, itemId, unit, JSONText.object(details)])
+            arguments: [now.micros, Int64(actor.uid), actor.user, action, itemId, unit, JSONString.object(details)])
     }
 
     /// The history, oldest first (at most `limit` newest entries), of one item or unit when given.

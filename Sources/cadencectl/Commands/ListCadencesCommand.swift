@@ -48,20 +48,20 @@ struct ListCadencesCommand: ParsableCommand {
         if json {
             for (cadence, next) in rows {
                 var fields = [
-                    ("name", JSONText.string(cadence.name)), ("kind", JSONText.string(cadence.kind.rawValue)),
-                    ("period", JSONText.string(cadence.period.rawValue)),
-                    ("workingDay", JSONText.string(cadence.workingDay.rawValue)),
+                    ("name", JSONString.quoted(cadence.name)), ("kind", JSONString.quoted(cadence.kind.rawValue)),
+                    ("period", JSONString.quoted(cadence.period.rawValue)),
+                    ("workingDay", JSONString.quoted(cadence.workingDay.rawValue)),
                     (
                         "onCalendar",
-                        "[" + cadence.expressions.map { JSONText.string($0.normalized) }.joined(separator: ", ") + "]"
+                        "[" + cadence.expressions.map { JSONString.quoted($0.normalized) }.joined(separator: ", ") + "]"
                     ),
-                    ("description", JSONText.string(cadence.description)),
+                    ("description", JSONString.quoted(cadence.description)),
                 ]
                 if let next {
                     fields += [
-                        ("next", JSONText.string(Timestamp.iso8601UTC(next.effective, microseconds: false))),
-                        ("nominal", JSONText.string(Timestamp.iso8601UTC(next.nominal, microseconds: false))),
-                        ("periodKey", JSONText.string(next.period.rawValue)),
+                        ("next", JSONString.quoted(Timestamp.iso8601UTC(next.effective, microseconds: false))),
+                        ("nominal", JSONString.quoted(Timestamp.iso8601UTC(next.nominal, microseconds: false))),
+                        ("periodKey", JSONString.quoted(next.period.rawValue)),
                     ]
                 } else {
                     fields.append(("next", "null"))

@@ -32,31 +32,11 @@ enum CalendarTable {
 enum CalendarJSON {
     static func object(text: String, expression: CalendarExpression, elapses: [Date]) -> String {
         let instants = elapses.map {
-            JSONText.string(Timestamp.iso8601UTC($0, microseconds: expression.hasFractionalSeconds))
+            JSONString.quoted(Timestamp.iso8601UTC($0, microseconds: expression.hasFractionalSeconds))
         }
-        return "{\"expression\": \(JSONText.string(text)), \"normalized\": \(JSONText.string(expression.normalized)), "
+        return
+            "{\"expression\": \(JSONString.quoted(text)), \"normalized\": \(JSONString.quoted(expression.normalized)), "
             + "\"elapses\": [\(instants.joined(separator: ", "))]}"
-    }
-}
-
-/// JSON text for values whose key order must be stable (Foundation's encoder does not keep it here).
-enum JSONText {
-    static func string(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
 
