@@ -1,7 +1,8 @@
+public import CadenceCore
 public import Foundation
 
 /// The text encoding of a file exchanged with a spreadsheet program.
-public enum TextEncodingChoice: String, Sendable, CaseIterable {
+public enum TextEncodingChoice: String, Sendable, CaseIterable, Vocabulary {
     /// Reading: a byte order mark decides (UTF-8, UTF-16LE, UTF-16BE); without one, UTF-8 if the bytes are
     /// valid UTF-8, otherwise GB18030. Writing: UTF-8.
     case auto

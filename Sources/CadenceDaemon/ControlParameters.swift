@@ -72,18 +72,15 @@ struct ControlParameters {
     }
 
     /// One of an enumeration's names; the error lists them all.
-    func optionalChoice<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) throws -> E?
-    where E.RawValue == String {
+    func optionalChoice<E: Vocabulary>(_ name: String, _ type: E.Type) throws -> E? {
         guard let text = try optionalString(name) else { return nil }
-        guard let value = E(rawValue: text) else {
-            throw VarlinkError.invalidArgument(
-                name, "'\(text)' is not one of: " + E.allCases.map(\.rawValue).joined(separator: ", "))
+        switch E.named(text) {
+        case .success(let value): return value
+        case .failure(let error): throw VarlinkError.invalidArgument(name, error.description)
         }
-        return value
     }
 
-    func choice<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) throws -> E
-    where E.RawValue == String {
+    func choice<E: Vocabulary>(_ name: String, _ type: E.Type) throws -> E {
         guard let value = try optionalChoice(name, type) else {
             if present(name) == nil { throw VarlinkError.invalidParameter(name) }
             throw VarlinkError.invalidArgument(name, "is empty")

@@ -5,7 +5,7 @@ import CadenceStore
 import Foundation
 
 /// What an import or export carries.
-enum ExchangeKind: String, CaseIterable {
+enum ExchangeKind: String, CaseIterable, Vocabulary {
     case units, commitments, items
 
     /// Columns a file may have, in export order; the required ones first.
@@ -52,6 +52,6 @@ enum ExchangeKind: String, CaseIterable {
     ]
 }
 
-enum ExchangeFormat: String, CaseIterable {
+enum ExchangeFormat: String, CaseIterable, Vocabulary {
     case csv, json
 }

@@ -137,8 +137,7 @@ struct LedgerExchange {
                     problems.append(
                         RowProblem(
                             line: row.line,
-                            reason: "kind '\(v["kind"] ?? "")' is not one of: "
-                                + UnitKind.allCases.map(\.rawValue).joined(separator: ", ")))
+                            reason: "kind '\(v["kind"] ?? "")' is not one of: " + UnitKind.names))
                     continue
                 }
                 var quota: Int?
@@ -205,15 +204,14 @@ struct LedgerExchange {
                 if deadline == nil {
                     bad.append("deadline '\(v["deadline"]!)' is not a date (YYYY-MM-DD), +N, +Nwd or an instant")
                 }
-                func choice<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) -> E?
-                where E.RawValue == String {
+                func choice<E: Vocabulary>(_ name: String, _ type: E.Type) -> E? {
                     guard let text = v[name] else { return nil }
-                    guard let value = E(rawValue: text) else {
-                        bad.append(
-                            "\(name) '\(text)' is not one of: " + E.allCases.map(\.rawValue).joined(separator: ", "))
+                    switch E.named(text) {
+                    case .success(let value): return value
+                    case .failure(let error):
+                        bad.append("\(name) \(error)")
                         return nil
                     }
-                    return value
                 }
                 let source = choice("source", ItemSource.self)
                 let scope = choice("scope", ItemScope.self)

@@ -323,7 +323,7 @@ struct LedgerRequest {
 }
 
 /// The duties recorded per unit and period, as people name them.
-enum ReviewKind: String, CaseIterable {
+enum ReviewKind: String, CaseIterable, Vocabulary {
     case review, inspection, appraisal, evaluation
 
     init(_ stored: String) { self = ReviewKind(rawValue: stored) ?? .review }

@@ -69,12 +69,11 @@ extension Cadence {
             errors.append(.missingKey(sectionAt, section: "Cadence", key: "OnCalendar"))
         }
 
-        func choice<T: RawRepresentable<String> & CaseIterable>(_ key: String, default value: T?) -> T? {
+        func choice<T: Vocabulary>(_ key: String, default value: T?) -> T? {
             guard let assignment = ini.last("Cadence", key), !assignment.value.isEmpty else { return value }
             if let parsed = T(rawValue: assignment.value) { return parsed }
-            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
             errors.append(
-                .badValue(assignment.location, key: key, value: assignment.value, reason: "is not one of: \(allowed)"))
+                .badValue(assignment.location, key: key, value: assignment.value, reason: "is not one of: \(T.names)"))
             return value
         }
         let kind: CadenceKind? = choice("Kind", default: nil)
@@ -116,7 +115,7 @@ extension Cadence {
                     if let variant = EvaluationVariant(rawValue: word) {
                         if !reports!.contains(variant) { reports!.append(variant) }
                     } else {
-                        let allowed = EvaluationVariant.allCases.map(\.rawValue).joined(separator: ", ")
+                        let allowed = EvaluationVariant.names
                         errors.append(
                             .badValue(
                                 assignment.location, key: "Report", value: assignment.value,

@@ -1,5 +1,5 @@
 /// What a cadence's occurrence asks of the units (DOMAIN.md §1.1).
-public enum CadenceKind: String, CaseIterable, Sendable {
+public enum CadenceKind: String, CaseIterable, Sendable, Vocabulary {
     /// Monthly reminder about commitment fulfilment (一月一提醒).
     case reminder
     /// Leader review (一季一點評); each unit's review must be recorded in its period.
@@ -26,7 +26,7 @@ public enum CadenceKind: String, CaseIterable, Sendable {
 }
 
 /// Where an occurrence on a non-working day moves (DESIGN.md "Working days").
-public enum WorkingDayShift: String, CaseIterable, Sendable {
+public enum WorkingDayShift: String, CaseIterable, Sendable, Vocabulary {
     /// To the first working day after it.
     case next
     /// To the last working day before it.

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// How long one period of a cadence lasts; each period gets exactly one occurrence (DESIGN.md).
-public enum CadencePeriod: String, CaseIterable, Sendable {
+public enum CadencePeriod: String, CaseIterable, Sendable, Vocabulary {
     case month, quarter, halfYear = "half-year", year
     /// Every elapse is its own period.
     case occurrence

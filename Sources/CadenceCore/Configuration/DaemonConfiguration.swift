@@ -7,7 +7,7 @@ public import Foundation
 /// resolved by the `resolved…` functions, which take the environment's value as a parameter.
 public struct DaemonConfiguration: Equatable, Sendable {
     /// The language of notice texts.
-    public enum Language: String, CaseIterable, Sendable {
+    public enum Language: String, CaseIterable, Sendable, Vocabulary {
         case zh, en
 
         /// The language `LANG` asks for: `zh…` is Chinese, anything else (or unset) English.

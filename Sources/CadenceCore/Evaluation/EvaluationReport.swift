@@ -1,7 +1,7 @@
 import Foundation
 
 /// The formats an evaluation report is written in.
-public enum EvaluationFormat: String, CaseIterable, Sendable {
+public enum EvaluationFormat: String, CaseIterable, Sendable, Vocabulary {
     /// One self-contained page: inline SVG charts, no network, a print stylesheet for A4.
     case html
     /// Markdown, as notices are written.

@@ -5,7 +5,7 @@ public import Foundation
 ///
 /// The evaluations rank the units and list the items still overdue; the checkpoints show the
 /// ledger unit by unit, without a ranking, and list every item still open.
-public enum EvaluationVariant: String, CaseIterable, Sendable {
+public enum EvaluationVariant: String, CaseIterable, Sendable, Vocabulary {
     /// 一年一總評: the whole year.
     case yearEnd = "year-end"
     /// 半年: January to June.

@@ -2,7 +2,7 @@ public import Foundation
 
 /// The kind of an organisational unit (DOMAIN.md §3.1, R13). The kind sets the default monthly
 /// information-report quota (R9): a county bureau owes 4, a city-direct unit 2, others none.
-public enum UnitKind: String, CaseIterable, Sendable {
+public enum UnitKind: String, CaseIterable, Sendable, Vocabulary {
     case bureau
     case countyBureau = "county-bureau"
     case cityDirect = "city-direct"
@@ -26,7 +26,7 @@ public enum UnitKind: String, CaseIterable, Sendable {
 
 /// Roles people hold in a unit, over time (R14). When a role changes hands, items that name the
 /// role (`@first`) follow it to the new holder.
-public enum UnitRole: String, CaseIterable, Sendable {
+public enum UnitRole: String, CaseIterable, Sendable, Vocabulary {
     /// Top leader / secretary: first responsible person (第一責任人).
     case first
     /// Leader in charge: main responsible person (主要責任人, 分管領導).
@@ -45,7 +45,7 @@ public enum UnitRole: String, CaseIterable, Sendable {
 }
 
 /// Where a problem was found (R16, DOMAIN.md §4.1).
-public enum ItemSource: String, CaseIterable, Sendable {
+public enum ItemSource: String, CaseIterable, Sendable, Vocabulary {
     case selfExamination = "self-examination"
     case mutualHelp = "mutual-help"
     case superior
@@ -64,19 +64,19 @@ public enum ItemSource: String, CaseIterable, Sendable {
 }
 
 /// The scope of a problem (R16).
-public enum ItemScope: String, CaseIterable, Sendable {
+public enum ItemScope: String, CaseIterable, Sendable, Vocabulary {
     case individual, department
     case leadershipTeam = "leadership-team"
     case crossDepartment = "cross-department"
 }
 
 /// Urgency or difficulty of an item (R16).
-public enum ItemPriority: String, CaseIterable, Sendable {
+public enum ItemPriority: String, CaseIterable, Sendable, Vocabulary {
     case low, normal, high
 }
 
 /// Where a rectification item stands (R17).
-public enum ItemState: String, CaseIterable, Sendable {
+public enum ItemState: String, CaseIterable, Sendable, Vocabulary {
     case open
     case inProgress = "in-progress"
     /// Claimed rectified, waiting for verification against the acceptance criteria.
@@ -96,7 +96,7 @@ public enum ItemState: String, CaseIterable, Sendable {
 
 /// A change a person asks for on an item. Each names the states it may start from, so an invalid
 /// transition (closing an item nobody claimed rectified) is refused before anything is written.
-public enum ItemTransition: String, CaseIterable, Sendable {
+public enum ItemTransition: String, CaseIterable, Sendable, Vocabulary {
     case progress, rectified, verify, reject, deferral = "defer", refer, reopen
 
     public var allowedFrom: Set<ItemState> {
@@ -123,14 +123,14 @@ public enum ItemTransition: String, CaseIterable, Sendable {
 }
 
 /// How far a commitment is honoured, as judged at a review (R24).
-public enum CommitmentStatus: String, CaseIterable, Sendable {
+public enum CommitmentStatus: String, CaseIterable, Sendable, Vocabulary {
     case fulfilled
     case partial
     case unfulfilled
 }
 
 /// The form of a leader review (集中/個別/現場/隨機/日常, glossary).
-public enum ReviewForm: String, CaseIterable, Sendable {
+public enum ReviewForm: String, CaseIterable, Sendable, Vocabulary {
     case plenary, individual, onSite = "on-site", random, routine
 }
 

@@ -1,7 +1,7 @@
 /// What a notice is about. Each kind has a fixed journal `MESSAGE_ID` (explained by
 /// `catalog/cadenced.catalog`, so `journalctl -x` shows what it means and what to do) and a
 /// syslog priority fitting its gravity (DESIGN.md "Notices").
-public enum NoticeKind: String, CaseIterable, Codable, Sendable {
+public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
     /// A cadence occurrence fired on time (reminder, review, inspection, …).
     case occurrence
     /// Occurrences missed during downtime or a clock jump, emitted late in one notice per cadence.
@@ -47,7 +47,7 @@ public enum NoticeKind: String, CaseIterable, Codable, Sendable {
 }
 
 /// The steps of escalation of an overdue item (DOMAIN.md §4.7), in order.
-public enum EscalationLevel: String, CaseIterable, Codable, Comparable, Sendable {
+public enum EscalationLevel: String, CaseIterable, Vocabulary, Codable, Comparable, Sendable {
     case circular
     case talk
     case accountability
