@@ -26,7 +26,7 @@ public final class DaemonRunner: @unchecked Sendable {
     private var timer: (any DispatchSourceTimer)?
     private var watchdog: (any DispatchSourceTimer)?
     private var clockMonitor: ClockChangeMonitor?
-    private var signalSources: [any DispatchSourceSignal] = []
+    private var signalSource: (any DispatchSourceRead)?
     private var control: ControlServer?
     private var stopped: () -> Void = {}
     private let controlSocketPath: String?
@@ -290,16 +290,22 @@ public final class DaemonRunner: @unchecked Sendable {
 
     // MARK: - Signals
 
+    /// Catches SIGHUP, SIGTERM and SIGINT from now on; each waits for ``start(stopped:)`` to read it
+    /// (``SignalPipe``). Call first in `main`; `start` calls it too.
+    public static func catchSignals() { SignalPipe.catch() }
+
+    /// SIGHUP reloads, SIGTERM and SIGINT stop: read from the signal pipe on the main queue.
     private func installSignalHandlers() {
-        for signalNumber in [SIGHUP, SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-            source.setEventHandler { [weak self] in
-                if signalNumber == SIGHUP { self?.reload() } else { self?.stop(signal: signalNumber) }
+        SignalPipe.catch()
+        let source = DispatchSource.makeReadSource(fileDescriptor: SignalPipe.readEnd, queue: queue)
+        source.setEventHandler { [weak self] in
+            for signalNumber in SignalPipe.drain() {
+                guard let self, self.signalSource != nil else { return }
+                if signalNumber == SIGHUP { self.reload() } else { self.stop(signal: signalNumber) }
             }
-            source.resume()
-            signalSources.append(source)
         }
+        source.resume()
+        signalSource = source
     }
 
     /// Re-reads the configuration; a bad one leaves the running one in place and says why.
@@ -336,8 +342,8 @@ public final class DaemonRunner: @unchecked Sendable {
         timer = nil
         watchdog = nil
         clockMonitor = nil
-        for source in signalSources { source.cancel() }
-        signalSources = []
+        signalSource?.cancel()
+        signalSource = nil
         control?.stop()
         control = nil
         stopped()

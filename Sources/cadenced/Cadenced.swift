@@ -43,6 +43,8 @@ struct Cadenced: ParsableCommand {
     var checkConfig = false
 
     func run() throws {
+        // From the first moment: a stop or reload signal waits for the runner, never lost.
+        DaemonRunner.catchSignals()
         // Under systemd (stderr connected to the journal) log straight to the journal, with priorities.
         let underSystemd = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
         LoggingSystem.bootstrap { label in
