@@ -63,7 +63,10 @@ let package = Package(
         .testTarget(name: "CadenceStoreTests", dependencies: ["CadenceStore", "CadenceCore"]),
         .testTarget(
             name: "CadenceDaemonTests",
-            dependencies: ["CadenceDaemon", "CadenceConfiguration", "CadenceCore", "CadenceStore"]),
+            dependencies: [
+                "CadenceDaemon", "CadenceConfiguration", "CadenceCore", "CadenceStore",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
         .testTarget(name: "cadencectlTests", dependencies: ["CadenceCore"]),
         // The reliability campaigns (scripts/reliability, run quick) and the fuzz targets' corpus replay.

@@ -382,7 +382,11 @@ public final class ControlServer: @unchecked Sendable {
         }
 
         func finish(reason: String?) {
-            if let reason { server.logger.info("Control socket: closing a connection of uid \(peer.uid): \(reason)") }
+            if let reason {
+                server.logger.info(
+                    "Control socket: closing a connection of uid \(peer.uid): \(reason)",
+                    metadata: ["uid": "\(peer.uid)"])
+            }
             idleTimer?.cancel()
             writeSource?.cancel()
             if readSuspended {

@@ -196,7 +196,9 @@ public final class DaemonRunner: @unchecked Sendable {
         } catch {
             // What failed is still due (a full disk, say): the next wake would be now again, and
             // the timer would spin. Wait instead, as the message says.
-            logger.error("Processing at \(reason) failed: \(error); retrying in \(Int(Manager.retryAfter)) s")
+            logger.error(
+                "Processing at \(reason) failed: \(error); retrying in \(Int(Manager.retryAfter)) s",
+                metadata: ["reason": "\(reason)"])
             wake = instant.addingTimeInterval(Manager.retryAfter)
         }
         arm(at: wake)
@@ -337,7 +339,7 @@ public final class DaemonRunner: @unchecked Sendable {
     /// SQLite already; a notice not yet delivered is delivered at the next start.
     private func stop(signal signalNumber: Int32) {
         notify([.stopping, .status("Stopping on signal \(signalNumber)")])
-        logger.notice("Stopping on signal \(signalNumber)")
+        logger.notice("Stopping on signal \(signalNumber)", metadata: ["signal": "\(signalNumber)"])
         for source in [timer, watchdog].compactMap({ $0 }) { source.cancel() }
         timer = nil
         watchdog = nil

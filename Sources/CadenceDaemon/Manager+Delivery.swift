@@ -67,7 +67,7 @@ extension Manager {
     func logFailures(_ failures: [(key: String, error: String)], _ what: String) {
         guard let first = failures.first else { return }
         if failures.count == 1 {
-            logger.error("Notice \(first.key) \(what): \(first.error)")
+            logger.error("Notice \(first.key) \(what): \(first.error)", metadata: ["notice": "\(first.key)"])
             return
         }
         var reasons: [String] = []
@@ -75,6 +75,7 @@ extension Manager {
             reasons.append(failure.error)
         }
         logger.error(
-            "\(failures.count) notices \(what) (first \(first.key)): \(reasons.joined(separator: "; "))")
+            "\(failures.count) notices \(what) (first \(first.key)): \(reasons.joined(separator: "; "))",
+            metadata: ["notice": "\(first.key)", "notices": "\(failures.count)"])
     }
 }

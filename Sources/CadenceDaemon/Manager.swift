@@ -152,7 +152,8 @@ public final class Manager: @unchecked Sendable {
                 let silent = late.count - announced.count
                 if silent > 0 {
                     logger.notice(
-                        "\(cadence.name): \(silent) occurrences older than the catch-up window recorded without notice")
+                        "\(cadence.name): \(silent) occurrences older than the catch-up window recorded without notice",
+                        metadata: ["cadence": "\(cadence.name)", "silent": "\(silent)"])
                 }
             }
             for occurrence in onTime {
@@ -283,7 +284,9 @@ public final class Manager: @unchecked Sendable {
                     cadence: name, period: period, items: opened, notice: nil, schedule: items, at: now),
                     result.items > 0
                 {
-                    logger.notice("\(name) \(period): \(result.items) units without it recorded; overdue items opened")
+                    logger.notice(
+                        "\(name) \(period): \(result.items) units without it recorded; overdue items opened",
+                        metadata: ["cadence": "\(name)", "period": "\(period)", "items": "\(result.items)"])
                 }
             }
         }

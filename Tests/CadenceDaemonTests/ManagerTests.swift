@@ -3,6 +3,7 @@ import CadenceCore
 import CadenceDaemon
 import CadenceStore
 import Foundation
+import InMemoryLogging
 import Logging
 import Testing
 
@@ -14,34 +15,6 @@ private func at(_ text: String) -> Date {
     let time = parts[1].split(separator: ":").map { Int($0)! }
     let seconds = time[0] * 3600 + time[1] * 60 + (time.count > 2 ? time[2] : 0)
     return Date(timeIntervalSince1970: TimeInterval(LocalDate(parts[0])!.dayNumber * 86_400 + seconds))
-}
-
-/// A log handler that keeps the messages logged at error level.
-private struct ErrorLines: LogHandler {
-    final class Box: @unchecked Sendable {
-        private let lock = NSLock()
-        private var storage: [String] = []
-        var lines: [String] {
-            lock.lock()
-            defer { lock.unlock() }
-            return storage
-        }
-        func append(_ line: String) {
-            lock.lock()
-            storage.append(line)
-            lock.unlock()
-        }
-    }
-    let box: Box
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-    func log(event: LogEvent) {
-        if event.level >= .error { box.append("\(event.message)") }
-    }
 }
 
 /// A journal that keeps what it is sent; it can be made to fail like an absent journald.
@@ -237,9 +210,9 @@ struct ManagerTests {
     @Test("While the sinks are down, each pass logs one line per sink, not one per waiting notice")
     func failuresLoggedOncePerPass() throws {
         let env = try Environment(cadences: [:])
-        let box = ErrorLines.Box()
-        let manager = try env.manager(
-            now: at("2026-12-01 00:00"), logger: Logger(label: "test") { _ in ErrorLines(box: box) })
+        let log = InMemoryLogHandler()
+        var errorLines: [String] { log.entries.filter { $0.level >= .error }.map { "\($0.message)" } }
+        let manager = try env.manager(now: at("2026-12-01 00:00"), logger: Logger(label: "test") { _ in log })
         try manager.process(at: at("2026-12-01 00:00"))
         try manager.store.addUnit(
             NewUnit(id: "Unit-South", name: "Unit South", kind: .other), at: at("2026-12-01 00:00"))
@@ -252,17 +225,22 @@ struct ManagerTests {
         try Data("not a directory".utf8).write(to: URL(fileURLWithPath: env.noticeDirectory))
         let stored = try manager.process(at: at("2026-12-24 00:00"))
         #expect(stored.count >= 8)  // each item: overdue and accountability at least
-        #expect(box.lines.count == 2, "\(box.lines)")
-        #expect(box.lines.contains { $0.hasPrefix("\(stored.count) notices not written to file yet (first ") })
-        #expect(box.lines.contains { $0.hasPrefix("\(stored.count) notices not sent to the journal yet (first ") })
+        #expect(errorLines.count == 2, "\(errorLines)")
+        // The journal handler makes metadata fields: journalctl CADENCED_NOTICE=KEY finds the line.
+        #expect(
+            log.entries.filter { $0.level >= .error }.allSatisfy {
+                $0.metadata["notice"] == "\(stored[0].key)" && $0.metadata["notices"] == "\(stored.count)"
+            })
+        #expect(errorLines.contains { $0.hasPrefix("\(stored.count) notices not written to file yet (first ") })
+        #expect(errorLines.contains { $0.hasPrefix("\(stored.count) notices not sent to the journal yet (first ") })
         // The retry 30 s later: again one line each.
         try manager.process(at: at("2026-12-24 00:00:30"))
-        #expect(box.lines.count == 4, "\(box.lines)")
+        #expect(errorLines.count == 4, "\(errorLines)")
 
         env.journal.failing = false
         try FileManager.default.removeItem(atPath: env.noticeDirectory)
         try manager.process(at: at("2026-12-24 00:01:00"))
-        #expect(box.lines.count == 4)
+        #expect(errorLines.count == 4)
         #expect(env.journal.entries.count == stored.count)
         #expect(env.noticeFiles().count == stored.count)
         // Written unnamed and linked: no temporary beside them.
