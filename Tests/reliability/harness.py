@@ -1,5 +1,5 @@
 """Shared pieces of the reliability campaigns (Tests/reliability/*.py): a check recorder that
-ends with one machine-readable RESULT line, a raw Varlink client, the cadenced process, a
+ends with one machine-readable RESULT line, the Varlink client (Tests/varlink/varlinkwire.py), the cadenced process, a
 journald of the campaign's own (inside Tests/reliability/private-ns), and audits of what the
 daemon left behind: the ledger, the notice tree with its index, and the journal.
 
@@ -19,9 +19,11 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "varlink"))
+from varlinkwire import LEDGER, Client, Unreachable, call  # noqa: E402,F401 - re-exported to the campaigns
+
 JOURNALD = "/lib/systemd/systemd-journald"
 JOURNAL_SOCKET = "/run/systemd/journal/socket"
-LEDGER = "io.cadenced.Ledger"
 
 
 # --- Reporting
@@ -82,67 +84,6 @@ def require_private_namespace():
 
 
 # --- Varlink
-
-
-class Unreachable(Exception):
-    """The daemon did not answer: not listening, or the connection broke before the reply."""
-
-
-class Client:
-    """One Varlink connection (NUL-terminated JSON on a Unix stream socket)."""
-
-    def __init__(self, path, timeout=10.0):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(timeout)
-        # A full listen backlog makes a connect with a timeout fail at once with EAGAIN, where a
-        # blocking client (cadencectl) waits: wait likewise, up to the timeout.
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock.connect(path)
-                break
-            except BlockingIOError as error:
-                if time.monotonic() < deadline:
-                    time.sleep(0.01)
-                    continue
-                self.sock.close()
-                raise Unreachable(str(error)) from error
-            except OSError as error:
-                self.sock.close()
-                raise Unreachable(str(error)) from error
-        self.buffer = b""
-
-    def call(self, method, parameters=None):
-        """The reply as a dict (with "parameters" or "error"); Unreachable when the connection
-        breaks before a whole reply arrived — the call may or may not have been carried out."""
-        message = {"method": method if "." in method else f"{LEDGER}.{method}"}
-        if parameters is not None:
-            message["parameters"] = parameters
-        try:
-            self.sock.sendall(json.dumps(message).encode() + b"\0")
-            while b"\0" not in self.buffer:
-                data = self.sock.recv(1 << 20)
-                if not data:
-                    raise Unreachable("connection closed before the reply")
-                self.buffer += data
-        except OSError as error:
-            raise Unreachable(str(error)) from error
-        frame, _, self.buffer = self.buffer.partition(b"\0")
-        return json.loads(frame.decode())
-
-    def close(self):
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-
-
-def call(path, method, parameters=None, timeout=10.0):
-    client = Client(path, timeout)
-    try:
-        return client.call(method, parameters)
-    finally:
-        client.close()
 
 
 # --- Processes

@@ -1,16 +1,14 @@
-"""Shared helpers of the Varlink conformance and abuse scripts: a tiny test recorder, a raw
-Varlink connection (NUL-terminated JSON on a Unix stream socket, written here on purpose
-instead of the `varlink` package, so that the scripts can send what a client library refuses
-to send), and a strict check of values against types parsed from the service's own IDL."""
+"""Shared helpers of the Varlink conformance and abuse scripts: a tiny test recorder, the raw
+Varlink connection (varlinkwire.py, shared with the reliability campaigns), and a strict check
+of values against types parsed from the service's own IDL."""
 
-import json
-import socket
 import sys
 import time
 import traceback
 
 import varlink
 from varlink import scanner
+from varlinkwire import Connection
 
 
 class Recorder:
@@ -62,70 +60,8 @@ class Recorder:
         sys.exit(1 if self.failed else 0)
 
 
-class Raw:
-    """One raw connection to the service."""
-
-    def __init__(self, path, timeout=10.0):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(timeout)
-        self.sock.connect(path)
-        self.buffer = b""
-
-    def send_bytes(self, data):
-        self.sock.sendall(data)
-
-    def send(self, obj):
-        self.sock.sendall(json.dumps(obj).encode("utf-8") + b"\0")
-
-    def receive_frame(self):
-        """The next message as sent (bytes, without its NUL); EOFError when the server closed."""
-        while b"\0" not in self.buffer:
-            data = self.sock.recv(65536)
-            if not data:
-                raise EOFError(f"connection closed (pending {self.buffer[:80]!r})")
-            self.buffer += data
-        message, _, self.buffer = self.buffer.partition(b"\0")
-        return message
-
-    def receive(self):
-        """The next message as a dict; raises EOFError when the server closed the connection."""
-        return json.loads(self.receive_frame().decode("utf-8"))
-
-    def call(self, method, parameters=None, **flags):
-        message = {"method": method}
-        if parameters is not None:
-            message["parameters"] = parameters
-        message.update(flags)
-        self.send(message)
-        return self.receive()
-
-    def closed_by_server(self, seconds):
-        """True when the server closes the connection (EOF or reset) within `seconds`; any bytes
-        still arriving first (e.g. an error reply) are collected in self.buffer."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
-            try:
-                data = self.sock.recv(65536)
-            except socket.timeout:
-                return False
-            except (ConnectionResetError, BrokenPipeError):
-                return True
-            if not data:
-                return True
-            self.buffer += data
-        return False
-
-    def pending_messages(self):
-        """Complete messages received so far (by closed_by_server), decoded."""
-        parts = self.buffer.split(b"\0")
-        return [json.loads(p.decode("utf-8")) for p in parts[:-1]]
-
-    def close(self):
-        try:
-            self.sock.close()
-        except OSError:
-            pass
+# The raw connection: one for every Python test (varlinkwire.py).
+Raw = Connection
 
 
 def wait_for_socket(path, seconds=20.0):
