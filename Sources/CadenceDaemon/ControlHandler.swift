@@ -9,7 +9,7 @@ import Foundation
 /// append-only history with the caller, and re-arms the daemon's timer (`onChange`).
 final class ControlHandler: @unchecked Sendable {
     private let manager: Manager
-    private let now: @Sendable () -> Date
+    private let clock: DaemonClock
     private let onChange: () -> Void
     /// The group whose members may read.
     static let readerGroupName = "cadenced"
@@ -17,11 +17,11 @@ final class ControlHandler: @unchecked Sendable {
     /// - Parameter adminGroup: the group whose members may write; nil = `AdminGroup=` of the
     ///   configuration in force, read at each call (so a reload changes it).
     init(
-        manager: Manager, adminGroup: String? = nil, now: @escaping @Sendable () -> Date,
+        manager: Manager, adminGroup: String? = nil, clock: DaemonClock,
         onChange: @escaping () -> Void
     ) {
         self.manager = manager
-        self.now = now
+        self.clock = clock
         self.onChange = onChange
         self.fixedAdminGroup = adminGroup
     }
@@ -107,7 +107,7 @@ final class ControlHandler: @unchecked Sendable {
             throw VarlinkError.permissionDenied(refusal(peer, write: write))
         }
         let request = LedgerRequest(
-            manager: manager, parameters: ControlParameters(call.parameters), now: now(),
+            manager: manager, parameters: ControlParameters(call.parameters), now: clock.wall(),
             actor: Actor(uid: peer.uid, user: peer.user, person: peer.person))
         let reply: [String: Any]
         do {

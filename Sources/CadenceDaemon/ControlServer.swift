@@ -20,6 +20,8 @@ public final class ControlServer: @unchecked Sendable {
     let listenFD: Int32
     let handler: ControlHandler
     let logger: Logger
+    /// Idle and stall timeouts are measured on its monotonic clock only.
+    let clock: DaemonClock
     let limits: Limits
     var acceptSource: (any DispatchSourceRead)?
     var connections: [Int32: Connection] = [:]
@@ -40,8 +42,9 @@ public final class ControlServer: @unchecked Sendable {
         }
     }
 
-    init(listenFD: Int32, handler: ControlHandler, limits: Limits, logger: Logger) {
+    init(listenFD: Int32, handler: ControlHandler, limits: Limits, logger: Logger, clock: DaemonClock = .system) {
         self.listenFD = listenFD
+        self.clock = clock
         self.handler = handler
         self.limits = limits
         self.logger = logger
@@ -164,7 +167,7 @@ public final class ControlServer: @unchecked Sendable {
     /// its message, or fell silent, earliest is closed.
     /// - Returns: whether a connection was closed.
     func makeRoom() -> Bool {
-        let now = ContinuousClock.now
+        let now = clock.monotonic()
         let silence = min(limits.idleTimeout, .seconds(10))
         var victim: (connection: Connection, since: ContinuousClock.Instant, why: String)?
         for connection in connections.values where connection.pending.isEmpty && connection.outbox.isEmpty {
@@ -207,13 +210,15 @@ public final class ControlServer: @unchecked Sendable {
         var idleTimer: (any DispatchSourceTimer)?
         /// When the client last sent something (or connected), and when the unfinished message it
         /// is sending began: what ``ControlServer/makeRoom()`` judges by.
-        var lastReceived = ContinuousClock.now
+        var lastReceived: ContinuousClock.Instant
         var messageStarted: ContinuousClock.Instant?
 
         init(fd: Int32, peer: Peer, server: ControlServer) {
             self.fd = fd
             self.peer = peer
             self.server = server
+            lastReceived = server.clock.monotonic()
+            lastWriteProgress = lastReceived
             self.decoder = VarlinkFrameDecoder(
                 maximumMessageSize: server.handler.mayWrite(peer)
                     ? server.limits.maxImportSize : server.limits.maxMessageSize)
@@ -233,12 +238,12 @@ public final class ControlServer: @unchecked Sendable {
         }
 
         /// When the client last took some of its replies.
-        var lastWriteProgress = Date()
+        var lastWriteProgress: ContinuousClock.Instant
         /// A client with replies waiting is not idle, but one that takes none for this long is dropped.
-        static let stalledAfter: TimeInterval = 60
+        static let stalledAfter: Duration = .seconds(60)
 
         func idle() {
-            if !outbox.isEmpty && Date().timeIntervalSince(lastWriteProgress) < Self.stalledAfter {
+            if !outbox.isEmpty && server.clock.monotonic() - lastWriteProgress < Self.stalledAfter {
                 touch()
                 return
             }
@@ -267,7 +272,7 @@ public final class ControlServer: @unchecked Sendable {
                 finish(reason: "\(error)")
                 return
             }
-            let now = ContinuousClock.now
+            let now = server.clock.monotonic()
             lastReceived = now
             if decoder.pendingByteCount == 0 {
                 messageStarted = nil
@@ -333,7 +338,7 @@ public final class ControlServer: @unchecked Sendable {
         /// Queues a reply and writes what the socket takes now; never blocks the daemon.
         func send(_ object: [String: Any]) {
             guard let data = try? VarlinkFrameDecoder.encode(object) else { return }
-            if outbox.isEmpty { lastWriteProgress = Date() }
+            if outbox.isEmpty { lastWriteProgress = server.clock.monotonic() }
             outbox.append(contentsOf: data)
             flush()
         }
@@ -355,7 +360,7 @@ public final class ControlServer: @unchecked Sendable {
                         outbox.removeFirst(outboxSent)
                         outboxSent = 0
                     }
-                    lastWriteProgress = Date()
+                    lastWriteProgress = server.clock.monotonic()
                     touch()
                 } else if n < 0 && errno == EINTR {
                     continue

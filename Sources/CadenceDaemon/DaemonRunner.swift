@@ -30,7 +30,7 @@ public final class DaemonRunner: @unchecked Sendable {
     private var control: ControlServer?
     private var stopped: () -> Void = {}
     private let controlSocketPath: String?
-    private let now: @Sendable () -> Date
+    private let clock: DaemonClock
     /// Set while the configuration on disk is refused: said first in every `STATUS=`.
     private var configurationProblem: String?
     /// The errors of a start on the last good configuration, announced once the daemon runs.
@@ -46,7 +46,7 @@ public final class DaemonRunner: @unchecked Sendable {
         configuration: LoadedConfiguration, configurationDirectory: String, stateDirectory: String, logger: Logger,
         controlSocket: String? = nil, journal: any NoticeJournal = SystemJournal(),
         refusedConfiguration: [String]? = nil, logsNotices: Bool = true,
-        now: @escaping @Sendable () -> Date = { Date() }
+        clock: DaemonClock = .system
     ) throws {
         self.startRefusal = refusedConfiguration
         self.logsNotices = logsNotices
@@ -54,7 +54,7 @@ public final class DaemonRunner: @unchecked Sendable {
         self.configurationDirectory = configurationDirectory
         self.stateDirectory = stateDirectory
         self.logger = logger
-        self.now = now
+        self.clock = clock
         let store = try LedgerStore(path: stateDirectory + "/ledger.sqlite")
         manager = Manager(
             store: store, configuration: configuration,
@@ -65,6 +65,9 @@ public final class DaemonRunner: @unchecked Sendable {
                     ? configurationDirectory : LastGoodConfiguration(stateDirectory: stateDirectory).path,
                 logger: logger))
     }
+
+    /// The wall clock's reading.
+    private func now() -> Date { clock.wall() }
 
     /// Loads a configuration directory, reporting warnings to `logger`.
     public static func load(directory: String, at instant: Date, logger: Logger) throws(ConfigurationError)
@@ -243,14 +246,14 @@ public final class DaemonRunner: @unchecked Sendable {
             return
         }
         let daemon = manager.configuration.daemon
-        let handler = ControlHandler(manager: manager, now: now) { [weak self] in self?.tickAfterWrite() }
+        let handler = ControlHandler(manager: manager, clock: clock) { [weak self] in self?.tickAfterWrite() }
         let server = ControlServer(
             listenFD: fd, handler: handler,
             limits: .init(
                 maxConnections: daemon.maxConnections, maxMessageSize: daemon.maxMessageSize,
                 maxImportSize: daemon.maxImportSize,
                 idleTimeout: daemon.idleTimeout),
-            logger: logger)
+            logger: logger, clock: clock)
         server.start()
         control = server
         logger.info("Control socket ready\(origin)")

@@ -55,7 +55,7 @@ final class InProcessLedger {
         let message = try JSONSerialization.data(
             withJSONObject: ["method": "io.cadenced.Ledger." + method, "parameters": parameters])
         let instant = now
-        let reply = ControlHandler(manager: manager, now: { instant }, onChange: {})
+        let reply = ControlHandler(manager: manager, clock: DaemonClock(wall: { instant }), onChange: {})
             .handle(try VarlinkCall.parse(Array(message)).get(), peer: peer)
         return try JSONSerialization.jsonObject(with: JSONWriter.data(reply)) as? [String: Any] ?? [:]
     }
