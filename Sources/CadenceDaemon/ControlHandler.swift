@@ -7,7 +7,7 @@ import Foundation
 /// Answers Varlink calls: `org.varlink.service` introspection and `io.cadenced.Ledger`, with the
 /// authorization DESIGN.md asks for. Every change goes through the manager, is recorded in the
 /// append-only history with the caller, and re-arms the daemon's timer (`onChange`).
-final class ControlHandler: @unchecked Sendable {
+final class ControlHandler {
     private let manager: Manager
     private let clock: DaemonClock
     private let onChange: () -> Void

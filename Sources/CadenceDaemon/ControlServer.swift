@@ -16,7 +16,8 @@ public import Logging
 /// Limits: message size, number of connections, idle time (`[Control]` in cadenced.conf). The
 /// peer's credentials (SO_PEERCRED) decide what it may do: root and members of `AdminGroup=`
 /// may change the ledger; members of the `cadenced` group may read; others are refused.
-public final class ControlServer: @unchecked Sendable {
+@MainActor
+public final class ControlServer {
     let listenFD: Int32
     let handler: ControlHandler
     let logger: Logger
@@ -201,7 +202,8 @@ public final class ControlServer: @unchecked Sendable {
     }
 
     /// One client.
-    final class Connection: @unchecked Sendable {  // main queue only
+    @MainActor
+    final class Connection {
         let fd: Int32
         let peer: Peer
         unowned let server: ControlServer

@@ -15,7 +15,8 @@ import Systemd
 /// pings; signal handling (SIGHUP reloads, SIGTERM and SIGINT stop); the `sd_notify` protocol.
 ///
 /// Everything runs on one serial queue; the clock is read only here, at the edge.
-public final class DaemonRunner: @unchecked Sendable {
+@MainActor
+public final class DaemonRunner {
     public let configurationDirectory: String
     public let stateDirectory: String
     private let logger: Logger
@@ -70,7 +71,7 @@ public final class DaemonRunner: @unchecked Sendable {
     private func now() -> Date { clock.wall() }
 
     /// Loads a configuration directory, reporting warnings to `logger`.
-    public static func load(directory: String, at instant: Date, logger: Logger) throws(ConfigurationError)
+    public nonisolated static func load(directory: String, at instant: Date, logger: Logger) throws(ConfigurationError)
         -> LoadedConfiguration
     {
         let loaded = try ConfigurationLoader(directory: directory).load(
@@ -177,9 +178,11 @@ public final class DaemonRunner: @unchecked Sendable {
         guard !tickQueued else { return }
         tickQueued = true
         queue.async { [weak self] in
-            guard let self else { return }
-            tickQueued = false
-            tick(reason: "ledger change")
+            MainActor.assumeIsolated {
+                guard let self else { return }
+                self.tickQueued = false
+                self.tick(reason: "ledger change")
+            }
         }
     }
 
@@ -279,13 +282,16 @@ public final class DaemonRunner: @unchecked Sendable {
     private func startClockMonitor() {
         do {
             clockMonitor = try ClockChangeMonitor(queue: queue) { [weak self] event in
-                guard let self else { return }
-                switch event {
-                case .realtimeClockChanged:
-                    self.logger.notice("The system clock was changed; re-planning from \(self.now())")
-                    self.tick(reason: "clock change")
-                case .failed(let error):
-                    self.logger.warning("Clock change detection stopped: \(error)")
+                // The monitor calls on `queue`, the main queue: the main actor's.
+                MainActor.assumeIsolated {
+                    guard let self else { return }
+                    switch event {
+                    case .realtimeClockChanged:
+                        self.logger.notice("The system clock was changed; re-planning from \(self.now())")
+                        self.tick(reason: "clock change")
+                    case .failed(let error):
+                        self.logger.warning("Clock change detection stopped: \(error)")
+                    }
                 }
             }
         } catch {
@@ -297,7 +303,7 @@ public final class DaemonRunner: @unchecked Sendable {
 
     /// Catches SIGHUP, SIGTERM and SIGINT from now on; each waits for ``start(stopped:)`` to read it
     /// (``SignalPipe``). Call first in `main`; `start` calls it too.
-    public static func catchSignals() { SignalPipe.catch() }
+    public nonisolated static func catchSignals() { SignalPipe.catch() }
 
     /// SIGHUP reloads, SIGTERM and SIGINT stop: read from the signal pipe on the main queue.
     private func installSignalHandlers() {

@@ -67,7 +67,7 @@ extension Manager {
     func logFailures(_ failures: [(key: String, error: String)], _ what: String) {
         guard let first = failures.first else { return }
         if failures.count == 1 {
-            logger.error("Notice \(first.key) \(what): \(first.error)", metadata: ["notice": "\(first.key)"])
+            logger.error("Notice \(first.key) \(what): \(first.error)", metadata: ["notice_key": "\(first.key)"])
             return
         }
         var reasons: [String] = []
@@ -76,6 +76,6 @@ extension Manager {
         }
         logger.error(
             "\(failures.count) notices \(what) (first \(first.key)): \(reasons.joined(separator: "; "))",
-            metadata: ["notice": "\(first.key)", "notices": "\(failures.count)"])
+            metadata: ["notice_key": "\(first.key)", "notices": "\(failures.count)"])
     }
 }

@@ -10,7 +10,7 @@ public import Logging
 /// Each notice is stored in the ledger in the same transaction that records its occurrence or
 /// stage, then delivered; one stored but not delivered (a crash, a full disk, no journal) is
 /// delivered on the next ``process(at:)`` — the journal is asked first whether it already has it.
-public final class Manager: @unchecked Sendable {
+public final class Manager {
     public let store: LedgerStore
     public private(set) var configuration: LoadedConfiguration
     var files: NoticeFileWriter

@@ -92,33 +92,36 @@ struct Cadenced: ParsableCommand {
                 Data("Cannot create the state directory '\(stateDirectory)': \(error)\n".utf8))
             throw ExitCode(73)
         }
-        let runner: DaemonRunner
-        do {
-            runner = try DaemonRunner(
-                configuration: loaded, configurationDirectory: configDir, stateDirectory: stateDirectory,
-                logger: logger,
-                controlSocket: controlSocket
-                    ?? ProcessInfo.processInfo.environment["RUNTIME_DIRECTORY"].map { $0 + "/io.cadenced" }
-                    ?? stateDirectory + "/io.cadenced",
-                refusedConfiguration: refused, logsNotices: !underSystemd)
-        } catch {
-            // A newer or damaged ledger is refused, never overwritten (DESIGN.md "Bad input and faults").
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(65)
+        // run() is called on the main thread: the runner and everything it drives are the main actor's.
+        try MainActor.assumeIsolated {
+            let runner: DaemonRunner
+            do {
+                runner = try DaemonRunner(
+                    configuration: loaded, configurationDirectory: configDir, stateDirectory: stateDirectory,
+                    logger: logger,
+                    controlSocket: controlSocket
+                        ?? ProcessInfo.processInfo.environment["RUNTIME_DIRECTORY"].map { $0 + "/io.cadenced" }
+                        ?? stateDirectory + "/io.cadenced",
+                    refusedConfiguration: refused, logsNotices: !underSystemd)
+            } catch {
+                // A newer or damaged ledger is refused, never overwritten (DESIGN.md "Bad input and faults").
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(65)
+            }
+            do {
+                // dispatchMain() never returns: once the runner has stopped in order, the process ends.
+                try runner.start { Cadenced.exit() }
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(71)
+            }
+            // The runner owns the timer and signal sources; without this an optimized build may
+            // release it right after start() (it is not used again), silently disarming everything.
+            // dispatchMain(): libdispatch's worker threads drain the main queue (they come and go with
+            // events; the unit allows them setpriority, so none logs "Failed to set thread priority").
+            // A Foundation run loop on the main thread was tried instead: the p99 lateness of timed
+            // events went from 0.8 ms to 3-6 ms (Benchmarks/run-daemon-benchmark).
+            withExtendedLifetime(runner) { dispatchMain() }
         }
-        do {
-            // dispatchMain() never returns: once the runner has stopped in order, the process ends.
-            try runner.start { Cadenced.exit() }
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(71)
-        }
-        // The runner owns the timer and signal sources; without this an optimized build may
-        // release it right after start() (it is not used again), silently disarming everything.
-        // dispatchMain(): libdispatch's worker threads drain the main queue (they come and go with
-        // events; the unit allows them setpriority, so none logs "Failed to set thread priority").
-        // A Foundation run loop on the main thread was tried instead: the p99 lateness of timed
-        // events went from 0.8 ms to 3-6 ms (Benchmarks/run-daemon-benchmark).
-        withExtendedLifetime(runner) { dispatchMain() }
     }
 }

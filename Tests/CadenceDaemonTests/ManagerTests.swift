@@ -226,10 +226,10 @@ struct ManagerTests {
         let stored = try manager.process(at: at("2026-12-24 00:00"))
         #expect(stored.count >= 8)  // each item: overdue and accountability at least
         #expect(errorLines.count == 2, "\(errorLines)")
-        // The journal handler makes metadata fields: journalctl CADENCED_NOTICE=KEY finds the line.
+        // The journal handler makes metadata fields: journalctl CADENCED_NOTICE_KEY=KEY finds the notice and this line.
         #expect(
             log.entries.filter { $0.level >= .error }.allSatisfy {
-                $0.metadata["notice"] == "\(stored[0].key)" && $0.metadata["notices"] == "\(stored.count)"
+                $0.metadata["notice_key"] == "\(stored[0].key)" && $0.metadata["notices"] == "\(stored.count)"
             })
         #expect(errorLines.contains { $0.hasPrefix("\(stored.count) notices not written to file yet (first ") })
         #expect(errorLines.contains { $0.hasPrefix("\(stored.count) notices not sent to the journal yet (first ") })
