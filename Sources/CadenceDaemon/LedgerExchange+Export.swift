@@ -42,7 +42,7 @@ extension LedgerExchange {
                     // A deadline typed as a date is written back as that date.
                     "id": String(i.id), "unit": i.unit, "title": i.title,
                     "deadline": i.deadlineDate ?? ISOTimestamp.utc(i.deadline),
-                    "source": i.source, "state": i.state, "overdue": i.isOverdue(at: now) ? "yes" : "no",
+                    "source": i.source, "state": i.state.rawValue, "overdue": i.isOverdue(at: now) ? "yes" : "no",
                 ]
                 r["category"] = i.category
                 r["scope"] = i.scope

@@ -29,7 +29,7 @@ public struct ItemChange: Sendable, Equatable {
 
 extension LedgerStore {
     /// The state of a removed item.
-    static let removedState = "removed"
+    static let removedState = ItemState.removed.rawValue
 
     /// The items already in the ledger under these import keys.
     public func items(importKeys keys: [String]) throws -> [String: RectificationItem] {
@@ -182,7 +182,7 @@ extension LedgerStore {
     public func removeItem(_ id: Int64, force: Bool, at now: Date, actor: Actor?) throws -> RectificationItem {
         try writer.write { db in
             guard let item = try Self.fetchItem(db, "WHERE i.id = ?", [id]) else { throw LedgerError.unknownItem(id) }
-            guard item.state != Self.removedState else { throw LedgerError.unknownItem(id) }
+            guard item.state != .removed else { throw LedgerError.unknownItem(id) }
             let actions = try String.fetchAll(
                 db,
                 sql: """
@@ -204,7 +204,7 @@ extension LedgerStore {
             if let actor {
                 var details = [
                     "title": item.title, "deadline": item.deadlineDate ?? ISOTimestamp.utc(item.deadline),
-                    "state": item.state,
+                    "state": item.state.rawValue,
                 ]
                 if force && !actions.isEmpty { details["forced"] = "yes" }
                 details["importKey"] = item.importKey
@@ -212,7 +212,7 @@ extension LedgerStore {
                     db, at: now, actor: actor, action: "item.remove", itemId: id, details: details, unit: item.unit)
             }
             var removed = item
-            removed.state = Self.removedState
+            removed.state = .removed
             removed.nextEventAt = nil
             removed.importKey = nil
             return removed

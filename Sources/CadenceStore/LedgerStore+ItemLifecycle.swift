@@ -40,7 +40,8 @@ extension LedgerStore {
                     WHERE id = ?
                     """,
                 arguments: [
-                    new.state, new.note, new.nextEventAt?.micros, new.rectifiedAt?.micros, new.closedAt?.micros,
+                    new.state.rawValue, new.note, new.nextEventAt?.micros, new.rectifiedAt?.micros,
+                    new.closedAt?.micros,
                     new.verifiedBy, new.referredTo, new.plan, new.explanation, new.round, new.flagged,
                     new.deadline.micros, new.deadlineDate, new.originalDeadline?.micros, new.originalDeadlineDate, id,
                 ])

@@ -67,9 +67,15 @@ extension LedgerStore {
         let rows = try Row.fetchCursor(statement)
         while try rows.next() != nil {
             let round = Int(int(22) ?? 0)
+            let id = int(0) ?? 0
+            guard let state = ItemState(rawValue: text(4) ?? "") else {
+                throw LedgerError.corrupt(
+                    path: db.configuration.label ?? "the ledger",
+                    reason: "item #\(id) has the unknown state '\(text(4) ?? "")'")
+            }
             var item = RectificationItem(
-                id: int(0) ?? 0, unit: text(1) ?? "", title: text(2) ?? "", deadline: date(3) ?? Date(),
-                state: text(4) ?? "", createdAt: date(5) ?? Date())
+                id: id, unit: text(1) ?? "", title: text(2) ?? "", deadline: date(3) ?? Date(),
+                state: state, createdAt: date(5) ?? Date())
             item.closedAt = date(6)
             item.nextEventAt = date(7)
             item.recordedStages = currentStages(text(8), round: round)

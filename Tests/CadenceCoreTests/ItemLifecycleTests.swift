@@ -13,7 +13,7 @@ struct ItemLifecycleTests {
     private func item(_ state: ItemState, direct: String? = "Section Chief Zhao") -> RectificationItem {
         var item = RectificationItem(
             id: 7, unit: "county-a", title: "Duty roster not posted", deadline: now.addingTimeInterval(30 * 86_400),
-            state: state.rawValue, createdAt: now.addingTimeInterval(-86_400))
+            state: state, createdAt: now.addingTimeInterval(-86_400))
         item.deadlineDate = "2027-02-14"
         item.direct = direct
         item.directPerson = direct
@@ -95,7 +95,7 @@ struct ItemLifecycleTests {
             schedule: schedule, at: now, holder: { _ in nil }
         ).get()
         #expect(change.startsRound)
-        #expect(change.item.state == "deferred" && change.item.round == 1)
+        #expect(change.item.state == .deferred && change.item.round == 1)
         #expect(change.item.deadline == newDate && change.item.deadlineDate == "2027-05-15")
         #expect(change.item.originalDeadline == before.deadline && change.item.originalDeadlineDate == "2027-02-14")
         #expect(change.item.nextEventAt == newDate.addingTimeInterval(-7 * 86_400), "the first warning of the round")
@@ -115,7 +115,7 @@ struct ItemLifecycleTests {
             .verify, to: item(.rectified), TransitionDetails(by: "@inspector", verifier: "Officer Wang"),
             schedule: schedule, at: now, holder: { $0 == .inspector ? "Inspector Li" : nil }
         ).get()
-        #expect(change.item.state == "closed" && change.item.closedAt == now && change.item.nextEventAt == nil)
+        #expect(change.item.state == .closed && change.item.closedAt == now && change.item.nextEventAt == nil)
         #expect(change.item.verifiedBy == "Inspector Li")
         #expect(change.history["verifier"] == "Officer Wang" && change.history["onBehalfOf"] == "@inspector")
     }

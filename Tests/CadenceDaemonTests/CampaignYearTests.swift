@@ -340,7 +340,7 @@ struct CampaignYearTests {
             if m.recordedLate == nil {
                 overdueAtEnd.insert(item.id)
             } else {
-                #expect(item.state == "closed", "\(origin) recorded late is closed")
+                #expect(item.state == .closed, "\(origin) recorded late is closed")
             }
         }
         // No unit that held its duty has an item for it.

@@ -87,7 +87,7 @@ struct TypedDateTests {
             let reason = (reply["parameters"] as? [String: Any])?["reason"] as? String ?? "\(reply)"
             #expect(reason.contains(message), "\(by): \(reason)")
         }
-        #expect(try ledger.manager.store.item(1)?.state == "rectified")
+        #expect(try ledger.manager.store.item(1)?.state == .rectified)
         // The bypass an office found: the direct person named by name on the item, "@direct" as --by.
         let named = try ledger.call(
             "AddItem",

@@ -181,7 +181,7 @@ struct CampaignStoreTests {
             id, .deferral, TransitionDetails(deadline: day("2026-06-01"), plan: "p", explanation: "e"),
             schedule: schedule,
             at: day("2026-02-25"), actor: officer)
-        #expect(deferred.state == "deferred")
+        #expect(deferred.state == .deferred)
         #expect(deferred.round == 1)
         #expect(deferred.deadline == day("2026-06-01"))
         #expect(deferred.originalDeadline == day("2026-03-01"))
@@ -190,11 +190,11 @@ struct CampaignStoreTests {
         try store.transition(id, .rectified, TransitionDetails(), schedule: schedule, at: day("2026-05-01"))
         let closed = try store.transition(
             id, .verify, TransitionDetails(by: "Inspector"), schedule: schedule, at: day("2026-05-02"))
-        #expect(closed.state == "closed" && closed.nextEventAt == nil && closed.verifiedBy == "Inspector")
+        #expect(closed.state == .closed && closed.nextEventAt == nil && closed.verifiedBy == "Inspector")
         let reopened = try store.transition(
             id, .reopen, TransitionDetails(note: "recurred", deadline: day("2026-08-01")), schedule: schedule,
             at: day("2026-07-01"), actor: officer)
-        #expect(reopened.state == "reopened" && reopened.flagged && reopened.round == 2 && reopened.closedAt == nil)
+        #expect(reopened.state == .reopened && reopened.flagged && reopened.round == 2 && reopened.closedAt == nil)
         // Flagged: every escalation is due at the deadline itself.
         let due = schedule.due(deadline: reopened.deadline, flagged: true, recorded: [], at: day("2026-08-01"))
         #expect(due.announce == [.overdue, .escalation(.accountability)])
@@ -277,7 +277,7 @@ struct CampaignStoreTests {
                 heldOn: LocalDate("2026-04-03")!),
             at: day("2026-04-03"), actor: officer)
         let item = try #require(try store.items(unit: "direct-1", overdueAt: nil, limit: 10).items.first)
-        #expect(item.state == "closed" && item.origin == origin)
+        #expect(item.state == .closed && item.origin == origin)
     }
 
     @Test("Deadline text: dates, +N days and +Nwd working days (skipping a holiday and using a make-up day)")
@@ -313,6 +313,26 @@ struct CampaignStoreTests {
             "2026-12-01 09:00:00Z",
         ] {
             #expect(ISOTimestamp.parse(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test("An item whose stored state is none of the states is a damaged ledger, said with its number and state")
+    func unknownStoredState() throws {
+        let queue = try DatabaseQueue()
+        let store = try LedgerStore(queue)
+        try store.addUnit(NewUnit(id: "county-a", name: "County A", kind: .countyBureau), at: day("2026-01-01"))
+        let id = try store.addItem(
+            unit: "county-a", title: "Roster not posted", deadline: day("2026-03-01"), first: "Head A",
+            schedule: schedule, at: day("2026-01-02"))
+        // Tried: a state written by hand (or by a later version), and one in another case.
+        for bad in ["done", "Closed"] {
+            try queue.write { try $0.execute(sql: "UPDATE rectificationItem SET state = ?", arguments: [bad]) }
+            #expect {
+                _ = try store.items(unit: nil, overdueAt: nil, limit: 10)
+            } throws: { error in
+                guard case .corrupt(_, let reason) = error as? LedgerError else { return false }
+                return reason == "item #\(id) has the unknown state '\(bad)'"
+            }
         }
     }
 }

@@ -233,6 +233,7 @@ public struct EvaluationText: Sendable {
         case .deferred: return "延期"
         case .referred: return "已上报"
         case .reopened: return "重新整改"
+        case .removed: return "已删除"
         }
     }
 

@@ -89,9 +89,17 @@ public enum ItemState: String, CaseIterable, Sendable, Vocabulary {
     case referred
     /// A problem that came back after closure: open again, flagged for accountability (R21).
     case reopened
+    /// Removed as a wrong entry (`cadencectl item remove`): out of every listing, count and
+    /// evaluation; the row keeps its number. Not a state to ask for, so not among `allCases`.
+    case removed
 
-    /// True while the item still needs work (everything but closed).
-    public var isOpen: Bool { self != .closed }
+    /// The states a person can ask for (filters, help): all but `removed`.
+    public static let allCases: [ItemState] = [
+        .open, .inProgress, .rectified, .closed, .deferred, .referred, .reopened,
+    ]
+
+    /// True while the item still needs work.
+    public var isOpen: Bool { self != .closed && self != .removed }
 }
 
 /// A change a person asks for on an item. Each names the states it may start from, so an invalid

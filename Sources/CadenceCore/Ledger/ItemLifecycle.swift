@@ -87,12 +87,13 @@ public enum ItemLifecycle {
         func refusal(_ code: ItemRefusal.Code, _ parameter: String?, _ reason: String) -> ItemRefusal {
             ItemRefusal(code: code, item: item.id, state: nil, parameter: parameter, reason: reason)
         }
-        guard let state = ItemState(rawValue: item.state), transition.allowedFrom.contains(state) else {
+        guard transition.allowedFrom.contains(item.state) else {
             let from = transition.allowedFrom.map(\.rawValue).sorted().joined(separator: ", ")
             return .failure(
                 ItemRefusal(
-                    code: .wrongState, item: item.id, state: item.state, parameter: nil,
-                    reason: "item #\(item.id) is \(item.state); \(transition.rawValue) applies only to an item "
+                    code: .wrongState, item: item.id, state: item.state.rawValue, parameter: nil,
+                    reason:
+                        "item #\(item.id) is \(item.state.rawValue); \(transition.rawValue) applies only to an item "
                         + "that is \(from)"))
         }
         func given(_ value: String?) -> String? {
@@ -100,8 +101,8 @@ public enum ItemLifecycle {
             return value
         }
         var after = item
-        after.state = transition.target.rawValue
-        var history: [String: String] = ["from": item.state, "to": transition.target.rawValue]
+        after.state = transition.target
+        var history: [String: String] = ["from": item.state.rawValue, "to": transition.target.rawValue]
         history["note"] = details.note
         var startsRound = false
         /// A new deadline: the stages start again against it; the first deadline is kept as the original.
@@ -123,7 +124,7 @@ public enum ItemLifecycle {
         case .progress:
             after.note = details.note ?? item.note
             // Back from a referral, the item's stages resume.
-            if state == .referred {
+            if item.state == .referred {
                 after.nextEventAt = schedule.nextEvent(
                     deadline: item.deadline, flagged: item.flagged, recorded: item.recordedStages)
             }

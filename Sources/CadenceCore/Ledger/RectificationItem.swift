@@ -9,7 +9,7 @@ public struct RectificationItem: Sendable, Equatable {
     public var deadline: Date
     /// The deadline as the date typed (`2026-10-31`), when it was given as a date.
     public var deadlineDate: String?
-    public var state: String
+    public var state: ItemState
     public var createdAt: Date
     public var closedAt: Date?
     public var nextEventAt: Date?
@@ -48,7 +48,7 @@ public struct RectificationItem: Sendable, Equatable {
     public var importKey: String?
 
     /// An item with its required fields; the store sets the rest from its columns.
-    public init(id: Int64, unit: String, title: String, deadline: Date, state: String, createdAt: Date) {
+    public init(id: Int64, unit: String, title: String, deadline: Date, state: ItemState, createdAt: Date) {
         self.id = id
         self.unit = unit
         self.title = title
@@ -60,7 +60,7 @@ public struct RectificationItem: Sendable, Equatable {
 
     /// Open, not referred, and past its deadline at `instant`.
     public func isOverdue(at instant: Date) -> Bool {
-        closedAt == nil && state != ItemState.referred.rawValue && deadline <= instant
+        closedAt == nil && state != .referred && deadline <= instant
     }
 }
 
@@ -120,7 +120,7 @@ extension RectificationItem {
         Field("id", "Item", "int") { item, _ in .integer(item.id) },
         .text("unit", "Unit", { $0.unit }),
         .text("title", "Title", { $0.title }),
-        .text("state", "State", { $0.state }),
+        .text("state", "State", { $0.state.rawValue }),
         Field("overdue", "Overdue", "bool") { item, instant in .flag(item.isOverdue(at: instant)) },
         .instant("deadline", "Deadline", { $0.deadline }),
         .optionalText("deadlineDate", nil, { $0.deadlineDate }),

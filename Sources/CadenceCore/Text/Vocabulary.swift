@@ -5,7 +5,7 @@ public protocol Vocabulary: RawRepresentable<String>, CaseIterable {}
 extension Vocabulary {
     /// The value named `text`, or the reason it is none: `is not one of: a, b, c`.
     public static func named(_ text: String) -> Result<Self, VocabularyError> {
-        if let value = Self(rawValue: text) { return .success(value) }
+        if let value = allCases.first(where: { $0.rawValue == text }) { return .success(value) }
         return .failure(VocabularyError(text: text, names: allCases.map(\.rawValue)))
     }
 
