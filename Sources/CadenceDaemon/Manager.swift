@@ -13,8 +13,7 @@ public import Logging
 public final class Manager {
     public let store: LedgerStore
     public private(set) var configuration: LoadedConfiguration
-    var files: NoticeFileWriter
-    let journal: any NoticeJournal
+    let delivery: NoticeDelivery
     let logger: Logger
     var text: NoticeText
     var items: ItemSchedule
@@ -22,9 +21,6 @@ public final class Manager {
     public static let lateAfter: TimeInterval = 60
     /// How soon delivery is retried after a sink failed.
     public static let retryAfter: TimeInterval = 30
-    var undelivered = true
-    /// Notices stored by this instance: never sent before, so the journal need not be searched for them.
-    var fresh: Set<String> = []
 
     public init(
         store: LedgerStore, configuration: LoadedConfiguration, noticeDirectory: String, journal: any NoticeJournal,
@@ -32,8 +28,9 @@ public final class Manager {
     ) {
         self.store = store
         self.configuration = configuration
-        self.files = NoticeFileWriter(directory: noticeDirectory, zone: configuration.timeZone)
-        self.journal = journal
+        self.delivery = NoticeDelivery(
+            store: store, files: NoticeFileWriter(directory: noticeDirectory, zone: configuration.timeZone),
+            journal: journal, logger: logger)
         self.logger = logger
         self.text = NoticeText(
             language: configuration.daemon.resolvedLanguage(lang: ProcessInfo.processInfo.environment["LANG"]),
@@ -45,7 +42,7 @@ public final class Manager {
     /// Takes a new configuration (a reload); occurrences already recorded stay recorded.
     public func replace(configuration: LoadedConfiguration, noticeDirectory: String, templates: [NoticeKind: String]) {
         self.configuration = configuration
-        files = NoticeFileWriter(directory: noticeDirectory, zone: configuration.timeZone)
+        delivery.files = NoticeFileWriter(directory: noticeDirectory, zone: configuration.timeZone)
         text = NoticeText(language: text.language, zone: configuration.timeZone, overrides: templates)
         text.deadlineTimeOfDay = configuration.daemon.deadlineTimeOfDay
         items = Self.itemSchedule(configuration)
@@ -79,8 +76,7 @@ public final class Manager {
         stored += try processCadences(at: now)
         stored += try processDuties(at: now)
         stored += try processItems(at: now)
-        fresh.formUnion(stored.map(\.key))
-        try deliverPending()
+        try delivery.deliverPending()
         return stored
     }
 
@@ -93,7 +89,7 @@ public final class Manager {
         }
         if let item = try store.nextItemEvent() { candidates.append(max(item, now)) }
         if let duty = try nextDutyCheck() { candidates.append(max(duty, now)) }
-        if undelivered { candidates.append(now.addingTimeInterval(Self.retryAfter)) }
+        if delivery.waiting { candidates.append(now.addingTimeInterval(Self.retryAfter)) }
         return candidates.min()
     }
 
@@ -131,7 +127,8 @@ public final class Manager {
             }
             guard !missed.isEmpty else { continue }
             EvaluationReportWriter(
-                store: store, configuration: configuration, files: files, language: text.language, logger: logger
+                store: store, configuration: configuration, files: delivery.files, language: text.language,
+                logger: logger
             ).write(cadence, missed, at: now)
             let onTime = missed.filter { now.timeIntervalSince($0.effective) <= Self.lateAfter }
             let late = missed.filter { now.timeIntervalSince($0.effective) > Self.lateAfter }
@@ -179,7 +176,7 @@ public final class Manager {
             }
         }
         try store.advanceScheduledThrough(to: now)
-        if !stored.isEmpty { undelivered = true }
+        delivery.stored(stored.map(\.key))
         return stored
     }
 
@@ -209,7 +206,7 @@ public final class Manager {
             }
             stored += try store.record(items: batch, at: now)
         }
-        if !stored.isEmpty { undelivered = true }
+        delivery.stored(stored.map(\.key))
         return stored
     }
 
@@ -290,7 +287,7 @@ public final class Manager {
                 }
             }
         }
-        if !stored.isEmpty { undelivered = true }
+        delivery.stored(stored.map(\.key))
         return stored
     }
 
@@ -320,7 +317,7 @@ public final class Manager {
     }
 
     /// Stores the notice that the configuration in `directory` was refused (`errors`, as
-    /// `file:line: reason`); the next ``process(at:)`` or ``deliverPending()`` delivers it.
+    /// `file:line: reason`); the next ``process(at:)`` delivers it.
     @discardableResult
     public func configurationRefused(
         directory: String, errors: [String], reload: Bool, savedAt: Date?, at now: Date
@@ -337,8 +334,7 @@ public final class Manager {
             "CONFIG_DIR": directory, "CONFIG_OUTCOME": reload ? "reload refused" : "started on the last good copy",
         ]
         guard let stored = try store.record(notice: notice) else { return nil }
-        fresh.insert(stored.key)
-        undelivered = true
+        delivery.stored([stored.key])
         return stored
     }
 

@@ -1,18 +1,44 @@
-public import CadenceConfiguration
-public import CadenceCore
-public import CadenceStore
-public import Foundation
-public import Logging
+import CadenceCore
+import CadenceStore
+import Foundation
+import Logging
 
-extension Manager {
-    // MARK: - Delivery
+/// Delivers the notices stored in the ledger to their two sinks, files first (the journal entry
+/// names the file), each once: a notice stored by an earlier process may have reached the journal
+/// before a crash, so the journal is asked about those first. A failure is logged once per pass and
+/// sink and retried on a later pass (``waiting`` says one is due).
+final class NoticeDelivery {
+    private let store: LedgerStore
+    /// The notice tree; replaced on a reload.
+    var files: NoticeFileWriter
+    private let journal: any NoticeJournal
+    private let logger: Logger
+    /// Notices stored by this process: never sent before, so the journal need not be searched for them.
+    private var fresh: Set<String> = []
+    /// Whether some notice may be waiting for a sink: at the start (a crash may have left some)
+    /// and after a failed pass.
+    private(set) var waiting = true
 
-    /// Delivers every stored notice not yet in both sinks, files first (the journal entry names
-    /// the file). Failures are logged and retried later.
-    public func deliverPending() throws {
+    init(store: LedgerStore, files: NoticeFileWriter, journal: any NoticeJournal, logger: Logger) {
+        self.store = store
+        self.files = files
+        self.journal = journal
+        self.logger = logger
+    }
+
+    /// Notes notices this process has just stored: the next pass delivers them.
+    func stored(_ keys: some Sequence<String>) {
+        for key in keys {
+            fresh.insert(key)
+            waiting = true
+        }
+    }
+
+    /// Delivers every stored notice not yet in both sinks.
+    func deliverPending() throws {
         let pending = try store.undeliveredNotices()
         guard !pending.isEmpty else {
-            undelivered = false
+            waiting = false
             return
         }
         var failed = false
@@ -59,7 +85,7 @@ extension Manager {
         logFailures(fileFailures, "not written to file yet")
         logFailures(journalFailures, "not sent to the journal yet")
         try store.markDelivered(files: written, journal: sent)
-        undelivered = failed
+        waiting = failed
     }
 
     /// One line for a pass's failures in one sink: the notice, or how many and the first, with
