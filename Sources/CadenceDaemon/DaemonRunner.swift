@@ -118,8 +118,9 @@ public final class DaemonRunner {
     }
 
     /// `STATUS=`: a refused configuration first, then the next event and the overdue count.
-    private func status(at instant: Date) -> String {
-        (configurationProblem.map { $0 + "; " } ?? "") + manager.status(at: instant)
+    /// - Parameter line: the manager's status line when the caller has it (a tick's plan).
+    private func status(at instant: Date, line: String? = nil) -> String {
+        (configurationProblem.map { $0 + "; " } ?? "") + (line ?? manager.status(at: instant))
     }
 
     /// Keeps the configuration just loaded from the configuration directory as the last good one.
@@ -191,14 +192,16 @@ public final class DaemonRunner {
     private func tick(reason: String) {
         let instant = now()
         var wake: Date?
+        var line: String?
         do {
-            let stored = try manager.process(at: instant)
+            let plan = try manager.tick(at: instant)
             // In a terminal the log is where a person sees notices; under systemd the journal entry
             // of each notice is already there, and a log line would show it twice under -u cadenced.
             if logsNotices {
-                for notice in stored { logger.notice("Notice \(notice.key): \(notice.subject)") }
+                for notice in plan.stored { logger.notice("Notice \(notice.key): \(notice.subject)") }
             }
-            wake = try manager.nextWake(after: instant)
+            wake = plan.wake
+            line = plan.status
         } catch {
             // What failed is still due (a full disk, say): the next wake would be now again, and
             // the timer would spin. Wait instead, as the message says.
@@ -208,7 +211,7 @@ public final class DaemonRunner {
             wake = instant.addingTimeInterval(Manager.retryAfter)
         }
         arm(at: wake)
-        notify([.status(status(at: instant))])
+        notify([.status(status(at: instant, line: line))])
     }
 
     private func arm(at wake: Date?) {

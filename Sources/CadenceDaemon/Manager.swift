@@ -60,13 +60,38 @@ public final class Manager {
 
     /// The earliest next occurrence of any cadence, after the instant already processed.
     func nextCadenceOccurrence(at now: Date) -> Occurrence? {
-        let through = max((try? store.scheduledThrough()) ?? now, now)
-        return configuration.cadences.compactMap {
-            $0.nextOccurrence(after: through, zone: configuration.timeZone, workingDays: configuration.workingDays)
-        }.min { $0.effective < $1.effective }
+        nextOccurrences(after: max((try? store.scheduledThrough()) ?? now, now)).min { $0.effective < $1.effective }
+    }
+
+    /// Each cadence's next occurrence after `instant`.
+    private func nextOccurrences(after instant: Date) -> [Occurrence] {
+        configuration.cadences.compactMap {
+            $0.nextOccurrence(after: instant, zone: configuration.timeZone, workingDays: configuration.workingDays)
+        }
     }
 
     // MARK: - Processing
+
+    /// What one pass did and what comes next: the runner arms its timer at `wake` and sends
+    /// `status` to systemd.
+    public struct TickPlan: Sendable {
+        /// The notices the pass stored (and delivered, unless a sink failed).
+        public var stored: [Notice]
+        /// The next instant with something to do, or nil when nothing is ever due again.
+        public var wake: Date?
+        /// `STATUS=`: the next cadence occurrence and the overdue count.
+        public var status: String
+    }
+
+    /// One pass at `now`: ``process(at:)``, then the next wake and the status, from one
+    /// computation of each cadence's next occurrence.
+    public func tick(at now: Date) throws -> TickPlan {
+        let stored = try process(at: now)
+        let next = nextOccurrences(after: max(try store.scheduledThrough() ?? now, now))
+        return TickPlan(
+            stored: stored, wake: try wake(after: now, next: next),
+            status: status(next: next.min { $0.effective < $1.effective }, at: now))
+    }
 
     /// Fires everything due at `now` and delivers pending notices.
     /// - Returns: the notices stored by this call.
@@ -82,11 +107,11 @@ public final class Manager {
 
     /// The next instant at which ``process(at:)`` has something to do, or nil.
     public func nextWake(after now: Date) throws -> Date? {
-        let through = max(try store.scheduledThrough() ?? now, now)
-        var candidates = configuration.cadences.compactMap {
-            $0.nextOccurrence(after: through, zone: configuration.timeZone, workingDays: configuration.workingDays)?
-                .effective
-        }
+        try wake(after: now, next: nextOccurrences(after: max(try store.scheduledThrough() ?? now, now)))
+    }
+
+    private func wake(after now: Date, next: [Occurrence]) throws -> Date? {
+        var candidates = next.map(\.effective)
         if let item = try store.nextItemEvent() { candidates.append(max(item, now)) }
         if let duty = try nextDutyCheck() { candidates.append(max(duty, now)) }
         if delivery.waiting { candidates.append(now.addingTimeInterval(Self.retryAfter)) }
@@ -95,8 +120,11 @@ public final class Manager {
 
     /// `STATUS=` for systemd: the next event and the overdue count.
     public func status(at now: Date) -> String {
+        status(next: nextCadenceOccurrence(at: now), at: now)
+    }
+
+    private func status(next: Occurrence?, at now: Date) -> String {
         let overdue = (try? store.overdueCount(at: now)) ?? 0
-        let next = nextCadenceOccurrence(at: now)
         let nextText =
             next.map {
                 "Next: \($0.cadence) \($0.period) at \(LocalTimeText.format($0.effective, zone: configuration.timeZone))"

@@ -152,6 +152,24 @@ struct ManagerTests {
         #expect(try manager.nextWake(after: at("2026-12-01 09:00")) == at("2027-01-01 09:00"))
     }
 
+    @Test("A tick's plan names what it stored, when to wake next and the status systemd shows")
+    func tickPlan() throws {
+        let env = try Environment(cadences: ["monthly-reminder": monthly])
+        let manager = try env.manager(now: at("2026-11-30 00:00"))
+        let first = try manager.tick(at: at("2026-11-30 00:00"))
+        #expect(first.stored.isEmpty)
+        #expect(first.wake == at("2026-12-01 09:00"))
+        #expect(first.status.hasPrefix("Next: monthly-reminder 2026-12 at 2026-12-01 09:00"))
+        #expect(first.status == manager.status(at: at("2026-11-30 00:00")))
+
+        let due = try manager.tick(at: at("2026-12-01 09:00"))
+        #expect(due.stored.map(\.key) == ["occurrence/monthly-reminder/2026-12"])
+        #expect(due.wake == at("2027-01-01 09:00"))
+        #expect(due.wake == (try manager.nextWake(after: at("2026-12-01 09:00"))))
+        #expect(due.status.hasPrefix("Next: monthly-reminder 2027-01 at 2027-01-01 09:00"))
+        #expect(try manager.tick(at: at("2026-12-01 09:00")).stored.isEmpty)
+    }
+
     @Test("After downtime, missed occurrences are coalesced into one late notice per cadence")
     func catchUp() throws {
         let env = try Environment(cadences: ["monthly-reminder": monthly], conf: "CatchUpWindowSec=45d\n")
