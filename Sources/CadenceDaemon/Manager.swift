@@ -225,7 +225,7 @@ public final class Manager {
                     records.append((stage, text.render(itemNotice(item, stage: stage, at: at, now: now))))
                 }
                 var recorded = item.recordedStages
-                for (stage, _) in records { recorded.insert(stage.description) }
+                for (stage, _) in records { recorded.insert(stage) }
                 batch.append(
                     (
                         item.id, item.round, records,

@@ -326,8 +326,9 @@ extension LedgerStore {
             var level: EscalationLevel?
             if let stages: String = row[13] {
                 for name in stages.split(separator: " ") {
-                    let bare = name.split(separator: "/").last.map(String.init) ?? ""
-                    if let reached = EscalationLevel(rawValue: bare), level.map({ reached > $0 }) ?? true {
+                    if case .escalation(let reached)? = ItemStage.parse(stored: name)?.stage,
+                        level.map({ reached > $0 }) ?? true
+                    {
                         level = reached
                     }
                 }

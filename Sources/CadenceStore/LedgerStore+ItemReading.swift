@@ -33,17 +33,17 @@ extension LedgerStore {
         try fetchItems(db, sql: itemSelect + " " + condition, arguments: arguments).first
     }
 
-    /// The stage names of the current round, from the stored `group_concat`.
-    static func currentStages(_ stages: String?, round: Int) -> Set<String> {
+    /// The stages of item `id`'s current round, from the stored `group_concat`; a stored text that
+    /// is no stage is a damaged ledger.
+    static func currentStages(_ stages: String?, round: Int, item id: Int64, in db: Database) throws -> Set<ItemStage> {
         guard let stages else { return [] }
-        var current: Set<String> = []
-        let prefix = "r\(round)/"
+        var current: Set<ItemStage> = []
         for name in stages.split(separator: " ") {
-            if round == 0 {
-                if !name.contains("/") { current.insert(String(name)) }
-            } else if name.hasPrefix(prefix) {
-                current.insert(String(name.dropFirst(prefix.count)))
+            guard let (stageRound, stage) = ItemStage.parse(stored: name) else {
+                throw LedgerError.corrupt(
+                    path: db.configuration.label ?? "the ledger", reason: "item #\(id) has the unknown stage '\(name)'")
             }
+            if stageRound == round { current.insert(stage) }
         }
         return current
     }
@@ -78,7 +78,7 @@ extension LedgerStore {
                 state: state, createdAt: date(5) ?? Date())
             item.closedAt = date(6)
             item.nextEventAt = date(7)
-            item.recordedStages = currentStages(text(8), round: round)
+            item.recordedStages = try currentStages(text(8), round: round, item: id, in: db)
             item.source = text(9) ?? ""
             item.category = text(10)
             item.scope = text(11)

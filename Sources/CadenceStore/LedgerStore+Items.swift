@@ -84,11 +84,6 @@ public struct NewItem: Sendable, Equatable {
     public var flagged: Bool { source == .superiorCircular }
 }
 
-extension ItemStage {
-    /// The name stored for this stage in `round` (round 0 keeps the bare name).
-    public func stored(round: Int) -> String { round == 0 ? description : "r\(round)/\(description)" }
-}
-
 extension LedgerStore {
     // MARK: - History
 

@@ -119,4 +119,29 @@ struct ItemLifecycleTests {
         #expect(change.item.verifiedBy == "Inspector Li")
         #expect(change.history["verifier"] == "Officer Wang" && change.history["onBehalfOf"] == "@inspector")
     }
+
+    @Test("A stage is stored as its name, prefixed with its round after a reopening, and read back as the same value")
+    func storedStages() {
+        let stages: [ItemStage] = [
+            .warning(before: .seconds(604_800)), .overdue, .escalation(.circular), .escalation(.talk),
+            .escalation(.accountability),
+        ]
+        for stage in stages {
+            for round in [0, 1, 12] {
+                let text = stage.stored(round: round)
+                #expect(ItemStage.parse(stored: text)?.round == round, "\(text)")
+                #expect(ItemStage.parse(stored: text)?.stage == stage, "\(text)")
+            }
+        }
+        #expect(ItemStage.overdue.stored(round: 0) == "overdue")
+        #expect(ItemStage.escalation(.talk).stored(round: 2) == "r2/talk")
+        #expect(ItemStage.warning(before: .seconds(86_400)).stored(round: 0) == "warn-86400s")
+        #expect(stages.sorted() == stages)
+        // Tried: unknown names, a warning without seconds or unit, round prefixes that are no round.
+        for bad in [
+            "late", "warn-s", "warn-86400", "r/overdue", "rx/overdue", "r0/overdue", "r-1/talk", "r1/", "1/talk",
+        ] {
+            #expect(ItemStage.parse(stored: bad) == nil, "\(bad)")
+        }
+    }
 }

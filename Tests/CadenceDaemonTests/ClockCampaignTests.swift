@@ -129,7 +129,10 @@ struct ClockCampaignTests {
         #expect(log.keys(.deadlineWarning).isEmpty && log.keys(.escalation).isEmpty)
         #expect(
             try manager.store.item(item)?.recordedStages
-                == ["warn-604800s", "warn-86400s", "overdue", "circular", "talk", "accountability"])
+                == [
+                    .warning(before: .seconds(7 * 86_400)), .warning(before: .seconds(86_400)), .overdue,
+                    .escalation(.circular), .escalation(.talk), .escalation(.accountability),
+                ])
 
         // Landing again, or a restarted manager: nothing more. Then the next wake is on time.
         #expect(try manager.process(at: landed).isEmpty)
@@ -363,7 +366,10 @@ struct ClockCampaignTests {
         for (id, deadline) in items where deadline.addingTimeInterval(14 * day) <= end {
             #expect(
                 try manager.store.item(id)?.recordedStages
-                    == ["warn-604800s", "warn-86400s", "overdue", "circular", "talk", "accountability"])
+                    == [
+                        .warning(before: .seconds(7 * 86_400)), .warning(before: .seconds(86_400)), .overdue,
+                        .escalation(.circular), .escalation(.talk), .escalation(.accountability),
+                    ])
             #expect(log.keys(.overdue).filter { $0 == "item/\(id)/overdue" }.count == 1)
         }
     }

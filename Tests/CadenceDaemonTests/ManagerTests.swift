@@ -331,7 +331,11 @@ struct ManagerTests {
         #expect(stored.map(\.key) == ["item/\(id)/overdue", "item/\(id)/talk"])
         #expect(stored.allSatisfy { $0.late })
         let recorded = try manager.store.item(id)?.recordedStages
-        #expect(recorded == ["warn-604800s", "warn-86400s", "overdue", "circular", "talk"])
+        #expect(
+            recorded == [
+                .warning(before: .seconds(7 * 86_400)), .warning(before: .seconds(86_400)), .overdue,
+                .escalation(.circular), .escalation(.talk),
+            ])
         #expect(try manager.nextWake(after: at("2026-12-18 12:00")) == at("2026-12-24 00:00"))
     }
 

@@ -335,4 +335,26 @@ struct CampaignStoreTests {
             }
         }
     }
+
+    @Test("A stored stage that is no stage is a damaged ledger, said with the item's number and the text")
+    func unknownStoredStage() throws {
+        let queue = try DatabaseQueue()
+        let store = try LedgerStore(queue)
+        try store.addUnit(NewUnit(id: "county-a", name: "County A", kind: .countyBureau), at: day("2026-01-01"))
+        let id = try store.addItem(
+            unit: "county-a", title: "Roster not posted", deadline: day("2026-03-01"), first: "Head A",
+            schedule: schedule, at: day("2026-01-02"))
+        _ = try store.record(stages: [(.overdue, nil)], item: id, nextEventAt: nil, at: day("2026-03-01"))
+        #expect(try store.item(id)?.recordedStages == [.overdue])
+        // Tried: a stage name no version writes, a round prefix without a number, and round zero spelt out.
+        for bad in ["late", "rx/overdue", "r0/overdue"] {
+            try queue.write { try $0.execute(sql: "UPDATE itemStage SET stage = ?", arguments: [bad]) }
+            #expect {
+                _ = try store.item(id)
+            } throws: { error in
+                guard case .corrupt(_, let reason) = error as? LedgerError else { return false }
+                return reason == "item #\(id) has the unknown stage '\(bad)'"
+            }
+        }
+    }
 }

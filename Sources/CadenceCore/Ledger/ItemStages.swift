@@ -17,16 +17,30 @@ public enum ItemStage: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
     }
 
-    public init?(_ name: String) {
+    /// The stage a stored name (``description``) stands for, or nil.
+    public init?(_ name: some StringProtocol) {
         if name == "overdue" {
             self = .overdue
-        } else if let level = EscalationLevel(rawValue: name) {
+        } else if let level = EscalationLevel(rawValue: String(name)) {
             self = .escalation(level)
         } else if name.hasPrefix("warn-"), name.hasSuffix("s"), let seconds = Int64(name.dropFirst(5).dropLast()) {
             self = .warning(before: .seconds(seconds))
         } else {
             return nil
         }
+    }
+
+    /// The text the ledger stores for this stage in `round`: the bare name in round 0, prefixed
+    /// `r1/`, `r2/`… after each reopening, so every round has its own stages.
+    public func stored(round: Int) -> String { round == 0 ? description : "r\(round)/\(description)" }
+
+    /// A stored stage text read back as its round and stage, or nil when it is neither form.
+    public static func parse(stored text: some StringProtocol) -> (round: Int, stage: ItemStage)? {
+        guard let slash = text.firstIndex(of: "/") else { return ItemStage(text).map { (0, $0) } }
+        guard text.first == "r", let round = Int(text[text.index(after: text.startIndex)..<slash]), round > 0,
+            let stage = ItemStage(text[text.index(after: slash)...])
+        else { return nil }
+        return (round, stage)
     }
 
     private var rank: (Int, Int64) {
@@ -79,11 +93,11 @@ public struct ItemSchedule: Sendable, Equatable {
     /// What to do at `now` for an item: stages to announce, and stages to record silently because
     /// a later stage of the same group is already due (after downtime only the latest warning and
     /// the highest escalation are announced; the overdue notice always is).
-    public func due(deadline: Date, flagged: Bool = false, recorded: Set<String>, at now: Date) -> (
+    public func due(deadline: Date, flagged: Bool = false, recorded: Set<ItemStage>, at now: Date) -> (
         announce: [ItemStage], silent: [ItemStage]
     ) {
         let pending = stages(deadline: deadline, flagged: flagged).filter {
-            $0.at <= now && !recorded.contains($0.stage.description)
+            $0.at <= now && !recorded.contains($0.stage)
         }
         var announce: [ItemStage] = []
         var silent: [ItemStage] = []
@@ -106,8 +120,8 @@ public struct ItemSchedule: Sendable, Equatable {
     }
 
     /// The instant of the first stage not yet recorded, or nil when every stage is.
-    public func nextEvent(deadline: Date, flagged: Bool = false, recorded: Set<String>) -> Date? {
-        stages(deadline: deadline, flagged: flagged).first { !recorded.contains($0.stage.description) }?.at
+    public func nextEvent(deadline: Date, flagged: Bool = false, recorded: Set<ItemStage>) -> Date? {
+        stages(deadline: deadline, flagged: flagged).first { !recorded.contains($0.stage) }?.at
     }
 }
 

@@ -13,8 +13,8 @@ public struct RectificationItem: Sendable, Equatable {
     public var createdAt: Date
     public var closedAt: Date?
     public var nextEventAt: Date?
-    /// Names of the stages already recorded in the current round (`overdue`, `circular`, …).
-    public var recordedStages: Set<String>
+    /// The stages already recorded in the current round (warnings, overdue, escalation steps).
+    public var recordedStages: Set<ItemStage>
     public var source: String = ItemSource.selfExamination.rawValue
     public var category: String?
     public var scope: String?
@@ -148,9 +148,7 @@ extension RectificationItem {
         Field("flagged", "Flagged", "bool") { item, _ in .flag(item.flagged) },
         Field("round", "Round", "int") { item, _ in .integer(Int64(item.round)) },
         Field("stages", "Stages", "[]string") { item, _ in
-            .texts(
-                item.recordedStages.isEmpty
-                    ? [] : item.recordedStages.compactMap(ItemStage.init).sorted().map(\.description))
+            .texts(item.recordedStages.isEmpty ? [] : item.recordedStages.sorted().map(\.description))
         },
         .optionalInstant("nextEvent", "Next event", { $0.nextEventAt }),
         .optionalText("origin", "Origin", { $0.origin }),
