@@ -86,7 +86,7 @@ public enum JSONWriter {
 }
 
 /// JSON text already written (a reply's long list), emitted as it is.
-public struct RawJSON: @unchecked Sendable {
+public struct RawJSON: Sendable {
     public let bytes: [UInt8]
 
     public init(_ bytes: [UInt8]) { self.bytes = bytes }

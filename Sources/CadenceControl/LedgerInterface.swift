@@ -178,27 +178,24 @@ public enum LedgerInterface {
 
         # Adds an open rectification item. The deadline must be in the future; the first
         # responsible person defaults to the unit's role 'first' (@first) and is required.
-        method AddItem(unit: string, title: string, deadline: string, source: ?string, category: ?string,
-                       scope: ?string, urgency: ?string, difficulty: ?string, measures: ?string,
-                       acceptance: ?string, first: ?string, main: ?string, direct: ?string) -> (item: Item)
+        \(AddItemCall.definition)
 
         # One item.
-        method GetItem(id: int) -> (item: Item)
+        \(GetItemCall.definition)
 
         # Items, oldest deadline first; filtered by unit, state and/or to overdue ones.
-        method ListItems(unit: ?string, overdueOnly: ?bool, state: ?string, limit: ?int) -> (items: []Item, total: int)
+        \(ListItemsCall.definition)
 
         # Moves an item through its lifecycle. action: progress (note), rectified (note),
         # verify (by: not the direct responsible person; default the caller), reject (note),
         # defer (plan, explanation, deadline), refer (referredTo), reopen (note, deadline).
-        method UpdateItem(id: int, action: string, note: ?string, by: ?string, deadline: ?string, plan: ?string,
-                          explanation: ?string, referredTo: ?string) -> (item: Item)
+        \(UpdateItemCall.definition)
+
+        # Takes out an item added by mistake; refused once people acted on it, unless force.
+        \(RemoveItemCall.definition)
 
         # Verified and struck off (挂牌销号): UpdateItem with action verify.
-        # Takes out an item added by mistake; refused once people acted on it, unless force.
-        method RemoveItem(id: int, force: ?bool) -> (item: Item)
-
-        method CloseItem(id: int, by: ?string, note: ?string) -> (item: Item)
+        \(CloseItemCall.definition)
 
         # The newest notices, oldest first.
         method ListNotices(kind: ?string, unit: ?string, limit: ?int) -> (notices: []Notice)

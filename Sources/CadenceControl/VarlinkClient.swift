@@ -80,7 +80,20 @@ public final class VarlinkClient {
 
     /// Calls a method and returns its reply parameters.
     public func call(_ method: String, _ parameters: [String: Any] = [:]) throws -> [String: Any] {
-        let message = try callRaw(method, parameters)
+        try reply(to: try exchange(["method": method, "parameters": parameters]))
+    }
+
+    /// Calls a method with parameters already written as JSON (a ``LedgerCall``'s).
+    public func call(_ method: String, json parameters: RawJSON) throws -> [String: Any] {
+        try reply(to: try exchange(["method": method, "parameters": parameters]))
+    }
+
+    /// Calls a method with parameters already written as JSON and returns the reply as received.
+    public func callRaw(_ method: String, json parameters: RawJSON) throws -> [UInt8] {
+        try exchange(["method": method, "parameters": parameters])
+    }
+
+    private func reply(to message: [UInt8]) throws -> [String: Any] {
         guard let reply = try? JSONSerialization.jsonObject(with: Data(message)) as? [String: Any] else {
             throw Failure.badReply("not a JSON object")
         }
@@ -90,7 +103,11 @@ public final class VarlinkClient {
     /// Calls a method and returns the reply as received (JSON text without its NUL), for callers
     /// that print it as it is. An error reply is thrown as ``Failure/error(name:parameters:)``.
     public func callRaw(_ method: String, _ parameters: [String: Any] = [:]) throws -> [UInt8] {
-        let data = try VarlinkFrameDecoder.encode(["method": method, "parameters": parameters])
+        try exchange(["method": method, "parameters": parameters])
+    }
+
+    private func exchange(_ call: [String: Any]) throws -> [UInt8] {
+        let data = try VarlinkFrameDecoder.encode(call)
         try data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {

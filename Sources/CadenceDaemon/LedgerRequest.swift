@@ -17,6 +17,7 @@ struct LedgerRequest {
     var today: LocalDate { LocalDay.of(now, in: zone) }
 
     func answer(_ member: String) throws -> [String: Any] {
+        if let typed = Self.typedMethods[member] { return try typed(self) }
         let p = parameters
         switch member {
         case "GetStatus":
@@ -130,49 +131,6 @@ struct LedgerRequest {
             let lines = try store.quota(month: month, all: try p.optionalBool("all") ?? false)
             return ["month": month.rawValue, "lines": lines.map(Self.object)]
 
-        // Rectification items
-        case "AddItem":
-            let deadlineText = try p.string("deadline")
-            guard let (deadline, deadlineDate) = manager.parseDeadline(deadlineText, at: now) else {
-                throw VarlinkError.invalidArgument(
-                    "deadline",
-                    "'\(deadlineText)' is not a date (YYYY-MM-DD), +N days, +Nwd working days or an ISO 8601 instant")
-            }
-            guard deadline > now else {
-                throw VarlinkError.invalidArgument("deadline", "'\(deadlineText)' is not in the future")
-            }
-            let id = try store.addItem(
-                NewItem(
-                    unit: try p.string("unit", maximum: 100), title: try p.string("title"), deadline: deadline,
-                    source: try p.optionalChoice("source", ItemSource.self) ?? .selfExamination,
-                    category: try p.optionalString("category"), scope: try p.optionalChoice("scope", ItemScope.self),
-                    urgency: try p.optionalChoice("urgency", ItemPriority.self),
-                    difficulty: try p.optionalChoice("difficulty", ItemPriority.self),
-                    measures: try p.optionalString("measures"), acceptance: try p.optionalString("acceptance"),
-                    first: try p.optionalString("first"), main: try p.optionalString("main"),
-                    direct: try p.optionalString("direct"), deadlineDate: deadlineDate),
-                schedule: manager.itemSchedule, at: now, actor: actor)
-            return ["item": try itemObject(id)]
-        case "GetItem":
-            return ["item": try itemObject(try p.int("id"))]
-        case "ListItems":
-            let unit = try p.optionalString("unit")
-            if let unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
-            let (items, total) = try store.items(
-                unit: unit, overdueAt: try p.optionalBool("overdueOnly") == true ? now : nil,
-                state: try p.optionalChoice("state", ItemState.self), limit: try p.limit())
-            return ["items": Self.json(items, at: now), "total": total]
-        case "UpdateItem":
-            let id = try p.int("id")
-            let transition = try p.choice("action", ItemTransition.self)
-            return ["item": try update(id, transition)]
-        case "RemoveItem":
-            let item = try store.removeItem(
-                try p.int("id"), force: try p.optionalBool("force") ?? false, at: now, actor: actor)
-            return ["item": Self.object(item, at: now)]
-        case "CloseItem":
-            return ["item": try update(try p.int("id"), .verify)]
-
         // Notices, history, exchange
         case "ListNotices":
             if let unit = try p.optionalString("unit"), try store.unit(unit) == nil {
@@ -204,25 +162,6 @@ struct LedgerRequest {
         default:
             throw VarlinkError.methodNotFound(LedgerInterface.name + "." + member)
         }
-    }
-
-    func update(_ id: Int64, _ transition: ItemTransition) throws -> RawJSON {
-        let p = parameters
-        var deadline: (instant: Date, date: String?)?
-        if let text = try p.optionalString("deadline") {
-            guard let parsed = manager.parseDeadline(text, at: now) else {
-                throw VarlinkError.invalidArgument("deadline", "'\(text)' is not a date, +N, +Nwd or an instant")
-            }
-            deadline = parsed
-        }
-        // The verifier is the caller (authenticated by the socket); "by" only names on whose behalf.
-        let details = TransitionDetails(
-            note: try p.optionalString("note"), by: try p.optionalString("by"), deadline: deadline?.instant,
-            plan: try p.optionalString("plan"), explanation: try p.optionalString("explanation"),
-            referredTo: try p.optionalString("referredTo"), deadlineDate: deadline?.date,
-            verifier: transition == .verify ? actor.name : nil)
-        let item = try store.transition(id, transition, details, schedule: manager.itemSchedule, at: now, actor: actor)
-        return Self.object(item, at: now)
     }
 
     func quota(_ value: Int?) throws -> Int? {

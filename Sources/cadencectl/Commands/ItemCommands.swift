@@ -99,16 +99,11 @@ struct ItemCommand: ParsableCommand {
         @Flag(help: "Print the item as JSON.") var json = false
 
         func run() throws {
-            var p: [String: Any] = ["unit": unit, "title": title, "deadline": deadline]
-            for (key, value) in [
-                ("source", source?.rawValue), ("category", category), ("scope", scope?.rawValue),
-                ("urgency", urgency?.rawValue), ("difficulty", difficulty?.rawValue), ("measures", measures),
-                ("acceptance", acceptance), ("first", first),
-                ("main", main), ("direct", direct),
-            ] {
-                if let value { p[key] = value }
-            }
-            ItemCommand.report(try socket.call("AddItem", p), json: json, "Added")
+            let call = AddItemCall(
+                unit: unit, title: title, deadline: deadline, source: source, category: category, scope: scope,
+                urgency: urgency, difficulty: difficulty, measures: measures, acceptance: acceptance, first: first,
+                main: main, direct: direct)
+            ItemCommand.report(try socket.call(call), json: json, "Added")
         }
     }
 
@@ -122,11 +117,9 @@ struct ItemCommand: ParsableCommand {
         @Flag(help: "Print one JSON object per item.") var json = false
 
         func run() throws {
-            var parameters: [String: Any] = ["limit": limit, "overdueOnly": overdue]
-            if let unit { parameters["unit"] = unit }
-            if let state { parameters["state"] = state.rawValue }
-            if json { return try socket.printJSONLines("ListItems", parameters, key: "items") }
-            printItems(try socket.call("ListItems", parameters), json: false)
+            let call = ListItemsCall(unit: unit, overdueOnly: overdue, state: state, limit: limit)
+            if json { return try socket.printJSONLines(call, key: "items") }
+            printItems(try socket.call(call), json: false)
         }
     }
 
@@ -137,7 +130,7 @@ struct ItemCommand: ParsableCommand {
         @Flag(help: "Print the item as JSON.") var json = false
 
         func run() throws {
-            let item = try socket.call("GetItem", ["id": id])["item"] as? [String: Any] ?? [:]
+            let item = try socket.call(GetItemCall(id: Int64(id)))["item"] as? [String: Any] ?? [:]
             if json {
                 print(jsonLine(item))
                 return
@@ -161,9 +154,8 @@ struct ItemCommand: ParsableCommand {
         @Flag(help: "Print the item as JSON.") var json = false
 
         func run() throws {
-            var p: [String: Any] = ["id": id, "action": "progress"]
-            if let note { p["note"] = note }
-            ItemCommand.report(try socket.call("UpdateItem", p), json: json, "Updated")
+            let call = UpdateItemCall(id: Int64(id), action: .progress, note: note)
+            ItemCommand.report(try socket.call(call), json: json, "Updated")
         }
     }
 
@@ -176,9 +168,8 @@ struct ItemCommand: ParsableCommand {
         @Flag(help: "Print the item as JSON.") var json = false
 
         func run() throws {
-            var p: [String: Any] = ["id": id, "action": "rectified"]
-            if let note { p["note"] = note }
-            ItemCommand.report(try socket.call("UpdateItem", p), json: json, "Marked rectified")
+            let call = UpdateItemCall(id: Int64(id), action: .rectified, note: note)
+            ItemCommand.report(try socket.call(call), json: json, "Marked rectified")
         }
     }
 
@@ -193,10 +184,8 @@ struct ItemCommand: ParsableCommand {
         @Flag(help: "Print the item as JSON.") var json = false
 
         func run() throws {
-            var p: [String: Any] = ["id": id, "action": "verify"]
-            if let by { p["by"] = by }
-            if let note { p["note"] = note }
-            ItemCommand.report(try socket.call("UpdateItem", p), json: json, "Verified and closed")
+            let call = UpdateItemCall(id: Int64(id), action: .verify, note: note, by: by)
+            ItemCommand.report(try socket.call(call), json: json, "Verified and closed")
         }
     }
 
@@ -208,9 +197,7 @@ struct ItemCommand: ParsableCommand {
         @Flag(help: "Print the item as JSON.") var json = false
 
         func run() throws {
-            var p: [String: Any] = ["id": id]
-            if let by { p["by"] = by }
-            ItemCommand.report(try socket.call("CloseItem", p), json: json, "Verified and closed")
+            ItemCommand.report(try socket.call(CloseItemCall(id: Int64(id), by: by)), json: json, "Verified and closed")
         }
     }
 
@@ -224,7 +211,7 @@ struct ItemCommand: ParsableCommand {
 
         func run() throws {
             ItemCommand.report(
-                try socket.call("UpdateItem", ["id": id, "action": "reject", "note": reason]), json: json, "Rejected")
+                try socket.call(UpdateItemCall(id: Int64(id), action: .reject, note: reason)), json: json, "Rejected")
         }
     }
 
@@ -242,8 +229,8 @@ struct ItemCommand: ParsableCommand {
         func run() throws {
             ItemCommand.report(
                 try socket.call(
-                    "UpdateItem",
-                    ["id": id, "action": "defer", "deadline": until, "plan": plan, "explanation": explanation]),
+                    UpdateItemCall(
+                        id: Int64(id), action: .deferral, deadline: until, plan: plan, explanation: explanation)),
                 json: json, "Deferred")
         }
     }
@@ -258,7 +245,7 @@ struct ItemCommand: ParsableCommand {
 
         func run() throws {
             ItemCommand.report(
-                try socket.call("UpdateItem", ["id": id, "action": "refer", "referredTo": to]), json: json, "Referred")
+                try socket.call(UpdateItemCall(id: Int64(id), action: .refer, referredTo: to)), json: json, "Referred")
         }
     }
 
@@ -279,7 +266,7 @@ struct ItemCommand: ParsableCommand {
         @Flag(help: "Print the removed item as JSON.") var json = false
 
         func run() throws {
-            ItemCommand.report(try socket.call("RemoveItem", ["id": id, "force": force]), json: json, "Removed")
+            ItemCommand.report(try socket.call(RemoveItemCall(id: Int64(id), force: force)), json: json, "Removed")
         }
     }
 
@@ -294,7 +281,7 @@ struct ItemCommand: ParsableCommand {
 
         func run() throws {
             ItemCommand.report(
-                try socket.call("UpdateItem", ["id": id, "action": "reopen", "note": reason, "deadline": deadline]),
+                try socket.call(UpdateItemCall(id: Int64(id), action: .reopen, note: reason, deadline: deadline)),
                 json: json, "Reopened")
         }
     }

@@ -16,6 +16,19 @@ struct SocketOptions: ParsableArguments {
         socket ?? ProcessInfo.processInfo.environment["CADENCED_SOCKET"] ?? LedgerInterface.socketPath
     }
 
+    /// Calls the daemon with a typed call.
+    func call<Call: LedgerCall>(_ call: Call) throws -> [String: Any] {
+        let json = call.json()
+        return try failures(Self.object(json)) {
+            try VarlinkClient(path: path).call("\(LedgerInterface.name).\(Call.method)", json: json)
+        }
+    }
+
+    /// A call's parameters as an object, for the hint after a refusal.
+    private static func object(_ json: RawJSON) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(json.bytes))) as? [String: Any] ?? [:]
+    }
+
     /// Calls the daemon; failures become messages and exit codes a script can test.
     func call(_ method: String, _ parameters: [String: Any] = [:]) throws -> [String: Any] {
         let reply = try failures(parameters) {
@@ -31,9 +44,22 @@ struct SocketOptions: ParsableArguments {
     /// Calls the daemon and prints the elements of the reply's list `key` one JSON object per
     /// line, as they arrive (no parsing: a listing of 10,000 items goes straight through).
     func printJSONLines(_ method: String, _ parameters: [String: Any], key: String) throws {
-        let reply = try failures {
-            try VarlinkClient(path: path).callRaw("\(LedgerInterface.name).\(method)", parameters)
-        }
+        printElements(
+            of: try failures { try VarlinkClient(path: path).callRaw("\(LedgerInterface.name).\(method)", parameters) },
+            key: key)
+    }
+
+    /// ``printJSONLines(_:_:key:)`` for a typed call.
+    func printJSONLines<Call: LedgerCall>(_ call: Call, key: String) throws {
+        let json = call.json()
+        printElements(
+            of: try failures {
+                try VarlinkClient(path: path).callRaw("\(LedgerInterface.name).\(Call.method)", json: json)
+            },
+            key: key)
+    }
+
+    private func printElements(of reply: [UInt8], key: String) {
         guard let parameters = JSONScan.valueStart(of: "parameters", inObjectAt: 0, of: reply),
             let list = JSONScan.valueStart(of: key, inObjectAt: parameters, of: reply)
         else { return }
@@ -139,9 +165,9 @@ struct OverdueCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per item.") var json = false
 
     func run() throws {
-        let parameters: [String: Any] = ["overdueOnly": true, "limit": limit]
-        if json { return try socket.printJSONLines("ListItems", parameters, key: "items") }
-        printItems(try socket.call("ListItems", parameters), json: false)
+        let call = ListItemsCall(overdueOnly: true, limit: limit)
+        if json { return try socket.printJSONLines(call, key: "items") }
+        printItems(try socket.call(call), json: false)
     }
 }
 

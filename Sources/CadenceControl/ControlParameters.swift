@@ -1,16 +1,15 @@
-import CadenceControl
-import CadenceCore
-import Foundation
+public import CadenceCore
+public import Foundation
 
 /// Typed access to a call's parameters: a parameter of the wrong JSON type is
 /// `org.varlink.service.InvalidParameter`; a value of the right type that makes no sense is
 /// `io.cadenced.Ledger.InvalidArgument` with the reason.
-struct ControlParameters {
-    let values: [String: Any]
+public struct ControlParameters {
+    public let values: [String: Any]
     /// Text parameters longer than this are refused (the import text has its own limit).
-    static let maximumText = 4096
+    public static let maximumText = 4096
 
-    init(_ values: [String: Any]) { self.values = values }
+    public init(_ values: [String: Any]) { self.values = values }
 
     private func present(_ name: String) -> Any? {
         guard let value = values[name], !(value is NSNull) else { return nil }
@@ -18,7 +17,7 @@ struct ControlParameters {
     }
 
     /// A required, non-blank string.
-    func string(_ name: String, maximum: Int = maximumText) throws -> String {
+    public func string(_ name: String, maximum: Int = maximumText) throws -> String {
         guard let value = try optionalString(name, maximum: maximum) else {
             if present(name) == nil { throw VarlinkError.invalidParameter(name) }
             throw VarlinkError.invalidArgument(name, "is empty")
@@ -28,7 +27,7 @@ struct ControlParameters {
 
     /// A required string taken as it is (an import's whole file): no trimming, no length limit
     /// beyond the message's; NUL is still refused.
-    func text(_ name: String) throws -> String {
+    public func text(_ name: String) throws -> String {
         guard let value = present(name) as? String else { throw VarlinkError.invalidParameter(name) }
         guard !value.utf8.contains(0) else { throw VarlinkError.invalidArgument(name, "contains a NUL character") }
         guard value.utf8.contains(where: { $0 > 0x20 }) else { throw VarlinkError.invalidArgument(name, "is empty") }
@@ -36,7 +35,7 @@ struct ControlParameters {
     }
 
     /// An optional string; a blank one counts as absent.
-    func optionalString(_ name: String, maximum: Int = maximumText) throws -> String? {
+    public func optionalString(_ name: String, maximum: Int = maximumText) throws -> String? {
         guard let raw = present(name) else { return nil }
         guard let value = raw as? String else { throw VarlinkError.invalidParameter(name) }
         guard value.utf8.count <= maximum else {
@@ -54,25 +53,25 @@ struct ControlParameters {
         (value as? NSNumber).map { String(cString: $0.objCType) == "c" } ?? false
     }
 
-    func int(_ name: String) throws -> Int64 {
+    public func int(_ name: String) throws -> Int64 {
         guard let value = try optionalInt(name) else { throw VarlinkError.invalidParameter(name) }
         return Int64(value)
     }
 
-    func optionalInt(_ name: String) throws -> Int? {
+    public func optionalInt(_ name: String) throws -> Int? {
         guard let value = present(name) else { return nil }
         guard !Self.isBoolean(value), let number = value as? Int else { throw VarlinkError.invalidParameter(name) }
         return number
     }
 
-    func optionalBool(_ name: String) throws -> Bool? {
+    public func optionalBool(_ name: String) throws -> Bool? {
         guard let value = present(name) else { return nil }
         guard Self.isBoolean(value), let flag = value as? Bool else { throw VarlinkError.invalidParameter(name) }
         return flag
     }
 
     /// One of an enumeration's names; the error lists them all.
-    func optionalChoice<E: Vocabulary>(_ name: String, _ type: E.Type) throws -> E? {
+    public func optionalChoice<E: Vocabulary>(_ name: String, _ type: E.Type) throws -> E? {
         guard let text = try optionalString(name) else { return nil }
         switch E.named(text) {
         case .success(let value): return value
@@ -80,7 +79,7 @@ struct ControlParameters {
         }
     }
 
-    func choice<E: Vocabulary>(_ name: String, _ type: E.Type) throws -> E {
+    public func choice<E: Vocabulary>(_ name: String, _ type: E.Type) throws -> E {
         guard let value = try optionalChoice(name, type) else {
             if present(name) == nil { throw VarlinkError.invalidParameter(name) }
             throw VarlinkError.invalidArgument(name, "is empty")
@@ -89,7 +88,7 @@ struct ControlParameters {
     }
 
     /// A local date `YYYY-MM-DD`.
-    func optionalDate(_ name: String) throws -> LocalDate? {
+    public func optionalDate(_ name: String) throws -> LocalDate? {
         guard let text = try optionalString(name) else { return nil }
         guard let date = LocalDate(text) else {
             throw VarlinkError.invalidArgument(name, "'\(text)' is not a date (YYYY-MM-DD)")
@@ -98,7 +97,7 @@ struct ControlParameters {
     }
 
     /// A limit between 1 and 1,000,000 (default `fallback`).
-    func limit(_ fallback: Int = 1000) throws -> Int {
+    public func limit(_ fallback: Int = 1000) throws -> Int {
         let limit = try optionalInt("limit") ?? fallback
         guard (1...1_000_000).contains(limit) else {
             throw VarlinkError.invalidArgument("limit", "must be between 1 and 1000000, got \(limit)")

@@ -1,0 +1,79 @@
+import CadenceControl
+import CadenceCore
+import CadenceStore
+import Foundation
+
+extension LedgerRequest {
+    typealias Answer = @Sendable (LedgerRequest) throws -> [String: Any]
+
+    /// The calls read as typed values.
+    static let typedCalls: [any LedgerCall.Type] = [
+        AddItemCall.self, GetItemCall.self, ListItemsCall.self, UpdateItemCall.self, RemoveItemCall.self,
+        CloseItemCall.self,
+    ]
+
+    /// How each of ``typedCalls`` is answered, by method name.
+    static let typedMethods: [String: Answer] = Dictionary(
+        uniqueKeysWithValues: [
+            typed(AddItemCall.self) { try $0.answer($1) },
+            typed(GetItemCall.self) { request, call in ["item": try request.itemObject(call.id)] },
+            typed(ListItemsCall.self) { try $0.answer($1) },
+            typed(UpdateItemCall.self) { request, call in ["item": try request.update(call)] },
+            typed(RemoveItemCall.self) { try $0.answer($1) },
+            typed(CloseItemCall.self) { request, call in ["item": try request.update(call.update)] },
+        ])
+
+    private static func typed<Call: LedgerCall>(
+        _ type: Call.Type, _ answer: @escaping @Sendable (LedgerRequest, Call) throws -> [String: Any]
+    ) -> (String, Answer) {
+        (Call.method, { request in try answer(request, Call(reading: request.parameters)) })
+    }
+
+    func answer(_ call: AddItemCall) throws -> [String: Any] {
+        guard let (deadline, deadlineDate) = manager.parseDeadline(call.deadline, at: now) else {
+            throw VarlinkError.invalidArgument(
+                "deadline",
+                "'\(call.deadline)' is not a date (YYYY-MM-DD), +N days, +Nwd working days or an ISO 8601 instant")
+        }
+        guard deadline > now else {
+            throw VarlinkError.invalidArgument("deadline", "'\(call.deadline)' is not in the future")
+        }
+        let id = try store.addItem(
+            NewItem(
+                unit: call.unit, title: call.title, deadline: deadline, source: call.source ?? .selfExamination,
+                category: call.category, scope: call.scope, urgency: call.urgency, difficulty: call.difficulty,
+                measures: call.measures, acceptance: call.acceptance, first: call.first, main: call.main,
+                direct: call.direct, deadlineDate: deadlineDate),
+            schedule: manager.itemSchedule, at: now, actor: actor)
+        return ["item": try itemObject(id)]
+    }
+
+    func answer(_ call: ListItemsCall) throws -> [String: Any] {
+        if let unit = call.unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
+        let (items, total) = try store.items(
+            unit: call.unit, overdueAt: call.overdueOnly ? now : nil, state: call.state, limit: call.limit)
+        return ["items": Self.json(items, at: now), "total": total]
+    }
+
+    func answer(_ call: RemoveItemCall) throws -> [String: Any] {
+        ["item": Self.object(try store.removeItem(call.id, force: call.force, at: now, actor: actor), at: now)]
+    }
+
+    func update(_ call: UpdateItemCall) throws -> RawJSON {
+        var deadline: (instant: Date, date: String?)?
+        if let text = call.deadline {
+            guard let parsed = manager.parseDeadline(text, at: now) else {
+                throw VarlinkError.invalidArgument("deadline", "'\(text)' is not a date, +N, +Nwd or an instant")
+            }
+            deadline = parsed
+        }
+        // The verifier is the caller (authenticated by the socket); "by" only names on whose behalf.
+        let details = TransitionDetails(
+            note: call.note, by: call.by, deadline: deadline?.instant, plan: call.plan,
+            explanation: call.explanation, referredTo: call.referredTo, deadlineDate: deadline?.date,
+            verifier: call.action == .verify ? actor.name : nil)
+        let item = try store.transition(
+            call.id, call.action, details, schedule: manager.itemSchedule, at: now, actor: actor)
+        return Self.object(item, at: now)
+    }
+}
