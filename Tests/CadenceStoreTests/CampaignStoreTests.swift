@@ -316,14 +316,20 @@ struct CampaignStoreTests {
         }
     }
 
-    @Test("An item whose stored state is none of the states is a damaged ledger, said with its number and state")
-    func unknownStoredState() throws {
+    /// A ledger in memory with one unit and one open item, and the item's number.
+    private func ledgerWithOneItem() throws -> (DatabaseQueue, LedgerStore, Int64) {
         let queue = try DatabaseQueue()
         let store = try LedgerStore(queue)
         try store.addUnit(NewUnit(id: "county-a", name: "County A", kind: .countyBureau), at: day("2026-01-01"))
         let id = try store.addItem(
             unit: "county-a", title: "Roster not posted", deadline: day("2026-03-01"), first: "Head A",
             schedule: schedule, at: day("2026-01-02"))
+        return (queue, store, id)
+    }
+
+    @Test("An item whose stored state is none of the states is a damaged ledger, said with its number and state")
+    func unknownStoredState() throws {
+        let (queue, store, id) = try ledgerWithOneItem()
         // Tried: a state written by hand (or by a later version), and one in another case.
         for bad in ["done", "Closed"] {
             try queue.write { try $0.execute(sql: "UPDATE rectificationItem SET state = ?", arguments: [bad]) }
@@ -338,12 +344,7 @@ struct CampaignStoreTests {
 
     @Test("A stored stage that is no stage is a damaged ledger, said with the item's number and the text")
     func unknownStoredStage() throws {
-        let queue = try DatabaseQueue()
-        let store = try LedgerStore(queue)
-        try store.addUnit(NewUnit(id: "county-a", name: "County A", kind: .countyBureau), at: day("2026-01-01"))
-        let id = try store.addItem(
-            unit: "county-a", title: "Roster not posted", deadline: day("2026-03-01"), first: "Head A",
-            schedule: schedule, at: day("2026-01-02"))
+        let (queue, store, id) = try ledgerWithOneItem()
         _ = try store.record(stages: [(.overdue, nil)], item: id, nextEventAt: nil, at: day("2026-03-01"))
         #expect(try store.item(id)?.recordedStages == [.overdue])
         // Tried: a stage name no version writes, a round prefix without a number, and round zero spelt out.
