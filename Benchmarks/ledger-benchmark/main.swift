@@ -67,7 +67,8 @@ if let kept, FileManager.default.fileExists(atPath: kept) {
                 : Double.random(in: (10 * 86_400)...(730 * 86_400), using: &rng)
             return NewItem(
                 unit: unitID(number), title: "整改事项 \(number)：值班制度未落实", deadline: start.addingTimeInterval(offset),
-                source: .inspection, measures: "修订制度并公示", first: "Head of \(unitID(number))",
+                source: .inspection, texts: ItemTexts { $0 == .measures ? "修订制度并公示" : nil },
+                first: "Head of \(unitID(number))",
                 direct: "Department head \(number % 50)")
         }
         try store.addItems(items, schedule: schedule, at: start)

@@ -54,44 +54,40 @@ let unitIDLimit = 100
 public struct AddItemCall: LedgerCall {
     public static let method = "AddItem"
     public static let changesLedger = true
-    public static let signature = [
-        ("unit", "string"), ("title", "string"), ("deadline", "string"), ("source", "?string"),
-        ("category", "?string"), ("scope", "?string"), ("urgency", "?string"), ("difficulty", "?string"),
-        ("measures", "?string"), ("acceptance", "?string"), ("first", "?string"), ("main", "?string"),
-        ("direct", "?string"),
-    ].map { (name: $0.0, type: $0.1) }
+    public static let signature =
+        [
+            ("unit", "string"), ("title", "string"), ("deadline", "string"), ("source", "?string"),
+            ("scope", "?string"), ("urgency", "?string"), ("difficulty", "?string"),
+        ].map { (name: $0.0, type: $0.1) } + ItemText.allCases.map { (name: $0.name, type: "?string") }
+        + [("first", "?string"), ("main", "?string"), ("direct", "?string")].map { (name: $0.0, type: $0.1) }
     public static let reply = "(item: Item)"
 
     public var unit: String
     public var title: String
     public var deadline: String
     public var source: ItemSource?
-    public var category: String?
     public var scope: ItemScope?
     public var urgency: ItemPriority?
     public var difficulty: ItemPriority?
-    public var measures: String?
-    public var acceptance: String?
+    /// Category, measures, acceptance criteria (see ``ItemText``).
+    public var texts: ItemTexts
     public var first: String?
     public var main: String?
     public var direct: String?
 
     public init(
-        unit: String, title: String, deadline: String, source: ItemSource? = nil, category: String? = nil,
-        scope: ItemScope? = nil, urgency: ItemPriority? = nil, difficulty: ItemPriority? = nil,
-        measures: String? = nil, acceptance: String? = nil, first: String? = nil, main: String? = nil,
-        direct: String? = nil
+        unit: String, title: String, deadline: String, source: ItemSource? = nil, scope: ItemScope? = nil,
+        urgency: ItemPriority? = nil, difficulty: ItemPriority? = nil, texts: ItemTexts = ItemTexts(),
+        first: String? = nil, main: String? = nil, direct: String? = nil
     ) {
         self.unit = unit
         self.title = title
         self.deadline = deadline
         self.source = source
-        self.category = category
         self.scope = scope
         self.urgency = urgency
         self.difficulty = difficulty
-        self.measures = measures
-        self.acceptance = acceptance
+        self.texts = texts
         self.first = first
         self.main = main
         self.direct = direct
@@ -102,32 +98,24 @@ public struct AddItemCall: LedgerCall {
         unit = try p.string("unit", maximum: unitIDLimit)
         title = try p.string("title")
         source = try p.optionalChoice("source", ItemSource.self)
-        category = try p.optionalString("category")
         scope = try p.optionalChoice("scope", ItemScope.self)
         urgency = try p.optionalChoice("urgency", ItemPriority.self)
         difficulty = try p.optionalChoice("difficulty", ItemPriority.self)
-        measures = try p.optionalString("measures")
-        acceptance = try p.optionalString("acceptance")
+        texts = try ItemTexts { try p.optionalString($0.name) }
         first = try p.optionalString("first")
         main = try p.optionalString("main")
         direct = try p.optionalString("direct")
     }
 
     public func json() -> RawJSON {
-        Self.object { o in
-            o.string("acceptance", acceptance)
-            o.string("category", category)
-            o.string("deadline", deadline)
-            o.string("difficulty", difficulty?.rawValue)
-            o.string("direct", direct)
-            o.string("first", first)
-            o.string("main", main)
-            o.string("measures", measures)
-            o.string("scope", scope?.rawValue)
-            o.string("source", source?.rawValue)
-            o.string("title", title)
-            o.string("unit", unit)
-            o.string("urgency", urgency?.rawValue)
+        let fields: [(name: StaticString, value: String?)] =
+            [
+                ("deadline", deadline), ("difficulty", difficulty?.rawValue), ("direct", direct), ("first", first),
+                ("main", main), ("scope", scope?.rawValue), ("source", source?.rawValue), ("title", title),
+                ("unit", unit), ("urgency", urgency?.rawValue),
+            ] + ItemText.allCases.map { ($0.info.name, texts[$0]) }
+        return Self.object { o in
+            for field in fields.sorted(by: { "\($0.name)" < "\($1.name)" }) { o.string(field.name, field.value) }
         }
     }
 }

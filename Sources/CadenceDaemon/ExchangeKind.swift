@@ -14,10 +14,8 @@ enum ExchangeKind: String, CaseIterable, Vocabulary {
         case .units: ["id", "name", "kind", "parent", "quota", "specialty", "grade", "liaison"]
         case .commitments: ["unit", "text", "year", "member", "post", "direction", "publishedOn"]
         case .items:
-            [
-                "unit", "title", "deadline", "source", "category", "scope", "urgency", "difficulty", "measures",
-                "acceptance", "first", "main", "direct", "number",
-            ]
+            ["unit", "title", "deadline", "source", "scope", "urgency", "difficulty"]
+                + ItemText.allCases.map(\.name) + ["first", "main", "direct", "number"]
         }
     }
 
@@ -39,13 +37,16 @@ enum ExchangeKind: String, CaseIterable, Vocabulary {
     }
 
     /// Header names offices use in their spreadsheets, mapped to ours.
-    static let aliases: [String: String] = [
+    static let aliases: [String: String] = fixedAliases.merging(
+        ItemText.allCases.flatMap { text in text.info.headers.map { ($0, text.name) } }, uniquingKeysWith: { a, _ in a }
+    )
+
+    private static let fixedAliases: [String: String] = [
         "单位": "unit", "單位": "unit", "单位代码": "id", "單位代碼": "id", "代码": "id", "代碼": "id", "名称": "name",
         "名稱": "name", "类型": "kind", "類型": "kind", "上级": "parent", "上級": "parent", "定额": "quota",
         "定額": "quota", "联络员": "liaison", "聯絡員": "liaison", "问题": "title", "問題": "title", "事项": "title",
         "事項": "title", "整改时限": "deadline", "整改時限": "deadline", "期限": "deadline", "来源": "source",
-        "來源": "source", "类别": "category", "類別": "category", "整改措施": "measures", "验收标准": "acceptance",
-        "驗收標準": "acceptance", "第一责任人": "first", "第一責任人": "first", "主要责任人": "main",
+        "來源": "source", "第一责任人": "first", "第一責任人": "first", "主要责任人": "main",
         "主要責任人": "main", "直接责任人": "direct", "直接責任人": "direct", "承诺": "text", "承諾": "text",
         "内容": "text", "內容": "text", "年度": "year", "党员": "member", "黨員": "member", "岗位": "post",
         "崗位": "post", "序号": "number", "序號": "number", "编号": "number", "編號": "number",

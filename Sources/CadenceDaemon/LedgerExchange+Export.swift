@@ -44,12 +44,10 @@ extension LedgerExchange {
                     "deadline": i.deadlineDate ?? ISOTimestamp.utc(i.deadline),
                     "source": i.source, "state": i.state.rawValue, "overdue": i.isOverdue(at: now) ? "yes" : "no",
                 ]
-                r["category"] = i.category
                 r["scope"] = i.scope
                 r["urgency"] = i.urgency
                 r["difficulty"] = i.difficulty
-                r["measures"] = i.measures
-                r["acceptance"] = i.acceptance
+                for text in ItemText.allCases { r[text.name] = i.texts[text] }
                 r["first"] = i.first
                 r["main"] = i.main
                 r["direct"] = i.direct

@@ -225,9 +225,9 @@ struct LedgerExchange {
                     NewItem(
                         unit: v["unit"]!, title: v["title"]!, deadline: deadline!.instant,
                         source: source ?? .selfExamination,
-                        category: v["category"], scope: scope, urgency: urgency, difficulty: difficulty,
-                        measures: v["measures"], acceptance: v["acceptance"], first: v["first"], main: v["main"],
-                        direct: v["direct"], sourceLine: row.line, deadlineDate: deadline!.date))
+                        scope: scope, urgency: urgency, difficulty: difficulty, texts: ItemTexts { v[$0.name] },
+                        first: v["first"], main: v["main"], direct: v["direct"], sourceLine: row.line,
+                        deadlineDate: deadline!.date))
             }
             // Each row has a key: its unit and number (序号/编号) when the sheet has them, else its unit and
             // problem (with a count for the same problem twice). A row whose key is in the ledger is

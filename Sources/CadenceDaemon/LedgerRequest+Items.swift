@@ -41,9 +41,8 @@ extension LedgerRequest {
         let id = try store.addItem(
             NewItem(
                 unit: call.unit, title: call.title, deadline: deadline, source: call.source ?? .selfExamination,
-                category: call.category, scope: call.scope, urgency: call.urgency, difficulty: call.difficulty,
-                measures: call.measures, acceptance: call.acceptance, first: call.first, main: call.main,
-                direct: call.direct, deadlineDate: deadlineDate),
+                scope: call.scope, urgency: call.urgency, difficulty: call.difficulty, texts: call.texts,
+                first: call.first, main: call.main, direct: call.direct, deadlineDate: deadlineDate),
             schedule: manager.itemSchedule, at: now, actor: actor)
         return ["item": try itemObject(id)]
     }

@@ -120,12 +120,10 @@ extension LedgerStore {
             changes.append(("deadline", oldDeadline, newDeadline))
         }
         compare("source", item.source, row.source.rawValue)
-        compare("category", item.category, row.category)
         compare("scope", item.scope, row.scope?.rawValue)
         compare("urgency", item.urgency, row.urgency?.rawValue)
         compare("difficulty", item.difficulty, row.difficulty?.rawValue)
-        compare("measures", item.measures, row.measures)
-        compare("acceptance", item.acceptance, row.acceptance)
+        for text in ItemText.allCases { compare(text.name, item.texts[text], row.texts[text]) }
         // An empty first responsible column means the unit's @first, as when it was added.
         compare("first", item.first, row.first ?? item.first)
         compare("main", item.main, row.main)
@@ -144,15 +142,15 @@ extension LedgerStore {
                 let new = change.row
                 try db.execute(
                     sql: """
-                        UPDATE rectificationItem SET title = ?, source = ?, category = ?, scope = ?, urgency = ?,
-                            difficulty = ?, measures = ?, acceptance = ?, firstResponsible = COALESCE(?, firstResponsible),
-                            mainResponsible = ?, directResponsible = ? WHERE id = ?
+                        UPDATE rectificationItem SET title = ?, source = ?, scope = ?, urgency = ?, difficulty = ?,
+                            firstResponsible = COALESCE(?, firstResponsible), mainResponsible = ?,
+                            directResponsible = ?\(ItemText.allCases.map { ", \($0.name) = ?" }.joined()) WHERE id = ?
                         """,
-                    arguments: [
-                        new.title, new.source.rawValue, new.category, new.scope?.rawValue, new.urgency?.rawValue,
-                        new.difficulty?.rawValue, new.measures, new.acceptance, new.first, new.main, new.direct,
-                        item.id,
-                    ])
+                    arguments: StatementArguments(
+                        [
+                            new.title, new.source.rawValue, new.scope?.rawValue, new.urgency?.rawValue,
+                            new.difficulty?.rawValue, new.first, new.main, new.direct,
+                        ] + ItemText.allCases.map { new.texts[$0] } + [item.id]))
                 if item.deadline != new.deadline || item.deadlineDate != new.deadlineDate {
                     let next = schedule.nextEvent(deadline: new.deadline, flagged: item.flagged, recorded: [])
                     try db.execute(

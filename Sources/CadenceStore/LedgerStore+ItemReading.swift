@@ -17,12 +17,12 @@ extension LedgerStore {
     /// by name for each of 10,000 rows costs more than the query).
     static let itemSelect = """
         SELECT i.id, i.unit, i.title, i.deadlineAt, i.state, i.createdAt, i.closedAt, i.nextEventAt,
-            (SELECT group_concat(stage, ' ') FROM itemStage WHERE itemId = i.id), i.source, i.category, i.scope,
-            i.urgency, i.difficulty, i.measures, i.acceptance, i.firstResponsible, i.mainResponsible,
+            (SELECT group_concat(stage, ' ') FROM itemStage WHERE itemId = i.id), i.source, i.scope,
+            i.urgency, i.difficulty, i.firstResponsible, i.mainResponsible,
             i.directResponsible, \(roleHolder("firstResponsible")), \(roleHolder("mainResponsible")),
             \(roleHolder("directResponsible")), i.round, i.flagged, i.originalDeadlineAt, i.plan, i.explanation,
             i.referredTo, i.rectifiedAt, i.verifiedBy, i.note, i.origin, i.deadlineDate, i.originalDeadlineDate,
-            i.importKey
+            i.importKey, \(ItemText.allCases.map { "i." + $0.name }.joined(separator: ", "))
         FROM rectificationItem i
         """
 
@@ -66,7 +66,7 @@ extension LedgerStore {
         var items: [RectificationItem] = []
         let rows = try Row.fetchCursor(statement)
         while try rows.next() != nil {
-            let round = Int(int(22) ?? 0)
+            let round = Int(int(19) ?? 0)
             let id = int(0) ?? 0
             guard let state = ItemState(rawValue: text(4) ?? "") else {
                 throw LedgerError.corrupt(
@@ -80,31 +80,29 @@ extension LedgerStore {
             item.nextEventAt = date(7)
             item.recordedStages = try currentStages(text(8), round: round, item: id, in: db)
             item.source = text(9) ?? ""
-            item.category = text(10)
-            item.scope = text(11)
-            item.urgency = text(12)
-            item.difficulty = text(13)
-            item.measures = text(14)
-            item.acceptance = text(15)
-            item.first = text(16)
-            item.main = text(17)
-            item.direct = text(18)
-            item.firstPerson = text(19)
-            item.mainPerson = text(20)
-            item.directPerson = text(21)
+            item.scope = text(10)
+            item.urgency = text(11)
+            item.difficulty = text(12)
+            item.first = text(13)
+            item.main = text(14)
+            item.direct = text(15)
+            item.firstPerson = text(16)
+            item.mainPerson = text(17)
+            item.directPerson = text(18)
             item.round = round
-            item.flagged = (int(23) ?? 0) != 0
-            item.originalDeadline = date(24)
-            item.plan = text(25)
-            item.explanation = text(26)
-            item.referredTo = text(27)
-            item.rectifiedAt = date(28)
-            item.verifiedBy = text(29)
-            item.note = text(30)
-            item.origin = text(31)
-            item.deadlineDate = text(32)
-            item.originalDeadlineDate = text(33)
-            item.importKey = text(34)
+            item.flagged = (int(20) ?? 0) != 0
+            item.originalDeadline = date(21)
+            item.plan = text(22)
+            item.explanation = text(23)
+            item.referredTo = text(24)
+            item.rectifiedAt = date(25)
+            item.verifiedBy = text(26)
+            item.note = text(27)
+            item.origin = text(28)
+            item.deadlineDate = text(29)
+            item.originalDeadlineDate = text(30)
+            item.importKey = text(31)
+            for (offset, field) in ItemText.allCases.enumerated() { item.texts[field] = text(32 + Int32(offset)) }
             items.append(item)
         }
         return items

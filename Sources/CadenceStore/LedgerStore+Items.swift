@@ -41,12 +41,11 @@ public struct NewItem: Sendable, Equatable {
     /// The key of the imported row (see ``RectificationItem/importKey``).
     public var importKey: String?
     public var source: ItemSource
-    public var category: String?
     public var scope: ItemScope?
     public var urgency: ItemPriority?
     public var difficulty: ItemPriority?
-    public var measures: String?
-    public var acceptance: String?
+    /// What the office wrote: category, measures, acceptance criteria (see ``ItemText``).
+    public var texts: ItemTexts
     /// A person's name or `@ROLE` of the unit; the first defaults to `@first` when the unit has one.
     public var first: String?
     public var main: String?
@@ -55,9 +54,9 @@ public struct NewItem: Sendable, Equatable {
     public var sourceLine: Int?
 
     public init(
-        unit: String, title: String, deadline: Date, source: ItemSource = .selfExamination, category: String? = nil,
+        unit: String, title: String, deadline: Date, source: ItemSource = .selfExamination,
         scope: ItemScope? = nil, urgency: ItemPriority? = nil, difficulty: ItemPriority? = nil,
-        measures: String? = nil, acceptance: String? = nil, first: String? = nil, main: String? = nil,
+        texts: ItemTexts = ItemTexts(), first: String? = nil, main: String? = nil,
         direct: String? = nil, origin: String? = nil, sourceLine: Int? = nil, deadlineDate: String? = nil,
         importKey: String? = nil
     ) {
@@ -67,12 +66,10 @@ public struct NewItem: Sendable, Equatable {
         self.deadlineDate = deadlineDate
         self.importKey = importKey
         self.source = source
-        self.category = category
         self.scope = scope
         self.urgency = urgency
         self.difficulty = difficulty
-        self.measures = measures
-        self.acceptance = acceptance
+        self.texts = texts
         self.first = first
         self.main = main
         self.direct = direct
@@ -200,22 +197,68 @@ extension LedgerStore {
         String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 
+    /// The columns an insert writes, in the order ``bind(_:next:at:to:)`` binds them: one per
+    /// ``ItemText`` last.
+    static let insertColumns =
+        [
+            "unit", "title", "deadlineAt", "createdAt", "nextEventAt", "source", "scope", "urgency", "difficulty",
+            "firstResponsible", "mainResponsible", "directResponsible", "flagged", "origin", "deadlineDate",
+            "importKey",
+        ] + ItemText.allCases.map(\.name)
+
+    /// `INSERT` of ``insertColumns``, ending with `suffix` (`ON CONFLICT DO NOTHING`).
+    static func insertStatement(_ db: Database, _ suffix: String = "") throws -> Statement {
+        try db.cachedStatement(
+            sql: "INSERT INTO rectificationItem (\(insertColumns.joined(separator: ", "))) VALUES ("
+                + Array(repeating: "?", count: insertColumns.count).joined(separator: ", ") + ") " + suffix)
+    }
+
+    /// Binds `item` to an ``insertStatement(_:_:)`` and runs it, with the SQLite C API: GRDB's
+    /// arguments cost more than the insert itself in an import.
+    static func insert(
+        _ item: NewItem, next: Date?, at now: Date, with statement: Statement, _ db: Database
+    ) throws {
+        let s = statement.sqliteStatement
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        var index: Int32 = 0
+        func bind(_ text: String?) {
+            index += 1
+            if let text { sqlite3_bind_text(s, index, text, -1, transient) } else { sqlite3_bind_null(s, index) }
+        }
+        func bind(_ number: Int64?) {
+            index += 1
+            if let number { sqlite3_bind_int64(s, index, number) } else { sqlite3_bind_null(s, index) }
+        }
+        sqlite3_reset(s)
+        bind(item.unit)
+        bind(item.title)
+        bind(item.deadline.micros)
+        bind(now.micros)
+        bind(next?.micros)
+        bind(item.source.rawValue)
+        bind(item.scope?.rawValue)
+        bind(item.urgency?.rawValue)
+        bind(item.difficulty?.rawValue)
+        bind(item.first)
+        bind(item.main)
+        bind(item.direct)
+        bind(Int64(item.flagged ? 1 : 0))
+        bind(item.origin)
+        bind(item.deadlineDate)
+        bind(item.importKey)
+        for text in ItemText.allCases { bind(item.texts[text]) }
+        let code = sqlite3_step(s)
+        sqlite3_reset(s)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+    }
+
     /// Inserts a valid item; nil when an item of the same origin exists already.
     static func insert(_ item: NewItem, schedule: ItemSchedule, at now: Date, _ db: Database) throws -> Int64? {
         let next = schedule.nextEvent(deadline: item.deadline, flagged: item.flagged, recorded: [])
-        try db.execute(
-            sql: """
-                INSERT INTO rectificationItem (unit, title, deadlineAt, createdAt, nextEventAt, source, category, scope,
-                    urgency, difficulty, measures, acceptance, firstResponsible, mainResponsible, directResponsible,
-                    flagged, origin, deadlineDate, importKey)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                """,
-            arguments: [
-                item.unit, item.title, item.deadline.micros, now.micros, next?.micros, item.source.rawValue,
-                item.category, item.scope?.rawValue, item.urgency?.rawValue, item.difficulty?.rawValue, item.measures,
-                item.acceptance, item.first, item.main, item.direct, item.flagged, item.origin, item.deadlineDate,
-                item.importKey,
-            ])
+        try insert(item, next: next, at: now, with: insertStatement(db, "ON CONFLICT DO NOTHING"), db)
         return db.changesCount > 0 ? db.lastInsertedRowID : nil
     }
 
@@ -277,51 +320,11 @@ extension LedgerStore {
             let bulk = items.count > 1000
             if bulk { try db.execute(sql: "PRAGMA cache_size = -262144") }
             defer { if bulk { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA shrink_memory") } }
-            let statement = try db.makeStatement(
-                sql: """
-                    INSERT INTO rectificationItem (unit, title, deadlineAt, createdAt, nextEventAt, source, category,
-                        scope, urgency, difficulty, measures, acceptance, firstResponsible, mainResponsible,
-                        directResponsible, flagged, deadlineDate, importKey)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            // Bound with the SQLite C API: GRDB's arguments cost more than the insert itself here.
-            let s = statement.sqliteStatement
-            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-            func bind(_ index: Int32, _ text: String?) {
-                if let text { sqlite3_bind_text(s, index, text, -1, transient) } else { sqlite3_bind_null(s, index) }
-            }
-            func bind(_ index: Int32, _ number: Int64?) {
-                if let number { sqlite3_bind_int64(s, index, number) } else { sqlite3_bind_null(s, index) }
-            }
+            let statement = try Self.insertStatement(db)
             for item in items {
                 let next = schedule.nextEvent(deadline: item.deadline, flagged: item.flagged, recorded: [])
-                sqlite3_reset(s)
-                bind(1, item.unit)
-                bind(2, item.title)
-                bind(3, item.deadline.micros)
-                bind(4, now.micros)
-                bind(5, next?.micros)
-                bind(6, item.source.rawValue)
-                bind(7, item.category)
-                bind(8, item.scope?.rawValue)
-                bind(9, item.urgency?.rawValue)
-                bind(10, item.difficulty?.rawValue)
-                bind(11, item.measures)
-                bind(12, item.acceptance)
-                bind(13, item.first)
-                bind(14, item.main)
-                bind(15, item.direct)
-                bind(16, Int64(item.flagged ? 1 : 0))
-                bind(17, item.deadlineDate)
-                bind(18, item.importKey)
-                let code = sqlite3_step(s)
-                guard code == SQLITE_DONE else {
-                    throw DatabaseError(
-                        resultCode: ResultCode(rawValue: code),
-                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                }
+                try Self.insert(item, next: next, at: now, with: statement, db)
             }
-            sqlite3_reset(s)
             if let actor {
                 try Self.appendHistory(
                     db, at: now, actor: actor, action: "item.import", itemId: nil,

@@ -23,8 +23,9 @@ struct ItemCallTests {
     func roundTrips() throws {
         let full = AddItemCall(
             unit: "county-a", title: "值班制度未落实 \"quoted\"\n", deadline: "+10wd", source: .superiorCircular,
-            category: "制度", scope: .leadershipTeam, urgency: .high, difficulty: .low, measures: "修订制度",
-            acceptance: "制度上墙", first: "@first", main: "Deputy Wu", direct: "Clerk Zhao")
+            scope: .leadershipTeam, urgency: .high, difficulty: .low,
+            texts: ItemTexts { [.category: "制度", .measures: "修订制度", .acceptance: "制度上墙"][$0] },
+            first: "@first", main: "Deputy Wu", direct: "Clerk Zhao")
         // Text is trimmed as the daemon reads it: the title's trailing newline goes.
         var expected = full
         expected.title = "值班制度未落实 \"quoted\""
@@ -105,8 +106,8 @@ struct ItemCallTests {
         #expect(lines.count == 3)
         #expect(lines.allSatisfy { $0.count <= 100 })
         #expect(lines[0].hasPrefix("method AddItem(unit: string, title: string, deadline: string,"))
-        #expect(lines[0].hasSuffix("category: ?string,"))
-        #expect(lines[1].hasPrefix(String(repeating: " ", count: "method AddItem(".count) + "scope: ?string,"))
+        #expect(lines[0].hasSuffix("scope: ?string,"))
+        #expect(lines[1].hasPrefix(String(repeating: " ", count: "method AddItem(".count) + "urgency: ?string,"))
         #expect(lines[2].hasSuffix("direct: ?string) -> (item: Item)"))
         let calls: [any LedgerCall.Type] = [
             AddItemCall.self, GetItemCall.self, ListItemsCall.self, UpdateItemCall.self, RemoveItemCall.self,

@@ -16,12 +16,11 @@ public struct RectificationItem: Sendable, Equatable {
     /// The stages already recorded in the current round (warnings, overdue, escalation steps).
     public var recordedStages: Set<ItemStage>
     public var source: String = ItemSource.selfExamination.rawValue
-    public var category: String?
     public var scope: String?
     public var urgency: String?
     public var difficulty: String?
-    public var measures: String?
-    public var acceptance: String?
+    /// What the office wrote: category, measures, acceptance criteria (see ``ItemText``).
+    public var texts = ItemTexts()
     /// Responsible people as given: a name, or a role of the unit (`@first`).
     public var first: String?
     public var main: String?
@@ -115,46 +114,48 @@ extension RectificationItem {
 
     /// Every field of an item, in the order people read them: the one list that replies
     /// (`GetItem`, `ListItems`, …), the interface's `Item` type and `cadencectl item show` follow.
-    /// A new field is a property above, its line here, and its column in the store.
-    public static let fields: [Field] = [
-        Field("id", "Item", "int") { item, _ in .integer(item.id) },
-        .text("unit", "Unit", { $0.unit }),
-        .text("title", "Title", { $0.title }),
-        .text("state", "State", { $0.state.rawValue }),
-        Field("overdue", "Overdue", "bool") { item, instant in .flag(item.isOverdue(at: instant)) },
-        .instant("deadline", "Deadline", { $0.deadline }),
-        .optionalText("deadlineDate", nil, { $0.deadlineDate }),
-        .optionalInstant("originalDeadline", "Original deadline", { $0.originalDeadline }),
-        .optionalText("originalDeadlineDate", nil, { $0.originalDeadlineDate }),
-        .text("source", "Source", { $0.source }),
-        .optionalText("category", "Category", { $0.category }),
-        .optionalText("scope", "Scope", { $0.scope }),
-        .optionalText("urgency", "Urgency", { $0.urgency }),
-        .optionalText("difficulty", "Difficulty", { $0.difficulty }),
-        .optionalText("measures", "Measures", { $0.measures }),
-        .optionalText("acceptance", "Acceptance", { $0.acceptance }),
-        .optionalText("firstPerson", "First responsible", { $0.firstPerson }),
-        .optionalText("first", "  as given", { $0.first }),
-        .optionalText("mainPerson", "Main responsible", { $0.mainPerson }),
-        .optionalText("main", nil, { $0.main }),
-        .optionalText("directPerson", "Direct responsible", { $0.directPerson }),
-        .optionalText("direct", nil, { $0.direct }),
-        .optionalText("plan", "Plan", { $0.plan }),
-        .optionalText("explanation", "Explanation", { $0.explanation }),
-        .optionalText("referredTo", "Referred to", { $0.referredTo }),
-        .optionalInstant("rectifiedAt", "Rectified at", { $0.rectifiedAt }),
-        .optionalText("verifiedBy", "Verified by", { $0.verifiedBy }),
-        .optionalText("note", "Note", { $0.note }),
-        Field("flagged", "Flagged", "bool") { item, _ in .flag(item.flagged) },
-        Field("round", "Round", "int") { item, _ in .integer(Int64(item.round)) },
-        Field("stages", "Stages", "[]string") { item, _ in
-            .texts(item.recordedStages.isEmpty ? [] : item.recordedStages.sorted().map(\.description))
-        },
-        .optionalInstant("nextEvent", "Next event", { $0.nextEventAt }),
-        .optionalText("origin", "Origin", { $0.origin }),
-        .instant("createdAt", "Created", { $0.createdAt }),
-        .optionalInstant("closedAt", "Closed", { $0.closedAt }),
-    ]
+    /// A new field is a property above, its line here, and its column in the store (a new free-text
+    /// field is one case of ``ItemText``).
+    public static let fields: [Field] =
+        [
+            Field("id", "Item", "int") { item, _ in .integer(item.id) },
+            .text("unit", "Unit", { $0.unit }),
+            .text("title", "Title", { $0.title }),
+            .text("state", "State", { $0.state.rawValue }),
+            Field("overdue", "Overdue", "bool") { item, instant in .flag(item.isOverdue(at: instant)) },
+            .instant("deadline", "Deadline", { $0.deadline }),
+            .optionalText("deadlineDate", nil, { $0.deadlineDate }),
+            .optionalInstant("originalDeadline", "Original deadline", { $0.originalDeadline }),
+            .optionalText("originalDeadlineDate", nil, { $0.originalDeadlineDate }),
+            .text("source", "Source", { $0.source }),
+            .optionalText("scope", "Scope", { $0.scope }),
+            .optionalText("urgency", "Urgency", { $0.urgency }),
+            .optionalText("difficulty", "Difficulty", { $0.difficulty }),
+        ]
+        + ItemText.allCases.map { text in .optionalText(text.info.name, text.info.label, { $0.texts[text] }) }
+        + [
+            .optionalText("firstPerson", "First responsible", { $0.firstPerson }),
+            .optionalText("first", "  as given", { $0.first }),
+            .optionalText("mainPerson", "Main responsible", { $0.mainPerson }),
+            .optionalText("main", nil, { $0.main }),
+            .optionalText("directPerson", "Direct responsible", { $0.directPerson }),
+            .optionalText("direct", nil, { $0.direct }),
+            .optionalText("plan", "Plan", { $0.plan }),
+            .optionalText("explanation", "Explanation", { $0.explanation }),
+            .optionalText("referredTo", "Referred to", { $0.referredTo }),
+            .optionalInstant("rectifiedAt", "Rectified at", { $0.rectifiedAt }),
+            .optionalText("verifiedBy", "Verified by", { $0.verifiedBy }),
+            .optionalText("note", "Note", { $0.note }),
+            Field("flagged", "Flagged", "bool") { item, _ in .flag(item.flagged) },
+            Field("round", "Round", "int") { item, _ in .integer(Int64(item.round)) },
+            Field("stages", "Stages", "[]string") { item, _ in
+                .texts(item.recordedStages.isEmpty ? [] : item.recordedStages.sorted().map(\.description))
+            },
+            .optionalInstant("nextEvent", "Next event", { $0.nextEventAt }),
+            .optionalText("origin", "Origin", { $0.origin }),
+            .instant("createdAt", "Created", { $0.createdAt }),
+            .optionalInstant("closedAt", "Closed", { $0.closedAt }),
+        ]
 
     /// ``fields`` by name, the order replies write them in.
     public static let fieldsByName: [Field] = fields.sorted { "\($0.name)" < "\($1.name)" }

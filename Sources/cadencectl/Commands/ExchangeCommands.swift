@@ -13,8 +13,8 @@ struct ImportCommand: ParsableCommand {
             (found automatically; --encoding to insist). The first row names the columns:
               units:       id, name, kind[, parent, quota, specialty, grade, liaison]
               commitments: unit, text[, year, member, post, direction, publishedOn]
-              items:       unit, title, deadline[, source, category, scope, urgency, difficulty,
-                           measures, acceptance, first, main, direct, number]
+              items:       unit, title, deadline[, source, scope, urgency, difficulty,
+                           \(ItemText.allCases.map(\.name).joined(separator: ", ")), first, main, direct, number]
             Chinese headers such as 单位, 问题, 整改时限, 第一责任人, 序号 are understood. Every row is \
             checked; if any is bad, each problem is printed with its line and nothing is imported. \
             Imported items may already be overdue. An export imports back.

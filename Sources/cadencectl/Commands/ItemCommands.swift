@@ -87,22 +87,23 @@ struct ItemCommand: ParsableCommand {
         @Option(help: "What is to be rectified.") var title: String
         @Option(help: "YYYY-MM-DD, +N, +Nwd or an ISO 8601 instant.") var deadline: String
         @Option(help: "Where it was found.") var source: ItemSource?
-        @Option(help: "Problem category.") var category: String?
         @Option(help: "Who it concerns.") var scope: ItemScope?
         @Option(help: "How urgent it is.") var urgency: ItemPriority?
         @Option(help: "How hard it is to rectify.") var difficulty: ItemPriority?
-        @Option(help: "Rectification measures.") var measures: String?
-        @Option(help: "Acceptance criteria for verification.") var acceptance: String?
+        @Option(help: ArgumentHelp(ItemText.category.info.help)) var category: String?
+        @Option(help: ArgumentHelp(ItemText.measures.info.help)) var measures: String?
+        @Option(help: ArgumentHelp(ItemText.acceptance.info.help)) var acceptance: String?
         @Option(help: "First responsible person (default @first).") var first: String?
         @Option(help: "Main responsible person.") var main: String?
         @Option(help: "Direct responsible person.") var direct: String?
         @Flag(help: "Print the item as JSON.") var json = false
 
         func run() throws {
+            let texts: [ItemText: String?] = [.category: category, .measures: measures, .acceptance: acceptance]
             let call = AddItemCall(
-                unit: unit, title: title, deadline: deadline, source: source, category: category, scope: scope,
-                urgency: urgency, difficulty: difficulty, measures: measures, acceptance: acceptance, first: first,
-                main: main, direct: direct)
+                unit: unit, title: title, deadline: deadline, source: source, scope: scope, urgency: urgency,
+                difficulty: difficulty, texts: ItemTexts { texts[$0] ?? nil }, first: first, main: main,
+                direct: direct)
             ItemCommand.report(try socket.call(call), json: json, "Added")
         }
     }
