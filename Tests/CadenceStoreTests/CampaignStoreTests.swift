@@ -327,6 +327,40 @@ struct CampaignStoreTests {
         return (queue, store, id)
     }
 
+    @Test(
+        "Every free-text field of an item is kept by a single add and a batch, and a changed one is listed and applied")
+    func freeTextFields() throws {
+        let (_, store, id) = try ledgerWithOneItem()
+        // Each field its own text, so a field read from another's column shows.
+        let texts = ItemTexts { "\($0.name) 文本" }
+        let row = NewItem(
+            unit: "county-a", title: "Ledger incomplete", deadline: day("2026-04-01"), texts: texts, first: "Head A")
+        let single = try store.addItem(row, schedule: schedule, at: day("2026-01-02"))
+        try store.addItems(
+            [NewItem(unit: "county-a", title: "Batch", deadline: day("2026-04-01"), texts: texts, first: "Head A")],
+            schedule: schedule, at: day("2026-01-02"))
+        let listed = try store.items(unit: "county-a", overdueAt: nil, limit: 10).items
+        #expect(try store.item(single)?.texts == texts)
+        #expect(listed.first { $0.title == "Batch" }?.texts == texts)
+        #expect(try store.item(id)?.texts == ItemTexts())
+
+        // A re-imported row with one text changed: that field is the difference, and --update applies it.
+        for field in ItemText.allCases {
+            var changed = row
+            changed.texts[field] = "新的 \(field.name)"
+            let item = try #require(try store.item(single))
+            let differences = LedgerStore.differences(item, changed)
+            #expect(differences.map(\.name) == [field.name])
+            try store.apply(
+                [ItemChange(item: single, line: 2, fields: differences, row: changed)], schedule: schedule,
+                at: day("2026-01-03"), actor: nil)
+            #expect(try store.item(single)?.texts[field] == "新的 \(field.name)")
+            try store.apply(
+                [ItemChange(item: single, line: 2, fields: [], row: row)], schedule: schedule, at: day("2026-01-03"),
+                actor: nil)
+        }
+    }
+
     @Test("An item whose stored state is none of the states is a damaged ledger, said with its number and state")
     func unknownStoredState() throws {
         let (queue, store, id) = try ledgerWithOneItem()
