@@ -1,3 +1,4 @@
+import CadenceCore
 /// The Varlink interfaces cadenced serves, as their IDL texts (returned by
 /// `org.varlink.service.GetInterfaceDescription`).
 public enum LedgerInterface {
@@ -12,66 +13,17 @@ public enum LedgerInterface {
         # configured zone. Dates (heldOn, submittedOn, publishedOn) are local YYYY-MM-DD.
         interface io.cadenced.Ledger
 
-        type Unit (
-          id: string,
-          name: string,
-          kind: string,
-          parent: ?string,
-          quota: int,
-          ownQuota: ?int,
-          specialty: ?string,
-          grade: ?string,
-          liaison: ?string,
-          removed: bool
-        )
+        \(UnitRecord.interfaceType)
 
-        type Role (
-          unit: string,
-          role: string,
-          person: string,
-          since: string,
-          until: ?string
-        )
+        \(RoleRecord.interfaceType)
 
-        type Commitment (
-          id: int,
-          unit: string,
-          member: ?string,
-          post: ?string,
-          direction: ?string,
-          year: int,
-          text: string,
-          publishedOn: ?string,
-          status: ?string,
-          evaluatedPeriod: ?string,
-          evaluations: int
-        )
+        \(CommitmentRecord.interfaceType)
 
-        type Review (
-          id: int,
-          unit: string,
-          kind: string,
-          cadence: ?string,
-          period: string,
-          heldOn: string,
-          form: ?string,
-          reviewer: ?string,
-          byUnit: ?string,
-          subject: ?string,
-          outcome: ?string,
-          override: bool
-        )
+        \(ReviewRecord.interfaceType)
 
-        type QuotaLine (
-          unit: string,
-          name: string,
-          kind: string,
-          required: int,
-          submitted: int,
-          short: bool
-        )
+        \(QuotaLine.interfaceType)
 
-        \(ItemJSON.interfaceType)
+        \(RectificationItem.interfaceType)
 
         type Notice (
           key: string,

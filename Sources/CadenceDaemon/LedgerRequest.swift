@@ -41,7 +41,7 @@ struct LedgerRequest {
         case "ListUnits":
             let units = try store.units(
                 parent: try p.optionalString("parent"), includeRemoved: try p.optionalBool("includeRemoved") ?? false)
-            return ["units": units.map(Self.object)]
+            return ["units": wire(units)]
         case "RemoveUnit":
             let id = try p.string("id", maximum: 100)
             try store.removeUnit(id, at: now, actor: actor)
@@ -51,12 +51,12 @@ struct LedgerRequest {
             let role = try p.choice("role", UnitRole.self)
             try store.assignRole(unit: unit, role: role, person: try p.string("person"), at: now, actor: actor)
             let current = try store.roles(unit: unit, includePast: false).first { $0.role == role.rawValue }
-            return ["role": current.map(Self.object) ?? [:]]
+            return ["role": current.map { wire($0) } ?? RawJSON(Array("{}".utf8))]
         case "ListRoles":
             let unit = try p.optionalString("unit")
             if let unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
             let roles = try store.roles(unit: unit, includePast: try p.optionalBool("includePast") ?? false)
-            return ["roles": roles.map(Self.object)]
+            return ["roles": wire(roles)]
 
         // Commitments
         case "AddCommitment":
@@ -72,7 +72,7 @@ struct LedgerRequest {
             let unit = try p.optionalString("unit")
             if let unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
             let list = try store.commitments(unit: unit, year: try p.optionalInt("year"), limit: try p.limit(100_000))
-            return ["commitments": list.map(Self.object)]
+            return ["commitments": wire(list)]
         case "EvaluateCommitment":
             let id = try p.int("id")
             let status = try p.choice("status", CommitmentStatus.self)
@@ -104,14 +104,14 @@ struct LedgerRequest {
                     cadence: cadence.name),
                 at: now, actor: actor)
             let review = try store.reviews(unit: nil, kind: nil, period: nil, id: id).first
-            return ["review": review.map(Self.object) ?? [:]]
+            return ["review": review.map { wire($0) } ?? RawJSON(Array("{}".utf8))]
         case "ListReviews":
             let unit = try p.optionalString("unit")
             if let unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
             let kind = try p.optionalChoice("kind", ReviewKind.self)?.cadenceKind
             let period = try p.optionalString("period").map(PeriodKey.init(rawValue:))
             let reviews = try store.reviews(unit: unit, kind: kind, period: period, limit: try p.limit(100_000))
-            return ["reviews": reviews.map(Self.object)]
+            return ["reviews": wire(reviews)]
 
         // Information reports
         case "SubmitReport":
@@ -129,7 +129,7 @@ struct LedgerRequest {
         case "GetQuota":
             let month = try monthKey(p.optionalString("month")) ?? PeriodKey(.month, date: today)
             let lines = try store.quota(month: month, all: try p.optionalBool("all") ?? false)
-            return ["month": month.rawValue, "lines": lines.map(Self.object)]
+            return ["month": month.rawValue, "lines": wire(lines)]
 
         // Notices, history, exchange
         case "ListNotices":
@@ -259,20 +259,4 @@ struct LedgerRequest {
         return key
     }
 
-}
-
-/// The duties recorded per unit and period, as people name them.
-enum ReviewKind: String, CaseIterable, Vocabulary {
-    case review, inspection, appraisal, evaluation
-
-    init(_ stored: String) { self = ReviewKind(rawValue: stored) ?? .review }
-
-    var cadenceKind: CadenceKind {
-        switch self {
-        case .review: .review
-        case .inspection: .inspection
-        case .appraisal: .appraisal
-        case .evaluation: .evaluation
-        }
-    }
 }

@@ -2,26 +2,6 @@ public import CadenceCore
 public import Foundation
 import GRDB
 
-/// An organisational unit (R13).
-public struct UnitRecord: Sendable, Equatable {
-    public var id: String
-    public var name: String
-    public var kind: String
-    public var parent: String?
-    /// The unit's own monthly report quota, when set; else the kind's default applies.
-    public var quota: Int?
-    /// Specialty line (醫療救治, 疾病預防控制…).
-    public var specialty: String?
-    public var grade: String?
-    public var createdAt: Date
-    public var removedAt: Date?
-    /// The current liaison officer (holder of the `liaison` role).
-    public var liaison: String?
-
-    /// Reports owed per month: the unit's own quota, else the default of its kind.
-    public var monthlyQuota: Int { quota ?? UnitKind(rawValue: kind)?.defaultMonthlyQuota ?? 0 }
-}
-
 /// A unit to add.
 public struct NewUnit: Sendable, Equatable {
     public var id: String
@@ -51,30 +31,6 @@ public struct NewUnit: Sendable, Equatable {
     }
 }
 
-/// Who held a role in a unit, and when.
-public struct RoleRecord: Sendable, Equatable {
-    public var unit: String
-    public var role: String
-    public var person: String
-    public var since: Date
-    public var until: Date?
-}
-
-/// A public commitment (R24) with its latest evaluation.
-public struct CommitmentRecord: Sendable, Equatable {
-    public var id: Int64
-    public var unit: String
-    public var member: String?
-    public var post: String?
-    public var direction: String?
-    public var year: Int
-    public var text: String
-    public var publishedOn: String?
-    public var status: String?
-    public var evaluatedPeriod: String?
-    public var evaluations: Int
-}
-
 /// A commitment to add.
 public struct NewCommitment: Sendable, Equatable {
     public var unit: String
@@ -99,23 +55,6 @@ public struct NewCommitment: Sendable, Equatable {
         self.publishedOn = publishedOn
         self.sourceLine = sourceLine
     }
-}
-
-/// A review, inspection, appraisal or evaluation held for a unit in a period (R3).
-public struct ReviewRecord: Sendable, Equatable {
-    public var id: Int64
-    public var unit: String
-    public var kind: String
-    public var cadence: String?
-    public var period: String
-    public var heldOn: String
-    public var form: String?
-    public var reviewer: String?
-    public var byUnit: String?
-    public var subject: String?
-    public var outcome: String?
-    public var override: Bool
-    public var recordedAt: Date
 }
 
 /// A review to record.
@@ -152,14 +91,4 @@ public struct NewReview: Sendable, Equatable {
         self.outcome = outcome
         self.override = override
     }
-}
-
-/// One unit's information reports in a month against its quota.
-public struct QuotaLine: Sendable, Equatable {
-    public var unit: String
-    public var name: String
-    public var kind: String
-    public var required: Int
-    public var submitted: Int
-    public var short: Bool { submitted < required }
 }

@@ -63,54 +63,12 @@ public struct RectificationItem: Sendable, Equatable {
     }
 }
 
-extension RectificationItem {
-    /// One field of an item as people and programs see it: its name in replies and in the
-    /// interface's `Item` type, its label in `cadencectl item show`, and its value.
-    public struct Field: Sendable {
-        /// A field's value, in the types the wire carries.
-        public enum Value: Sendable, Equatable {
-            case text(String?)
-            case integer(Int64)
-            case instant(Date?)
-            case flag(Bool)
-            case texts([String])
-        }
+extension RectificationItem: WireRecord {
+    public typealias Field = WireField<RectificationItem>
 
-        public let name: StaticString
-        /// The label `cadencectl item show` prints it under (nil: not shown there).
-        public let label: String?
-        /// Its Varlink type (`string`, `?string`, `int`, `bool`, `[]string`).
-        public let type: String
-        /// The value at an instant (`overdue` depends on it).
-        public let value: @Sendable (RectificationItem, Date) -> Value
-
-        init(
-            _ name: StaticString, _ label: String?, _ type: String,
-            _ value: @escaping @Sendable (RectificationItem, Date) -> Value
-        ) {
-            self.name = name
-            self.label = label
-            self.type = type
-            self.value = value
-        }
-
-        static func text(
-            _ name: StaticString, _ label: String?, _ path: @escaping @Sendable (RectificationItem) -> String
-        )
-            -> Field
-        { Field(name, label, "string") { item, _ in .text(path(item)) } }
-        static func optionalText(
-            _ name: StaticString, _ label: String?, _ path: @escaping @Sendable (RectificationItem) -> String?
-        ) -> Field { Field(name, label, "?string") { item, _ in .text(path(item)) } }
-        static func instant(
-            _ name: StaticString, _ label: String?, _ path: @escaping @Sendable (RectificationItem) -> Date
-        )
-            -> Field
-        { Field(name, label, "string") { item, _ in .instant(path(item)) } }
-        static func optionalInstant(
-            _ name: StaticString, _ label: String?, _ path: @escaping @Sendable (RectificationItem) -> Date?
-        ) -> Field { Field(name, label, "?string") { item, _ in .instant(path(item)) } }
-    }
+    public static let wireType = "Item"
+    public static var wireFields: [Field] { fields }
+    public static var wireFieldsByName: [Field] { fieldsByName }
 
     /// Every field of an item, in the order people read them: the one list that replies
     /// (`GetItem`, `ListItems`, …), the interface's `Item` type and `cadencectl item show` follow.
@@ -119,42 +77,42 @@ extension RectificationItem {
     public static let fields: [Field] =
         [
             Field("id", "Item", "int") { item, _ in .integer(item.id) },
-            .text("unit", "Unit", { $0.unit }),
-            .text("title", "Title", { $0.title }),
-            .text("state", "State", { $0.state.rawValue }),
+            .text("unit", label: "Unit", { $0.unit }),
+            .text("title", label: "Title", { $0.title }),
+            .text("state", label: "State", { $0.state.rawValue }),
             Field("overdue", "Overdue", "bool") { item, instant in .flag(item.isOverdue(at: instant)) },
-            .instant("deadline", "Deadline", { $0.deadline }),
-            .optionalText("deadlineDate", nil, { $0.deadlineDate }),
-            .optionalInstant("originalDeadline", "Original deadline", { $0.originalDeadline }),
-            .optionalText("originalDeadlineDate", nil, { $0.originalDeadlineDate }),
-            .text("source", "Source", { $0.source }),
-            .optionalText("scope", "Scope", { $0.scope }),
-            .optionalText("urgency", "Urgency", { $0.urgency }),
-            .optionalText("difficulty", "Difficulty", { $0.difficulty }),
+            .instant("deadline", label: "Deadline", { $0.deadline }),
+            .optionalText("deadlineDate", { $0.deadlineDate }),
+            .optionalInstant("originalDeadline", label: "Original deadline", { $0.originalDeadline }),
+            .optionalText("originalDeadlineDate", { $0.originalDeadlineDate }),
+            .text("source", label: "Source", { $0.source }),
+            .optionalText("scope", label: "Scope", { $0.scope }),
+            .optionalText("urgency", label: "Urgency", { $0.urgency }),
+            .optionalText("difficulty", label: "Difficulty", { $0.difficulty }),
         ]
-        + ItemText.allCases.map { text in .optionalText(text.info.name, text.info.label, { $0.texts[text] }) }
+        + ItemText.allCases.map { text in .optionalText(text.info.name, label: text.info.label, { $0.texts[text] }) }
         + [
-            .optionalText("firstPerson", "First responsible", { $0.firstPerson }),
-            .optionalText("first", "  as given", { $0.first }),
-            .optionalText("mainPerson", "Main responsible", { $0.mainPerson }),
-            .optionalText("main", nil, { $0.main }),
-            .optionalText("directPerson", "Direct responsible", { $0.directPerson }),
-            .optionalText("direct", nil, { $0.direct }),
-            .optionalText("plan", "Plan", { $0.plan }),
-            .optionalText("explanation", "Explanation", { $0.explanation }),
-            .optionalText("referredTo", "Referred to", { $0.referredTo }),
-            .optionalInstant("rectifiedAt", "Rectified at", { $0.rectifiedAt }),
-            .optionalText("verifiedBy", "Verified by", { $0.verifiedBy }),
-            .optionalText("note", "Note", { $0.note }),
+            .optionalText("firstPerson", label: "First responsible", { $0.firstPerson }),
+            .optionalText("first", label: "  as given", { $0.first }),
+            .optionalText("mainPerson", label: "Main responsible", { $0.mainPerson }),
+            .optionalText("main", { $0.main }),
+            .optionalText("directPerson", label: "Direct responsible", { $0.directPerson }),
+            .optionalText("direct", { $0.direct }),
+            .optionalText("plan", label: "Plan", { $0.plan }),
+            .optionalText("explanation", label: "Explanation", { $0.explanation }),
+            .optionalText("referredTo", label: "Referred to", { $0.referredTo }),
+            .optionalInstant("rectifiedAt", label: "Rectified at", { $0.rectifiedAt }),
+            .optionalText("verifiedBy", label: "Verified by", { $0.verifiedBy }),
+            .optionalText("note", label: "Note", { $0.note }),
             Field("flagged", "Flagged", "bool") { item, _ in .flag(item.flagged) },
             Field("round", "Round", "int") { item, _ in .integer(Int64(item.round)) },
             Field("stages", "Stages", "[]string") { item, _ in
                 .texts(item.recordedStages.isEmpty ? [] : item.recordedStages.sorted().map(\.description))
             },
-            .optionalInstant("nextEvent", "Next event", { $0.nextEventAt }),
-            .optionalText("origin", "Origin", { $0.origin }),
-            .instant("createdAt", "Created", { $0.createdAt }),
-            .optionalInstant("closedAt", "Closed", { $0.closedAt }),
+            .optionalInstant("nextEvent", label: "Next event", { $0.nextEventAt }),
+            .optionalText("origin", label: "Origin", { $0.origin }),
+            .instant("createdAt", label: "Created", { $0.createdAt }),
+            .optionalInstant("closedAt", label: "Closed", { $0.closedAt }),
         ]
 
     /// ``fields`` by name, the order replies write them in.
