@@ -84,49 +84,44 @@ public enum LedgerInterface {
         # Adds a unit. kind: bureau, county-bureau, city-direct, district, township, village,
         # party-committee, branch, department, other. The monthly report quota defaults by kind
         # (county-bureau 4, city-direct 2, others 0).
-        method AddUnit(id: string, name: string, kind: string, parent: ?string, quota: ?int, specialty: ?string,
-                       grade: ?string, liaison: ?string) -> (unit: Unit)
+        \(AddUnitCall.definition)
 
         # One unit and the ids of its sub-units.
-        method GetUnit(id: string) -> (unit: Unit, children: []string)
+        \(GetUnitCall.definition)
 
         # Units by id; the children of `parent` when given.
-        method ListUnits(parent: ?string, includeRemoved: ?bool) -> (units: []Unit)
+        \(ListUnitsCall.definition)
 
         # Takes a unit out of the tree (refused while it has sub-units or open items).
-        method RemoveUnit(id: string) -> (unit: Unit)
+        \(RemoveUnitCall.definition)
 
         # Gives a role (first, main, direct, liaison, office-head, group-leader, group-deputy,
         # group-member, contact-leader, inspector) to a person; items naming the role follow it.
-        method AssignRole(unit: string, role: string, person: string) -> (role: Role)
+        \(AssignRoleCall.definition)
 
         # Current role holders, or every tenure with includePast.
-        method ListRoles(unit: ?string, includePast: ?bool) -> (roles: []Role)
+        \(ListRolesCall.definition)
 
         # A public commitment of a unit, or of one of its members (member).
-        method AddCommitment(unit: string, text: string, year: ?int, member: ?string, post: ?string,
-                             direction: ?string, publishedOn: ?string) -> (commitment: Commitment)
+        \(AddCommitmentCall.definition)
 
-        method ListCommitments(unit: ?string, year: ?int, limit: ?int) -> (commitments: []Commitment)
+        \(ListCommitmentsCall.definition)
 
         # How far a commitment is honoured (fulfilled, partial, unfulfilled), judged at a review.
-        method EvaluateCommitment(id: int, status: string, period: ?string, note: ?string) -> (commitment: Commitment)
+        \(EvaluateCommitmentCall.definition)
 
         # A review, inspection, appraisal or evaluation held for a unit. It follows affiliation: by
         # the parent unit (the default) or the unit's contact-point leader, unless override.
         # period defaults to the one containing heldOn (quarter, half-year or year by kind).
-        method RecordReview(unit: string, kind: ?string, cadence: ?string, period: ?string, heldOn: ?string,
-                            form: ?string, reviewer: ?string, byUnit: ?string, subject: ?string, outcome: ?string,
-                            override: ?bool) -> (review: Review)
+        \(RecordReviewCall.definition)
 
-        method ListReviews(unit: ?string, kind: ?string, period: ?string, limit: ?int) -> (reviews: []Review)
+        \(ListReviewsCall.definition)
 
         # One information report submitted by a unit; month defaults to that of submittedOn.
-        method SubmitReport(unit: string, title: string, month: ?string, submittedOn: ?string, liaison: ?string,
-                            recipient: ?string) -> (id: int, month: string)
+        \(SubmitReportCall.definition)
 
         # Reports submitted against quotas in a month (default: the current one).
-        method GetQuota(month: ?string, all: ?bool) -> (month: string, lines: []QuotaLine)
+        \(GetQuotaCall.definition)
 
         # Adds an open rectification item. The deadline must be in the future; the first
         # responsible person defaults to the unit's role 'first' (@first) and is required.
@@ -150,10 +145,10 @@ public enum LedgerInterface {
         \(CloseItemCall.definition)
 
         # The newest notices, oldest first.
-        method ListNotices(kind: ?string, unit: ?string, limit: ?int) -> (notices: []Notice)
+        \(ListNoticesCall.definition)
 
         # The append-only history of changes (who, when, what), oldest first: the newest `limit`.
-        method ListHistory(limit: ?int, item: ?int, unit: ?string) -> (entries: []HistoryEntry)
+        \(ListHistoryCall.definition)
 
         # Imports units, commitments or items from CSV or JSON text (the client decodes the file).
         # Every row is checked; if any is bad, nothing is imported and every problem is listed.

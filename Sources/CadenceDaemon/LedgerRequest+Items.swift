@@ -9,7 +9,10 @@ extension LedgerRequest {
     /// The calls read as typed values.
     static let typedCalls: [any LedgerCall.Type] = [
         AddItemCall.self, GetItemCall.self, ListItemsCall.self, UpdateItemCall.self, RemoveItemCall.self,
-        CloseItemCall.self,
+        CloseItemCall.self, AddUnitCall.self, GetUnitCall.self, ListUnitsCall.self, RemoveUnitCall.self,
+        AssignRoleCall.self, ListRolesCall.self, AddCommitmentCall.self, ListCommitmentsCall.self,
+        EvaluateCommitmentCall.self, RecordReviewCall.self, ListReviewsCall.self, SubmitReportCall.self,
+        GetQuotaCall.self, ListNoticesCall.self, ListHistoryCall.self,
     ]
 
     /// How each of ``typedCalls`` is answered, by method name.
@@ -21,9 +24,9 @@ extension LedgerRequest {
             typed(UpdateItemCall.self) { request, call in ["item": try request.update(call)] },
             typed(RemoveItemCall.self) { try $0.answer($1) },
             typed(CloseItemCall.self) { request, call in ["item": try request.update(call.update)] },
-        ])
+        ] + campaignMethods)
 
-    private static func typed<Call: LedgerCall>(
+    static func typed<Call: LedgerCall>(
         _ type: Call.Type, _ answer: @escaping @Sendable (LedgerRequest, Call) throws -> [String: Any]
     ) -> (String, Answer) {
         (Call.method, { request in try answer(request, Call(reading: request.parameters)) })

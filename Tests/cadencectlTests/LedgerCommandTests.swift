@@ -276,7 +276,15 @@ struct LedgerCommandTests {
             (["review", "record", "county-a", "--period", "\(year)-H2"], 1, "is not a quarter period"),
             (["review", "record", "county-a", "--by", "unit-b"], 1, "give --override"),
             (["review", "record", "county-a", "--held", "2099-01-01"], 1, "heldOn: 2099-01-01 is in the future"),
-            (["review", "record", "county-a", "--kind", "audit"], 1, "kind: 'audit' is not one of"),
+            (
+                ["review", "record", "county-a", "--kind", "audit"], 64,
+                "The value 'audit' is invalid for '--kind <kind>'"
+            ),
+            (["review", "record", "county-a", "--held", "2027-02-30"], 64, "The value '2027-02-30' is invalid"),
+            (
+                ["commitment", "add", "county-a", "诺", "--published", "yesterday"], 64,
+                "The value 'yesterday' is invalid"
+            ),
             (["report", "submit", "county-a", "报告", "--month", "\(year)-13"], 1, "is not a month"),
             (["report", "quota", "--month", "\(year)-Q1"], 1, "is not a month"),
             (["commitment", "fulfil", "1", "done"], 64, "The value 'done' is invalid"),
@@ -286,7 +294,7 @@ struct LedgerCommandTests {
                 "only to an item that is closed"
             ),
             (["item", "list", "--state", "done"], 64, "The value 'done' is invalid for '--state <state>'"),
-            (["notices", "--kind", "panic"], 1, "kind: 'panic' is not one of"),
+            (["notices", "--kind", "panic"], 64, "The value 'panic' is invalid for '--kind <kind>'"),
             (["import", "items", daemon.root + "/nothing.csv"], 66, "cannot read"),
         ]
         for (arguments, status, message) in cases {

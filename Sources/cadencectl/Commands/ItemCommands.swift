@@ -137,7 +137,7 @@ struct ItemCommand: ParsableCommand {
                 return
             }
             printRecord(item, ItemCommand.fields)
-            let entries = try socket.call("ListHistory", ["item": id])["entries"] as? [[String: Any]] ?? []
+            let entries = try socket.call(ListHistoryCall { $0.item = id })["entries"] as? [[String: Any]] ?? []
             if !entries.isEmpty {
                 print("\nHistory:")
                 printList(

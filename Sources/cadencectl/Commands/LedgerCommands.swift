@@ -19,6 +19,7 @@ struct SocketOptions: ParsableArguments {
     /// Calls the daemon with a typed call.
     func call<Call: LedgerCall>(_ call: Call) throws -> [String: Any] {
         let json = call.json()
+        DisplayZone.socket = path
         return try failures(Self.object(json)) {
             try VarlinkClient(path: path).call("\(LedgerInterface.name).\(Call.method)", json: json)
         }
@@ -43,13 +44,6 @@ struct SocketOptions: ParsableArguments {
 
     /// Calls the daemon and prints the elements of the reply's list `key` one JSON object per
     /// line, as they arrive (no parsing: a listing of 10,000 items goes straight through).
-    func printJSONLines(_ method: String, _ parameters: [String: Any], key: String) throws {
-        printElements(
-            of: try failures { try VarlinkClient(path: path).callRaw("\(LedgerInterface.name).\(method)", parameters) },
-            key: key)
-    }
-
-    /// ``printJSONLines(_:_:key:)`` for a typed call.
     func printJSONLines<Call: LedgerCall>(_ call: Call, key: String) throws {
         let json = call.json()
         printElements(
@@ -246,7 +240,7 @@ struct HistoryCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per entry.") var json = false
 
     func run() throws {
-        let entries = try socket.call("ListHistory", ["limit": limit])["entries"] as? [[String: Any]] ?? []
+        let entries = try socket.call(ListHistoryCall { $0.limit = limit })["entries"] as? [[String: Any]] ?? []
         if json {
             for entry in entries { print(jsonLine(entry)) }
             return

@@ -26,17 +26,15 @@ struct CommitmentCommand: ParsableCommand {
         @Option(help: "A member's commitment: the member.") var member: String?
         @Option(help: "The post it is tied to.") var post: String?
         @Option(help: "Direction, e.g. organisation→members.") var direction: String?
-        @Option(help: "Published on (YYYY-MM-DD).") var published: String?
+        @Option(help: "Published on (YYYY-MM-DD).") var published: LocalDate?
         @Flag(help: "Print the commitment as JSON.") var json = false
 
         func run() throws {
-            var p: [String: Any] = ["unit": unit, "text": text]
-            if let year { p["year"] = year }
-            if let member { p["member"] = member }
-            if let post { p["post"] = post }
-            if let direction { p["direction"] = direction }
-            if let published { p["publishedOn"] = published }
-            let c = try socket.call("AddCommitment", p)["commitment"] as? [String: Any] ?? [:]
+            let call = AddCommitmentCall {
+                ($0.unit, $0.text, $0.year, $0.member) = (unit, text, year, member)
+                ($0.post, $0.direction, $0.publishedOn) = (post, direction, published)
+            }
+            let c = try socket.call(call)["commitment"] as? [String: Any] ?? [:]
             print(json ? jsonLine(c) : "Added commitment #\(c["id"] ?? "?").")
         }
     }
@@ -49,10 +47,8 @@ struct CommitmentCommand: ParsableCommand {
         @Flag(help: "Print one JSON object per commitment.") var json = false
 
         func run() throws {
-            var p: [String: Any] = [:]
-            if let unit { p["unit"] = unit }
-            if let year { p["year"] = year }
-            let list = try socket.call("ListCommitments", p)["commitments"] as? [[String: Any]] ?? []
+            let call = ListCommitmentsCall { ($0.unit, $0.year) = (unit, year) }
+            let list = try socket.call(call)["commitments"] as? [[String: Any]] ?? []
             printList(
                 list,
                 [
@@ -72,10 +68,8 @@ struct CommitmentCommand: ParsableCommand {
         @Option(help: "A note.") var note: String?
 
         func run() throws {
-            var p: [String: Any] = ["id": id, "status": status.rawValue]
-            if let period { p["period"] = period }
-            if let note { p["note"] = note }
-            _ = try socket.call("EvaluateCommitment", p)
+            _ = try socket.call(
+                EvaluateCommitmentCall { ($0.id, $0.status, $0.period, $0.note) = (Int64(id), status, period, note) })
             print("Commitment #\(id): \(status.rawValue).")
         }
     }
@@ -100,15 +94,14 @@ struct ReviewCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record one held (needs write access).")
         @OptionGroup var socket: SocketOptions
         @Argument(help: "The reviewed unit's id.") var unit: String
-        @Option(help: "review, inspection, appraisal or evaluation (default: that of --cadence, else review).")
-        var kind: String?
+        @Option(help: "What was held (default: that of --cadence, else review).") var kind: ReviewKind?
         @Option(
             help:
                 "The cadence it was held for, when several have the same kind (e.g. a quarterly inspection beside the half-year one)."
         )
         var cadence: String?
         @Option(help: "The period (2027-Q1, 2027-H1, 2027; default: that of --held).") var period: String?
-        @Option(help: "When it was held (YYYY-MM-DD, default today).") var held: String?
+        @Option(help: "When it was held (YYYY-MM-DD, default today).") var held: LocalDate?
         @Option(help: "How it was held.") var form: ReviewForm?
         @Option(help: "Who reviewed.") var reviewer: String?
         @Option(help: "The reviewing unit (default: the parent).") var by: String?
@@ -118,19 +111,16 @@ struct ReviewCommand: ParsableCommand {
         @Flag(help: "Print the review as JSON.") var json = false
 
         func run() throws {
-            var p: [String: Any] = ["unit": unit, "override": override]
-            for (key, value) in [
-                ("kind", kind), ("cadence", cadence), ("period", period), ("heldOn", held), ("form", form?.rawValue),
-                ("reviewer", reviewer), ("byUnit", by),
-                ("subject", subject), ("outcome", outcome),
-            ] {
-                if let value { p[key] = value }
+            let call = RecordReviewCall {
+                ($0.unit, $0.kind, $0.cadence, $0.period, $0.heldOn) = (unit, kind, cadence, period, held)
+                ($0.form, $0.reviewer, $0.byUnit, $0.subject) = (form, reviewer, by, subject)
+                ($0.outcome, $0.override) = (outcome, override)
             }
-            let review = try socket.call("RecordReview", p)["review"] as? [String: Any] ?? [:]
+            let review = try socket.call(call)["review"] as? [String: Any] ?? [:]
             print(
                 json
                     ? jsonLine(review)
-                    : "Recorded \(review["kind"] ?? kind ?? "review") of \(unit) for \(review["period"] ?? "?")"
+                    : "Recorded \(review["kind"] ?? kind?.rawValue ?? "review") of \(unit) for \(review["period"] ?? "?")"
                         + (review["cadence"].map { " (\($0))" } ?? "") + ".")
         }
     }
@@ -139,16 +129,13 @@ struct ReviewCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List those recorded, newest period first.")
         @OptionGroup var socket: SocketOptions
         @Option(help: "Only this unit.") var unit: String?
-        @Option(help: "Only this kind.") var kind: String?
+        @Option(help: "Only this kind.") var kind: ReviewKind?
         @Option(help: "Only this period.") var period: String?
         @Flag(help: "Print one JSON object per review.") var json = false
 
         func run() throws {
-            var p: [String: Any] = [:]
-            if let unit { p["unit"] = unit }
-            if let kind { p["kind"] = kind }
-            if let period { p["period"] = period }
-            let list = try socket.call("ListReviews", p)["reviews"] as? [[String: Any]] ?? []
+            let call = ListReviewsCall { ($0.unit, $0.kind, $0.period) = (unit, kind, period) }
+            let list = try socket.call(call)["reviews"] as? [[String: Any]] ?? []
             printList(
                 list,
                 [
@@ -178,18 +165,17 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var socket: SocketOptions
         @Argument(help: "The unit's id.") var unit: String
         @Argument(help: "Title or topic.") var title: String
-        @Option(help: "Submitted on (YYYY-MM-DD, default today).") var date: String?
+        @Option(help: "Submitted on (YYYY-MM-DD, default today).") var date: LocalDate?
         @Option(help: "The month it counts for (default: that of --date).") var month: String?
         @Option(help: "The liaison officer (default: the unit's).") var liaison: String?
         @Option(help: "The office it went to.") var recipient: String?
 
         func run() throws {
-            var p: [String: Any] = ["unit": unit, "title": title]
-            if let date { p["submittedOn"] = date }
-            if let month { p["month"] = month }
-            if let liaison { p["liaison"] = liaison }
-            if let recipient { p["recipient"] = recipient }
-            let reply = try socket.call("SubmitReport", p)
+            let call = SubmitReportCall {
+                ($0.unit, $0.title, $0.submittedOn) = (unit, title, date)
+                ($0.month, $0.liaison, $0.recipient) = (month, liaison, recipient)
+            }
+            let reply = try socket.call(call)
             print("Recorded report #\(reply["id"] ?? "?") of \(unit) for \(reply["month"] ?? "?").")
         }
     }
@@ -203,9 +189,7 @@ struct ReportCommand: ParsableCommand {
         @Flag(help: "Print one JSON object per unit.") var json = false
 
         func run() throws {
-            var p: [String: Any] = ["all": all]
-            if let month { p["month"] = month }
-            let reply = try socket.call("GetQuota", p)
+            let reply = try socket.call(GetQuotaCall { ($0.month, $0.all) = (month, all) })
             var lines = reply["lines"] as? [[String: Any]] ?? []
             if short { lines = lines.filter { $0["short"] as? Bool == true } }
             let shortCount = lines.filter { $0["short"] as? Bool == true }.count
@@ -229,20 +213,14 @@ struct NoticesCommand: ParsableCommand {
               cadencectl notices --unit county-a --json
             """)
     @OptionGroup var socket: SocketOptions
-    @Option(
-        help:
-            "Only this kind (occurrence, catch-up, deadline-warning, overdue, escalation, accountability, quota-shortfall)."
-    )
-    var kind: String?
+    @Option(help: "Only this kind.") var kind: NoticeKind?
     @Option(help: "Only this unit's.") var unit: String?
     @Option(help: "The newest this many (1-1000000).") var limit = 100
     @Flag(help: "Print one JSON object per notice.") var json = false
 
     func run() throws {
-        var p: [String: Any] = ["limit": limit]
-        if let kind { p["kind"] = kind }
-        if let unit { p["unit"] = unit }
-        let notices = try socket.call("ListNotices", p)["notices"] as? [[String: Any]] ?? []
+        let call = ListNoticesCall { ($0.kind, $0.unit, $0.limit) = (kind, unit, limit) }
+        let notices = try socket.call(call)["notices"] as? [[String: Any]] ?? []
         printList(
             notices, [("DUE", "due"), ("KIND", "kind"), ("UNIT", "unit"), ("SUBJECT", "subject")], json: json,
             footer: "\(notices.count) notices.")

@@ -39,13 +39,11 @@ struct UnitsCommand: ParsableCommand {
         @Flag(help: "Print the unit as JSON.") var json = false
 
         func run() throws {
-            var p: [String: Any] = ["id": id, "name": name, "kind": kind.rawValue]
-            if let parent { p["parent"] = parent }
-            if let quota { p["quota"] = quota }
-            if let specialty { p["specialty"] = specialty }
-            if let grade { p["grade"] = grade }
-            if let liaison { p["liaison"] = liaison }
-            let unit = try socket.call("AddUnit", p)["unit"] as? [String: Any] ?? [:]
+            let call = AddUnitCall {
+                ($0.id, $0.name, $0.kind, $0.parent, $0.quota) = (id, name, kind, parent, quota)
+                ($0.specialty, $0.grade, $0.liaison) = (specialty, grade, liaison)
+            }
+            let unit = try socket.call(call)["unit"] as? [String: Any] ?? [:]
             print(json ? jsonLine(unit) : "Added unit \(id).")
         }
     }
@@ -58,9 +56,8 @@ struct UnitsCommand: ParsableCommand {
         @Flag(help: "Print one JSON object per unit.") var json = false
 
         func run() throws {
-            var p: [String: Any] = ["includeRemoved": all]
-            if let parent { p["parent"] = parent }
-            let units = try socket.call("ListUnits", p)["units"] as? [[String: Any]] ?? []
+            let call = ListUnitsCall { ($0.parent, $0.includeRemoved) = (parent, all) }
+            let units = try socket.call(call)["units"] as? [[String: Any]] ?? []
             printList(units, UnitsCommand.columns, json: json, footer: "\(units.count) units.")
         }
     }
@@ -72,7 +69,7 @@ struct UnitsCommand: ParsableCommand {
         @Flag(help: "Print the unit as JSON.") var json = false
 
         func run() throws {
-            let reply = try socket.call("GetUnit", ["id": id])
+            let reply = try socket.call(GetUnitCall { $0.id = id })
             let unit = reply["unit"] as? [String: Any] ?? [:]
             if json {
                 var object = unit
@@ -88,7 +85,7 @@ struct UnitsCommand: ParsableCommand {
                     ("Liaison", "liaison"), ("Removed", "removed"),
                 ])
             print("Sub-units".padding(toLength: 15, withPad: " ", startingAt: 0) + display(reply["children"] ?? []))
-            let roles = try socket.call("ListRoles", ["unit": id])["roles"] as? [[String: Any]] ?? []
+            let roles = try socket.call(ListRolesCall { $0.unit = id })["roles"] as? [[String: Any]] ?? []
             if !roles.isEmpty {
                 print("\nRoles:")
                 printList(roles, [("ROLE", "role"), ("PERSON", "person"), ("SINCE", "since")], json: false)
@@ -103,7 +100,7 @@ struct UnitsCommand: ParsableCommand {
         @Argument(help: "The unit's id.") var id: String
 
         func run() throws {
-            _ = try socket.call("RemoveUnit", ["id": id])
+            _ = try socket.call(RemoveUnitCall { $0.id = id })
             print("Removed unit \(id).")
         }
     }
@@ -132,7 +129,7 @@ struct RoleCommand: ParsableCommand {
         @Argument(help: "The person.") var person: String
 
         func run() throws {
-            _ = try socket.call("AssignRole", ["unit": unit, "role": role.rawValue, "person": person])
+            _ = try socket.call(AssignRoleCall { ($0.unit, $0.role, $0.person) = (unit, role, person) })
             print("\(person) is now \(role.rawValue) of \(unit).")
         }
     }
@@ -145,9 +142,9 @@ struct RoleCommand: ParsableCommand {
         @Flag(help: "Print one JSON object per tenure.") var json = false
 
         func run() throws {
-            var p: [String: Any] = ["includePast": all]
-            if let unit { p["unit"] = unit }
-            let roles = try socket.call("ListRoles", p)["roles"] as? [[String: Any]] ?? []
+            let roles =
+                try socket.call(ListRolesCall { ($0.unit, $0.includePast) = (unit, all) })["roles"]
+                as? [[String: Any]] ?? []
             printList(
                 roles,
                 [("UNIT", "unit"), ("ROLE", "role"), ("PERSON", "person"), ("SINCE", "since"), ("UNTIL", "until")],

@@ -12,7 +12,14 @@ extension UnitKind: ExpressibleByArgument {}
 extension UnitRole: ExpressibleByArgument {}
 extension ReviewForm: ExpressibleByArgument {}
 extension CommitmentStatus: ExpressibleByArgument {}
+extension ReviewKind: ExpressibleByArgument {}
+extension NoticeKind: ExpressibleByArgument {}
 extension EvaluationVariant: ExpressibleByArgument {}
 extension EvaluationFormat: ExpressibleByArgument {}
 extension NoticeLanguage: ExpressibleByArgument {}
 extension TextEncodingChoice: ExpressibleByArgument {}
+
+/// A local date typed as `YYYY-MM-DD`; anything else is a usage error.
+extension LocalDate: ExpressibleByArgument {
+    init?(argument: String) { self.init(argument) }
+}

@@ -1,0 +1,285 @@
+public import CadenceCore
+
+// The campaign's calls: units and roles, commitments, reviews, information reports, and the
+// notices and history. Each lists its parameters once (see ``TabledCall``).
+
+extension TabledCall {
+    /// The call with the parameters `build` sets (`AddUnitCall { $0.id = "county-a" }`).
+    public init(_ build: (inout Self) -> Void) {
+        self.init()
+        build(&self)
+    }
+}
+
+/// `AddUnit`: a unit of the tree (R13).
+public struct AddUnitCall: TabledCall {
+    public static let method = "AddUnit"
+    public static let changesLedger = true
+    public static let reply = "(unit: Unit)"
+    public static let parameters: [CallParameter<Self>] = [
+        .string("id", \.id, maximum: unitIDLimit), .string("name", \.name), .choice("kind", \.kind),
+        .optionalString("parent", \.parent), .optionalInt("quota", \.quota),
+        .optionalString("specialty", \.specialty), .optionalString("grade", \.grade),
+        .optionalString("liaison", \.liaison),
+    ]
+
+    public var id = ""
+    public var name = ""
+    public var kind = UnitKind.other
+    public var parent: String?
+    /// The unit's own monthly report quota (0–100), when it is not its kind's.
+    public var quota: Int?
+    public var specialty: String?
+    public var grade: String?
+    public var liaison: String?
+
+    public init() {}
+}
+
+/// `GetUnit`: one unit and the ids of its sub-units.
+public struct GetUnitCall: TabledCall {
+    public static let method = "GetUnit"
+    public static let changesLedger = false
+    public static let reply = "(unit: Unit, children: []string)"
+    public static let parameters: [CallParameter<Self>] = [.string("id", \.id, maximum: unitIDLimit)]
+
+    public var id = ""
+
+    public init() {}
+}
+
+/// `ListUnits`: units by id; the children of `parent` when given.
+public struct ListUnitsCall: TabledCall {
+    public static let method = "ListUnits"
+    public static let changesLedger = false
+    public static let reply = "(units: []Unit)"
+    public static let parameters: [CallParameter<Self>] = [
+        .optionalString("parent", \.parent), .flag("includeRemoved", \.includeRemoved),
+    ]
+
+    public var parent: String?
+    public var includeRemoved = false
+
+    public init() {}
+}
+
+/// `RemoveUnit`: takes a unit out of the tree.
+public struct RemoveUnitCall: TabledCall {
+    public static let method = "RemoveUnit"
+    public static let changesLedger = true
+    public static let reply = "(unit: Unit)"
+    public static let parameters: [CallParameter<Self>] = [.string("id", \.id, maximum: unitIDLimit)]
+
+    public var id = ""
+
+    public init() {}
+}
+
+/// `AssignRole`: a role of a unit to a person; items naming the role follow it.
+public struct AssignRoleCall: TabledCall {
+    public static let method = "AssignRole"
+    public static let changesLedger = true
+    public static let reply = "(role: Role)"
+    public static let parameters: [CallParameter<Self>] = [
+        .string("unit", \.unit, maximum: unitIDLimit), .choice("role", \.role), .string("person", \.person),
+    ]
+
+    public var unit = ""
+    public var role = UnitRole.first
+    public var person = ""
+
+    public init() {}
+}
+
+/// `ListRoles`: current role holders, or every tenure.
+public struct ListRolesCall: TabledCall {
+    public static let method = "ListRoles"
+    public static let changesLedger = false
+    public static let reply = "(roles: []Role)"
+    public static let parameters: [CallParameter<Self>] = [
+        .optionalString("unit", \.unit), .flag("includePast", \.includePast),
+    ]
+
+    public var unit: String?
+    public var includePast = false
+
+    public init() {}
+}
+
+/// `AddCommitment`: a public commitment of a unit or of one of its members (R24).
+public struct AddCommitmentCall: TabledCall {
+    public static let method = "AddCommitment"
+    public static let changesLedger = true
+    public static let reply = "(commitment: Commitment)"
+    public static let parameters: [CallParameter<Self>] = [
+        .string("unit", \.unit, maximum: unitIDLimit), .string("text", \.text), .optionalInt("year", \.year),
+        .optionalString("member", \.member), .optionalString("post", \.post),
+        .optionalString("direction", \.direction), .optionalDate("publishedOn", \.publishedOn),
+    ]
+
+    public var unit = ""
+    public var text = ""
+    /// This year when absent.
+    public var year: Int?
+    public var member: String?
+    public var post: String?
+    public var direction: String?
+    public var publishedOn: LocalDate?
+
+    public init() {}
+}
+
+/// `ListCommitments`: commitments with their last evaluation.
+public struct ListCommitmentsCall: TabledCall {
+    public static let method = "ListCommitments"
+    public static let changesLedger = false
+    public static let reply = "(commitments: []Commitment)"
+    public static let parameters: [CallParameter<Self>] = [
+        .optionalString("unit", \.unit), .optionalInt("year", \.year), .limit(\.limit, fallback: 100_000),
+    ]
+
+    public var unit: String?
+    public var year: Int?
+    public var limit = 100_000
+
+    public init() {}
+}
+
+/// `EvaluateCommitment`: how far a commitment is honoured, judged at a review.
+public struct EvaluateCommitmentCall: TabledCall {
+    public static let method = "EvaluateCommitment"
+    public static let changesLedger = true
+    public static let reply = "(commitment: Commitment)"
+    public static let parameters: [CallParameter<Self>] = [
+        .int("id", \.id), .choice("status", \.status), .optionalString("period", \.period),
+        .optionalString("note", \.note),
+    ]
+
+    public var id: Int64 = 0
+    public var status = CommitmentStatus.fulfilled
+    /// The review quarter (`2027-Q1`); the current one when absent.
+    public var period: String?
+    public var note: String?
+
+    public init() {}
+}
+
+/// `RecordReview`: a review, inspection, appraisal or evaluation held for a unit.
+public struct RecordReviewCall: TabledCall {
+    public static let method = "RecordReview"
+    public static let changesLedger = true
+    public static let reply = "(review: Review)"
+    public static let parameters: [CallParameter<Self>] = [
+        .string("unit", \.unit, maximum: unitIDLimit), .optionalChoice("kind", \.kind),
+        .optionalString("cadence", \.cadence), .optionalString("period", \.period),
+        .optionalDate("heldOn", \.heldOn), .optionalChoice("form", \.form), .optionalString("reviewer", \.reviewer),
+        .optionalString("byUnit", \.byUnit), .optionalString("subject", \.subject),
+        .optionalString("outcome", \.outcome), .flag("override", \.override),
+    ]
+
+    public var unit = ""
+    public var kind: ReviewKind?
+    /// The cadence it is recorded for (its duty), when the kind alone does not say.
+    public var cadence: String?
+    public var period: String?
+    /// Today when absent.
+    public var heldOn: LocalDate?
+    public var form: ReviewForm?
+    public var reviewer: String?
+    public var byUnit: String?
+    public var subject: String?
+    public var outcome: String?
+    public var override = false
+
+    public init() {}
+}
+
+/// `ListReviews`: the reviews recorded.
+public struct ListReviewsCall: TabledCall {
+    public static let method = "ListReviews"
+    public static let changesLedger = false
+    public static let reply = "(reviews: []Review)"
+    public static let parameters: [CallParameter<Self>] = [
+        .optionalString("unit", \.unit), .optionalChoice("kind", \.kind), .optionalString("period", \.period),
+        .limit(\.limit, fallback: 100_000),
+    ]
+
+    public var unit: String?
+    public var kind: ReviewKind?
+    public var period: String?
+    public var limit = 100_000
+
+    public init() {}
+}
+
+/// `SubmitReport`: one information report submitted by a unit.
+public struct SubmitReportCall: TabledCall {
+    public static let method = "SubmitReport"
+    public static let changesLedger = true
+    public static let reply = "(id: int, month: string)"
+    public static let parameters: [CallParameter<Self>] = [
+        .string("unit", \.unit, maximum: unitIDLimit), .string("title", \.title), .optionalString("month", \.month),
+        .optionalDate("submittedOn", \.submittedOn), .optionalString("liaison", \.liaison),
+        .optionalString("recipient", \.recipient),
+    ]
+
+    public var unit = ""
+    public var title = ""
+    /// The month of ``submittedOn`` when absent.
+    public var month: String?
+    /// Today when absent.
+    public var submittedOn: LocalDate?
+    public var liaison: String?
+    public var recipient: String?
+
+    public init() {}
+}
+
+/// `GetQuota`: reports submitted against quotas in a month.
+public struct GetQuotaCall: TabledCall {
+    public static let method = "GetQuota"
+    public static let changesLedger = false
+    public static let reply = "(month: string, lines: []QuotaLine)"
+    public static let parameters: [CallParameter<Self>] = [
+        .optionalString("month", \.month), .flag("all", \.all),
+    ]
+
+    /// The current month when absent.
+    public var month: String?
+    /// Every unit, not only those with a quota.
+    public var all = false
+
+    public init() {}
+}
+
+/// `ListNotices`: the newest notices, oldest first.
+public struct ListNoticesCall: TabledCall {
+    public static let method = "ListNotices"
+    public static let changesLedger = false
+    public static let reply = "(notices: []Notice)"
+    public static let parameters: [CallParameter<Self>] = [
+        .optionalChoice("kind", \.kind), .optionalString("unit", \.unit), .limit(\.limit, fallback: 100),
+    ]
+
+    public var kind: NoticeKind?
+    public var unit: String?
+    public var limit = 100
+
+    public init() {}
+}
+
+/// `ListHistory`: the newest `limit` entries of the history, oldest first.
+public struct ListHistoryCall: TabledCall {
+    public static let method = "ListHistory"
+    public static let changesLedger = false
+    public static let reply = "(entries: []HistoryEntry)"
+    public static let parameters: [CallParameter<Self>] = [
+        .limit(\.limit), .optionalInt("item", \.item), .optionalString("unit", \.unit),
+    ]
+
+    public var limit = 1000
+    public var item: Int?
+    public var unit: String?
+
+    public init() {}
+}

@@ -1,0 +1,125 @@
+import CadenceControl
+import CadenceCore
+import CadenceStore
+import Foundation
+
+extension LedgerRequest {
+    /// How the campaign's calls are answered, by method name.
+    static let campaignMethods: [(String, Answer)] = [
+        typed(AddUnitCall.self) { try $0.answer($1) },
+        typed(GetUnitCall.self) { request, call in
+            let children = try request.store.units(parent: call.id).map(\.id)
+            return ["unit": try request.unitObject(call.id), "children": children]
+        },
+        typed(ListUnitsCall.self) { request, call in
+            ["units": request.wire(try request.store.units(parent: call.parent, includeRemoved: call.includeRemoved))]
+        },
+        typed(RemoveUnitCall.self) { request, call in
+            try request.store.removeUnit(call.id, at: request.now, actor: request.actor)
+            return ["unit": try request.unitObject(call.id)]
+        },
+        typed(AssignRoleCall.self) { try $0.answer($1) },
+        typed(ListRolesCall.self) { request, call in
+            try request.knownUnit(call.unit)
+            return ["roles": request.wire(try request.store.roles(unit: call.unit, includePast: call.includePast))]
+        },
+        typed(AddCommitmentCall.self) { try $0.answer($1) },
+        typed(ListCommitmentsCall.self) { request, call in
+            try request.knownUnit(call.unit)
+            let list = try request.store.commitments(unit: call.unit, year: call.year, limit: call.limit)
+            return ["commitments": request.wire(list)]
+        },
+        typed(EvaluateCommitmentCall.self) { try $0.answer($1) },
+        typed(RecordReviewCall.self) { try $0.answer($1) },
+        typed(ListReviewsCall.self) { request, call in
+            try request.knownUnit(call.unit)
+            let reviews = try request.store.reviews(
+                unit: call.unit, kind: call.kind?.cadenceKind, period: call.period.map(PeriodKey.init(rawValue:)),
+                limit: call.limit)
+            return ["reviews": request.wire(reviews)]
+        },
+        typed(SubmitReportCall.self) { try $0.answer($1) },
+        typed(GetQuotaCall.self) { request, call in
+            let month = try request.monthKey(call.month) ?? PeriodKey(.month, date: request.today)
+            return [
+                "month": month.rawValue, "lines": request.wire(try request.store.quota(month: month, all: call.all)),
+            ]
+        },
+        typed(ListNoticesCall.self) { request, call in
+            try request.knownUnit(call.unit)
+            let notices = try request.store.noticeList(kind: call.kind?.rawValue, unit: call.unit, limit: call.limit)
+            return ["notices": notices.map(Self.object)]
+        },
+        typed(ListHistoryCall.self) { request, call in
+            try request.knownUnit(call.unit)
+            let entries = try request.store.history(limit: call.limit, item: call.item.map(Int64.init), unit: call.unit)
+            return ["entries": entries.map(Self.object)]
+        },
+    ]
+
+    /// Refuses a unit that is not in the ledger (a filter naming it would find nothing).
+    func knownUnit(_ unit: String?) throws {
+        if let unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
+    }
+
+    func answer(_ call: AddUnitCall) throws -> [String: Any] {
+        try store.addUnit(
+            NewUnit(
+                id: call.id, name: call.name, kind: call.kind, parent: call.parent, quota: try quota(call.quota),
+                specialty: call.specialty, grade: call.grade, liaison: call.liaison),
+            at: now, actor: actor)
+        return ["unit": try unitObject(call.id)]
+    }
+
+    func answer(_ call: AssignRoleCall) throws -> [String: Any] {
+        try store.assignRole(unit: call.unit, role: call.role, person: call.person, at: now, actor: actor)
+        let current = try store.roles(unit: call.unit, includePast: false).first { $0.role == call.role.rawValue }
+        return ["role": current.map { wire($0) } ?? RawJSON(Array("{}".utf8))]
+    }
+
+    func answer(_ call: AddCommitmentCall) throws -> [String: Any] {
+        let id = try store.addCommitment(
+            NewCommitment(
+                unit: call.unit, member: call.member, post: call.post, direction: call.direction,
+                year: call.year ?? today.year, text: call.text, publishedOn: call.publishedOn),
+            at: now, actor: actor)
+        return ["commitment": try commitmentObject(id)]
+    }
+
+    func answer(_ call: EvaluateCommitmentCall) throws -> [String: Any] {
+        let period = try periodKey(call.period, kind: .review, on: today)
+        try begun(period, by: today, "period", "today")
+        try store.evaluateCommitment(
+            call.id, period: period, status: call.status, note: call.note, at: now, actor: actor)
+        return ["commitment": try commitmentObject(call.id)]
+    }
+
+    func answer(_ call: RecordReviewCall) throws -> [String: Any] {
+        let heldOn = call.heldOn ?? today
+        guard heldOn <= today else { throw VarlinkError.invalidArgument("heldOn", "\(heldOn) is in the future") }
+        let cadence = try dutyCadence(named: call.cadence, kind: call.kind?.cadenceKind, period: call.period)
+        let period = try periodKey(call.period, length: cadence.length, on: heldOn)
+        try begun(period, by: heldOn, "period", "the day it was held (\(heldOn))")
+        let id = try store.recordReview(
+            NewReview(
+                unit: call.unit, kind: cadence.kind, period: period, heldOn: heldOn, form: call.form,
+                reviewer: call.reviewer, byUnit: call.byUnit, subject: call.subject, outcome: call.outcome,
+                override: call.override, cadence: cadence.name),
+            at: now, actor: actor)
+        let review = try store.reviews(unit: nil, kind: nil, period: nil, id: id).first
+        return ["review": review.map { wire($0) } ?? RawJSON(Array("{}".utf8))]
+    }
+
+    func answer(_ call: SubmitReportCall) throws -> [String: Any] {
+        let submittedOn = call.submittedOn ?? today
+        guard submittedOn <= today else {
+            throw VarlinkError.invalidArgument("submittedOn", "\(submittedOn) is in the future")
+        }
+        let month = try monthKey(call.month) ?? PeriodKey(.month, date: submittedOn)
+        try begun(month, by: submittedOn, "month", "the day it was submitted (\(submittedOn))")
+        let id = try store.submitReport(
+            unit: call.unit, month: month, submittedOn: submittedOn, title: call.title, liaison: call.liaison,
+            recipient: call.recipient, at: now, actor: actor)
+        return ["id": id, "month": month.rawValue]
+    }
+}
