@@ -655,14 +655,17 @@ struct LedgerCommandTests {
         #expect(export.contains(",2099-10-31,") && !export.contains("2099-10-31T16"), "\(export)")
     }
 
-    @Test("Tables show instants in the daemon's TimeZone=, whatever the caller's TZ (status, role list, history)")
+    @Test(
+        "Tables show instants in the daemon's TimeZone=, whatever the caller's TZ (status, role list, history, item show)"
+    )
     func tablesInDaemonZone() throws {
         let daemon = try CtlDaemon()
         try daemon.ok(["units", "add", "city", "--name", "示例市卫生局", "--kind", "bureau"])
         try daemon.ok(["role", "assign", "city", "first", "Director Chen"])
+        try daemon.ok(["item", "add", "--unit", "city", "--title", "Roster not posted", "--deadline", "2099-01-01"])
         let shanghai = TimeZone(identifier: "Asia/Shanghai")!
         let abbreviation = shanghai.abbreviation() ?? "GMT+8"
-        for arguments in [["status"], ["role", "list"], ["history"]] {
+        for arguments in [["status"], ["role", "list"], ["history"], ["item", "show", "1"]] {
             var outputs: [String] = []
             for tz in ["UTC", "America/New_York", ":Europe/Berlin"] {
                 let result = try BinaryRunner.run(
