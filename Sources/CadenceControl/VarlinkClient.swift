@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -17,8 +17,9 @@ public final class VarlinkClient {
         case permissionDenied(path: String)
         case connectionLost(String)
         case badReply(String)
-        /// The service answered with an error.
-        case error(name: String, parameters: [String: Any])
+        /// The service answered with an error; its parameters as text (the interface's errors
+        /// carry strings only).
+        case error(name: String, parameters: [String: String])
 
         public var description: String {
             switch self {
@@ -31,8 +32,8 @@ public final class VarlinkClient {
             case .connectionLost(let reason): "the connection to cadenced was lost: \(reason)"
             case .badReply(let reason): "cadenced sent a reply that is not understood: \(reason)"
             case let .error(name, parameters):
-                if let reason = parameters["reason"] as? String {
-                    if let parameter = parameters["parameter"] as? String, !parameter.isEmpty,
+                if let reason = parameters["reason"] {
+                    if let parameter = parameters["parameter"], !parameter.isEmpty,
                         !name.hasSuffix(".Refused")
                     {
                         "\(parameter): \(reason)"
@@ -131,7 +132,10 @@ public final class VarlinkClient {
                 guard let reply = try? JSONSerialization.jsonObject(with: Data(message)) as? [String: Any],
                     let error = reply["error"] as? String
                 else { throw Failure.badReply("an error reply that is not understood") }
-                throw Failure.error(name: error, parameters: reply["parameters"] as? [String: Any] ?? [:])
+                let parameters = (reply["parameters"] as? [String: Any] ?? [:]).compactMapValues { value in
+                    value is NSNull ? nil : value as? String ?? "\(value)"
+                }
+                throw Failure.error(name: error, parameters: parameters)
             }
             return message
         }

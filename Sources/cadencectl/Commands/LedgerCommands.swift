@@ -97,16 +97,16 @@ enum Refusal {
         "note": "--reason", "plan": "--plan", "explanation": "--explanation", "referredTo": "--to", "by": "--by",
     ]
 
-    static func hint(_ refusal: [String: Any], call: [String: Any]) -> String? {
-        let item = refusal["item"] as? String ?? "\(call["id"] ?? "")"
+    static func hint(_ refusal: [String: String], call: [String: Any]) -> String? {
+        let item = refusal["item"] ?? "\(call["id"] ?? "")"
         let action = call["action"] as? String ?? "verify"
-        switch refusal["code"] as? String {
-        case "wrong-state" where action == "verify" && refusal["state"] as? String != ItemState.closed.rawValue:
+        switch refusal["code"] {
+        case "wrong-state" where action == "verify" && refusal["state"] != ItemState.closed.rawValue:
             return "Mark it rectified first: cadencectl item rectified \(item)"
         case "wrong-state":
             return "See where it stands: cadencectl item show \(item)"
         case "missing":
-            guard let parameter = refusal["parameter"] as? String else { return nil }
+            guard let parameter = refusal["parameter"] else { return nil }
             let option = parameter == "deadline" ? (action == "defer" ? "--until" : "--deadline") : options[parameter]
             return option.map { "Give it with \($0)." }
         case "not-in-future":
