@@ -24,6 +24,7 @@ extension LedgerCall {
     /// columns as the rest of the interface is.
     public static var definition: String {
         let head = "method \(method)("
+        if signature.isEmpty { return head + ") -> " + reply }
         var lines = [head]
         for (index, parameter) in signature.enumerated() {
             let text = "\(parameter.name): \(parameter.type)" + (index < signature.count - 1 ? "," : "")

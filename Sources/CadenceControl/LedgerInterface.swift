@@ -79,7 +79,7 @@ public enum LedgerInterface {
         )
 
         # The daemon's state: next cadence occurrence and counts.
-        method GetStatus() -> (status: Status)
+        \(GetStatusCall.definition)
 
         # Adds a unit. kind: bureau, county-bureau, city-direct, district, township, village,
         # party-committee, branch, department, other. The monthly report quota defaults by kind
@@ -155,12 +155,10 @@ public enum LedgerInterface {
         # Items are imported once: a row whose unit and number (or, without a number column, unit and
         # problem) are in the ledger is not added again; one that differs is listed in changed, and
         # applied only with update.
-        method Import(kind: string, format: string, text: string, dryRun: ?bool, update: ?bool) -> (kind: string,
-                      rows: int, imported: int, dryRun: bool, problems: []ImportProblem, added: ?int,
-                      unchanged: ?int, updated: ?int, changed: ?[]ImportChange)
+        \(ImportCall.definition)
 
         # Exports units, commitments or items as CSV or JSON text.
-        method Export(kind: string, format: string, unit: ?string) -> (text: string, rows: int)
+        \(ExportCall.definition)
 
         # An evaluation report: variant year-end (一年一总评, the default), mid-year (January to
         # June), ledger-opening, ledger-check, ledger-call-in (年初建账、年中查账、年底要账); format md (the
@@ -168,8 +166,7 @@ public enum LedgerInterface {
         # figures are the ledger at asOf (a date: the end of that day; default now), capped at the end
         # of the period; unit limits it to that unit and its sub-units; mask replaces person names
         # with codes; language zh or en (default: the daemon's).
-        method Evaluate(year: int, variant: ?string, unit: ?string, format: ?string, language: ?string, mask: ?bool,
-                        asOf: ?string) -> (text: string, units: int, asOf: string)
+        \(EvaluateCall.definition)
 
         error NoSuchItem (id: string)
         error NoSuchUnit (id: string)

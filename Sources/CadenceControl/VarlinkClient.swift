@@ -84,6 +84,16 @@ public final class VarlinkClient {
         try reply(to: try exchange(["method": method, "parameters": parameters]))
     }
 
+    /// Calls a method of `io.cadenced.Ledger`.
+    public func call<Call: LedgerCall>(_ call: Call) throws -> [String: Any] {
+        try self.call("\(LedgerInterface.name).\(Call.method)", json: call.json())
+    }
+
+    /// Calls a method of `io.cadenced.Ledger` and returns the reply as received.
+    public func callRaw<Call: LedgerCall>(_ call: Call) throws -> [UInt8] {
+        try callRaw("\(LedgerInterface.name).\(Call.method)", json: call.json())
+    }
+
     /// Calls a method with parameters already written as JSON (a ``LedgerCall``'s).
     public func call(_ method: String, json parameters: RawJSON) throws -> [String: Any] {
         try reply(to: try exchange(["method": method, "parameters": parameters]))

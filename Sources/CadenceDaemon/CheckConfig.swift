@@ -1,5 +1,5 @@
 public import CadenceConfiguration
-public import CadenceCore
+import CadenceCore
 public import Foundation
 
 /// What `cadenced --check-config` prints: each cadence's next occurrence.

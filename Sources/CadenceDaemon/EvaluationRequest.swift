@@ -65,20 +65,19 @@ public enum EvaluationMakerError: Error, Equatable, CustomStringConvertible {
 struct EvaluationRequest {
     let request: LedgerRequest
 
-    func answer() throws -> [String: Any] {
-        let p = request.parameters
+    func answer(_ call: EvaluateCall) throws -> [String: Any] {
         let manager = request.manager
-        let year = try p.int("year")
+        let year = call.year
         guard (2000...2199).contains(year) else {
             throw VarlinkError.invalidArgument("year", "\(year) is not between 2000 and 2199")
         }
-        let variant = try p.optionalChoice("variant", EvaluationVariant.self) ?? .yearEnd
-        let format = try p.optionalChoice("format", EvaluationFormat.self) ?? .md
+        let variant = call.variant ?? .yearEnd
+        let format = call.format ?? .md
         let language =
-            try p.optionalChoice("language", NoticeLanguage.self)
+            call.language
             ?? manager.configuration.daemon.resolvedLanguage(lang: ProcessInfo.processInfo.environment["LANG"])
         var instant = request.now
-        if let text = try p.optionalString("asOf") {
+        if let text = call.asOf {
             let zone = manager.configuration.timeZone
             if let day = LocalDate(text) {
                 // A date: the end of that day, or now for today.
@@ -99,8 +98,8 @@ struct EvaluationRequest {
         let report: EvaluationReport
         do {
             report = try EvaluationMaker(store: manager.store, configuration: manager.configuration).report(
-                year: Int(year), variant: variant, unit: try p.optionalString("unit", maximum: 100), at: instant,
-                language: language, mask: try p.optionalBool("mask") ?? false)
+                year: Int(year), variant: variant, unit: call.unit, at: instant, language: language,
+                mask: call.mask)
         } catch let error as EvaluationMakerError {
             throw VarlinkError.invalidArgument("year", error.description)
         }

@@ -12,7 +12,8 @@ extension LedgerRequest {
         CloseItemCall.self, AddUnitCall.self, GetUnitCall.self, ListUnitsCall.self, RemoveUnitCall.self,
         AssignRoleCall.self, ListRolesCall.self, AddCommitmentCall.self, ListCommitmentsCall.self,
         EvaluateCommitmentCall.self, RecordReviewCall.self, ListReviewsCall.self, SubmitReportCall.self,
-        GetQuotaCall.self, ListNoticesCall.self, ListHistoryCall.self,
+        GetQuotaCall.self, ListNoticesCall.self, ListHistoryCall.self, GetStatusCall.self, ImportCall.self,
+        ExportCall.self, EvaluateCall.self,
     ]
 
     /// How each of ``typedCalls`` is answered, by method name.
@@ -24,7 +25,7 @@ extension LedgerRequest {
             typed(UpdateItemCall.self) { request, call in ["item": try request.update(call)] },
             typed(RemoveItemCall.self) { try $0.answer($1) },
             typed(CloseItemCall.self) { request, call in ["item": try request.update(call.update)] },
-        ] + campaignMethods)
+        ] + campaignMethods + otherMethods)
 
     static func typed<Call: LedgerCall>(
         _ type: Call.Type, _ answer: @escaping @Sendable (LedgerRequest, Call) throws -> [String: Any]

@@ -17,28 +17,24 @@ struct LedgerRequest {
     var today: LocalDate { LocalDay.of(now, in: zone) }
 
     func answer(_ member: String) throws -> [String: Any] {
-        if let typed = Self.typedMethods[member] { return try typed(self) }
-        let p = parameters
-        switch member {
-        case "GetStatus":
-            return ["status": try manager.statusObject(at: now)]
-
-        // Exchange
-        case "Import":
-            return try LedgerExchange(request: self).importRows(
-                kind: try p.choice("kind", ExchangeKind.self), format: try p.choice("format", ExchangeFormat.self),
-                text: try p.text("text"), dryRun: try p.optionalBool("dryRun") ?? false,
-                update: try p.optionalBool("update") ?? false)
-        case "Export":
-            return try LedgerExchange(request: self).export(
-                kind: try p.choice("kind", ExchangeKind.self), format: try p.choice("format", ExchangeFormat.self),
-                unit: try p.optionalString("unit"))
-        case "Evaluate":
-            return try EvaluationRequest(request: self).answer()
-        default:
+        guard let typed = Self.typedMethods[member] else {
             throw VarlinkError.methodNotFound(LedgerInterface.name + "." + member)
         }
+        return try typed(self)
     }
+
+    /// How the status, the exchange and the evaluation are answered, by method name.
+    static let otherMethods: [(String, Answer)] = [
+        typed(GetStatusCall.self) { request, _ in ["status": try request.manager.statusObject(at: request.now)] },
+        typed(ImportCall.self) { request, call in
+            try LedgerExchange(request: request).importRows(
+                kind: call.kind, format: call.format, text: call.text, dryRun: call.dryRun, update: call.update)
+        },
+        typed(ExportCall.self) { request, call in
+            try LedgerExchange(request: request).export(kind: call.kind, format: call.format, unit: call.unit)
+        },
+        typed(EvaluateCall.self) { request, call in try EvaluationRequest(request: request).answer(call) },
+    ]
 
     func quota(_ value: Int?) throws -> Int? {
         if let value, !(0...1000).contains(value) {

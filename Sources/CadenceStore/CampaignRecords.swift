@@ -1,6 +1,4 @@
 public import CadenceCore
-public import Foundation
-import GRDB
 
 /// A unit to add.
 public struct NewUnit: Sendable, Equatable {

@@ -36,7 +36,7 @@ private final class RunningDaemon {
         var conf = "[Daemon]\nTimeZone=UTC\nLanguage=en\n"
         if let control { conf += "[Control]\n" + control }
         try Data(conf.utf8).write(to: URL(fileURLWithPath: root + "/config/cadenced.conf"))
-        FileManager.default.createFile(atPath: root + "/cadenced.log", contents: nil)
+        _ = FileManager.default.createFile(atPath: root + "/cadenced.log", contents: nil)
         process.executableURL = cadenced!
         process.arguments = [
             "--config-dir", root + "/config", "--state-dir", root + "/state", "--control-socket", socket,

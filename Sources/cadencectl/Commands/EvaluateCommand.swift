@@ -1,5 +1,6 @@
 import CadenceConfiguration
 import ArgumentParser
+import CadenceControl
 import CadenceCore
 import Foundation
 
@@ -54,15 +55,12 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        var p: [String: Any] = [
-            "year": year ?? Calendar(identifier: .gregorian).component(.year, from: Date()),
-            "variant": variant.rawValue,
-            "format": format.rawValue, "mask": mask,
-        ]
-        if let unit { p["unit"] = unit }
-        if let language { p["language"] = language.rawValue }
-        if let asOf { p["asOf"] = asOf }
-        let text = try socket.call("Evaluate", p)["text"] as? String ?? ""
+        let call = EvaluateCall {
+            $0.year = Int64(year ?? Calendar(identifier: .gregorian).component(.year, from: Date()))
+            ($0.variant, $0.format, $0.mask, $0.unit) = (variant, format, mask, unit)
+            ($0.language, $0.asOf) = (language, asOf)
+        }
+        let text = try socket.call(call)["text"] as? String ?? ""
         let bytes = try SpreadsheetText.encode(text, as: encoding, bom: bom)
         guard let output else {
             FileHandle.standardOutput.write(Data(bytes))

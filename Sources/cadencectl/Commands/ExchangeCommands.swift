@@ -9,12 +9,9 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import units, commitments or items from CSV or JSON (all or nothing).",
         discussion: """
-            CSV as spreadsheets write it: UTF-8 with or without BOM, UTF-16 with BOM, or GB18030
-            (found automatically; --encoding to insist). The first row names the columns:
-              units:       id, name, kind[, parent, quota, specialty, grade, liaison]
-              commitments: unit, text[, year, member, post, direction, publishedOn]
-              items:       unit, title, deadline[, source, scope, urgency, difficulty,
-                           \(ItemText.allCases.map(\.name).joined(separator: ", ")), first, main, direct, number]
+            CSV as spreadsheets write it: UTF-8 with or without BOM, UTF-16 with BOM, or \
+            GB18030 (found automatically; --encoding to insist). The first row names the columns:
+            \(columnsHelp)
             Chinese headers such as 单位, 问题, 整改时限, 第一责任人, 序号 are understood. Every row is \
             checked; if any is bad, each problem is printed with its line and nothing is imported. \
             Imported items may already be overdue. An export imports back.
@@ -34,20 +31,37 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var socket: SocketOptions
     @Argument(help: "units, commitments or items.") var kind: String
     @Argument(help: "The file (- for standard input).") var file: String
-    @Option(help: "csv or json (default: by the file name, else csv).") var format: String?
+    @Option(help: "csv or json (default: by the file name, else csv).") var format: ExchangeFormat?
     @Option(help: "auto, utf8, gb18030 or utf16.") var encoding = "auto"
     @Flag(help: "Check every row and report; import nothing.") var dryRun = false
     @Flag(help: "Apply the rows that differ from the items already imported from them (items).") var update = false
     @Flag(help: "Print the result as JSON.") var json = false
 
+    /// The columns of each kind: the required ones, then the others in brackets, wrapped under
+    /// the first column within the parser's 80.
+    static var columnsHelp: String {
+        ExchangeKind.allCases.map { kind in
+            let optional = kind.columns.filter { !kind.required.contains($0) }
+            let text =
+                kind.columns.filter { kind.required.contains($0) }.joined(separator: ", ")
+                + (optional.isEmpty ? "" : "[, " + optional.joined(separator: ", ") + "]")
+            var lines = ["  " + "\(kind.rawValue):".padding(toLength: 12, withPad: " ", startingAt: 0)]
+            for word in text.split(separator: " ") {
+                if lines[lines.count - 1].count + word.count >= 79 { lines.append(String(repeating: " ", count: 14)) }
+                lines[lines.count - 1] += " " + word
+            }
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+
     func validate() throws {
-        guard ["units", "commitments", "items"].contains(kind) else {
-            throw ValidationError("'\(kind)' cannot be imported: units, commitments or items")
+        guard ExchangeKind(rawValue: kind) != nil else {
+            throw ValidationError(
+                "'\(kind)' cannot be imported: " + ExchangeKind.allCases.map(\.rawValue).joined(separator: ", "))
         }
         guard TextEncodingChoice(rawValue: encoding) != nil else {
             throw ValidationError("--encoding must be auto, utf8, gb18030 or utf16")
         }
-        if let format, !["csv", "json"].contains(format) { throw ValidationError("--format must be csv or json") }
     }
 
     func run() throws {
@@ -68,9 +82,12 @@ struct ImportCommand: ParsableCommand {
             printError("\(file): \(error)")
             throw ExitCode(65)  // EX_DATAERR
         }
-        let format = self.format ?? (file.lowercased().hasSuffix(".json") ? "json" : "csv")
-        let reply = try socket.call(
-            "Import", ["kind": kind, "format": format, "text": text, "dryRun": dryRun, "update": update])
+        let format = self.format ?? (file.lowercased().hasSuffix(".json") ? .json : .csv)
+        let call = ImportCall {
+            ($0.kind, $0.format, $0.text) = (ExchangeKind(rawValue: kind) ?? .items, format, text)
+            ($0.dryRun, $0.update) = (dryRun, update)
+        }
+        let reply = try socket.call(call)
         let problems = reply["problems"] as? [[String: Any]] ?? []
         if json {
             print(jsonLine(reply))
@@ -122,26 +139,25 @@ struct ExportCommand: ParsableCommand {
             """)
     @OptionGroup var socket: SocketOptions
     @Argument(help: "units, commitments or items.") var kind: String
-    @Option(help: "csv or json.") var format = "csv"
+    @Option(help: "csv or json.") var format = ExchangeFormat.csv
     @Option(help: "Only this unit's (and for units, its sub-units).") var unit: String?
     @Option(help: "utf8 or gb18030 (for spreadsheet programs on Chinese Windows).") var encoding = "utf8"
     @Flag(help: "Start UTF-8 with a byte order mark (Excel).") var bom = false
 
     func validate() throws {
-        guard ["units", "commitments", "items"].contains(kind) else {
-            throw ValidationError("'\(kind)' cannot be exported: units, commitments or items")
+        guard ExchangeKind(rawValue: kind) != nil else {
+            throw ValidationError(
+                "'\(kind)' cannot be exported: " + ExchangeKind.allCases.map(\.rawValue).joined(separator: ", "))
         }
         guard let choice = TextEncodingChoice(rawValue: encoding), choice != .auto else {
             throw ValidationError("--encoding must be utf8, gb18030 or utf16")
         }
-        guard ["csv", "json"].contains(format) else { throw ValidationError("--format must be csv or json") }
     }
 
     func run() throws {
         let choice = TextEncodingChoice(rawValue: encoding) ?? .utf8
-        var p: [String: Any] = ["kind": kind, "format": format]
-        if let unit { p["unit"] = unit }
-        let text = try socket.call("Export", p)["text"] as? String ?? ""
+        let call = ExportCall { ($0.kind, $0.format, $0.unit) = (ExchangeKind(rawValue: kind) ?? .items, format, unit) }
+        let text = try socket.call(call)["text"] as? String ?? ""
         FileHandle.standardOutput.write(Data(try SpreadsheetText.encode(text, as: choice, bom: bom)))
     }
 }

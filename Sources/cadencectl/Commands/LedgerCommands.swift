@@ -16,13 +16,17 @@ struct SocketOptions: ParsableArguments {
         socket ?? ProcessInfo.processInfo.environment["CADENCED_SOCKET"] ?? LedgerInterface.socketPath
     }
 
-    /// Calls the daemon with a typed call.
+    /// Calls the daemon; failures become messages and exit codes a script can test.
     func call<Call: LedgerCall>(_ call: Call) throws -> [String: Any] {
         let json = call.json()
         DisplayZone.socket = path
-        return try failures(Self.object(json)) {
-            try VarlinkClient(path: path).call("\(LedgerInterface.name).\(Call.method)", json: json)
+        let reply = try failures(Self.object(json)) {
+            try VarlinkClient(path: path).call(call)
         }
+        if Call.self == GetStatusCall.self, let zone = (reply["status"] as? [String: Any])?["timeZone"] as? String {
+            DisplayZone.set(identifier: zone)
+        }
+        return reply
     }
 
     /// A call's parameters as an object, for the hint after a refusal.
@@ -30,27 +34,11 @@ struct SocketOptions: ParsableArguments {
         (try? JSONSerialization.jsonObject(with: Data(json.bytes))) as? [String: Any] ?? [:]
     }
 
-    /// Calls the daemon; failures become messages and exit codes a script can test.
-    func call(_ method: String, _ parameters: [String: Any] = [:]) throws -> [String: Any] {
-        let reply = try failures(parameters) {
-            try VarlinkClient(path: path).call("\(LedgerInterface.name).\(method)", parameters)
-        }
-        DisplayZone.socket = path
-        if method == "GetStatus", let zone = (reply["status"] as? [String: Any])?["timeZone"] as? String {
-            DisplayZone.set(identifier: zone)
-        }
-        return reply
-    }
-
     /// Calls the daemon and prints the elements of the reply's list `key` one JSON object per
     /// line, as they arrive (no parsing: a listing of 10,000 items goes straight through).
     func printJSONLines<Call: LedgerCall>(_ call: Call, key: String) throws {
-        let json = call.json()
-        printElements(
-            of: try failures {
-                try VarlinkClient(path: path).callRaw("\(LedgerInterface.name).\(Call.method)", json: json)
-            },
-            key: key)
+        DisplayZone.socket = path
+        printElements(of: try failures { try VarlinkClient(path: path).callRaw(call) }, key: key)
     }
 
     private func printElements(of reply: [UInt8], key: String) {
@@ -131,7 +119,7 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print the status as one JSON object.") var json = false
 
     func run() throws {
-        let status = try socket.call("GetStatus")["status"] as? [String: Any] ?? [:]
+        let status = try socket.call(GetStatusCall())["status"] as? [String: Any] ?? [:]
         if json {
             print(jsonLine(status))
             return
@@ -178,7 +166,7 @@ enum DisplayZone {
     static var current: TimeZone {
         if let resolved { return resolved }
         if let socket,
-            let reply = try? VarlinkClient(path: socket).call("\(LedgerInterface.name).GetStatus", [:]),
+            let reply = try? VarlinkClient(path: socket).call(GetStatusCall()),
             let identifier = (reply["status"] as? [String: Any])?["timeZone"] as? String,
             let zone = TimeZone(identifier: identifier)
         {

@@ -14,6 +14,7 @@ extension ReviewForm: ExpressibleByArgument {}
 extension CommitmentStatus: ExpressibleByArgument {}
 extension ReviewKind: ExpressibleByArgument {}
 extension NoticeKind: ExpressibleByArgument {}
+extension ExchangeFormat: ExpressibleByArgument {}
 extension EvaluationVariant: ExpressibleByArgument {}
 extension EvaluationFormat: ExpressibleByArgument {}
 extension NoticeLanguage: ExpressibleByArgument {}

@@ -1,15 +1,9 @@
-import CadenceConfiguration
-import CadenceControl
-import CadenceCore
-import CadenceStore
-import Foundation
-
 /// What an import or export carries.
-enum ExchangeKind: String, CaseIterable, Vocabulary {
+public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
     case units, commitments, items
 
     /// Columns a file may have, in export order; the required ones first.
-    var columns: [String] {
+    public var columns: [String] {
         switch self {
         case .units: ["id", "name", "kind", "parent", "quota", "specialty", "grade", "liaison"]
         case .commitments: ["unit", "text", "year", "member", "post", "direction", "publishedOn"]
@@ -19,7 +13,7 @@ enum ExchangeKind: String, CaseIterable, Vocabulary {
         }
     }
 
-    var required: Set<String> {
+    public var required: Set<String> {
         switch self {
         case .units: ["id", "name", "kind"]
         case .commitments: ["unit", "text"]
@@ -28,7 +22,7 @@ enum ExchangeKind: String, CaseIterable, Vocabulary {
     }
 
     /// Columns an export adds that an import accepts and ignores (so an export imports back).
-    var exportOnly: [String] {
+    public var exportOnly: [String] {
         switch self {
         case .units: []
         case .commitments: ["id", "status", "evaluatedPeriod"]
@@ -37,7 +31,7 @@ enum ExchangeKind: String, CaseIterable, Vocabulary {
     }
 
     /// Header names offices use in their spreadsheets, mapped to ours.
-    static let aliases: [String: String] = fixedAliases.merging(
+    public static let aliases: [String: String] = fixedAliases.merging(
         ItemText.allCases.flatMap { text in text.info.headers.map { ($0, text.name) } }, uniquingKeysWith: { a, _ in a }
     )
 
@@ -53,6 +47,6 @@ enum ExchangeKind: String, CaseIterable, Vocabulary {
     ]
 }
 
-enum ExchangeFormat: String, CaseIterable, Vocabulary {
+public enum ExchangeFormat: String, CaseIterable, Sendable, Vocabulary {
     case csv, json
 }
