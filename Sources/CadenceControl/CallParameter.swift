@@ -105,6 +105,15 @@ public struct CallParameter<Call>: Sendable {
         }
     }
 
+    /// One of an item's free-text fields, under its own name.
+    public static func text(_ text: ItemText, _ path: Path<ItemTexts>) -> Self {
+        Self(text.info.name, "?string") {
+            $0[keyPath: path][text] = try $1.optionalString(text.name)
+        } write: {
+            $1.string(text.info.name, $0[keyPath: path][text])
+        }
+    }
+
     /// A local date `YYYY-MM-DD`.
     public static func optionalDate(_ name: StaticString, _ path: Path<LocalDate?>) -> Self {
         Self(name, "?string") {

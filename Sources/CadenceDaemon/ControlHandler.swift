@@ -96,11 +96,7 @@ final class ControlHandler {
     }
 
     /// Methods that change the ledger (root and `AdminGroup=` only).
-    static let writeMethods = Set(
-        [
-            "AddUnit", "RemoveUnit", "AssignRole", "AddCommitment", "EvaluateCommitment", "RecordReview",
-            "SubmitReport", "Import",
-        ] + LedgerRequest.typedCalls.filter { $0.changesLedger }.map { $0.method })
+    static let writeMethods = Set(LedgerRequest.typedCalls.filter { $0.changesLedger }.map { $0.method })
 
     private func ledger(_ call: VarlinkCall, peer: Peer) throws -> [String: Any] {
         let write = Self.writeMethods.contains(call.member)

@@ -71,4 +71,25 @@ struct AuthorizationTests {
                     + "empty so that only root may change the ledger)")
         }
     }
+
+    @Test(
+        "Every method of the interface is a typed call with an answer, and those that change the ledger need write access"
+    )
+    func everyMethodTyped() throws {
+        let described = Set(
+            LedgerInterface.description.split(separator: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("method ") else { return nil }
+                return String(line.dropFirst("method ".count).prefix { $0 != "(" })
+            })
+        let typed = LedgerRequest.typedCalls.map { $0.method }
+        #expect(described.count == 25)
+        #expect(Set(typed) == described)
+        #expect(Set(LedgerRequest.typedMethods.keys) == described)
+        #expect(typed.count == described.count)
+        #expect(
+            ControlHandler.writeMethods == [
+                "AddUnit", "RemoveUnit", "AssignRole", "AddCommitment", "EvaluateCommitment", "RecordReview",
+                "SubmitReport", "Import", "AddItem", "UpdateItem", "RemoveItem", "CloseItem",
+            ])
+    }
 }

@@ -100,10 +100,11 @@ struct ItemCommand: ParsableCommand {
 
         func run() throws {
             let texts: [ItemText: String?] = [.category: category, .measures: measures, .acceptance: acceptance]
-            let call = AddItemCall(
-                unit: unit, title: title, deadline: deadline, source: source, scope: scope, urgency: urgency,
-                difficulty: difficulty, texts: ItemTexts { texts[$0] ?? nil }, first: first, main: main,
-                direct: direct)
+            let call = AddItemCall {
+                ($0.unit, $0.title, $0.deadline, $0.source) = (unit, title, deadline, source)
+                ($0.scope, $0.urgency, $0.difficulty) = (scope, urgency, difficulty)
+                ($0.texts, $0.first, $0.main, $0.direct) = (ItemTexts { texts[$0] ?? nil }, first, main, direct)
+            }
             ItemCommand.report(try socket.call(call), json: json, "Added")
         }
     }
@@ -118,7 +119,7 @@ struct ItemCommand: ParsableCommand {
         @Flag(help: "Print one JSON object per item.") var json = false
 
         func run() throws {
-            let call = ListItemsCall(unit: unit, overdueOnly: overdue, state: state, limit: limit)
+            let call = ListItemsCall { ($0.unit, $0.overdueOnly, $0.state, $0.limit) = (unit, overdue, state, limit) }
             if json { return try socket.printJSONLines(call, key: "items") }
             printItems(try socket.call(call), json: false)
         }
@@ -131,7 +132,7 @@ struct ItemCommand: ParsableCommand {
         @Flag(help: "Print the item as JSON.") var json = false
 
         func run() throws {
-            let item = try socket.call(GetItemCall(id: Int64(id)))["item"] as? [String: Any] ?? [:]
+            let item = try socket.call(GetItemCall { $0.id = Int64(id) })["item"] as? [String: Any] ?? [:]
             if json {
                 print(jsonLine(item))
                 return
@@ -155,7 +156,7 @@ struct ItemCommand: ParsableCommand {
         @Flag(help: "Print the item as JSON.") var json = false
 
         func run() throws {
-            let call = UpdateItemCall(id: Int64(id), action: .progress, note: note)
+            let call = UpdateItemCall(Int64(id), .progress) { $0.note = note }
             ItemCommand.report(try socket.call(call), json: json, "Updated")
         }
     }
@@ -169,7 +170,7 @@ struct ItemCommand: ParsableCommand {
         @Flag(help: "Print the item as JSON.") var json = false
 
         func run() throws {
-            let call = UpdateItemCall(id: Int64(id), action: .rectified, note: note)
+            let call = UpdateItemCall(Int64(id), .rectified) { $0.note = note }
             ItemCommand.report(try socket.call(call), json: json, "Marked rectified")
         }
     }
@@ -185,7 +186,7 @@ struct ItemCommand: ParsableCommand {
         @Flag(help: "Print the item as JSON.") var json = false
 
         func run() throws {
-            let call = UpdateItemCall(id: Int64(id), action: .verify, note: note, by: by)
+            let call = UpdateItemCall(Int64(id), .verify) { ($0.note, $0.by) = (note, by) }
             ItemCommand.report(try socket.call(call), json: json, "Verified and closed")
         }
     }
@@ -198,7 +199,8 @@ struct ItemCommand: ParsableCommand {
         @Flag(help: "Print the item as JSON.") var json = false
 
         func run() throws {
-            ItemCommand.report(try socket.call(CloseItemCall(id: Int64(id), by: by)), json: json, "Verified and closed")
+            ItemCommand.report(
+                try socket.call(CloseItemCall { ($0.id, $0.by) = (Int64(id), by) }), json: json, "Verified and closed")
         }
     }
 
@@ -212,7 +214,7 @@ struct ItemCommand: ParsableCommand {
 
         func run() throws {
             ItemCommand.report(
-                try socket.call(UpdateItemCall(id: Int64(id), action: .reject, note: reason)), json: json, "Rejected")
+                try socket.call(UpdateItemCall(Int64(id), .reject) { $0.note = reason }), json: json, "Rejected")
         }
     }
 
@@ -230,8 +232,9 @@ struct ItemCommand: ParsableCommand {
         func run() throws {
             ItemCommand.report(
                 try socket.call(
-                    UpdateItemCall(
-                        id: Int64(id), action: .deferral, deadline: until, plan: plan, explanation: explanation)),
+                    UpdateItemCall(Int64(id), .deferral) {
+                        ($0.deadline, $0.plan, $0.explanation) = (until, plan, explanation)
+                    }),
                 json: json, "Deferred")
         }
     }
@@ -246,7 +249,7 @@ struct ItemCommand: ParsableCommand {
 
         func run() throws {
             ItemCommand.report(
-                try socket.call(UpdateItemCall(id: Int64(id), action: .refer, referredTo: to)), json: json, "Referred")
+                try socket.call(UpdateItemCall(Int64(id), .refer) { $0.referredTo = to }), json: json, "Referred")
         }
     }
 
@@ -267,7 +270,8 @@ struct ItemCommand: ParsableCommand {
         @Flag(help: "Print the removed item as JSON.") var json = false
 
         func run() throws {
-            ItemCommand.report(try socket.call(RemoveItemCall(id: Int64(id), force: force)), json: json, "Removed")
+            ItemCommand.report(
+                try socket.call(RemoveItemCall { ($0.id, $0.force) = (Int64(id), force) }), json: json, "Removed")
         }
     }
 
@@ -282,7 +286,7 @@ struct ItemCommand: ParsableCommand {
 
         func run() throws {
             ItemCommand.report(
-                try socket.call(UpdateItemCall(id: Int64(id), action: .reopen, note: reason, deadline: deadline)),
+                try socket.call(UpdateItemCall(Int64(id), .reopen) { ($0.note, $0.deadline) = (reason, deadline) }),
                 json: json, "Reopened")
         }
     }

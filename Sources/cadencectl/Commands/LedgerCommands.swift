@@ -147,7 +147,7 @@ struct OverdueCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per item.") var json = false
 
     func run() throws {
-        let call = ListItemsCall(overdueOnly: true, limit: limit)
+        let call = ListItemsCall { ($0.overdueOnly, $0.limit) = (true, limit) }
         if json { return try socket.printJSONLines(call, key: "items") }
         printItems(try socket.call(call), json: false)
     }
