@@ -8,7 +8,7 @@
 // Environment: BENCH_UNITS (300), BENCH_COMMITMENTS (30000), BENCH_ITEMS (45000), BENCH_OLD_ITEMS
 // (20000), BENCH_RUNS (7).
 import CadenceCore
-import CadenceStore
+@_spi(Seeding) import CadenceStore
 import Foundation
 import GRDB
 

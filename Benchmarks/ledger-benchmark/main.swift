@@ -7,7 +7,7 @@
 // Environment: BENCH_ITEMS (1000000), BENCH_OVERDUE (10000), BENCH_IMPORT (100000), BENCH_RUNS (7);
 // BENCH_LEDGER=FILE keeps the seeded ledger there and reuses it on the next run.
 import CadenceCore
-import CadenceStore
+@_spi(Seeding) import CadenceStore
 import Foundation
 import GRDB
 

@@ -10,7 +10,9 @@ import GRDBSQLite
 /// in the same transaction that records its occurrence or stage, before any sink sees it, and a
 /// second attempt finds it already there.
 public final class LedgerStore: Sendable {
-    public let writer: any DatabaseWriter
+    /// The database itself: the store's own. Benchmarks that seed a year of rows by SQL reach it
+    /// with `@_spi(Seeding) import CadenceStore`; nothing else does.
+    @_spi(Seeding) public let writer: any DatabaseWriter
     let path: String
 
     /// Opens (creating if absent) the ledger at `path`. A newer or damaged database is refused and

@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import CadenceStore
+@_spi(Seeding) @testable import CadenceStore
 
 private func day(_ text: String, _ hour: Int = 9) -> Date {
     Date(timeIntervalSince1970: TimeInterval(LocalDate(text)!.dayNumber * 86_400 + hour * 3600))
