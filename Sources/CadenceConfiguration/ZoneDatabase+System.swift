@@ -1,5 +1,5 @@
 public import CadenceCore
-public import Foundation
+import Foundation
 
 extension ZoneDatabase {
     /// The system's tz database, read as systemd's `timezone_is_valid()` reads it.

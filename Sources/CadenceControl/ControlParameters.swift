@@ -1,5 +1,5 @@
 public import CadenceCore
-public import Foundation
+import Foundation
 
 /// Typed access to a call's parameters: a parameter of the wrong JSON type is
 /// `org.varlink.service.InvalidParameter`; a value of the right type that makes no sense is

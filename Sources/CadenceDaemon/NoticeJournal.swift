@@ -1,5 +1,5 @@
 public import CadenceCore
-public import Foundation
+import Foundation
 
 /// Where notices go in the journal. Production uses libsystemd (``SystemJournal``); the manager
 /// asks ``contains(noticeID:)`` before resending a notice stored before a crash, so the journal

@@ -1,10 +1,10 @@
 import CadenceConfiguration
-public import CadenceControl
+import CadenceControl
 import CadenceCore
 import CadenceStore
 import Dispatch
-public import Foundation
-public import Logging
+import Foundation
+import Logging
 #if canImport(Glibc)
     import Glibc
 #endif

@@ -1,0 +1,132 @@
+import CadenceCore
+import Foundation
+import GRDB
+import GRDBSQLite
+
+extension LedgerStore {
+    /// Item counts by unit and by source, and the burn-down, in one pass over the items on the
+    /// ledger in the window (created by the instant; created in the window or open at its start).
+    static func itemAggregates(
+        _ db: Database, start s: Int64, at t: Int64, samples: [Date], selected: Set<String>
+    ) throws -> (units: [String: ItemCounts], sources: [String: SourceCounts], burndown: [(open: Int, overdue: Int)]) {
+        let open = "(closedAt IS NULL OR closedAt > ?)"
+        let escalated = """
+            EXISTS (SELECT 1 FROM itemStage g WHERE g.itemId = i.id AND g.recordedAt <= ?
+                AND substr(g.stage, instr(g.stage, '/') + 1) IN (%@))
+            """
+        var columns = [
+            "SUM(createdAt < ?)", "SUM(createdAt >= ?)",
+            "SUM(closedAt IS NOT NULL AND closedAt <= ? AND closedAt <= deadlineAt)",
+            "SUM(closedAt IS NOT NULL AND closedAt <= ? AND closedAt > deadlineAt)", "SUM(\(open))",
+            "SUM(\(open) AND state != 'referred' AND deadlineAt <= ?)", "SUM(plan IS NOT NULL)",
+            "SUM(referredTo IS NOT NULL)",
+            "SUM(" + escalated.replacingOccurrences(of: "%@", with: "'circular', 'talk', 'accountability'") + ")",
+            "SUM(" + escalated.replacingOccurrences(of: "%@", with: "'accountability'") + ")",
+            "SUM(flagged AND source != 'superior-circular')",
+        ]
+        var arguments: StatementArguments = [s, s, t, t, t, t, t, t, t]
+        for sample in samples {
+            let at = sample.micros
+            columns.append("SUM(createdAt <= ? AND (closedAt IS NULL OR closedAt > ?))")
+            columns.append(
+                "SUM(createdAt <= ? AND (closedAt IS NULL OR closedAt > ?) AND deadlineAt <= ? AND state != 'referred')"
+            )
+            _ = arguments.append(contentsOf: [at, at, at, at, at])
+        }
+        _ = arguments.append(contentsOf: [t, s])
+        let statement = try db.makeStatement(
+            sql: """
+                SELECT unit, source, COUNT(*), \(columns.joined(separator: ", "))
+                FROM rectificationItem i
+                WHERE state != 'removed' AND createdAt <= ? AND (createdAt >= ? OR closedAt IS NULL OR closedAt >= ?)
+                GROUP BY unit, source
+                """)
+        _ = arguments.append(contentsOf: [s])
+        // The WHERE arguments follow the column arguments.
+        try statement.setArguments(arguments)
+        let handle = statement.sqliteStatement
+        func int(_ index: Int32) -> Int { Int(sqlite3_column_int64(handle, index)) }
+        var units: [String: ItemCounts] = [:]
+        var sources: [String: SourceCounts] = [:]
+        var burndown = Array(repeating: (open: 0, overdue: 0), count: samples.count)
+        let rows = try Row.fetchCursor(statement)
+        while let row = try rows.next() {
+            let unit: String = row[0]
+            guard selected.contains(unit) else { continue }
+            let source: String = row[1]
+            let counts = ItemCounts(
+                carriedOver: int(3), opened: int(4), closedOnTime: int(5), closedLate: int(6), open: int(7),
+                overdue: int(8), deferred: int(9), referred: int(10), escalated: int(11), accountability: int(12),
+                reopened: int(13))
+            units[unit] = (units[unit] ?? ItemCounts()) + counts
+            var bySource = sources[source] ?? SourceCounts()
+            bySource.onLedger += counts.onLedger
+            bySource.closed += counts.closed
+            sources[source] = bySource
+            for index in samples.indices {
+                burndown[index].open += int(14 + 2 * Int32(index))
+                burndown[index].overdue += int(15 + 2 * Int32(index))
+            }
+        }
+        return (units, sources, burndown)
+    }
+
+    /// Items overdue at the instant (or every open one, for ledger checkpoints), by deadline, with
+    /// their responsible people: a role (`@first`) resolved to whoever held it at the instant.
+    static func listedItems(
+        _ db: Database, window: EvaluationWindow, allOpen: Bool, selected: Set<String>
+    ) throws -> [ListedItem] {
+        let t = window.asOf.micros
+        func holder(_ column: String) -> String {
+            """
+            CASE WHEN substr(i.\(column), 1, 1) = '@' THEN (SELECT person FROM roleAssignment r WHERE r.unit = i.unit
+                AND r.role = substr(i.\(column), 2) AND r.since <= ? AND (r.until IS NULL OR r.until > ?)
+                ORDER BY r.since DESC LIMIT 1) ELSE i.\(column) END
+            """
+        }
+        let filter = allOpen ? "" : "AND i.state != 'referred' AND i.deadlineAt <= ?"
+        var arguments: StatementArguments = [t, t, t, t, t, t, t, t, t]
+        if !allOpen { _ = arguments.append(contentsOf: [t]) }
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT i.id, i.unit, i.title, i.source, i.state, i.deadlineAt, i.originalDeadlineAt,
+                    i.firstResponsible, i.mainResponsible, i.directResponsible,
+                    \(holder("firstResponsible")), \(holder("mainResponsible")), \(holder("directResponsible")),
+                    (SELECT group_concat(g.stage, ' ') FROM itemStage g WHERE g.itemId = i.id AND g.recordedAt <= ?),
+                    i.closedAt
+                FROM rectificationItem i
+                WHERE i.state != 'removed' AND i.createdAt <= ? AND (i.closedAt IS NULL OR i.closedAt > ?) \(filter)
+                ORDER BY i.deadlineAt, i.id
+                """,
+            arguments: arguments)
+        var items: [ListedItem] = []
+        for row in rows {
+            let unit: String = row[1]
+            guard selected.contains(unit) else { continue }
+            let deadline: Int64 = row[5]
+            let original: Int64? = row[6]
+            var level: EscalationLevel?
+            if let stages: String = row[13] {
+                for name in stages.split(separator: " ") {
+                    if case .escalation(let reached)? = ItemStage.parse(stored: name)?.stage,
+                        level.map({ reached > $0 }) ?? true
+                    {
+                        level = reached
+                    }
+                }
+            }
+            let state: String = row[4]
+            let closed: Int64? = row[14]
+            items.append(
+                ListedItem(
+                    id: row[0], unit: unit, title: row[2], source: row[3], state: state,
+                    deadline: Date(micros: deadline), originalDeadline: original.map(Date.init(micros:)),
+                    overdue: state != ItemState.referred.rawValue && deadline <= t, level: level,
+                    responsible: zip(["first", "main", "direct"], [(7, 10), (8, 11), (9, 12)]).map { role, columns in
+                        ResponsiblePerson(role: role, given: row[columns.0], person: row[columns.1])
+                    }, closedLater: closed.map(Date.init(micros:))))
+        }
+        return items
+    }
+}

@@ -1,0 +1,71 @@
+import CadenceCore
+public import Foundation
+import GRDB
+
+/// Who made a change, for the history.
+public struct Actor: Sendable, Equatable {
+    public var uid: UInt32
+    public var user: String
+    /// The person the account belongs to (its full name in the system's user database), if known.
+    public var person: String?
+
+    public init(uid: UInt32, user: String, person: String? = nil) {
+        self.uid = uid
+        self.user = user
+        self.person = person
+    }
+
+    /// Who acts, as a person: the account's full name, else the account.
+    public var name: String { person ?? user }
+}
+
+/// One line of the append-only history.
+public struct HistoryEntry: Sendable, Equatable {
+    public var at: Date
+    public var uid: UInt32
+    public var user: String
+    public var action: String
+    public var itemId: Int64?
+    public var unit: String?
+    public var details: String
+}
+
+extension LedgerStore {
+    // MARK: - History
+
+    static func appendHistory(
+        _ db: Database, at now: Date, actor: Actor, action: String, itemId: Int64?, details: [String: String],
+        unit: String? = nil
+    ) throws {
+        try db.execute(
+            sql: "INSERT INTO historyEntry (at, uid, user, action, itemId, unit, details) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [now.micros, Int64(actor.uid), actor.user, action, itemId, unit, JSONString.object(details)])
+    }
+
+    /// The history, oldest first (at most `limit` newest entries), of one item or unit when given.
+    public func history(limit: Int = 1000, item: Int64? = nil, unit: String? = nil) throws -> [HistoryEntry] {
+        try writer.read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let item {
+                conditions.append("itemId = ?")
+                _ = arguments.append(contentsOf: [item])
+            }
+            if let unit {
+                conditions.append("unit = ?")
+                _ = arguments.append(contentsOf: [unit])
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            return try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM (SELECT * FROM historyEntry \(filter) ORDER BY id DESC LIMIT ?) ORDER BY id",
+                arguments: arguments + [limit]
+            ).map { row in
+                let uid: Int64 = row["uid"]
+                return HistoryEntry(
+                    at: Date(micros: row["at"]), uid: UInt32(uid), user: row["user"], action: row["action"],
+                    itemId: row["itemId"], unit: row["unit"], details: row["details"])
+            }
+        }
+    }
+}
