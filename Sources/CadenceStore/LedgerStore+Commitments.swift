@@ -82,21 +82,10 @@ extension LedgerStore {
         -> [CommitmentRecord]
     {
         try writer.read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let id {
-                conditions.append("c.id = ?")
-                _ = arguments.append(contentsOf: [id])
-            }
-            if let unit {
-                conditions.append("c.unit = ?")
-                _ = arguments.append(contentsOf: [unit])
-            }
-            if let year {
-                conditions.append("c.year = ?")
-                _ = arguments.append(contentsOf: [year])
-            }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            var filter = SQLFilter()
+            filter.add("c.id = ?", id)
+            filter.add("c.unit = ?", unit)
+            filter.add("c.year = ?", year)
             return try Row.fetchAll(
                 db,
                 sql: """
@@ -105,9 +94,9 @@ extension LedgerStore {
                     FROM commitment c
                     LEFT JOIN commitmentEvaluation e ON e.id =
                         (SELECT MAX(id) FROM commitmentEvaluation y WHERE y.commitmentId = c.id)
-                    \(filter) ORDER BY c.unit, c.id LIMIT ?
+                    \(filter.clause) ORDER BY c.unit, c.id LIMIT ?
                     """,
-                arguments: arguments + [limit]
+                arguments: filter.arguments + [limit]
             ).map { row in
                 CommitmentRecord(
                     id: row["id"], unit: row["unit"], member: row["member"], post: row["post"],

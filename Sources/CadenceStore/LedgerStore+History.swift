@@ -45,21 +45,13 @@ extension LedgerStore {
     /// The history, oldest first (at most `limit` newest entries), of one item or unit when given.
     public func history(limit: Int = 1000, item: Int64? = nil, unit: String? = nil) throws -> [HistoryEntry] {
         try writer.read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let item {
-                conditions.append("itemId = ?")
-                _ = arguments.append(contentsOf: [item])
-            }
-            if let unit {
-                conditions.append("unit = ?")
-                _ = arguments.append(contentsOf: [unit])
-            }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            var filter = SQLFilter()
+            filter.add("itemId = ?", item)
+            filter.add("unit = ?", unit)
             return try Row.fetchAll(
                 db,
-                sql: "SELECT * FROM (SELECT * FROM historyEntry \(filter) ORDER BY id DESC LIMIT ?) ORDER BY id",
-                arguments: arguments + [limit]
+                sql: "SELECT * FROM (SELECT * FROM historyEntry \(filter.clause) ORDER BY id DESC LIMIT ?) ORDER BY id",
+                arguments: filter.arguments + [limit]
             ).map { row in
                 let uid: Int64 = row["uid"]
                 return HistoryEntry(

@@ -114,29 +114,20 @@ extension LedgerStore {
         items: [RectificationItem], total: Int
     ) {
         try writer.read { db in
-            var conditions: [String] = ["i.state != 'removed'"]
-            var arguments: StatementArguments = []
-            if let unit {
-                conditions.append("i.unit = ?")
-                _ = arguments.append(contentsOf: [unit])
-            }
-            if let state {
-                conditions.append("i.state = ?")
-                _ = arguments.append(contentsOf: [state.rawValue])
-            }
-            if let now {
-                conditions.append("i.closedAt IS NULL AND i.deadlineAt <= ? AND i.state != 'referred'")
-                _ = arguments.append(contentsOf: [now.micros])
-            }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            var filter = SQLFilter("i.state != 'removed'")
+            filter.add("i.unit = ?", unit)
+            filter.add("i.state = ?", state?.rawValue)
+            filter.add("i.closedAt IS NULL AND i.deadlineAt <= ? AND i.state != 'referred'", now?.micros)
             let items = try Self.fetchItems(
-                db, sql: Self.itemSelect + " \(filter) ORDER BY i.deadlineAt, i.id LIMIT ?",
-                arguments: arguments + [limit])
+                db, sql: Self.itemSelect + " \(filter.clause) ORDER BY i.deadlineAt, i.id LIMIT ?",
+                arguments: filter.arguments + [limit])
             // Fewer than the limit: they are all there is, no need to count.
             let total =
                 items.count < limit
                 ? items.count
-                : try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rectificationItem i \(filter)", arguments: arguments)
+                : try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM rectificationItem i \(filter.clause)",
+                    arguments: filter.arguments)
                     ?? 0
             return (items, total)
         }

@@ -96,28 +96,14 @@ extension LedgerStore {
         throws -> [ReviewRecord]
     {
         try writer.read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let id {
-                conditions.append("id = ?")
-                _ = arguments.append(contentsOf: [id])
-            }
-            if let unit {
-                conditions.append("unit = ?")
-                _ = arguments.append(contentsOf: [unit])
-            }
-            if let kind {
-                conditions.append("kind = ?")
-                _ = arguments.append(contentsOf: [kind.rawValue])
-            }
-            if let period {
-                conditions.append("period = ?")
-                _ = arguments.append(contentsOf: [period.rawValue])
-            }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            var filter = SQLFilter()
+            filter.add("id = ?", id)
+            filter.add("unit = ?", unit)
+            filter.add("kind = ?", kind?.rawValue)
+            filter.add("period = ?", period?.rawValue)
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM review \(filter) ORDER BY period DESC, unit, id LIMIT ?",
-                arguments: arguments + [limit]
+                db, sql: "SELECT * FROM review \(filter.clause) ORDER BY period DESC, unit, id LIMIT ?",
+                arguments: filter.arguments + [limit]
             ).map { row in
                 ReviewRecord(
                     id: row["id"], unit: row["unit"], kind: row["kind"], cadence: row["cadence"], period: row["period"],

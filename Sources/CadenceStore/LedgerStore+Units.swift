@@ -138,16 +138,12 @@ extension LedgerStore {
     /// Units, ordered by id; only those under `parent` (children) when given.
     public func units(parent: String? = nil, includeRemoved: Bool = false) throws -> [UnitRecord] {
         try writer.read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let parent {
-                conditions.append("u.parent = ?")
-                _ = arguments.append(contentsOf: [parent])
-            }
-            if !includeRemoved { conditions.append("u.removedAt IS NULL") }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            var filter = SQLFilter()
+            filter.add("u.parent = ?", parent)
+            filter.add("u.removedAt IS NULL", when: !includeRemoved)
             return try Row.fetchAll(
-                db, sql: "SELECT \(Self.unitColumns) FROM unit u \(filter) ORDER BY u.id", arguments: arguments
+                db, sql: "SELECT \(Self.unitColumns) FROM unit u \(filter.clause) ORDER BY u.id",
+                arguments: filter.arguments
             ).map(Self.unit)
         }
     }
@@ -215,16 +211,12 @@ extension LedgerStore {
     /// Role tenures, current ones only unless `includePast`.
     public func roles(unit: String?, includePast: Bool) throws -> [RoleRecord] {
         try writer.read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let unit {
-                conditions.append("unit = ?")
-                _ = arguments.append(contentsOf: [unit])
-            }
-            if !includePast { conditions.append("until IS NULL") }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            var filter = SQLFilter()
+            filter.add("unit = ?", unit)
+            filter.add("until IS NULL", when: !includePast)
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM roleAssignment \(filter) ORDER BY unit, role, since", arguments: arguments
+                db, sql: "SELECT * FROM roleAssignment \(filter.clause) ORDER BY unit, role, since",
+                arguments: filter.arguments
             ).map { row in
                 let until: Int64? = row["until"]
                 return RoleRecord(

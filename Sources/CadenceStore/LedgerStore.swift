@@ -179,24 +179,16 @@ public final class LedgerStore: Sendable {
     /// The newest notices (at most `limit`), oldest first, of one kind and/or unit when given.
     public func noticeList(kind: String?, unit: String?, limit: Int) throws -> [StoredNotice] {
         try writer.read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let kind {
-                conditions.append("kind = ?")
-                _ = arguments.append(contentsOf: [kind])
-            }
-            if let unit {
-                conditions.append("json_extract(payload, '$.unit') = ?")
-                _ = arguments.append(contentsOf: [unit])
-            }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            var filter = SQLFilter()
+            filter.add("kind = ?", kind)
+            filter.add("json_extract(payload, '$.unit') = ?", unit)
             return try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM (SELECT id, payload, file, fileWritten, journalSent FROM notice \(filter)
+                    SELECT * FROM (SELECT id, payload, file, fileWritten, journalSent FROM notice \(filter.clause)
                     ORDER BY id DESC LIMIT ?) ORDER BY id
                     """,
-                arguments: arguments + [limit]
+                arguments: filter.arguments + [limit]
             ).map { try StoredNotice(row: $0) }
         }
     }

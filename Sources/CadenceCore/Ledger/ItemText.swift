@@ -16,13 +16,9 @@ public enum ItemText: Int, CaseIterable, Sendable, Hashable {
     }
 
     /// Its name on the wire, in files and as the store's column.
-    public var name: String { "\(info.name)" }
+    public var name: String { Self.names[rawValue] }
 
-    /// The field called `name`, if any.
-    public init?(name: String) {
-        guard let found = Self.allCases.first(where: { $0.name == name }) else { return nil }
-        self = found
-    }
+    private static let names = allCases.map { "\($0.info.name)" }
 }
 
 /// The values of an item's ``ItemText`` fields; an absent or empty one is nil.
