@@ -162,13 +162,26 @@ struct ItemCallTests {
             ListItemsCall.definition
                 == "method ListItems(unit: ?string, overdueOnly: ?bool, state: ?string, limit: ?int) -> (items: []Item, total: int)"
         )
-        let lines = AddItemCall.definition.split(separator: "\n")
-        #expect(lines.count == 3)
+        // Wrapped under its parenthesis, each line as full as 100 columns allow; the parameters in order.
+        let lines = AddItemCall.definition.split(separator: "\n").map(String.init)
+        let indent = String(repeating: " ", count: "method AddItem(".count)
+        #expect(lines.count >= 2)
         #expect(lines.allSatisfy { $0.count <= 100 })
-        #expect(lines[0].hasPrefix("method AddItem(unit: string, title: string, deadline: string,"))
-        #expect(lines[0].hasSuffix("scope: ?string,"))
-        #expect(lines[1].hasPrefix(String(repeating: " ", count: "method AddItem(".count) + "urgency: ?string,"))
-        #expect(lines[2].hasSuffix("direct: ?string) -> (item: Item)"))
+        #expect(
+            lines[0] == "method AddItem(unit: string, title: string, deadline: string, source: ?string, scope: ?string,"
+        )
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix(indent) && !$0.hasPrefix(indent + " ") })
+        for (line, next) in zip(lines, lines.dropFirst()) {
+            // The next line's first parameter (with its comma) did not fit after a space.
+            let rest = next.drop { $0 == " " }
+            let parameter = rest.prefix { $0 != "," && $0 != ")" }
+            let width = parameter.count + (rest.dropFirst(parameter.count).first == "," ? 1 : 0)
+            #expect(line.count + 1 + width >= 100, "\(line)")
+        }
+        #expect(lines.last?.hasSuffix("direct: ?string) -> (item: Item)") == true)
+        let names = lines.joined(separator: " ").split(separator: "(")[1].split(separator: ")")[0]
+            .split(separator: ",").map { $0.split(separator: ":")[0].trimmingCharacters(in: .whitespaces) }
+        #expect(names == AddItemCall.signature.map(\.name))
         let calls: [any LedgerCall.Type] = [
             AddItemCall.self, GetItemCall.self, ListItemsCall.self, UpdateItemCall.self, RemoveItemCall.self,
             CloseItemCall.self,
