@@ -4,6 +4,9 @@ public import Foundation
 /// Records on the wire: every field of a ``WireRecord``, by name, written straight into bytes
 /// (a listing of 10,000 items would otherwise build 10,000 dictionaries).
 public enum RecordJSON {
+    /// `{}`, the reply's object when there is no record to give.
+    public static let emptyObject = RawJSON(Array("{}".utf8))
+
     /// One record as a JSON object.
     public static func object<Record: WireRecord>(_ record: Record, at instant: Date) -> RawJSON {
         var out: [UInt8] = []

@@ -74,7 +74,7 @@ extension LedgerRequest {
     func answer(_ call: AssignRoleCall) throws -> [String: Any] {
         try store.assignRole(unit: call.unit, role: call.role, person: call.person, at: now, actor: actor)
         let current = try store.roles(unit: call.unit, includePast: false).first { $0.role == call.role.rawValue }
-        return ["role": current.map { wire($0) } ?? RawJSON(Array("{}".utf8))]
+        return ["role": current.map { wire($0) } ?? RecordJSON.emptyObject]
     }
 
     func answer(_ call: AddCommitmentCall) throws -> [String: Any] {
@@ -107,7 +107,7 @@ extension LedgerRequest {
                 override: call.override, cadence: cadence.name),
             at: now, actor: actor)
         let review = try store.reviews(unit: nil, kind: nil, period: nil, id: id).first
-        return ["review": review.map { wire($0) } ?? RawJSON(Array("{}".utf8))]
+        return ["review": review.map { wire($0) } ?? RecordJSON.emptyObject]
     }
 
     func answer(_ call: SubmitReportCall) throws -> [String: Any] {

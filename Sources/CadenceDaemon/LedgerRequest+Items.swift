@@ -55,11 +55,11 @@ extension LedgerRequest {
         if let unit = call.unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
         let (items, total) = try store.items(
             unit: call.unit, overdueAt: call.overdueOnly ? now : nil, state: call.state, limit: call.limit)
-        return ["items": Self.json(items, at: now), "total": total]
+        return ["items": wire(items), "total": total]
     }
 
     func answer(_ call: RemoveItemCall) throws -> [String: Any] {
-        ["item": Self.object(try store.removeItem(call.id, force: call.force, at: now, actor: actor), at: now)]
+        ["item": wire(try store.removeItem(call.id, force: call.force, at: now, actor: actor))]
     }
 
     func update(_ call: UpdateItemCall) throws -> RawJSON {
@@ -77,6 +77,6 @@ extension LedgerRequest {
             verifier: call.action == .verify ? actor.name : nil)
         let item = try store.transition(
             call.id, call.action, details, schedule: manager.itemSchedule, at: now, actor: actor)
-        return Self.object(item, at: now)
+        return wire(item)
     }
 }

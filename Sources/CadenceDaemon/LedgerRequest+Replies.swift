@@ -27,7 +27,7 @@ extension LedgerRequest {
 
     func itemObject(_ id: Int64) throws -> RawJSON {
         guard let item = try store.item(id) else { throw VarlinkError.noSuchItem(id) }
-        return Self.object(item, at: now)
+        return wire(item)
     }
 
     static func object(_ n: StoredNotice) -> [String: Any] {
@@ -52,8 +52,4 @@ extension LedgerRequest {
         o["unit"] = entry.unit
         return o
     }
-
-    static func json(_ items: [RectificationItem], at instant: Date) -> RawJSON { RecordJSON.array(items, at: instant) }
-
-    static func object(_ item: RectificationItem, at instant: Date) -> RawJSON { RecordJSON.object(item, at: instant) }
 }
