@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "cadenced", targets: ["cadenced"]),
         .executable(name: "cadencectl", targets: ["cadencectl"]),
+        .executable(name: "cadenced-deliver", targets: ["cadenced-deliver"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,6 +49,15 @@ let package = Package(
                 "CadenceCore", "CadenceConfiguration", "CadenceDaemon", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The delivery service: the outbox's messages to people, over the network cadenced has not.
+        .target(name: "CadenceDeliver", dependencies: ["CadenceCore", "CadenceControl"]),
+        .executableTarget(
+            name: "cadenced-deliver",
+            dependencies: [
+                "CadenceCore", "CadenceControl", "CadenceConfiguration", "CadenceDeliver",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(

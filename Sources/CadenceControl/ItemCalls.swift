@@ -12,6 +12,9 @@ public protocol LedgerCall: Sendable, Equatable {
     static var reply: String { get }
     /// Whether the call changes the ledger (then only root and `AdminGroup=` may make it).
     static var changesLedger: Bool { get }
+    /// Whether the delivery service (group `cadenced-deliver`) may make it: it reads the outbox and
+    /// reports what became of each message, and nothing else.
+    static var forDeliveryService: Bool { get }
     /// Reads a call's parameters: a missing or mistyped one is `InvalidParameter`, a value that
     /// makes no sense (an unknown state, a blank title) is `InvalidArgument` with the reason.
     init(reading parameters: ControlParameters) throws
@@ -20,6 +23,8 @@ public protocol LedgerCall: Sendable, Equatable {
 }
 
 extension LedgerCall {
+    public static var forDeliveryService: Bool { false }
+
     /// `method AddItem(unit: string, …) -> (item: Item)`, wrapped under its parenthesis after 100
     /// columns as the rest of the interface is.
     public static var definition: String {

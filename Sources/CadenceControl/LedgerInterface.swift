@@ -25,6 +25,12 @@ public enum LedgerInterface {
 
         \(RectificationItem.interfaceType)
 
+        \(PersonRecord.interfaceType)
+
+        \(DeliveryRecord.interfaceType)
+
+        \(DueDelivery.interfaceType)
+
         type Notice (
           key: string,
           kind: string,
@@ -149,6 +155,31 @@ public enum LedgerInterface {
 
         # The append-only history of changes (who, when, what), oldest first: the newest `limit`.
         \(ListHistoryCall.definition)
+
+        # Adds a person to the directory. Roles and responsible people that name the person (by
+        # id, or by a name only one person has) reach them at these addresses.
+        \(AddPersonCall.definition)
+
+        \(GetPersonCall.definition)
+
+        # The directory by id; the persons of `unit` when given.
+        \(ListPersonsCall.definition)
+
+        # Takes a person out of the directory (the history keeps who they were).
+        \(RemovePersonCall.definition)
+
+        # The outbox: one message per notice, person and channel. state: waiting, sent, failed.
+        \(ListDeliveriesCall.definition)
+
+        # Sends a failed message again, to the address the directory has now.
+        \(RetryDeliveryCall.definition)
+
+        # For the delivery service (group cadenced-deliver): the messages due now.
+        \(TakeDeliveriesCall.definition)
+
+        # For the delivery service: what an attempt came to. outcome: sent, temporary (tried
+        # again later, with backoff), permanent (given up; a delivery-failed notice says so).
+        \(RecordDeliveryCall.definition)
 
         # Imports units, commitments or items from CSV or JSON text (the client decodes the file).
         # Every row is checked; if any is bad, nothing is imported and every problem is listed.

@@ -31,7 +31,11 @@ final class ControlHandler {
     /// `AdminGroup=` in force.
     private var adminGroupName: String? { fixedAdminGroup ?? manager.configuration.daemon.adminGroup }
 
-    private enum Access { case read, write }
+    /// The group of the delivery service: its members may take the outbox's messages and report
+    /// what became of them, and nothing else.
+    static let deliveryGroupName = "cadenced-deliver"
+
+    private enum Access { case read, write, deliver }
 
     /// Whether `peer` may change the ledger (and so send an import's large message).
     func mayWrite(_ peer: Peer) -> Bool { allowed(peer, .write) }
@@ -39,6 +43,9 @@ final class ControlHandler {
     private func allowed(_ peer: Peer, _ access: Access) -> Bool {
         if peer.uid == 0 || peer.uid == getuid() { return true }
         if let adminGroup = adminGroupName.flatMap(Peer.gid(of:)), peer.groups.contains(adminGroup) { return true }
+        if access == .deliver {
+            return Peer.gid(of: Self.deliveryGroupName).map { peer.groups.contains($0) } ?? false
+        }
         if access == .read, let readerGroup = Peer.gid(of: Self.readerGroupName), peer.groups.contains(readerGroup) {
             return true
         }
@@ -46,7 +53,12 @@ final class ControlHandler {
     }
 
     /// Who may do what is refused, in the words of the groups configured.
-    private func refusal(_ peer: Peer, write: Bool) -> String {
+    private func refusal(_ peer: Peer, _ access: Access) -> String {
+        if access == .deliver {
+            return "\(peer.user) (uid \(peer.uid)) is not the delivery service; only root, AdminGroup= and members "
+                + "of group '\(Self.deliveryGroupName)' may take and report the outbox's messages"
+        }
+        let write = access == .write
         let who = "\(peer.user) (uid \(peer.uid)) may not \(write ? "change" : "read") the ledger; "
         let admins = adminGroupName.map { "members of group '\($0)' (AdminGroup=)" }
         if write {
@@ -98,10 +110,14 @@ final class ControlHandler {
     /// Methods that change the ledger (root and `AdminGroup=` only).
     static let writeMethods = Set(LedgerRequest.typedCalls.filter { $0.changesLedger }.map { $0.method })
 
+    /// Methods for the delivery service (root, `AdminGroup=` and group `cadenced-deliver`).
+    static let deliveryMethods = Set(LedgerRequest.typedCalls.filter { $0.forDeliveryService }.map { $0.method })
+
     private func ledger(_ call: VarlinkCall, peer: Peer) throws -> [String: Any] {
         let write = Self.writeMethods.contains(call.member)
-        guard allowed(peer, write ? .write : .read) else {
-            throw VarlinkError.permissionDenied(refusal(peer, write: write))
+        let access: Access = Self.deliveryMethods.contains(call.member) ? .deliver : write ? .write : .read
+        guard allowed(peer, access) || (access == .deliver && allowed(peer, .write)) else {
+            throw VarlinkError.permissionDenied(refusal(peer, access))
         }
         let request = LedgerRequest(
             manager: manager, parameters: ControlParameters(call.parameters), now: clock.wall(),

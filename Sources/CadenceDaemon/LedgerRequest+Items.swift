@@ -13,7 +13,9 @@ extension LedgerRequest {
         AssignRoleCall.self, ListRolesCall.self, AddCommitmentCall.self, ListCommitmentsCall.self,
         EvaluateCommitmentCall.self, RecordReviewCall.self, ListReviewsCall.self, SubmitReportCall.self,
         GetQuotaCall.self, ListNoticesCall.self, ListHistoryCall.self, GetStatusCall.self, ImportCall.self,
-        ExportCall.self, EvaluateCall.self,
+        ExportCall.self, EvaluateCall.self, AddPersonCall.self, GetPersonCall.self, ListPersonsCall.self,
+        RemovePersonCall.self, ListDeliveriesCall.self, RetryDeliveryCall.self, TakeDeliveriesCall.self,
+        RecordDeliveryCall.self,
     ]
 
     /// How each of ``typedCalls`` is answered, by method name.
@@ -25,7 +27,7 @@ extension LedgerRequest {
             typed(UpdateItemCall.self) { request, call in ["item": try request.update(call)] },
             typed(RemoveItemCall.self) { try $0.answer($1) },
             typed(CloseItemCall.self) { request, call in ["item": try request.update(call.update)] },
-        ] + campaignMethods + otherMethods)
+        ] + campaignMethods + otherMethods + deliveryMethods)
 
     static func typed<Call: LedgerCall>(
         _ type: Call.Type, _ answer: @escaping @Sendable (LedgerRequest, Call) throws -> [String: Any]

@@ -222,6 +222,45 @@ extension LedgerStore {
                         WHERE importKey IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("v5: people and the outbox") { db in
+            try db.execute(
+                sql: """
+                    -- The office's directory: who can be reached, and how.
+                    CREATE TABLE person (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        unit TEXT,
+                        mobile TEXT,
+                        email TEXT,
+                        dingtalk TEXT,
+                        wecom TEXT,
+                        feishu TEXT,
+                        account TEXT,
+                        createdAt INTEGER NOT NULL,
+                        removedAt INTEGER
+                    );
+                    CREATE INDEX person_name ON person(name) WHERE removedAt IS NULL;
+                    CREATE UNIQUE INDEX person_account ON person(account) WHERE account IS NOT NULL AND removedAt IS NULL;
+
+                    -- The outbox: one message per (notice, person, channel), stored in the notice's
+                    -- own transaction; the delivery service sends it and reports back.
+                    CREATE TABLE delivery (
+                        id INTEGER PRIMARY KEY,
+                        noticeKey TEXT NOT NULL REFERENCES notice(key),
+                        person TEXT NOT NULL,
+                        channel TEXT NOT NULL,
+                        address TEXT NOT NULL,
+                        state TEXT NOT NULL DEFAULT 'waiting',
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        createdAt INTEGER NOT NULL,
+                        nextAttemptAt INTEGER,
+                        sentAt INTEGER,
+                        lastError TEXT,
+                        UNIQUE (noticeKey, person, channel)
+                    );
+                    CREATE INDEX delivery_waiting ON delivery(nextAttemptAt) WHERE state = 'waiting';
+                    """)
+        }
         return migrator
     }
 }

@@ -152,7 +152,9 @@ public final class LedgerStore: Sendable {
                 ON CONFLICT(key) DO NOTHING
                 """,
             arguments: [notice.key, notice.kind.rawValue, notice.dueAt.micros, notice.emittedAt.micros, payload])
-        return db.changesCount > 0
+        guard db.changesCount > 0 else { return false }
+        try route(notice, db)
+        return true
     }
 
     /// Notices not yet delivered to both sinks, oldest first.

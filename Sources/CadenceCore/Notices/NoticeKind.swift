@@ -19,6 +19,8 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
     /// The configuration directory has errors: a reload was refused (the configuration in force
     /// stays), or cadenced started on the last good configuration it kept.
     case configurationRefused = "configuration-refused"
+    /// A message to a person could not be delivered: refused for good, or failing after every attempt.
+    case deliveryFailed = "delivery-failed"
 
     /// The journal `MESSAGE_ID` of this kind (generated once with `systemd-id128 new`; never change).
     public var messageID: String {
@@ -31,16 +33,17 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
         case .accountability: "b951eaaa49d04c1e82c9ea6f38b998f8"
         case .quotaShortfall: "a6bb08aec7324dba8fce4bc8be118597"
         case .configurationRefused: "1f2c693a479c4d3e83779d578e6833ef"
+        case .deliveryFailed: "daf347c21dd34bafae6fd252d7c7aa1c"
         }
     }
 
     /// syslog priority: notice (5) for reminders and warnings, warning (4) when overdue or short of
-    /// a quota, err (3) when escalated or when the configuration is refused, crit (2) at accountability.
+    /// a quota, err (3) when escalated, when the configuration is refused or a message cannot be delivered, crit (2) at accountability.
     public var priority: Int {
         switch self {
         case .occurrence, .catchUp, .deadlineWarning: 5
         case .overdue, .quotaShortfall: 4
-        case .escalation, .configurationRefused: 3
+        case .escalation, .configurationRefused, .deliveryFailed: 3
         case .accountability: 2
         }
     }

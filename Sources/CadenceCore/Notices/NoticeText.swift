@@ -22,7 +22,8 @@ public struct NoticeText: Sendable {
     /// The placeholders a template may use.
     public static let placeholders = [
         "cadence", "description", "kind", "period", "periods", "unit", "item", "title", "due", "overdue_days",
-        "level", "late", "count", "shortfalls", "deadline", "what", "directory", "errors",
+        "level", "late", "count", "shortfalls", "deadline", "what", "directory", "errors", "person", "channel",
+        "address", "subject", "reason", "attempts", "delivery",
     ]
 
     /// Fills `notice.subject` and `notice.body`.
@@ -154,6 +155,10 @@ public struct NoticeText: Sendable {
             "配置未生效：{what}\n{directory} 中的配置有错误，{what}。请按下列各行修改，用 cadenced --check-config 检查无误后执行 systemctl reload cadenced：\n{errors}"
         case (.configurationRefused, .en):
             "Configuration refused: {what}\nThe configuration in {directory} has errors, so {what}. Fix these lines, check them with cadenced --check-config, then run systemctl reload cadenced:\n{errors}"
+        case (.deliveryFailed, .zh):
+            "通知未送达：{person}（{channel}）\n发给 {person}（{address}）的通知「{subject}」未能送达：{reason}。已尝试 {attempts} 次，不再重试。请核对通讯录后执行 cadencectl deliveries retry {delivery}。"
+        case (.deliveryFailed, .en):
+            "Notice not delivered: {person} ({channel})\nThe notice \"{subject}\" to {person} ({address}) could not be delivered: {reason}. Tried {attempts} times; it is not tried again. Check the directory, then run cadencectl deliveries retry {delivery}."
         case (.quotaShortfall, .en):
             "Report quota check for {period}: {count} units below quota{late}\nUnits that submitted fewer information reports than their quota in {period} (submitted/required):\n{shortfalls}"
         }

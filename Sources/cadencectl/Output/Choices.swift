@@ -19,6 +19,7 @@ extension EvaluationVariant: ExpressibleByArgument {}
 extension EvaluationFormat: ExpressibleByArgument {}
 extension NoticeLanguage: ExpressibleByArgument {}
 extension TextEncodingChoice: ExpressibleByArgument {}
+extension DeliveryState: ExpressibleByArgument {}
 
 /// A local date typed as `YYYY-MM-DD`; anything else is a usage error.
 extension LocalDate: ExpressibleByArgument {
