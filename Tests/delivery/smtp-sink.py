@@ -7,7 +7,7 @@ accepted message becomes DIRECTORY/N.eml (the bytes received) and DIRECTORY/N.js
 the session's connection number and whether it logged in). Faults by recipient, for the tests:
   refuse-…@   RCPT answered 550 (a permanent refusal)
   later-…@    RCPT answered 451 the first time, accepted after (a passing one)
-  slow-…@     DATA answered only after 3 s
+  slow-…@     stored, then DATA answered only after 3 s (marker file receiving-slow)
 Invented addresses only; loopback only.
 """
 import asyncio
@@ -44,8 +44,6 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if any(a.split("@")[0].startswith("slow") for a in envelope.rcpt_tos):
-            await asyncio.sleep(3)
         state["count"] += 1
         n = state["count"]
         with open(os.path.join(directory, "%d.eml" % n), "wb") as f:
@@ -62,6 +60,10 @@ class Handler:
                 f,
             )
         os.rename(os.path.join(directory, "%d.json.tmp" % n), os.path.join(directory, "%d.json" % n))
+        # A relay that has the message but whose answer is late (or lost, if the client dies).
+        if any(a.split("@")[0].startswith("slow") for a in envelope.rcpt_tos):
+            open(os.path.join(directory, "receiving-slow"), "w").close()
+            await asyncio.sleep(3)
         return "250 2.0.0 accepted as %d" % n
 
 

@@ -141,6 +141,8 @@ def snapshot():
             "total": items["total"],
             "history": len(get("ListHistory", {"limit": 1000000})["entries"]),
             "status": {k: status[k] for k in ("items", "openItems")},
+            "persons": get("ListPersons", {"includeRemoved": True})["persons"],
+            "deliveries": get("ListDeliveries", {"limit": 1000000})["deliveries"],
         }
     finally:
         raw.close()
@@ -206,8 +208,9 @@ def test_service(client):
                 "GetStatus", "AddUnit", "GetUnit", "ListUnits", "RemoveUnit", "AssignRole", "ListRoles",
                 "AddCommitment", "ListCommitments", "EvaluateCommitment", "RecordReview", "ListReviews",
                 "SubmitReport", "GetQuota", "AddItem", "GetItem", "ListItems", "UpdateItem", "CloseItem", "RemoveItem",
-                "ListNotices", "ListHistory", "Import", "Export", "Evaluate",
-                "Unit", "Role", "Commitment", "Review", "QuotaLine", "Item", "Notice", "Status", "HistoryEntry",
+                "ListNotices", "ListHistory", "Import", "Export", "Evaluate", "AddPerson", "GetPerson",
+                "ListPersons", "RemovePerson", "ListDeliveries", "RetryDelivery", "TakeDeliveries", "RecordDelivery",
+                "Person", "Delivery", "Message", "Unit", "Role", "Commitment", "Review", "QuotaLine", "Item", "Notice", "Status", "HistoryEntry",
                 "ImportProblem", "ImportChange", "ImportField",
                 "NoSuchItem", "NoSuchUnit", "NotFound", "InvalidArgument", "PermissionDenied", "LedgerFailure",
             }
@@ -946,6 +949,51 @@ def test_notices_history(xid):
     refused("ListHistory(limit=0)", "InvalidArgument", "ListHistory", param="limit", limit=0)
 
 
+def test_people_deliveries():
+    person = L.call("AddPerson", id="p-conf", name="Conformance Person", unit=ALPHA,
+                    email="conf.person@example.org", mobile="+86 138-0000-0000")["person"]
+    t.check(person["id"] == "p-conf" and person["email"] == "conf.person@example.org" and person["unit"] == ALPHA
+            and person["removed"] is False, "AddPerson returns the person", repr(person))
+    t.check(L.call("GetPerson", id="p-conf")["person"] == person, "GetPerson returns what AddPerson returned")
+    t.check([p["id"] for p in L.call("ListPersons", unit=ALPHA)["persons"]] == ["p-conf"],
+            "ListPersons(unit): that unit's people")
+    refused("AddPerson with a bad e-mail address", "InvalidArgument", "AddPerson", says="not an e-mail address",
+            id="p-bad", name="Bad", email="bad@@example")
+    refused("AddPerson of an id taken", "InvalidArgument", "AddPerson", says="already exists", id="p-conf",
+            name="Again")
+    refused("GetPerson of nobody", "NotFound", "GetPerson", says="no person 'p-nobody'", id="p-nobody")
+
+    # Its 7-day warning is due at once, so a message to p-conf is in the outbox.
+    item = L.call("AddItem", unit=ALPHA, title="Conformance: reach a person", deadline="+3", first="p-conf")["item"]
+    rows = [d for d in L.call("ListDeliveries", person="p-conf")["deliveries"]]
+    t.check(len(rows) == 1 and rows[0]["state"] == "waiting" and rows[0]["address"] == "conf.person@example.org"
+            and rows[0]["kind"] == "deadline-warning", "the item's warning waits in the outbox for its person",
+            repr(rows))
+    taken = [m for m in L.call("TakeDeliveries")["messages"] if m["person"] == "p-conf"]
+    t.check(len(taken) == 1 and f"#{item['id']}" in taken[0]["subject"] and taken[0]["body"],
+            "TakeDeliveries hands over the message with its text", repr(taken))
+    if rows:
+        d = rows[0]["id"]
+        failed = L.call("RecordDelivery", id=d, outcome="permanent", reason="550 conformance")["delivery"]
+        t.check(failed["state"] == "failed" and failed["error"] == "550 conformance",
+                "RecordDelivery(permanent): given up, with the reason", repr(failed))
+        dead = L.call("ListNotices", kind="delivery-failed")["notices"]
+        t.check(len(dead) == 1, "a delivery-failed notice is emitted", repr(dead))
+        again = L.call("RetryDelivery", id=d)["delivery"]
+        t.check(again["state"] == "waiting" and again["attempts"] == 0, "RetryDelivery: waiting again", repr(again))
+        refused("RetryDelivery of a waiting message", "InvalidArgument", "RetryDelivery", says="not failed", id=d)
+        refused("RecordDelivery with outcome 'lost'", "InvalidArgument", "RecordDelivery", param="outcome",
+                says="sent, temporary, permanent", id=d, outcome="lost")
+        sent = L.call("RecordDelivery", id=d, outcome="sent")["delivery"]
+        t.check(sent["state"] == "sent" and sent["sent"], "RecordDelivery(sent)", repr(sent))
+    refused("RecordDelivery of no message", "NotFound", "RecordDelivery", says="no delivery", id=999999,
+            outcome="sent")
+    refused("ListDeliveries with state 'lost'", "InvalidArgument", "ListDeliveries", param="state", state="lost")
+    removed = L.call("RemovePerson", id="p-conf")["person"]
+    t.check(removed["removed"] is True, "RemovePerson: removed, still shown", repr(removed))
+    refused("RemovePerson twice", "NotFound", "RemovePerson", says="no person 'p-conf'", id="p-conf")
+
+
 # --- The year-end evaluation
 
 
@@ -1011,6 +1059,7 @@ def test_ledger(client):
         t.run("import and export", test_import_export)
         t.run("notices and history", test_notices_history, state.get("x"))
         t.run("evaluation", test_evaluation)
+        t.run("people and deliveries", test_people_deliveries)
         methods = {name for name, m in interfaces[LEDGER].members.items() if isinstance(m, scanner._Method)}
         t.check(methods <= L.answered, "every method of io.cadenced.Ledger was answered through the varlink package",
                 f"never answered: {sorted(methods - L.answered)}")

@@ -1,0 +1,234 @@
+import CadenceControl
+import CadenceCore
+@testable import CadenceDaemon
+import CadenceStore
+import Foundation
+import Testing
+
+/// An instant written `2027-01-01 09:00` in Asia/Shanghai (UTC+8, no DST).
+private func shanghai(_ text: String) -> Date {
+    let parts = text.split(separator: " ")
+    let time = parts[1].split(separator: ":").map { Int($0)! }
+    return Date(
+        timeIntervalSince1970: TimeInterval(
+            LocalDate(parts[0])!.dayNumber * 86_400 + time[0] * 3600 + time[1] * 60 - 8 * 3600))
+}
+
+private let monthlyReminder = """
+    [Cadence]
+    Description=每月提醒
+    OnCalendar=*-*-01 09:00
+    Kind=reminder
+    Period=month
+    """
+
+/// The office of the tests: a city bureau over two counties, everyone invented. County A's people
+/// all have e-mail; county B's first responsible person has none.
+private func office() throws -> InProcessLedger {
+    let ledger = try InProcessLedger(
+        conf: "[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n", cadences: ["monthly": monthlyReminder],
+        now: shanghai("2027-01-01 00:00"))
+    try ledger.process(at: shanghai("2027-01-01 00:00"))
+    for (id, name, kind, parent) in [
+        ("city", "示例市卫生局", "bureau", nil), ("county-a", "甲县卫生局", "county-bureau", "city"),
+        ("county-b", "乙县卫生局", "county-bureau", "city"),
+    ] as [(String, String, String, String?)] {
+        var unit: [String: Any] = ["id": id, "name": name, "kind": kind]
+        unit["parent"] = parent
+        try ledger.call("AddUnit", unit)
+    }
+    let people: [(id: String, name: String, unit: String, email: String?)] = [
+        ("p-city-first", "赵一", "city", "zhao.yi@example.org"), ("p-city-main", "钱二", "city", "qian.er@example.org"),
+        ("p-a-first", "孙三", "county-a", "sun.san@example.org"), ("p-a-main", "李四", "county-a", "li.si@example.org"),
+        ("p-a-direct", "王五", "county-a", "wang.wu@example.org"),
+        ("p-a-liaison", "周六", "county-a", "zhou.liu@example.org"), ("p-b-first", "吴七", "county-b", nil),
+        ("p-b-liaison", "郑八", "county-b", "zheng.ba@example.org"),
+    ]
+    for person in people {
+        var parameters: [String: Any] = ["id": person.id, "name": person.name, "unit": person.unit]
+        parameters["email"] = person.email
+        try ledger.call("AddPerson", parameters)
+    }
+    for (unit, role, person) in [
+        ("city", "first", "p-city-first"), ("city", "main", "p-city-main"), ("county-a", "first", "p-a-first"),
+        ("county-a", "main", "李四"), ("county-a", "liaison", "p-a-liaison"), ("county-b", "first", "p-b-first"),
+        ("county-b", "liaison", "郑八"),
+    ] {
+        try ledger.call("AssignRole", ["unit": unit, "role": role, "person": person])
+    }
+    return ledger
+}
+
+extension InProcessLedger {
+    /// The outbox as (notice kind, person id) pairs, in order.
+    func outbox(state: String? = nil) throws -> [(kind: String, person: String, id: Int64)] {
+        var parameters: [String: Any] = ["limit": 1000]
+        parameters["state"] = state
+        let list = try call("ListDeliveries", parameters)["deliveries"] as? [[String: Any]] ?? []
+        return list.map { ($0["kind"] as! String, $0["person"] as! String, ($0["id"] as! NSNumber).int64Value) }
+    }
+}
+
+@Suite("Notices reach people: the directory, the default routing and the outbox")
+struct DeliveryRoutingTests {
+    @Test(
+        "A campaign month: the reminder reaches every liaison, the warnings and the overdue notice the item's responsible people, the circular also the parent's first responsible person; once each"
+    )
+    func campaignMonth() throws {
+        let ledger = try office()
+        try ledger.process(at: shanghai("2027-01-01 09:00"))
+        #expect(
+            try ledger.outbox().map { "\($0.kind) \($0.person)" } == [
+                "occurrence p-a-liaison", "occurrence p-b-liaison",
+            ])
+
+        // Due on 2027-01-20 (24:00): warnings 7 days and 1 day before, overdue after, circular 3 days later.
+        try ledger.call(
+            "AddItem",
+            [
+                "unit": "county-a", "title": "值班制度未落实", "deadline": "2027-01-20", "main": "@main",
+                "direct": "王五",
+            ])
+        let responsible = ["p-a-first", "p-a-main", "p-a-direct"]
+        var expected = ["occurrence p-a-liaison", "occurrence p-b-liaison"]
+        for (instant, kind, people) in [
+            ("2027-01-14 00:00", "deadline-warning", responsible),
+            ("2027-01-20 00:00", "deadline-warning", responsible),
+            ("2027-01-21 00:00", "overdue", responsible),
+            ("2027-01-24 00:00", "escalation", responsible + ["p-city-first"]),
+        ] {
+            try ledger.process(at: shanghai(instant))
+            // The same instant again, as after a restart: nothing new.
+            try ledger.process(at: shanghai(instant))
+            expected += people.map { "\(kind) \($0)" }
+            let outbox = try ledger.outbox().map { "\($0.kind) \($0.person)" }
+            #expect(outbox == expected, "at \(instant): \(outbox)")
+        }
+        // County B's first responsible person has no address: no message to nobody.
+        #expect(try ledger.outbox().allSatisfy { $0.person != "p-b-first" })
+        #expect(try ledger.outbox(state: "waiting").count == expected.count)
+    }
+
+    @Test("Accountability reaches the parent unit's leadership (first and main) as well as the unit's people")
+    func accountabilityReachesParentLeadership() throws {
+        let ledger = try office()
+        try ledger.call("AddItem", ["unit": "county-a", "title": "台账不全", "deadline": "2027-01-10"])
+        try ledger.process(at: shanghai("2027-01-25 00:00"))
+        let people = Set(try ledger.outbox().filter { $0.kind == "accountability" }.map(\.person))
+        #expect(people == ["p-a-first", "p-city-first", "p-city-main"])
+    }
+
+    @Test(
+        "The delivery service's reports: sent, a passing failure tried again with backoff, a refusal given up with a delivery-failed notice; retry"
+    )
+    func outcomes() throws {
+        let ledger = try office()
+        try ledger.process(at: shanghai("2027-01-01 09:00"))
+        let taken = try ledger.call("TakeDeliveries", [:])["messages"] as? [[String: Any]] ?? []
+        #expect(taken.map { $0["address"] as? String } == ["zhou.liu@example.org", "zheng.ba@example.org"])
+        #expect(taken.map { $0["personName"] as? String } == ["周六", "郑八"])
+        #expect((taken.first?["subject"] as? String)?.contains("每月提醒") == true)
+        #expect((taken.first?["body"] as? String)?.isEmpty == false)
+        let keys = Set(taken.compactMap { $0["messageKey"] as? String })
+        #expect(keys.count == 2)
+        let first = (taken[0]["id"] as! NSNumber).int64Value
+        let second = (taken[1]["id"] as! NSNumber).int64Value
+
+        try ledger.call("RecordDelivery", ["id": first, "outcome": "sent"])
+        let later =
+            try ledger.call(
+                "RecordDelivery", ["id": second, "outcome": "temporary", "reason": "451 4.3.0 try again later"])[
+                "delivery"]
+            as? [String: Any] ?? [:]
+        #expect(later["state"] as? String == "waiting")
+        #expect(later["nextAttempt"] as? String == ISOTimestamp.utc(ledger.now.addingTimeInterval(60)))
+        // Not due again before its time; a repeat report about the sent one changes nothing.
+        #expect((try ledger.call("TakeDeliveries", [:])["messages"] as? [Any])?.isEmpty == true)
+        try ledger.call("RecordDelivery", ["id": first, "outcome": "permanent", "reason": "late report"])
+        #expect(try ledger.outbox(state: "sent").map(\.id) == [first])
+
+        ledger.now = ledger.now.addingTimeInterval(60)
+        #expect((try ledger.call("TakeDeliveries", [:])["messages"] as? [Any])?.count == 1)
+        try ledger.call(
+            "RecordDelivery", ["id": second, "outcome": "permanent", "reason": "550 5.1.1 mailbox unavailable"])
+        #expect(try ledger.outbox(state: "failed").map(\.id) == [second])
+        let deadLetters = try ledger.manager.store.notices().filter { $0.notice.kind == .deliveryFailed }
+        #expect(deadLetters.count == 1)
+        #expect(deadLetters.first?.notice.subject == "通知未送达：郑八（email）")
+        #expect(deadLetters.first?.notice.body.contains("550 5.1.1 mailbox unavailable") == true)
+        #expect(NoticeKind.deliveryFailed.priority == 3)
+        // The dead letter goes to nobody's mailbox (it is the administrator's, in the journal).
+        #expect(try ledger.outbox().count == 2)
+
+        let retried = try ledger.call("RetryDelivery", ["id": second])["delivery"] as? [String: Any] ?? [:]
+        #expect(retried["state"] as? String == "waiting")
+        #expect(retried["attempts"] as? Int == 0)
+        let again = try ledger.reply("RetryDelivery", ["id": first])
+        #expect((again["error"] as? String)?.hasSuffix("InvalidArgument") == true, "\(again)")
+    }
+
+    @Test("A passing failure every time is given up after the last attempt, the waits doubling up to an hour")
+    func backoffGivesUp() throws {
+        #expect(
+            (1...12).map { DeliveryBackoff.wait(afterAttempts: $0) } == [
+                60, 120, 240, 480, 960, 1920, 3600, 3600, 3600, 3600, 3600, nil,
+            ])
+        let ledger = try office()
+        try ledger.process(at: shanghai("2027-01-01 09:00"))
+        let id = try #require(try ledger.outbox().first?.id)
+        for _ in 1...DeliveryBackoff.attemptLimit {
+            try ledger.call("RecordDelivery", ["id": id, "outcome": "temporary", "reason": "relay down"])
+        }
+        #expect(try ledger.outbox(state: "failed").map(\.id) == [id])
+        #expect(try ledger.manager.store.notices().filter { $0.notice.kind == .deliveryFailed }.count == 1)
+    }
+
+    @Test("Bad persons are refused with the reason and change nothing")
+    func badPersons() throws {
+        let ledger = try office()
+        let before = try ledger.call("ListPersons", ["includeRemoved": true])["persons"] as? [Any]
+        for (parameters, reason) in [
+            (["id": "p-x", "name": "某", "email": "not-an-address"], "'not-an-address' is not an e-mail address"),
+            (["id": "p-x", "name": "某", "email": "a b@example.org"], "is not an e-mail address"),
+            (["id": "p-a-first", "name": "某"], "person 'p-a-first' already exists"),
+            (["id": "p-x", "name": "某", "unit": "county-z"], "the unit 'county-z' does not exist"),
+            (["id": "p-x", "name": "某", "mobile": "138-abc"], "the mobile number '138-abc'"),
+            (["id": "p x", "name": "某"], "contains a space"),
+            (["id": "p-x", "name": " "], "is empty"),
+        ] as [([String: Any], String)] {
+            let reply = try ledger.reply("AddPerson", parameters)
+            let text = "\((reply["parameters"] as? [String: Any])?["reason"] ?? reply)"
+            #expect(reply["error"] != nil, "\(parameters)")
+            #expect(text.contains(reason), "\(parameters): \(text)")
+        }
+        #expect((try ledger.call("ListPersons", ["includeRemoved": true])["persons"] as? [Any])?.count == before?.count)
+        let missing = try ledger.reply("RecordDelivery", ["id": 999, "outcome": "sent"])
+        #expect("\(missing)".contains("there is no delivery 999"))
+        let badOutcome = try ledger.reply("RecordDelivery", ["id": 1, "outcome": "delivered"])
+        #expect(
+            (badOutcome["parameters"] as? [String: Any])?["reason"] as? String
+                == "'delivered' is not one of: sent, temporary, permanent")
+    }
+
+    @Test("Only root, AdminGroup= and group cadenced-deliver take and report the outbox's messages")
+    func deliveryServiceOnly() throws {
+        let ledger = try office()
+        let stranger = Peer(uid: 4242, gid: 4242, user: "someone", groups: [4242])
+        for method in ["TakeDeliveries", "RecordDelivery"] {
+            let reply = try ledger.reply(method, ["id": 1, "outcome": "sent"], as: stranger)
+            #expect((reply["error"] as? String)?.hasSuffix("PermissionDenied") == true, "\(method): \(reply)")
+            #expect("\(reply)".contains("cadenced-deliver"))
+        }
+        #expect(ControlHandler.deliveryMethods == ["TakeDeliveries", "RecordDelivery"])
+    }
+
+    @Test("A person removed is no longer reached; a role naming them reaches nobody")
+    func removedPerson() throws {
+        let ledger = try office()
+        try ledger.call("RemovePerson", ["id": "p-b-liaison"])
+        try ledger.process(at: shanghai("2027-01-01 09:00"))
+        #expect(try ledger.outbox().map(\.person) == ["p-a-liaison"])
+        let shown = try ledger.call("GetPerson", ["id": "p-b-liaison"])["person"] as? [String: Any]
+        #expect(shown?["removed"] as? Bool == true)
+    }
+}

@@ -1,0 +1,255 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+private let deliver = BinaryRunner.executable("cadenced-deliver")
+private let venvPython = BinaryRunner.packageRoot.appendingPathComponent(".build/venv/bin/python3")
+private let pythonHasSMTP: Bool = {
+    (try? BinaryRunner.run(venvPython, ["-c", "import aiosmtpd"]).status) == 0
+}()
+private let scripts = BinaryRunner.packageRoot.appendingPathComponent("Tests/delivery")
+
+/// A real SMTP server (aiosmtpd) on loopback storing what it accepts; stopped by PID at the end.
+private final class SMTPSink {
+    let directory: String
+    let process = Process()
+    var port = 0
+
+    init(root: String, auth: String? = nil) throws {
+        directory = root + "/mail"
+        process.executableURL = venvPython
+        process.arguments =
+            [scripts.appendingPathComponent("smtp-sink.py").path, directory, root + "/smtp-port"]
+            + (auth.map { ["--auth", $0] } ?? [])
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: root + "/smtp-port", encoding: .utf8), let port = Int(text) {
+                self.port = port
+                return
+            }
+            usleep(20_000)
+        }
+    }
+
+    /// The messages received, as Python's e-mail parser reads them.
+    func messages() throws -> [[String: Any]] {
+        guard FileManager.default.fileExists(atPath: directory) else { return [] }
+        let result = try BinaryRunner.run(venvPython, [scripts.appendingPathComponent("read-mail.py").path, directory])
+        #expect(result.status == 0, "read-mail.py: \(result.stderr)")
+        return result.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+
+    deinit {
+        // SIGKILL: the test process may block SIGTERM, and Python inherits the mask.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
+
+/// Skips with the reason, or under CI=true (where scripts/deps installs aiosmtpd) fails.
+private func requireSMTPServer() throws {
+    guard !pythonHasSMTP else { return }
+    let reason = "the venv's python3 cannot import aiosmtpd (scripts/deps installs it in .build/venv)"
+    if ProcessInfo.processInfo.environment["CI"] == "true" {
+        Issue.record("\(reason); CI=true")
+        throw CancellationError()
+    }
+    try Test.cancel(Comment(rawValue: reason))
+}
+
+/// An office in the daemon: county A with its first responsible person and liaison in the
+/// directory, an item due in 3 days, so its 7-day warning is due at once.
+private func office(_ daemon: CtlDaemon, directEmail: String) throws {
+    try daemon.succeed(["units", "add", "county-a", "--name", "甲县卫生局", "--kind", "county-bureau"])
+    try daemon.succeed([
+        "person", "add", "p-sun", "--name", "孙三", "--unit", "county-a", "--email", "sun.san@example.org",
+    ])
+    try daemon.succeed(["person", "add", "p-wang", "--name", "王五", "--unit", "county-a", "--email", directEmail])
+    try daemon.succeed(["role", "assign", "county-a", "first", "p-sun"])
+    try daemon.succeed([
+        "item", "add", "--unit", "county-a", "--title", "值班制度未落实", "--deadline", "+3", "--direct", "王五",
+    ])
+}
+
+private func deliveries(_ daemon: CtlDaemon) throws -> [[String: Any]] {
+    try daemon.succeed(["deliveries", "--json"]).stdout.split(separator: "\n").compactMap {
+        try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    }
+}
+
+/// Writes deliver.conf for the sink and returns the arguments of cadenced-deliver.
+private func deliverArguments(_ daemon: CtlDaemon, port: Int, extra: String = "") throws -> [String] {
+    try FileManager.default.createDirectory(atPath: daemon.root + "/deliver", withIntermediateDirectories: true)
+    try Data(
+        """
+        [Deliver]
+        Socket=\(daemon.socket)
+        PollSec=200ms
+        [Mail]
+        Relay=127.0.0.1
+        Port=\(port)
+        Security=none
+        From=示例市卫生局办公室 <office@example.org>
+        \(extra)
+        """.utf8
+    ).write(to: URL(fileURLWithPath: daemon.root + "/deliver/deliver.conf"))
+    return ["--config-dir", daemon.root + "/deliver"]
+}
+
+@Suite(
+    "cadenced-deliver hands the outbox to a real SMTP server, once per person", .serialized,
+    .enabled(if: deliver != nil && CtlDaemon.cadenced != nil, "cadenced-deliver is not built"))
+struct DeliveryServiceTests {
+    @Test(
+        "Each responsible person gets the warning once, over one logged-in connection, as MIME that Python's parser reads: UTF-8 subject and names, base64 body, a Message-ID from the outbox key"
+    )
+    func mailOnce() throws {
+        try requireSMTPServer()
+        let daemon = try CtlDaemon(name: "deliver")
+        let sink = try SMTPSink(root: daemon.root, auth: "deliver:s3cret-不示人")
+        try office(daemon, directEmail: "wang.wu@example.org")
+        let credentials = daemon.root + "/credentials"
+        try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
+        try Data("s3cret-不示人\n".utf8).write(to: URL(fileURLWithPath: credentials + "/smtp-password"))
+        let arguments = try deliverArguments(daemon, port: sink.port, extra: "User=deliver")
+        let environment = ["CREDENTIALS_DIRECTORY": credentials]
+        let run = try BinaryRunner.run(deliver!, arguments + ["--once"], environment: environment)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!run.stderr.contains("s3cret"), "the password is never logged")
+
+        let messages = try sink.messages()
+        let outbox = try deliveries(daemon)
+        #expect(outbox.map { $0["state"] as? String } == ["sent", "sent"])
+        #expect(messages.count == 2)
+        let notices = try daemon.succeed(["notices", "--json"]).stdout
+        for (message, row) in zip(messages, outbox) {
+            let envelope = message["envelope"] as? [String: Any] ?? [:]
+            #expect(envelope["to"] as? [String] == [row["address"] as? String ?? ""])
+            #expect(envelope["from"] as? String == "office@example.org")
+            #expect(envelope["authenticated"] as? Bool == true)
+            #expect(envelope["connection"] as? Int == 1, "one connection for the batch")
+            #expect(message["subject"] as? String == row["subject"] as? String)
+            #expect((message["subject"] as? String)?.hasPrefix("整改提醒：") == true)
+            #expect(message["from"] as? String == "示例市卫生局办公室 <office@example.org>")
+            #expect(message["to"] as? String == "\(row["personName"] ?? "") <\(row["address"] ?? "")>")
+            #expect(message["messageID"] as? String == "<\(row["messageKey"] ?? "")@example.org>")
+            #expect(message["contentType"] as? String == "text/plain")
+            #expect(message["charset"] as? String == "utf-8")
+            #expect(message["transferEncoding"] as? String == "base64")
+            #expect(message["dateParsed"] as? Bool == true)
+            #expect(message["defects"] as? [String] == [])
+            #expect(message["crlfOnly"] as? Bool == true)
+            let body = message["body"] as? String ?? ""
+            #expect(body.contains("「值班制度未落实」"))
+            #expect(notices.contains(message["notice"] as? String ?? "-"))
+        }
+        #expect(Set(outbox.compactMap { $0["personName"] as? String }) == ["孙三", "王五"])
+
+        // Again: nothing more is sent.
+        _ = try BinaryRunner.run(deliver!, arguments + ["--once"], environment: environment)
+        #expect(try sink.messages().count == 2)
+    }
+
+    @Test(
+        "A refusal (550) is given up with a delivery-failed notice, the others still sent; with the relay down everything stays waiting with the reason; cadencectl deliveries shows both"
+    )
+    func faults() throws {
+        try requireSMTPServer()
+        let daemon = try CtlDaemon(name: "deliver-faults")
+        try office(daemon, directEmail: "refuse-wang@example.org")
+
+        // First with no relay listening: a port nothing listens on (the sink's, before it starts).
+        var closed = sockaddr_in()
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        closed.sin_family = sa_family_t(AF_INET)
+        closed.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &closed) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                _ = bind(probe, $0, length)
+                _ = getsockname(probe, $0, &length)
+            }
+        }
+        let unusedPort = Int(UInt16(bigEndian: closed.sin_port))
+        close(probe)
+        let down = try BinaryRunner.run(deliver!, try deliverArguments(daemon, port: unusedPort) + ["--once"])
+        #expect(down.status == 0, "\(down.stderr)")
+        let waiting = try deliveries(daemon)
+        #expect(waiting.map { $0["state"] as? String } == ["waiting", "waiting"])
+        #expect(
+            waiting.allSatisfy { ($0["error"] as? String)?.contains("cannot connect to the relay 127.0.0.1") == true })
+        let table = try daemon.succeed(["deliveries"]).stdout
+        #expect(table.contains("waiting") && table.contains("孙三") && table.contains("cannot connect"))
+
+        // Failed messages are retried at once; waiting ones wait for their time (a minute), so the
+        // refusal is shown by a fresh item whose messages are due now.
+        let sink = try SMTPSink(root: daemon.root)
+        try daemon.succeed([
+            "item", "add", "--unit", "county-a", "--title", "应急预案未更新", "--deadline", "+3", "--direct", "p-wang",
+        ])
+        let run = try BinaryRunner.run(deliver!, try deliverArguments(daemon, port: sink.port) + ["--once"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = try deliveries(daemon).filter { ($0["subject"] as? String)?.contains("#2") == true }
+        #expect(rows.map { "\($0["personName"] ?? "") \($0["state"] ?? "")" } == ["孙三 sent", "王五 failed"])
+        #expect((rows.last?["error"] as? String)?.contains("550 5.1.1") == true)
+        #expect(
+            try sink.messages().map { ($0["envelope"] as? [String: Any])?["to"] as? [String] } == [
+                ["sun.san@example.org"]
+            ])
+        let deadLetters = try daemon.succeed(["notices", "--kind", "delivery-failed"]).stdout
+        #expect(deadLetters.contains("通知未送达：王五（email）"), "\(deadLetters)")
+        let failedTable = try daemon.succeed(["deliveries", "list", "--state", "failed"]).stdout
+        #expect(failedTable.contains("王五") && failedTable.contains("550 5.1.1"))
+
+        // Bad input to the CLI: an unknown state is a usage error, a retry of a sent message refused.
+        #expect(try daemon.ctl(["deliveries", "list", "--state", "lost"]).status == 64)
+        let sentID = try #require((rows.first?["id"] as? NSNumber)?.stringValue)
+        let refused = try daemon.ctl(["deliveries", "retry", sentID])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("is sent, not failed: nothing to retry"), "\(refused.stderr)")
+    }
+
+    @Test(
+        "A kill -9 of the delivery service mid-message loses nothing: the message in doubt is sent again with the same Message-ID"
+    )
+    func killMidBatch() throws {
+        try requireSMTPServer()
+        let daemon = try CtlDaemon(name: "deliver-kill")
+        let sink = try SMTPSink(root: daemon.root)
+        try office(daemon, directEmail: "slow-wang@example.org")
+        let arguments = try deliverArguments(daemon, port: sink.port)
+        let service = Process()
+        service.executableURL = deliver
+        service.arguments = arguments
+        service.standardError = FileHandle.nullDevice
+        try service.run()
+        // The sink stores the slow message, marks it, and waits 3 s before answering: the service
+        // is killed between the relay's receipt and its record of it.
+        let marker = sink.directory + "/receiving-slow"
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: marker) && Date() < deadline { usleep(20_000) }
+        #expect(FileManager.default.fileExists(atPath: marker), "the slow message never reached the sink")
+        kill(service.processIdentifier, SIGKILL)
+        service.waitUntilExit()
+        #expect(service.terminationReason == .uncaughtSignal)
+
+        let run = try BinaryRunner.run(deliver!, arguments + ["--once"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try deliveries(daemon).map { $0["state"] as? String } == ["sent", "sent"])
+        let byRecipient = Dictionary(grouping: try sink.messages()) {
+            (($0["envelope"] as? [String: Any])?["to"] as? [String])?.first ?? ""
+        }
+        #expect(byRecipient["sun.san@example.org"]?.count == 1)
+        let copies = byRecipient["slow-wang@example.org"] ?? []
+        #expect(copies.count == 2, "the message in doubt is sent again")
+        #expect(Set(copies.compactMap { $0["messageID"] as? String }).count == 1, "with the same Message-ID")
+    }
+}
