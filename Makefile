@@ -40,7 +40,7 @@ SWIFT ?= swift
 SCRATCH_PATH ?= .build-static
 BUILT := $(SCRATCH_PATH)/release
 SWIFT_BUILD := $(SWIFT) build -c release --static-swift-stdlib --scratch-path $(SCRATCH_PATH)
-PROGRAMS := cadenced cadencectl
+PROGRAMS := cadenced cadencectl cadenced-deliver
 CATALOG := $(wildcard catalog/cadenced.catalog)
 
 # The shipped unit files name /usr/bin and /etc; installed ones name BINDIR and SYSCONFDIR.
@@ -57,6 +57,7 @@ all: $(addprefix $(BUILT)/,$(PROGRAMS))
 $(addprefix $(BUILT)/,$(PROGRAMS)) &: FORCE
 	$(SWIFT_BUILD) --product cadenced
 	$(SWIFT_BUILD) --product cadencectl
+	$(SWIFT_BUILD) --product cadenced-deliver
 
 check-ldd: all
 	@for program in $(PROGRAMS); do \
@@ -69,16 +70,17 @@ check-ldd: all
 check-units:
 	@# verify exits 1 for the missing /usr/bin/cadenced, and only warns (exit 0) for bad keys:
 	@# any other output is a failure.
-	@out=$$(systemd-analyze verify units/cadenced.service units/cadenced.socket 2>&1 \
-	    | grep -v 'Command /usr/bin/cadenced is not executable'); \
+	@out=$$(systemd-analyze verify units/cadenced.service units/cadenced.socket units/cadenced-deliver.service 2>&1 \
+	    | grep -v -E 'Command /usr/bin/cadenced(-deliver)? is not executable'); \
 	if [ -n "$$out" ]; then echo "$$out" >&2; exit 1; fi
 	systemd-analyze security --offline=yes --threshold=10 --no-pager units/cadenced.service | tail -1
+	systemd-analyze security --offline=yes --threshold=20 --no-pager units/cadenced-deliver.service | tail -1
 	@echo
 
 install: all check-ldd
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 0755 $(addprefix $(BUILT)/,$(PROGRAMS)) $(DESTDIR)$(BINDIR)/
-	for unit in cadenced.service cadenced.socket; do \
+	for unit in cadenced.service cadenced.socket cadenced-deliver.service; do \
 	    $(SUBSTITUTE) units/$$unit >$(DESTDIR)$(UNITDIR)/$$unit && chmod 0644 $(DESTDIR)$(UNITDIR)/$$unit || exit 1; \
 	done
 	install -m 0644 units/sysusers.d/cadenced.conf $(DESTDIR)$(SYSUSERSDIR)/cadenced.conf
@@ -117,7 +119,8 @@ endif
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGRAMS))
-	rm -f $(DESTDIR)$(UNITDIR)/cadenced.service $(DESTDIR)$(UNITDIR)/cadenced.socket
+	rm -f $(DESTDIR)$(UNITDIR)/cadenced.service $(DESTDIR)$(UNITDIR)/cadenced.socket \
+	    $(DESTDIR)$(UNITDIR)/cadenced-deliver.service
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/cadenced.conf $(DESTDIR)$(TMPFILESDIR)/cadenced.conf
 	rm -f $(DESTDIR)$(CATALOGDIR)/cadenced.catalog
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/cadencectl $(DESTDIR)$(ZSHCOMPDIR)/_cadencectl \
@@ -134,4 +137,4 @@ ifeq ($(DESTDIR),)
 endif
 
 clean:
-	rm -rf $(BUILT)/cadenced $(BUILT)/cadencectl
+	rm -rf $(addprefix $(BUILT)/,$(PROGRAMS))
