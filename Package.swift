@@ -51,8 +51,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // OpenSSL's libssl, imported as a system library; only `CadenceDeliver` imports it (TLS to the relay).
+        .systemLibrary(name: "CSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // The delivery service: the outbox's messages to people, over the network cadenced has not.
-        .target(name: "CadenceDeliver", dependencies: ["CadenceCore", "CadenceControl"]),
+        .target(name: "CadenceDeliver", dependencies: ["CadenceCore", "CadenceControl", "CSSL"]),
         .executableTarget(
             name: "cadenced-deliver",
             dependencies: [

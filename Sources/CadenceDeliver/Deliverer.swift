@@ -60,7 +60,8 @@ public final class Deliverer {
                 do {
                     if connection == nil {
                         let opened = try SMTPConnection(
-                            host: relay, port: configuration.resolvedPort, timeout: configuration.timeout)
+                            host: relay, port: configuration.resolvedPort, timeout: configuration.timeout,
+                            security: configuration.security, caFile: configuration.caFile)
                         try opened.hello(as: hostName, user: configuration.user, password: password)
                         connection = opened
                     }

@@ -25,13 +25,23 @@ final class SMTPConnection {
     private let socket: Int32
     private var buffer: [UInt8] = []
     private let host: String
+    private let caFile: String?
+    private let security: DeliverConfiguration.Security
+    /// TLS once it is started (at once with `tls`, after STARTTLS with `starttls`).
+    private var tls: TLSSession?
     /// The relay's EHLO keywords (`AUTH PLAIN LOGIN`, `8BITMIME`…), upper-cased.
     private(set) var extensions: [String] = []
 
-    init(host: String, port: Int, timeout: Duration) throws(SendFailure) {
+    init(
+        host: String, port: Int, timeout: Duration, security: DeliverConfiguration.Security = .none,
+        caFile: String? = nil
+    ) throws(SendFailure) {
         self.host = host
+        self.security = security
+        self.caFile = caFile
         socket = try Self.connect(host: host, port: port, timeout: timeout)
         do {
+            if security == .tls { tls = try TLSSession(socket: socket, host: host, caFile: caFile) }
             try expect(try readReply(), 220, "greeting")
         } catch {
             close(socket)
@@ -39,13 +49,30 @@ final class SMTPConnection {
         }
     }
 
-    deinit { close(socket) }
+    deinit {
+        tls?.close()
+        close(socket)
+    }
 
-    /// EHLO as `name`; then AUTH PLAIN with `user` and `password` when given.
+    /// EHLO as `name` (again after STARTTLS, which `starttls` requires of the relay); then AUTH
+    /// PLAIN with `user` and `password` when given.
     func hello(as name: String, user: String?, password: String?) throws(SendFailure) {
         let reply = try command("EHLO \(name)")
         try expect(reply, 250, "EHLO")
         extensions = reply.lines.dropFirst().map { $0.uppercased() }
+        if security == .starttls {
+            guard extensions.contains("STARTTLS") else {
+                throw .temporary(
+                    "\(host) does not offer STARTTLS (Security=starttls); it offers: "
+                        + extensions.joined(separator: "; "))
+            }
+            try expect(try command("STARTTLS"), 220, "STARTTLS")
+            buffer = []
+            tls = try TLSSession(socket: socket, host: host, caFile: caFile)
+            let again = try command("EHLO \(name)")
+            try expect(again, 250, "EHLO")
+            extensions = again.lines.dropFirst().map { $0.uppercased() }
+        }
         guard let user else { return }
         guard extensions.contains(where: { $0.hasPrefix("AUTH") && $0.contains("PLAIN") }) else {
             throw .temporary("\(host) does not offer AUTH PLAIN (it offers: \(extensions.joined(separator: "; ")))")
@@ -120,7 +147,9 @@ final class SMTPConnection {
             }
             if buffer.count > 64 * 1024 { throw .temporary("\(host) sent a reply line longer than 64 KiB") }
             var chunk = [UInt8](repeating: 0, count: 4096)
-            let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            let count = chunk.withUnsafeMutableBytes { bytes in
+                tls.map { $0.read(bytes) } ?? recv(socket, bytes.baseAddress, bytes.count, 0)
+            }
             if count > 0 {
                 buffer += chunk[..<count]
             } else if count == 0 {
@@ -136,6 +165,12 @@ final class SMTPConnection {
 
     private func write(_ text: String) throws(SendFailure) {
         var bytes = Array(text.utf8)[...]
+        if let tls {
+            guard bytes.withUnsafeBytes({ tls.write($0) }) else {
+                throw .temporary("writing to \(host) over TLS: \(TLSSession.lastError())")
+            }
+            return
+        }
         while !bytes.isEmpty {
             let count = bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if count < 0 {

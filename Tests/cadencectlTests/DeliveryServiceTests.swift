@@ -18,12 +18,12 @@ private final class SMTPSink {
     let process = Process()
     var port = 0
 
-    init(root: String, auth: String? = nil) throws {
+    init(root: String, auth: String? = nil, tls: [String] = []) throws {
         directory = root + "/mail"
         process.executableURL = venvPython
         process.arguments =
             [scripts.appendingPathComponent("smtp-sink.py").path, directory, root + "/smtp-port"]
-            + (auth.map { ["--auth", $0] } ?? [])
+            + (auth.map { ["--auth", $0] } ?? []) + tls
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -85,8 +85,35 @@ private func deliveries(_ daemon: CtlDaemon) throws -> [[String: Any]] {
     }
 }
 
+/// A test certificate authority and a certificate of the relay for `localhost`, made with the
+/// openssl command in `directory`: (ca.pem, relay.pem, relay.key).
+private func testCertificates(in directory: String) throws -> (ca: String, certificate: String, key: String) {
+    let openssl = try #require(BinaryRunner.which("openssl"), "openssl is missing (scripts/deps installs it)")
+    let (ca, caKey) = (directory + "/ca.pem", directory + "/ca.key")
+    let (certificate, key, request) = (directory + "/relay.pem", directory + "/relay.key", directory + "/relay.csr")
+    let extensions = directory + "/relay.ext"
+    try Data("subjectAltName=DNS:localhost\n".utf8).write(to: URL(fileURLWithPath: extensions))
+    for arguments in [
+        [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Invented Office Test CA",
+            "-keyout", caKey, "-out", ca,
+        ],
+        ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", key, "-out", request],
+        [
+            "x509", "-req", "-in", request, "-CA", ca, "-CAkey", caKey, "-CAcreateserial", "-days", "2",
+            "-extfile", extensions, "-out", certificate,
+        ],
+    ] {
+        let result = try BinaryRunner.run(openssl, arguments)
+        #expect(result.status == 0, "openssl \(arguments[0]): \(result.stderr)")
+    }
+    return (ca, certificate, key)
+}
+
 /// Writes deliver.conf for the sink and returns the arguments of cadenced-deliver.
-private func deliverArguments(_ daemon: CtlDaemon, port: Int, extra: String = "") throws -> [String] {
+private func deliverArguments(
+    _ daemon: CtlDaemon, port: Int, relay: String = "127.0.0.1", security: String = "none", extra: String = ""
+) throws -> [String] {
     try FileManager.default.createDirectory(atPath: daemon.root + "/deliver", withIntermediateDirectories: true)
     try Data(
         """
@@ -94,9 +121,9 @@ private func deliverArguments(_ daemon: CtlDaemon, port: Int, extra: String = ""
         Socket=\(daemon.socket)
         PollSec=200ms
         [Mail]
-        Relay=127.0.0.1
+        Relay=\(relay)
         Port=\(port)
-        Security=none
+        Security=\(security)
         From=示例市卫生局办公室 <office@example.org>
         \(extra)
         """.utf8
@@ -251,5 +278,71 @@ struct DeliveryServiceTests {
         let copies = byRecipient["slow-wang@example.org"] ?? []
         #expect(copies.count == 2, "the message in doubt is sent again")
         #expect(Set(copies.compactMap { $0["messageID"] as? String }).count == 1, "with the same Message-ID")
+    }
+
+    @Test(
+        "STARTTLS and TLS from the first byte: the relay's certificate verified against CAFile= for the name in Relay=; an unknown CA or another name sends nothing and says why"
+    )
+    func tls() throws {
+        try requireSMTPServer()
+        let daemon = try CtlDaemon(name: "deliver-tls")
+        try office(daemon, directEmail: "wang.wu@example.org")
+        let (ca, certificate, key) = try testCertificates(in: daemon.root)
+        let credentials = daemon.root + "/credentials"
+        try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
+        try Data("s3cret".utf8).write(to: URL(fileURLWithPath: credentials + "/smtp-password"))
+        let environment = ["CREDENTIALS_DIRECTORY": credentials]
+
+        // Not verified: the system's authorities do not know the test CA; an address is not the
+        // certificate's name. Nothing is sent, the reason is kept.
+        let starttls = try SMTPSink(
+            root: daemon.root + "/starttls", auth: "deliver:s3cret", tls: ["--starttls", certificate, key])
+        for (relay, extra, reason) in [
+            ("localhost", "User=deliver", "unable to get local issuer certificate"),
+            ("127.0.0.1", "User=deliver\nCAFile=\(ca)", "does not verify"),
+        ] {
+            let run = try BinaryRunner.run(
+                deliver!,
+                try deliverArguments(daemon, port: starttls.port, relay: relay, security: "starttls", extra: extra)
+                    + ["--once"], environment: environment)
+            #expect(run.status == 0, "\(run.stderr)")
+            let rows = try deliveries(daemon)
+            #expect(rows.allSatisfy { $0["state"] as? String == "waiting" }, "\(rows)")
+            #expect((rows.first?["error"] as? String)?.contains(reason) == true, "\(relay): \(rows.first ?? [:])")
+            #expect(try starttls.messages().isEmpty)
+        }
+
+        // Verified: a fresh item's messages are due now (the first ones wait for their retry).
+        try daemon.succeed([
+            "item", "add", "--unit", "county-a", "--title", "应急预案未更新", "--deadline", "+3", "--direct", "p-wang",
+        ])
+        let run = try BinaryRunner.run(
+            deliver!,
+            try deliverArguments(
+                daemon, port: starttls.port, relay: "localhost", security: "starttls",
+                extra: "User=deliver\nCAFile=\(ca)") + ["--once"], environment: environment)
+        #expect(run.status == 0, "\(run.stderr)")
+        let received = try starttls.messages()
+        #expect(received.count == 2)
+        for message in received {
+            let envelope = message["envelope"] as? [String: Any] ?? [:]
+            #expect(envelope["tls"] as? Bool == true)
+            #expect(envelope["authenticated"] as? Bool == true)
+        }
+
+        let implicit = try SMTPSink(root: daemon.root + "/tls", tls: ["--tls", certificate, key])
+        try daemon.succeed([
+            "item", "add", "--unit", "county-a", "--title", "台账不全", "--deadline", "+3", "--direct", "p-wang",
+        ])
+        let tlsRun = try BinaryRunner.run(
+            deliver!,
+            try deliverArguments(
+                daemon, port: implicit.port, relay: "localhost", security: "tls", extra: "CAFile=\(ca)")
+                + ["--once"])
+        #expect(tlsRun.status == 0, "\(tlsRun.stderr)")
+        let overTLS = try implicit.messages()
+        #expect(overTLS.count == 2)
+        #expect(overTLS.allSatisfy { ($0["envelope"] as? [String: Any])?["tls"] as? Bool == true })
+        #expect(overTLS.allSatisfy { ($0["subject"] as? String)?.contains("#3") == true })
     }
 }

@@ -1,6 +1,8 @@
 """A real SMTP server (aiosmtpd) for the delivery tests: stores each message it accepts.
 
-Usage: smtp-sink.py DIRECTORY PORT-FILE [--auth USER:PASSWORD]
+Usage: smtp-sink.py DIRECTORY PORT-FILE [--auth USER:PASSWORD] [--starttls|--tls CERT KEY]
+
+--starttls offers STARTTLS (and requires it before MAIL); --tls speaks TLS from the first byte.
 
 Listens on 127.0.0.1 at a free port, written to PORT-FILE once it accepts connections. Each
 accepted message becomes DIRECTORY/N.eml (the bytes received) and DIRECTORY/N.json (the envelope,
@@ -13,6 +15,7 @@ Invented addresses only; loopback only.
 import asyncio
 import json
 import os
+import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
@@ -22,6 +25,13 @@ credentials = None
 if "--auth" in sys.argv:
     user, password = sys.argv[sys.argv.index("--auth") + 1].split(":", 1)
     credentials = (user.encode(), password.encode())
+tls_mode, tls_context = None, None
+for mode in ("--starttls", "--tls"):
+    if mode in sys.argv:
+        at = sys.argv.index(mode)
+        tls_mode = mode[2:]
+        tls_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls_context.load_cert_chain(sys.argv[at + 1], sys.argv[at + 2])
 os.makedirs(directory, exist_ok=True)
 state = {"count": 0, "connections": 0, "later": set()}
 
@@ -55,6 +65,7 @@ class Handler:
                     "to": envelope.rcpt_tos,
                     "connection": getattr(session, "connection_number", 0),
                     "authenticated": bool(session.authenticated),
+                    "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
                     "login": session.login_data.login.decode() if session.login_data else None,
                 },
                 f,
@@ -74,13 +85,16 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 kwargs = {}
 if credentials:
-    kwargs = dict(authenticator=authenticator, auth_require_tls=False, auth_required=True)
+    kwargs = dict(authenticator=authenticator, auth_require_tls=tls_mode == "starttls", auth_required=True)
+if tls_mode == "starttls":
+    kwargs.update(tls_context=tls_context, require_starttls=True)
 
 
 async def main():
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: SMTP(Handler(), hostname="sink.test", decode_data=False, **kwargs), "127.0.0.1", 0
+        lambda: SMTP(Handler(), hostname="sink.test", decode_data=False, **kwargs), "127.0.0.1", 0,
+        ssl=tls_context if tls_mode == "tls" else None,
     )
     port = server.sockets[0].getsockname()[1]
     with open(port_file + ".tmp", "w") as f:

@@ -129,14 +129,6 @@ public struct DeliverConfiguration: Equatable, Sendable {
         if config.relay != nil, config.from == nil, let relay = ini.last("Mail", "Relay") {
             errors.append(.invalid(relay.location, reason: "Relay= is set but From= is not: mail needs a sender"))
         }
-        if config.relay != nil, config.security != .none {
-            let at = ini.last("Mail", "Security") ?? ini.last("Mail", "Relay")!
-            errors.append(
-                .invalid(
-                    at.location,
-                    reason: "Security=\(config.security.rawValue) is not spoken by this version of cadenced-deliver; "
-                        + "use Security=none with a relay on this host or a trusted network"))
-        }
         try ConfigurationError.throwIfAny(errors)
         return config
     }
