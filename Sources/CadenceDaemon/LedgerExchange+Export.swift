@@ -60,6 +60,19 @@ extension LedgerExchange {
                 }
                 rows.append(r)
             }
+        case .persons:
+            header = kind.columns
+            for person in try store.persons(unit: unit) {
+                var r = ["id": person.id, "name": person.name]
+                r["unit"] = person.unit
+                r["mobile"] = person.mobile
+                r["email"] = person.email
+                r["dingtalk"] = person.dingtalk
+                r["wecom"] = person.wecom
+                r["feishu"] = person.feishu
+                r["account"] = person.account
+                rows.append(r)
+            }
         }
         let text: String
         switch format {

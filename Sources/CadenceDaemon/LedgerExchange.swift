@@ -157,6 +157,19 @@ struct LedgerExchange {
             let onlyCheck = dryRun || !problems.isEmpty
             check { try store.addUnits(units, at: now, actor: actor, dryRun: onlyCheck) }
             return reply(kind, rows.count, problems, dryRun)
+        case .persons:
+            let valid = rows.filter(valid)
+            let persons = valid.map { row in
+                let v = row.values
+                return PersonRecord(
+                    id: v["id"]!, name: v["name"]!, unit: v["unit"], mobile: v["mobile"], email: v["email"],
+                    dingtalk: v["dingtalk"], wecom: v["wecom"], feishu: v["feishu"], account: v["account"])
+            }
+            let onlyCheck = dryRun || !problems.isEmpty
+            check {
+                try store.addPersons(persons, lines: valid.map(\.line), at: now, actor: actor, dryRun: onlyCheck)
+            }
+            return reply(kind, rows.count, problems, dryRun)
         case .commitments:
             var commitments: [NewCommitment] = []
             let thisYear = LocalDay.of(now, in: manager.configuration.timeZone).year

@@ -6,7 +6,10 @@ extension LedgerStore {
     // MARK: - The directory of persons
 
     /// Problems with persons to add, by index; nothing is written.
-    static func problems(persons: [PersonRecord], _ db: Database) throws -> [(index: Int, reason: String)] {
+    static func problems(persons: [PersonRecord], lines: [Int]?, _ db: Database) throws -> [(
+        index: Int, reason: String
+    )] {
+        let line = { (index: Int) in lines?[index] ?? index + 1 }
         var problems: [(Int, String)] = []
         var ids: [String: Int] = [:]
         var accounts: [String: Int] = [:]
@@ -26,7 +29,7 @@ extension LedgerStore {
                 problems.append((index, "the unit '\(unit)' does not exist"))
             }
             if let previous = ids[person.id] {
-                problems.append((index, "person '\(person.id)' appears twice (also row \(previous + 1))"))
+                problems.append((index, "person '\(person.id)' appears twice (also line \(line(previous)))"))
             } else if try Bool.fetchOne(
                 db, sql: "SELECT EXISTS (SELECT 1 FROM person WHERE id = ?)", arguments: [person.id]) == true
             {
@@ -35,7 +38,7 @@ extension LedgerStore {
             ids[person.id] = ids[person.id] ?? index
             if let account = person.account {
                 if let previous = accounts[account] {
-                    problems.append((index, "the account '\(account)' is given twice (also row \(previous + 1))"))
+                    problems.append((index, "the account '\(account)' is given twice (also line \(line(previous)))"))
                 } else if let holder = try String.fetchOne(
                     db, sql: "SELECT id FROM person WHERE account = ? AND removedAt IS NULL", arguments: [account])
                 {
@@ -47,14 +50,19 @@ extension LedgerStore {
         return problems
     }
 
-    /// Adds persons to the directory, all or none.
-    public func addPersons(_ persons: [PersonRecord], at now: Date, actor: Actor?) throws {
+    /// Adds persons to the directory, all or none; with `dryRun`, only checks them.
+    /// - Parameter lines: each person's line in an imported file, for the problems found.
+    public func addPersons(
+        _ persons: [PersonRecord], lines: [Int]? = nil, at now: Date, actor: Actor?, dryRun: Bool = false
+    ) throws {
         try writer.write { db in
-            let problems = try Self.problems(persons: persons, db)
-            if let first = problems.first, persons.count == 1 { throw LedgerError.invalid(first.reason) }
+            let problems = try Self.problems(persons: persons, lines: lines, db)
+            if let first = problems.first, lines == nil, persons.count == 1 { throw LedgerError.invalid(first.reason) }
             if !problems.isEmpty {
-                throw LedgerError.badRows(problems.map { RowProblem(line: $0.index + 1, reason: $0.reason) })
+                throw LedgerError.badRows(
+                    problems.map { RowProblem(line: lines?[$0.index] ?? $0.index + 1, reason: $0.reason) })
             }
+            if dryRun { return }
             let statement = try db.makeStatement(
                 sql: """
                     INSERT INTO person (id, name, unit, mobile, email, dingtalk, wecom, feishu, account, createdAt)

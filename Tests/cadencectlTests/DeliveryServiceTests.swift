@@ -346,3 +346,67 @@ struct DeliveryServiceTests {
         #expect(overTLS.allSatisfy { ($0["subject"] as? String)?.contains("#3") == true })
     }
 }
+
+@Suite(
+    "The office's contact sheet becomes the directory", .enabled(if: CtlDaemon.cadenced != nil, "cadenced is not built")
+)
+struct ContactSheetTests {
+    @Test(
+        "import persons: a GB18030 sheet with Chinese headers (人员编号, 姓名, 所在单位, 手机, 邮箱); bad rows are each reported with their line and nothing is imported; an export imports back"
+    )
+    func importContactSheet() throws {
+        let daemon = try CtlDaemon(name: "contacts")
+        try daemon.succeed(["units", "add", "county-a", "--name", "甲县卫生局", "--kind", "county-bureau"])
+        let iconv = try #require(BinaryRunner.which("iconv"))
+        func gb18030(_ name: String, _ text: String) throws -> String {
+            let utf8 = try daemon.file(name + ".utf8", Data(text.utf8))
+            let converted = try BinaryRunner.run(
+                iconv, ["-f", "UTF-8", "-t", "GB18030", "-o", daemon.root + "/" + name, utf8])
+            #expect(converted.status == 0, "\(converted.stderr)")
+            return daemon.root + "/" + name
+        }
+        // Bad: an address without a domain, an unknown unit, one id twice, a missing name.
+        let bad = try gb18030(
+            "bad.csv",
+            """
+            人员编号,姓名,所在单位,手机,邮箱
+            p-sun,孙三,county-a,13800000001,sun.san@example
+            p-li,李四,county-z,13800000002,li.si@example.org
+            p-sun,孙三,county-a,13800000001,sun.san@example.org
+            p-wu,,county-a,,
+            """)
+        let refused = try daemon.ctl(["import", "persons", bad])
+        #expect(refused.status == 65, "\(refused.stdout)\(refused.stderr)")
+        for expected in [
+            "bad.csv:2: 'sun.san@example' is not an e-mail address", "bad.csv:3: the unit 'county-z' does not exist",
+            "bad.csv:4: person 'p-sun' appears twice (also line 2)",
+            "4 problems in 4 rows; nothing imported", "bad.csv:5: 'name' is empty",
+        ] {
+            #expect(
+                (refused.stdout + refused.stderr).contains(expected), "\(expected): \(refused.stdout)\(refused.stderr)")
+        }
+        #expect(try daemon.succeed(["person", "list", "--json"]).stdout.isEmpty, "nothing imported")
+
+        let good = try gb18030(
+            "通讯录.csv",
+            """
+            人员编号,姓名,所在单位,手机,邮箱
+            p-sun,孙三,county-a,13800000001,sun.san@example.org
+            p-li,李四,county-a,,li.si@example.org
+            """)
+        try daemon.succeed(["import", "persons", good, "--dry-run"])
+        #expect(try daemon.succeed(["person", "list", "--json"]).stdout.isEmpty, "a dry run imports nothing")
+        try daemon.succeed(["import", "persons", good])
+        let table = try daemon.succeed(["person", "list"]).stdout
+        #expect(table.contains("孙三") && table.contains("sun.san@example.org") && table.contains("13800000001"))
+        #expect(table.contains("2 people."))
+
+        // An export imports back into another ledger.
+        let exported = try daemon.succeed(["export", "persons"]).stdout
+        #expect(exported.hasPrefix("id,name,unit,mobile,email"))
+        let other = try CtlDaemon(name: "contacts-back")
+        try other.succeed(["units", "add", "county-a", "--name", "甲县卫生局", "--kind", "county-bureau"])
+        try other.succeed(["import", "persons", try other.file("persons.csv", Data(exported.utf8))])
+        #expect(try other.succeed(["person", "list"]).stdout == table)
+    }
+}

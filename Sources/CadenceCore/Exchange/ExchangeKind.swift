@@ -1,6 +1,6 @@
 /// What an import or export carries.
 public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
-    case units, commitments, items
+    case units, commitments, items, persons
 
     /// Columns a file may have, in export order; the required ones first.
     public var columns: [String] {
@@ -10,6 +10,7 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         case .items:
             ["unit", "title", "deadline", "source", "scope", "urgency", "difficulty"]
                 + ItemText.allCases.map(\.name) + ["first", "main", "direct", "number"]
+        case .persons: ["id", "name", "unit", "mobile", "email", "dingtalk", "wecom", "feishu", "account"]
         }
     }
 
@@ -18,6 +19,7 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         case .units: ["id", "name", "kind"]
         case .commitments: ["unit", "text"]
         case .items: ["unit", "title", "deadline"]
+        case .persons: ["id", "name"]
         }
     }
 
@@ -27,6 +29,7 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         case .units: []
         case .commitments: ["id", "status", "evaluatedPeriod"]
         case .items: ["id", "state", "overdue", "closedAt", "verifiedBy"]
+        case .persons: []
         }
     }
 
@@ -44,6 +47,13 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         "主要責任人": "main", "直接责任人": "direct", "直接責任人": "direct", "承诺": "text", "承諾": "text",
         "内容": "text", "內容": "text", "年度": "year", "党员": "member", "黨員": "member", "岗位": "post",
         "崗位": "post", "序号": "number", "序號": "number", "编号": "number", "編號": "number",
+        // The office's contact sheet (通讯录).
+        "人员编号": "id", "人員編號": "id", "工号": "id", "工號": "id", "姓名": "name", "所在单位": "unit",
+        "所在單位": "unit", "手机": "mobile", "手機": "mobile", "手机号": "mobile", "手機號": "mobile",
+        "手机号码": "mobile", "手機號碼": "mobile", "邮箱": "email", "郵箱": "email", "电子邮箱": "email",
+        "電子郵箱": "email", "电子邮件": "email", "電子郵件": "email", "钉钉": "dingtalk", "釘釘": "dingtalk",
+        "企业微信": "wecom", "企業微信": "wecom", "飞书": "feishu", "飛書": "feishu", "账号": "account",
+        "賬號": "account", "系统账号": "account", "系統賬號": "account",
     ]
 }
 

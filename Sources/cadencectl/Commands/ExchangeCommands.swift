@@ -4,15 +4,16 @@ import CadenceControl
 import CadenceCore
 import Foundation
 
-/// `cadencectl import`: units, commitments or items from a spreadsheet file.
+/// `cadencectl import`: units, commitments, items or the directory of persons from a spreadsheet file.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import units, commitments or items from CSV or JSON (all or nothing).",
+        commandName: "import", abstract: "Import units, commitments, items or persons from CSV or JSON (all or nothing).",
         discussion: """
             CSV as spreadsheets write it: UTF-8 with or without BOM, UTF-16 with BOM, or \
             GB18030 (found automatically; --encoding to insist). The first row names the columns:
             \(columnsHelp)
-            Chinese headers such as 单位, 问题, 整改时限, 第一责任人, 序号 are understood. Every row is \
+            Chinese headers such as 单位, 问题, 整改时限, 第一责任人, 序号 (and for the office's \
+            contact sheet 人员编号, 姓名, 所在单位, 手机, 邮箱) are understood. Every row is \
             checked; if any is bad, each problem is printed with its line and nothing is imported. \
             Imported items may already be overdue. An export imports back.
 
@@ -27,9 +28,10 @@ struct ImportCommand: ParsableCommand {
               cadencectl import items 整改台账.csv
               cadencectl import items 整改台账.csv --update
               cadencectl import commitments commitments.json
+              cadencectl import persons 通讯录.csv --dry-run
             """)
     @OptionGroup var socket: SocketOptions
-    @Argument(help: "units, commitments or items.") var kind: String
+    @Argument(help: "units, commitments, items or persons.") var kind: String
     @Argument(help: "The file (- for standard input).") var file: String
     @Option(help: "csv or json (default: by the file name, else csv).") var format: ExchangeFormat?
     @Option(help: "auto, utf8, gb18030 or utf16.") var encoding = "auto"
@@ -127,10 +129,10 @@ struct ImportCommand: ParsableCommand {
     }
 }
 
-/// `cadencectl export`: units, commitments or items as CSV or JSON.
+/// `cadencectl export`: units, commitments, items or persons as CSV or JSON.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Export units, commitments or items as CSV or JSON.",
+        commandName: "export", abstract: "Export units, commitments, items or persons as CSV or JSON.",
         discussion: """
             CSV cells that a spreadsheet would run as a formula (=, +, -, @ …) get a leading '.
             Examples:
@@ -138,7 +140,7 @@ struct ExportCommand: ParsableCommand {
               cadencectl export commitments --unit county-a --encoding gb18030 > 公示.csv
             """)
     @OptionGroup var socket: SocketOptions
-    @Argument(help: "units, commitments or items.") var kind: String
+    @Argument(help: "units, commitments, items or persons.") var kind: String
     @Option(help: "csv or json.") var format = ExchangeFormat.csv
     @Option(help: "Only this unit's (and for units, its sub-units).") var unit: String?
     @Option(help: "utf8 or gb18030 (for spreadsheet programs on Chinese Windows).") var encoding = "utf8"
