@@ -7,7 +7,8 @@ import Foundation
 /// `cadencectl import`: units, commitments, items or the directory of persons from a spreadsheet file.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import units, commitments, items or persons from CSV or JSON (all or nothing).",
+        commandName: "import",
+        abstract: "Import units, commitments, items or persons from CSV or JSON (all or nothing).",
         discussion: """
             CSV as spreadsheets write it: UTF-8 with or without BOM, UTF-16 with BOM, or \
             GB18030 (found automatically; --encoding to insist). The first row names the columns:
