@@ -17,6 +17,8 @@ NS=$ROOT/scripts/systemd-ns
 UNIT=cadenced.service
 TEST_CADENCE=every-3s
 MAX_EXPOSURE=1.0
+DELIVER_UNIT=cadenced-deliver.service
+MAX_DELIVER_EXPOSURE=2.0
 # A scratch path of its own: under `swift test`, SwiftPM holds the lock of .build while the tests
 # run, so a `swift build` there would wait forever. make rebuilds only when sources changed.
 SCRATCH=${CADENCED_TEST_SCRATCH:-$ROOT/.build-system-test}
@@ -122,7 +124,7 @@ install_in_ns() {
 
 check_installed_binaries() {
     local program libraries
-    for program in /usr/bin/cadenced /usr/bin/cadencectl; do
+    for program in /usr/bin/cadenced /usr/bin/cadencectl /usr/bin/cadenced-deliver; do
         libraries=$(in_ns ldd "$program") || return 1
         if echo "$libraries" | grep -Eq 'libswift|libFoundation|libdispatch|libBlocksRuntime|not found'; then
             echo "$libraries" | diag
@@ -134,7 +136,7 @@ check_installed_binaries() {
 check_units_verify() {
     local out
     out=$(in_ns systemd-analyze verify /usr/lib/systemd/system/cadenced.service \
-        /usr/lib/systemd/system/cadenced.socket 2>&1)
+        /usr/lib/systemd/system/cadenced.socket /usr/lib/systemd/system/$DELIVER_UNIT 2>&1)
     [ -z "$out" ] || { echo "$out" | diag; return 1; }
 }
 
@@ -144,6 +146,51 @@ check_security() {
     score=$(echo "$line" | grep -Eo '[0-9]+\.[0-9]+' | head -1)
     echo "# exposure $score (limit $MAX_EXPOSURE): $line"
     [ -n "$score" ] && awk -v s="$score" -v m="$MAX_EXPOSURE" 'BEGIN { exit !(s <= m) }'
+}
+
+check_deliver_security() {
+    local line score
+    line=$(in_ns systemd-analyze security --offline=yes --no-pager /usr/lib/systemd/system/$DELIVER_UNIT | tail -1)
+    score=$(echo "$line" | grep -Eo '[0-9]+\.[0-9]+' | head -1)
+    echo "# exposure $score (limit $MAX_DELIVER_EXPOSURE): $line"
+    [ -n "$score" ] && awk -v s="$score" -v m="$MAX_DELIVER_EXPOSURE" 'BEGIN { exit !(s <= m) }'
+}
+
+# The service pair: cadenced routes an item's warning to a person of the directory, and
+# cadenced-deliver.service (its own user, group cadenced-deliver) hands it to a real SMTP server
+# on the namespace's loopback (Python's standard smtpd, printing what it receives).
+check_delivery() {
+    local port=2525 mail=/var/tmp/cadenced-test-mail.txt out user
+    in_ns sh -c "rm -f $mail; nohup /usr/bin/python3 -W ignore -u -m smtpd -n -c DebuggingServer 127.0.0.1:$port \
+        >$mail 2>&1 </dev/null &" || return 1
+    in_ns sh -c "printf '%s\n' '[Mail]' 'Relay=127.0.0.1' 'Port=$port' 'Security=none' \
+        'From=Test Office <office@example.org>' '[Deliver]' 'PollSec=1s' >/etc/cadenced/deliver.conf.d/50-test.conf" ||
+        return 1
+    in_ns cadencectl person add p-test-north --name 'Director Chen' --unit test-north \
+        --email chen.test@example.org >/dev/null || return 1
+    in_ns cadencectl item add --unit test-north --title 'Fire exits' --deadline +3 >/dev/null || return 1
+    in_ns systemctl start "$DELIVER_UNIT" || { in_ns systemctl status "$DELIVER_UNIT" --no-pager | diag; return 1; }
+    if ! eventually 30 in_ns grep -q "^X-RCPT: \['chen.test@example.org'\]\|^To: Director Chen <chen.test@example.org>" $mail; then
+        in_ns cat $mail | tail -20 | diag
+        in_ns journalctl -u "$DELIVER_UNIT" -o cat --no-pager -n 20 | diag
+        return 1
+    fi
+    eventually 10 sh -c "'$NS' exec $NS_PID cadencectl deliveries --state sent | grep -q 'Director Chen'" ||
+        { in_ns cadencectl deliveries | diag; return 1; }
+    out=$(in_ns grep -c '^Message-ID: <' $mail)
+    echo "# messages received: $out"
+    [ "$out" = 1 ] || return 1
+    local pid
+    pid=$(in_ns systemctl show "$DELIVER_UNIT" -p MainPID --value)
+    user=$(in_ns ps -o user= -p "$pid")
+    echo "# cadenced-deliver runs as $user"
+    [ "$user" = cadenced-deliver ] || return 1
+    # Group cadenced opens the socket, but the ledger's directory is not in the service's view.
+    if in_ns nsenter -t "$pid" -m ls /var/lib/cadenced >/dev/null 2>&1; then
+        echo "the delivery service sees /var/lib/cadenced" | diag
+        return 1
+    fi
+    in_ns systemctl stop "$DELIVER_UNIT"
 }
 
 check_start_ready() {
@@ -603,6 +650,7 @@ main() {
     check "installed binaries need no Swift runtime library" check_installed_binaries
     check "systemd-analyze verify of the installed units is silent" check_units_verify
     check "systemd-analyze security exposure <= $MAX_EXPOSURE" check_security
+    check "systemd-analyze security exposure of $DELIVER_UNIT <= $MAX_DELIVER_EXPOSURE" check_deliver_security
     local since
     since=$(journal_cursor)
     check "start: active (running) with READY and StatusText Next:" check_start_ready
@@ -620,6 +668,7 @@ main() {
     check "units and roles over the socket; an item takes its first responsible person from the unit" \
         check_units_over_socket
     check "an item's overdue notice arrives at its deadline (PRIORITY=4)" check_item_overdue_at_instant
+    check "$DELIVER_UNIT (user cadenced-deliver) mails an item's warning to its person, once" check_delivery
     check "stranger refused, reader reads but cannot write, admin group writes; history names the user" \
         check_authorization
     check "close needs rectified first; the direct responsible person cannot verify; history names each user" \
