@@ -30,9 +30,12 @@ extension LedgerRequest {
         },
         typed(TakeDeliveriesCall.self) { request, call in
             var reply: [String: Any] = [
-                "messages": request.wire(try request.store.dueDeliveries(at: request.now, limit: call.limit))
+                "messages": request.wire(
+                    try request.store.dueDeliveries(
+                        at: request.now, limit: call.limit, holding: request.manager.heldForDigest))
             ]
-            reply["nextAt"] = try request.store.nextDeliveryAt().map(ISOTimestamp.utc)
+            reply["nextAt"] = try request.store.nextDeliveryAt(holding: request.manager.heldForDigest)
+                .map(ISOTimestamp.utc)
             return reply
         },
         typed(RecordDeliveryCall.self) { request, call in

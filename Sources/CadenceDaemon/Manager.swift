@@ -101,6 +101,7 @@ public final class Manager {
         stored += try processCadences(at: now)
         stored += try processDuties(at: now)
         stored += try processItems(at: now)
+        stored += try processDigests(at: now)
         try delivery.deliverPending()
         return stored
     }
@@ -114,6 +115,7 @@ public final class Manager {
         var candidates = next.map(\.effective)
         if let item = try store.nextItemEvent() { candidates.append(max(item, now)) }
         if let duty = try nextDutyCheck() { candidates.append(max(duty, now)) }
+        if let digest = try nextDigest(after: now) { candidates.append(digest) }
         if delivery.waiting { candidates.append(now.addingTimeInterval(Self.retryAfter)) }
         return candidates.min()
     }

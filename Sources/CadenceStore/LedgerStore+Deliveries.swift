@@ -80,15 +80,15 @@ extension LedgerStore {
 
     // MARK: - The outbox
 
-    private static let deliveryColumns = """
+    static let deliveryColumns = """
         d.id, d.noticeKey, d.person, d.channel, d.address, d.state, d.attempts, d.createdAt, d.nextAttemptAt,
         d.sentAt, d.lastError, n.kind, n.payload, COALESCE(p.name, d.person) AS personName
         """
-    private static let deliveryJoin = """
+    static let deliveryJoin = """
         FROM delivery d JOIN notice n ON n.key = d.noticeKey LEFT JOIN person p ON p.id = d.person
         """
 
-    private static func delivery(_ row: Row) throws -> (DeliveryRecord, Notice) {
+    static func delivery(_ row: Row) throws -> (DeliveryRecord, Notice) {
         let payload: String = row["payload"]
         let notice = try JSONDecoder.ledger.decode(Notice.self, from: Data(payload.utf8))
         let next: Int64? = row["nextAttemptAt"]
@@ -130,29 +130,42 @@ extension LedgerStore {
         }
     }
 
-    /// Messages due to be sent at `now`, oldest first (at most `limit`).
-    public func dueDeliveries(at now: Date, limit: Int) throws -> [DueDelivery] {
+    /// The condition that leaves out messages of the kinds that wait for the digest.
+    static func notHeld(_ holding: [NoticeKind]) -> String {
+        holding.isEmpty ? "" : " AND n.kind NOT IN (" + holding.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+    }
+
+    /// Messages due to be sent at `now`, oldest first (at most `limit`); those of the `holding`
+    /// kinds wait for the digest.
+    public func dueDeliveries(at now: Date, limit: Int, holding: [NoticeKind] = []) throws -> [DueDelivery] {
         try writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT \(Self.deliveryColumns) \(Self.deliveryJoin)
-                    WHERE d.state = 'waiting' AND d.nextAttemptAt <= ? ORDER BY d.nextAttemptAt, d.id LIMIT ?
+                    WHERE d.state = 'waiting' AND d.nextAttemptAt <= ?\(Self.notHeld(holding))
+                    ORDER BY d.nextAttemptAt, d.id LIMIT ?
                     """,
                 arguments: [now.micros, limit]
             ).map { row in
                 let (record, notice) = try Self.delivery(row)
                 return DueDelivery(
-                    delivery: record, body: notice.body, priority: notice.kind.priority, emittedAt: notice.emittedAt)
+                    delivery: record, body: notice.body, priority: notice.kind.priority, emittedAt: notice.emittedAt,
+                    deadline: notice.deadline)
             }
         }
     }
 
-    /// The instant the next waiting message falls due, if any.
-    public func nextDeliveryAt() throws -> Date? {
+    /// The instant the next waiting message (not of the `holding` kinds) falls due, if any.
+    public func nextDeliveryAt(holding: [NoticeKind] = []) throws -> Date? {
         try writer.read { db in
-            try Int64.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM delivery WHERE state = 'waiting'")
-                .map(Date.init(micros:))
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT MIN(d.nextAttemptAt) FROM delivery d JOIN notice n ON n.key = d.noticeKey
+                    WHERE d.state = 'waiting'\(Self.notHeld(holding))
+                    """
+            ).map(Date.init(micros:))
         }
     }
 

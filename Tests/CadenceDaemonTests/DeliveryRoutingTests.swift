@@ -24,10 +24,10 @@ private let monthlyReminder = """
 
 /// The office of the tests: a city bureau over two counties, everyone invented. County A's people
 /// all have e-mail; county B's first responsible person has none.
-private func office() throws -> InProcessLedger {
+private func office(conf: String = "", holidays: String? = nil) throws -> InProcessLedger {
     let ledger = try InProcessLedger(
-        conf: "[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n", cadences: ["monthly": monthlyReminder],
-        now: shanghai("2027-01-01 00:00"))
+        conf: "[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n" + conf, cadences: ["monthly": monthlyReminder],
+        holidays: holidays, now: shanghai("2027-01-01 00:00"))
     try ledger.process(at: shanghai("2027-01-01 00:00"))
     for (id, name, kind, parent) in [
         ("city", "示例市卫生局", "bureau", nil), ("county-a", "甲县卫生局", "county-bureau", "city"),
@@ -230,5 +230,94 @@ struct DeliveryRoutingTests {
         #expect(try ledger.outbox().map(\.person) == ["p-a-liaison"])
         let shown = try ledger.call("GetPerson", ["id": "p-b-liaison"])["person"] as? [String: Any]
         #expect(shown?["removed"] as? Bool == true)
+    }
+
+    @Test(
+        "Digests at DigestTime= on working days only: none on a Sunday or a holiday, one on a make-up Saturday; each person's warnings and overdue notices in one message, escalations at once"
+    )
+    func digestsOnWorkingDays() throws {
+        // 2027-01-04 (Monday) a day off, 2027-01-09 (Saturday) a make-up working day (调休).
+        let ledger = try office(
+            conf: "[Delivery]\nDigestTime=09:00\n",
+            holidays: "[2027]\nHoliday=2027-01-04 测试假日\nWorkingDay=2027-01-09 测试调休\n")
+        try ledger.call(
+            "AddItem", ["unit": "county-a", "title": "值班制度未落实", "deadline": "2027-01-09", "main": "@main"])
+        var digests: [String: [String]] = [:]
+        func digestsSoFar() throws -> [String] {
+            try ledger.manager.store.notices().filter { $0.notice.kind == .digest }.map(\.notice.key)
+        }
+        for day in 3...14 {
+            let date = "2027-01-\(day < 10 ? "0" : "")\(day)"
+            for time in ["00:00", "09:00", "09:00", "15:00"] {
+                try ledger.process(at: shanghai("\(date) \(time)"))
+                // Warnings and overdue notices wait; nothing of theirs is handed out before the digest.
+                let taken = try ledger.call("TakeDeliveries", [:])["messages"] as? [[String: Any]] ?? []
+                #expect(
+                    taken.allSatisfy { ["digest", "escalation", "catch-up"].contains($0["kind"] as? String ?? "") },
+                    "\(date) \(time): \(taken.map { $0["kind"] ?? "" })")
+                for message in taken {
+                    try ledger.call("RecordDelivery", ["id": message["id"]!, "outcome": "sent"])
+                }
+            }
+            let new = Set(try digestsSoFar()).subtracting(digests.values.flatMap { $0 })
+            if !new.isEmpty { digests[date] = new.sorted() }
+        }
+        #expect(
+            digests == [
+                "2027-01-05": ["digest/2027-01-05/p-a-first/email", "digest/2027-01-05/p-a-main/email"],
+                "2027-01-09": ["digest/2027-01-09/p-a-first/email", "digest/2027-01-09/p-a-main/email"],
+                "2027-01-11": ["digest/2027-01-11/p-a-first/email", "digest/2027-01-11/p-a-main/email"],
+            ], "\(digests)")
+        let texts = try ledger.manager.store.notices().filter { $0.notice.kind == .digest }.map(\.notice)
+        #expect(texts.first?.subject == "您有 1 项整改事项：1 项即将到期")
+        #expect(texts.first?.body.contains("孙三，截至 2027-01-05 09:00 (UTC+08:00)，您负责的整改事项如下：") == true)
+        #expect(texts.first?.body.contains("- 整改提醒：county-a #1 将于 2027-01-09") == true)
+        #expect(texts.last?.subject == "您有 1 项整改事项：1 项已逾期（最长 1 天）")
+        // A digest is mailed, not journaled: the journal has each gathered notice once, no digest.
+        #expect(!ledger.journal.entries.contains { $0["CADENCED_KIND"] == "digest" })
+        #expect(ledger.journal.entries.filter { $0["CADENCED_KIND"] == "deadline-warning" }.count == 2)
+        // Every warning and overdue message went into a digest; the escalation went at once.
+        let outbox = try ledger.call("ListDeliveries", ["limit": 1000])["deliveries"] as? [[String: Any]] ?? []
+        let states = Dictionary(grouping: outbox) { "\($0["kind"] ?? "") \($0["state"] ?? "")" }.mapValues(\.count)
+        #expect(
+            states == [
+                "catch-up sent": 2, "deadline-warning digested": 4, "overdue digested": 2, "digest sent": 6,
+                "escalation sent": 3,
+            ], "\(states)")
+    }
+
+    @Test("The next wake-up is the next working day's digest time")
+    func digestWakeUp() throws {
+        let ledger = try office(conf: "[Delivery]\nDigestTime=09:00\n", holidays: "[2027]\nHoliday=2027-01-04\n")
+        // Friday 2027-01-01 after the digest time, done: next is Tuesday 09:00 (weekend, then the day off).
+        try ledger.process(at: shanghai("2027-01-01 09:30"))
+        let cadence = shanghai("2027-02-01 09:00")
+        #expect(try ledger.manager.nextWake(after: shanghai("2027-01-01 09:30")) == shanghai("2027-01-05 09:00"))
+        #expect(try ledger.manager.nextWake(after: shanghai("2027-01-05 09:00")) ?? cadence <= cadence)
+    }
+
+    @Test("DigestTime= and DigestKinds= refuse what they cannot mean, with file:line")
+    func digestConfiguration() throws {
+        for (text, reason) in [
+            ("[Delivery]\nDigestTime=25:00\n", "is not a time of day between 00:00 and 23:59"),
+            ("[Delivery]\nDigestTime=24:00\n", "is not a time of day between 00:00 and 23:59"),
+            ("[Delivery]\nDigestKinds=overdue digest\n", "has 'digest', which is not a kind of notice a person gets"),
+            ("[Delivery]\nDigestKinds=late\n", "has 'late'"),
+            ("[Delivery]\nQuietHours=22:00\n", "QuietHours"),
+        ] {
+            #expect(throws: ConfigurationError.self, "\(text)") {
+                try DaemonConfiguration.parse(main: IniSource(fileName: "cadenced.conf", text: text), dropIns: [])
+            }
+            do {
+                _ = try DaemonConfiguration.parse(main: IniSource(fileName: "cadenced.conf", text: text), dropIns: [])
+            } catch {
+                #expect("\(error)".contains("cadenced.conf:2") && "\(error)".contains(reason), "\(error)")
+            }
+        }
+        let parsed = try DaemonConfiguration.parse(
+            main: IniSource(fileName: "cadenced.conf", text: "[Delivery]\nDigestTime=08:30\nDigestKinds=overdue\n"),
+            dropIns: [])
+        #expect(parsed.digestTimeOfDay == 8 * 3600 + 1800)
+        #expect(parsed.digestKinds == [.overdue])
     }
 }

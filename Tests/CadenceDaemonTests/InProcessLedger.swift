@@ -21,7 +21,8 @@ final class InProcessLedger {
     /// - Parameters:
     ///   - conf: the whole `cadenced.conf`.
     ///   - cadences: `cadences.d/NAME.cadence` files by name.
-    init(conf: String, cadences: [String: String] = [:], now: Date) throws {
+    ///   - holidays: `holidays.d/test.conf`, when given.
+    init(conf: String, cadences: [String: String] = [:], holidays: String? = nil, now: Date) throws {
         root =
             FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-ledger-\(UUID().uuidString)").path
         self.now = now
@@ -31,6 +32,11 @@ final class InProcessLedger {
             try Data(body.utf8).write(to: URL(fileURLWithPath: root + "/config/cadences.d/\(name).cadence"))
         }
         try Data(conf.utf8).write(to: URL(fileURLWithPath: root + "/config/cadenced.conf"))
+        if let holidays {
+            try FileManager.default.createDirectory(
+                atPath: root + "/config/holidays.d", withIntermediateDirectories: true)
+            try Data(holidays.utf8).write(to: URL(fileURLWithPath: root + "/config/holidays.d/test.conf"))
+        }
         manager = Manager(
             store: try LedgerStore(path: root + "/state/ledger.sqlite"), configuration: try Self.load(root, now),
             noticeDirectory: root + "/state/notices", journal: journal, logger: Logger(label: "test"))

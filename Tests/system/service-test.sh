@@ -163,7 +163,8 @@ check_delivery() {
     local port=2525 mail=/var/tmp/cadenced-test-mail.txt out user
     in_ns sh -c "rm -f $mail; nohup /usr/bin/python3 -W ignore -u -m smtpd -n -c DebuggingServer 127.0.0.1:$port \
         >$mail 2>&1 </dev/null &" || return 1
-    in_ns sh -c "printf '%s\n' '[Mail]' 'Relay=127.0.0.1' 'Port=$port' 'Security=none' \
+    in_ns mkdir -p /etc/cadenced/deliver.conf.d &&
+        in_ns sh -c "printf '%s\n' '[Mail]' 'Relay=127.0.0.1' 'Port=$port' 'Security=none' \
         'From=Test Office <office@example.org>' '[Deliver]' 'PollSec=1s' >/etc/cadenced/deliver.conf.d/50-test.conf" ||
         return 1
     in_ns cadencectl person add p-test-north --name 'Director Chen' --unit test-north \

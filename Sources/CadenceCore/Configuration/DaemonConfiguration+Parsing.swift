@@ -12,6 +12,7 @@ extension DaemonConfiguration {
             "AccountabilityAfterSec": .single,
         ],
         "WorkingDays": ["Weekend": .list, "Holidays": .list],
+        "Delivery": ["DigestTime": .single, "DigestKinds": .list],
         "Control": [
             "MaxConnections": .single, "MaxMessageSize": .single, "MaxImportSize": .single, "IdleTimeoutSec": .single,
         ],
@@ -126,6 +127,33 @@ extension DaemonConfiguration {
                 ))
         }
 
+        single("Delivery", "DigestTime") { text in
+            if text.isEmpty { config.digestTimeOfDay = nil; return nil }
+            guard let seconds = Self.parseTimeOfDay(text), seconds < 86_400 else {
+                return "is not a time of day between 00:00 and 23:59"
+            }
+            config.digestTimeOfDay = seconds
+            return nil
+        }
+        if let list = ini.list("Delivery", "DigestKinds") {
+            var kinds: [NoticeKind] = []
+            for assignment in list {
+                for word in assignment.value.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                    switch NoticeKind.named(String(word)) {
+                    case .success(let kind) where kind != .deliveryFailed && kind != .digest:
+                        if !kinds.contains(kind) { kinds.append(kind) }
+                    case .success, .failure:
+                        errors.append(
+                            .badValue(
+                                assignment.location, key: "DigestKinds", value: assignment.value,
+                                reason: "has '\(word)', which is not a kind of notice a person gets ("
+                                    + NoticeKind.allCases.filter { $0 != .deliveryFailed && $0 != .digest }
+                                    .map(\.rawValue).joined(separator: ", ") + ")"))
+                    }
+                }
+            }
+            config.digestKinds = kinds
+        }
         if let list = ini.list("WorkingDays", "Weekend") {
             var days: Set<WorkingDayCalendar.Weekday> = []
             for assignment in list {

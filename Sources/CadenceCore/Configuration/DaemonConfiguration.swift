@@ -49,6 +49,14 @@ public struct DaemonConfiguration: Equatable, Sendable {
     /// list) = every file there.
     public var holidayCalendars: [String]?
 
+    // [Delivery]
+    /// `DigestTime=`: the local time of day, in seconds after midnight, at which each person's
+    /// messages of ``digestKinds`` are sent as one digest, on working days; nil = no digests
+    /// (every message is sent at once).
+    public var digestTimeOfDay: Int?
+    /// `DigestKinds=`: the notice kinds that wait for the digest.
+    public var digestKinds: [NoticeKind] = [.deadlineWarning, .overdue]
+
     // [Control]
     /// `MaxConnections=`: simultaneous `cadencectl` connections.
     public var maxConnections: Int = 64

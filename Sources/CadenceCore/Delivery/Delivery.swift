@@ -15,6 +15,8 @@ public enum DeliveryState: String, CaseIterable, Vocabulary, Codable, Sendable {
     /// Given up: refused for good, or still failing after every attempt. A `delivery-failed`
     /// notice says so.
     case failed
+    /// Gathered into the person's digest of the day (the digest is a message of its own).
+    case digested
 }
 
 /// What one attempt to send a message came to, as the delivery service reports it.
@@ -79,9 +81,12 @@ public struct DueDelivery: Sendable, Equatable {
     /// The notice's syslog priority (2 crit … 5 notice): how urgent the message is.
     public var priority: Int
     public var emittedAt: Date
+    /// The item's deadline, for item notices (a digest counts the days overdue from it).
+    public var deadline: Date?
 
-    public init(delivery: DeliveryRecord, body: String, priority: Int, emittedAt: Date) {
+    public init(delivery: DeliveryRecord, body: String, priority: Int, emittedAt: Date, deadline: Date? = nil) {
         (self.delivery, self.body, self.priority, self.emittedAt) = (delivery, body, priority, emittedAt)
+        self.deadline = deadline
     }
 }
 
@@ -135,7 +140,7 @@ public enum NoticeAudience: Equatable, Sendable {
                 .itemResponsible(.first), .itemResponsible(.main), .itemResponsible(.direct), .parentUnit(.first),
                 .parentUnit(.main),
             ]
-        case .configurationRefused, .deliveryFailed: []
+        case .configurationRefused, .deliveryFailed, .digest: []
         }
     }
 }

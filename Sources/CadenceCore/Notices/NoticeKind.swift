@@ -21,6 +21,9 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
     case configurationRefused = "configuration-refused"
     /// A message to a person could not be delivered: refused for good, or failing after every attempt.
     case deliveryFailed = "delivery-failed"
+    /// One person's messages of the day gathered into one (`DigestTime=`); mailed, never journaled:
+    /// each notice it gathers is in the journal already.
+    case digest
 
     /// The journal `MESSAGE_ID` of this kind (generated once with `systemd-id128 new`; never change).
     public var messageID: String {
@@ -34,6 +37,7 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
         case .quotaShortfall: "a6bb08aec7324dba8fce4bc8be118597"
         case .configurationRefused: "1f2c693a479c4d3e83779d578e6833ef"
         case .deliveryFailed: "daf347c21dd34bafae6fd252d7c7aa1c"
+        case .digest: "7f8567960a884cbe9a93b71e5d0b0177"
         }
     }
 
@@ -41,7 +45,7 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
     /// a quota, err (3) when escalated, when the configuration is refused or a message cannot be delivered, crit (2) at accountability.
     public var priority: Int {
         switch self {
-        case .occurrence, .catchUp, .deadlineWarning: 5
+        case .occurrence, .catchUp, .deadlineWarning, .digest: 5
         case .overdue, .quotaShortfall: 4
         case .escalation, .configurationRefused, .deliveryFailed: 3
         case .accountability: 2

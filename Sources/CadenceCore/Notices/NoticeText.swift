@@ -23,7 +23,7 @@ public struct NoticeText: Sendable {
     public static let placeholders = [
         "cadence", "description", "kind", "period", "periods", "unit", "item", "title", "due", "overdue_days",
         "level", "late", "count", "shortfalls", "deadline", "what", "directory", "errors", "person", "channel",
-        "address", "subject", "reason", "attempts", "delivery",
+        "address", "subject", "reason", "attempts", "delivery", "summary", "lines",
     ]
 
     /// Fills `notice.subject` and `notice.body`.
@@ -64,6 +64,21 @@ public struct NoticeText: Sendable {
         return language == .zh
             ? "- \(unit) \(name)：承诺 \(total) 项，未兑现 \(open) 项（已兑现 \(fulfilled)，部分兑现 \(partial)，未兑现 \(unfulfilled)，未评价 \(pending)）"
             : "- \(unit) \(name): \(total) commitments, \(open) not yet fulfilled (fulfilled \(fulfilled), partial \(partial), unfulfilled \(unfulfilled), not evaluated \(pending))"
+    }
+
+    /// A digest's summary: `2 项即将到期，1 项已逾期（最长 4 天）`.
+    public func digestSummary(dueSoon: Int, overdue: Int, longestOverdue: Int, other: Int) -> String {
+        var parts: [String] = []
+        if language == .zh {
+            if dueSoon > 0 { parts.append("\(dueSoon) 项即将到期") }
+            if overdue > 0 { parts.append("\(overdue) 项已逾期（最长 \(longestOverdue) 天）") }
+            if other > 0 { parts.append("\(other) 项其他通知") }
+            return parts.joined(separator: "，")
+        }
+        if dueSoon > 0 { parts.append("\(dueSoon) falling due soon") }
+        if overdue > 0 { parts.append("\(overdue) overdue (up to \(longestOverdue) days)") }
+        if other > 0 { parts.append("\(other) other notices") }
+        return parts.joined(separator: ", ")
     }
 
     /// Time of day at which a deadline typed as a date falls due (`DeadlineTime=`), in seconds.
@@ -159,6 +174,10 @@ public struct NoticeText: Sendable {
             "通知未送达：{person}（{channel}）\n发给 {person}（{address}）的通知「{subject}」未能送达：{reason}。已尝试 {attempts} 次，不再重试。请核对通讯录后执行 cadencectl deliveries retry {delivery}。"
         case (.deliveryFailed, .en):
             "Notice not delivered: {person} ({channel})\nThe notice \"{subject}\" to {person} ({address}) could not be delivered: {reason}. Tried {attempts} times; it is not tried again. Check the directory, then run cadencectl deliveries retry {delivery}."
+        case (.digest, .zh):
+            "您有 {count} 项整改事项：{summary}\n{person}，截至 {due}，您负责的整改事项如下：\n{lines}"
+        case (.digest, .en):
+            "You have {count} rectification items: {summary}\n{person}, as of {due}, the items you answer for:\n{lines}"
         case (.quotaShortfall, .en):
             "Report quota check for {period}: {count} units below quota{late}\nUnits that submitted fewer information reports than their quota in {period} (submitted/required):\n{shortfalls}"
         }
