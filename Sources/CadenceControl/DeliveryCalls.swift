@@ -132,3 +132,15 @@ public struct RecordDeliveryCall: TabledCall {
 
     public init() {}
 }
+
+/// `SendTest`: a test message to one person through each channel they have an address for.
+public struct SendTestCall: TabledCall {
+    public static let method = "SendTest"
+    public static let changesLedger = true
+    public static let reply = "(deliveries: []Delivery)"
+    public static let parameters: [CallParameter<Self>] = [.string("person", \.person, maximum: unitIDLimit)]
+
+    public var person = ""
+
+    public init() {}
+}

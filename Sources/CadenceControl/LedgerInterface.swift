@@ -174,6 +174,9 @@ public enum LedgerInterface {
         # Sends a failed message again, to the address the directory has now.
         \(RetryDeliveryCall.definition)
 
+        # A test message to a person through each channel the directory has an address for.
+        \(SendTestCall.definition)
+
         # For the delivery service (group cadenced-deliver): the messages due now.
         \(TakeDeliveriesCall.definition)
 

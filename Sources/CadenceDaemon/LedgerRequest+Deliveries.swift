@@ -28,6 +28,17 @@ extension LedgerRequest {
         typed(RetryDeliveryCall.self) { request, call in
             ["delivery": request.wire(try request.store.retryDelivery(call.id, at: request.now, actor: request.actor))]
         },
+        typed(SendTestCall.self) { request, call in
+            let name = try request.store.person(call.person)?.name ?? call.person
+            var notice = request.manager.text.render(
+                Notice(
+                    key: "test/\(call.person)/\(ISOTimestamp.utc(request.now))", kind: .test, dueAt: request.now,
+                    emittedAt: request.now),
+                extra: ["person": name, "channel": DeliveryChannel.allCases.map(\.rawValue).joined(separator: ", ")])
+            notice.fields = ["PERSON": call.person]
+            let sent = try request.store.sendTest(notice, to: call.person, at: request.now, actor: request.actor)
+            return ["deliveries": request.wire(sent)]
+        },
         typed(TakeDeliveriesCall.self) { request, call in
             var reply: [String: Any] = [
                 "messages": request.wire(

@@ -15,7 +15,7 @@ extension LedgerRequest {
         GetQuotaCall.self, ListNoticesCall.self, ListHistoryCall.self, GetStatusCall.self, ImportCall.self,
         ExportCall.self, EvaluateCall.self, AddPersonCall.self, GetPersonCall.self, ListPersonsCall.self,
         RemovePersonCall.self, ListDeliveriesCall.self, RetryDeliveryCall.self, TakeDeliveriesCall.self,
-        RecordDeliveryCall.self,
+        RecordDeliveryCall.self, SendTestCall.self,
     ]
 
     /// How each of ``typedCalls`` is answered, by method name.

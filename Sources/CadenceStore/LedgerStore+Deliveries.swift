@@ -103,7 +103,7 @@ extension LedgerStore {
         return (record, notice)
     }
 
-    private static func deliveryRecord(_ id: Int64, _ db: Database) throws -> DeliveryRecord {
+    static func deliveryRecord(_ id: Int64, _ db: Database) throws -> DeliveryRecord {
         guard
             let row = try Row.fetchOne(
                 db, sql: "SELECT \(deliveryColumns) \(deliveryJoin) WHERE d.id = ?", arguments: [id])

@@ -67,3 +67,45 @@ extension LedgerStore {
         }
     }
 }
+
+extension LedgerStore {
+    /// Stores `notice` (a test message, not for the journal or the files) with one message to
+    /// `person` on each channel the directory has an address for.
+    /// - Returns: the messages, or nil when the person has no address at all.
+    public func sendTest(_ notice: Notice, to person: String, at now: Date, actor: Actor?) throws -> [DeliveryRecord] {
+        try writer.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM person WHERE id = ? AND removedAt IS NULL", arguments: [person])
+            else { throw LedgerError.notFound("there is no person '\(person)' in the directory") }
+            let record = Self.person(row)
+            let channels = DeliveryChannel.allCases.filter { record.address(on: $0) != nil }
+            guard !channels.isEmpty else {
+                throw LedgerError.invalid(
+                    "\(record.name) (\(person)) has no address on any channel ("
+                        + DeliveryChannel.allCases.map(\.rawValue).joined(separator: ", ")
+                        + "): add one with cadencectl person")
+            }
+            guard try Self.insert(notice, db) else { throw LedgerError.invalid("a test was just sent; try again") }
+            try db.execute(
+                sql: "UPDATE notice SET fileWritten = 1, journalSent = 1 WHERE key = ?", arguments: [notice.key])
+            var ids: [Int64] = []
+            for channel in channels {
+                try db.execute(
+                    sql: """
+                        INSERT INTO delivery (noticeKey, person, channel, address, createdAt, nextAttemptAt)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        notice.key, person, channel.rawValue, record.address(on: channel)!, now.micros, now.micros,
+                    ])
+                ids.append(db.lastInsertedRowID)
+            }
+            if let actor {
+                try Self.appendHistory(
+                    db, at: now, actor: actor, action: "person.test", itemId: nil, details: ["person": person])
+            }
+            return try ids.map { try Self.deliveryRecord($0, db) }
+        }
+    }
+}

@@ -82,7 +82,7 @@ struct AuthorizationTests {
                 return String(line.dropFirst("method ".count).prefix { $0 != "(" })
             })
         let typed = LedgerRequest.typedCalls.map { $0.method }
-        #expect(described.count == 33)
+        #expect(described.count == 34)
         #expect(Set(typed) == described)
         #expect(Set(LedgerRequest.typedMethods.keys) == described)
         #expect(typed.count == described.count)
@@ -90,7 +90,7 @@ struct AuthorizationTests {
             ControlHandler.writeMethods == [
                 "AddUnit", "RemoveUnit", "AssignRole", "AddCommitment", "EvaluateCommitment", "RecordReview",
                 "SubmitReport", "Import", "AddItem", "UpdateItem", "RemoveItem", "CloseItem", "AddPerson",
-                "RemovePerson", "RetryDelivery", "RecordDelivery",
+                "RemovePerson", "RetryDelivery", "RecordDelivery", "SendTest",
             ])
     }
 }

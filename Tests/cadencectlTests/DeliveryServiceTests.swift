@@ -347,6 +347,52 @@ struct DeliveryServiceTests {
     }
 }
 
+extension DeliveryServiceTests {
+    @Test(
+        "notify test PERSON: one test message per channel through the running service, each result reported; a refusal, no address and nobody are said as such; SIGTERM stops the service cleanly"
+    )
+    func notifyTest() throws {
+        try requireSMTPServer()
+        let daemon = try CtlDaemon(name: "notify-test")
+        let sink = try SMTPSink(root: daemon.root)
+        try daemon.succeed(["person", "add", "p-ok", "--name", "测试员", "--email", "tester@example.org"])
+        try daemon.succeed(["person", "add", "p-refused", "--name", "拒收员", "--email", "refuse-me@example.org"])
+        try daemon.succeed(["person", "add", "p-none", "--name", "无地址"])
+        let service = Process()
+        service.executableURL = deliver
+        service.arguments = try deliverArguments(daemon, port: sink.port)
+        let log = Pipe()
+        service.standardError = log
+        try service.run()
+
+        let ok = try daemon.ctl(["notify", "test", "p-ok", "--wait", "30"])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        #expect(ok.stdout == "email to 测试员 <tester@example.org>: sent\n")
+        let received = try sink.messages()
+        #expect(received.count == 1)
+        #expect((received.first?["subject"] as? String) == "cadenced 测试消息：测试员")
+
+        let refused = try daemon.ctl(["notify", "test", "p-refused", "--wait", "30"])
+        #expect(refused.status == 1)
+        #expect(
+            refused.stdout.contains("email to 拒收员 <refuse-me@example.org>: failed: 127.0.0.1 answered RCPT TO with 550")
+        )
+        let none = try daemon.ctl(["notify", "test", "p-none"])
+        #expect(none.status != 0)
+        #expect(none.stderr.contains("无地址 (p-none) has no address on any channel (email)"), "\(none.stderr)")
+        let nobody = try daemon.ctl(["notify", "test", "p-nobody"])
+        #expect(nobody.status != 0)
+        #expect(nobody.stderr.contains("there is no person 'p-nobody' in the directory"), "\(nobody.stderr)")
+        #expect(try daemon.ctl(["notify", "test", "p-ok", "--wait", "-1"]).status == 64)
+
+        kill(service.processIdentifier, SIGTERM)
+        service.waitUntilExit()
+        #expect(service.terminationReason == .exit && service.terminationStatus == 0)
+        let text = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("stopping on signal 15"), "\(text)")
+    }
+}
+
 @Suite(
     "The office's contact sheet becomes the directory", .enabled(if: CtlDaemon.cadenced != nil, "cadenced is not built")
 )

@@ -210,7 +210,7 @@ def test_service(client):
                 "SubmitReport", "GetQuota", "AddItem", "GetItem", "ListItems", "UpdateItem", "CloseItem", "RemoveItem",
                 "ListNotices", "ListHistory", "Import", "Export", "Evaluate", "AddPerson", "GetPerson",
                 "ListPersons", "RemovePerson", "ListDeliveries", "RetryDelivery", "TakeDeliveries", "RecordDelivery",
-                "Person", "Delivery", "Message", "Unit", "Role", "Commitment", "Review", "QuotaLine", "Item", "Notice", "Status", "HistoryEntry",
+                "SendTest", "Person", "Delivery", "Message", "Unit", "Role", "Commitment", "Review", "QuotaLine", "Item", "Notice", "Status", "HistoryEntry",
                 "ImportProblem", "ImportChange", "ImportField",
                 "NoSuchItem", "NoSuchUnit", "NotFound", "InvalidArgument", "PermissionDenied", "LedgerFailure",
             }
@@ -989,6 +989,10 @@ def test_people_deliveries():
     refused("RecordDelivery of no message", "NotFound", "RecordDelivery", says="no delivery", id=999999,
             outcome="sent")
     refused("ListDeliveries with state 'lost'", "InvalidArgument", "ListDeliveries", param="state", state="lost")
+    test = L.call("SendTest", person="p-conf")["deliveries"]
+    t.check(len(test) == 1 and test[0]["kind"] == "test" and test[0]["state"] == "waiting",
+            "SendTest: one test message per channel, waiting for the delivery service", repr(test))
+    refused("SendTest to nobody", "NotFound", "SendTest", says="no person 'p-nobody'", person="p-nobody")
     removed = L.call("RemovePerson", id="p-conf")["person"]
     t.check(removed["removed"] is True, "RemovePerson: removed, still shown", repr(removed))
     refused("RemovePerson twice", "NotFound", "RemovePerson", says="no person 'p-conf'", id="p-conf")

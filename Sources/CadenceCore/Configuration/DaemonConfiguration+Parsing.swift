@@ -140,14 +140,14 @@ extension DaemonConfiguration {
             for assignment in list {
                 for word in assignment.value.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
                     switch NoticeKind.named(String(word)) {
-                    case .success(let kind) where kind != .deliveryFailed && kind != .digest:
+                    case .success(let kind) where !NoticeKind.notForPeople.contains(kind):
                         if !kinds.contains(kind) { kinds.append(kind) }
                     case .success, .failure:
                         errors.append(
                             .badValue(
                                 assignment.location, key: "DigestKinds", value: assignment.value,
                                 reason: "has '\(word)', which is not a kind of notice a person gets ("
-                                    + NoticeKind.allCases.filter { $0 != .deliveryFailed && $0 != .digest }
+                                    + NoticeKind.allCases.filter { !NoticeKind.notForPeople.contains($0) }
                                     .map(\.rawValue).joined(separator: ", ") + ")"))
                     }
                 }

@@ -140,7 +140,7 @@ public enum NoticeAudience: Equatable, Sendable {
                 .itemResponsible(.first), .itemResponsible(.main), .itemResponsible(.direct), .parentUnit(.first),
                 .parentUnit(.main),
             ]
-        case .configurationRefused, .deliveryFailed, .digest: []
+        case .configurationRefused, .deliveryFailed, .digest, .test: []
         }
     }
 }

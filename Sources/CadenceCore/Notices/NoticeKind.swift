@@ -24,6 +24,9 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
     /// One person's messages of the day gathered into one (`DigestTime=`); mailed, never journaled:
     /// each notice it gathers is in the journal already.
     case digest
+    /// A test message to one person through each of their channels (`cadencectl notify test`);
+    /// mailed, never journaled.
+    case test
 
     /// The journal `MESSAGE_ID` of this kind (generated once with `systemd-id128 new`; never change).
     public var messageID: String {
@@ -38,14 +41,18 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
         case .configurationRefused: "1f2c693a479c4d3e83779d578e6833ef"
         case .deliveryFailed: "daf347c21dd34bafae6fd252d7c7aa1c"
         case .digest: "7f8567960a884cbe9a93b71e5d0b0177"
+        case .test: "4145680c8721401aa07958439c78b9ac"
         }
     }
+
+    /// Kinds a routing or digest setting cannot name: they are addressed by cadenced itself.
+    public static let notForPeople: Set<NoticeKind> = [.configurationRefused, .deliveryFailed, .digest, .test]
 
     /// syslog priority: notice (5) for reminders and warnings, warning (4) when overdue or short of
     /// a quota, err (3) when escalated, when the configuration is refused or a message cannot be delivered, crit (2) at accountability.
     public var priority: Int {
         switch self {
-        case .occurrence, .catchUp, .deadlineWarning, .digest: 5
+        case .occurrence, .catchUp, .deadlineWarning, .digest, .test: 5
         case .overdue, .quotaShortfall: 4
         case .escalation, .configurationRefused, .deliveryFailed: 3
         case .accountability: 2

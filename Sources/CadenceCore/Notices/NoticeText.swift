@@ -178,6 +178,10 @@ public struct NoticeText: Sendable {
             "您有 {count} 项整改事项：{summary}\n{person}，截至 {due}，您负责的整改事项如下：\n{lines}"
         case (.digest, .en):
             "You have {count} rectification items: {summary}\n{person}, as of {due}, the items you answer for:\n{lines}"
+        case (.test, .zh):
+            "cadenced 测试消息：{person}\n这是一条测试消息，用于确认 cadenced 能把整改提醒送达 {person}（{channel}）。发送时间 {due}。无需回复。"
+        case (.test, .en):
+            "cadenced test message: {person}\nThis is a test message to confirm that cadenced's notices reach {person} ({channel}). Sent at {due}. No reply needed."
         case (.quotaShortfall, .en):
             "Report quota check for {period}: {count} units below quota{late}\nUnits that submitted fewer information reports than their quota in {period} (submitted/required):\n{shortfalls}"
         }

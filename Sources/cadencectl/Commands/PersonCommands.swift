@@ -144,3 +144,66 @@ struct DeliveriesCommand: ParsableCommand {
         }
     }
 }
+
+/// `cadencectl notify test PERSON`: is this person reached?
+struct NotifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notify", abstract: "Check that notices reach a person.",
+        subcommands: [Test.self], defaultSubcommand: Test.self)
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send a test message through each channel a person has; report what became of each.",
+            discussion: """
+                The message goes into the outbox like any notice; cadenced-deliver sends it. This \
+                waits for its report (--wait) and prints one line per channel. Exit status 0 when \
+                every channel delivered, 1 when one failed or is still waiting (is cadenced-deliver \
+                running? systemctl status cadenced-deliver).
+
+                Example:
+                  cadencectl notify test p-chen
+                """)
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The person's id.") var person: String
+        @Option(help: "Seconds to wait for the delivery service's report (0-3600).") var wait = 60
+
+        func validate() throws {
+            guard (0...3600).contains(wait) else { throw ValidationError("--wait must be from 0 to 3600 seconds") }
+        }
+
+        func run() throws {
+            let sent = try socket.call(SendTestCall { $0.person = person })["deliveries"] as? [[String: Any]] ?? []
+            let ids = Set(sent.compactMap { ($0["id"] as? NSNumber)?.int64Value })
+            var rows = sent
+            let deadline = ContinuousClock.now + .seconds(wait)
+            while rows.contains(where: { $0["state"] as? String == DeliveryState.waiting.rawValue }),
+                ContinuousClock.now < deadline
+            {
+                Thread.sleep(forTimeInterval: 0.25)
+                let list =
+                    try socket.call(ListDeliveriesCall { ($0.person, $0.limit) = (person, 1000) })["deliveries"]
+                    as? [[String: Any]] ?? []
+                rows = list.filter { ids.contains(($0["id"] as? NSNumber)?.int64Value ?? -1) }
+            }
+            var allSent = true
+            for row in rows {
+                let state = row["state"] as? String ?? ""
+                let head = "\(row["channel"] ?? "") to \(row["personName"] ?? "") <\(row["address"] ?? "")>: "
+                switch state {
+                case DeliveryState.sent.rawValue:
+                    print(head + "sent")
+                case DeliveryState.waiting.rawValue:
+                    allSent = false
+                    print(
+                        head + "still waiting after \(wait) s"
+                            + ((row["error"] as? String).map { " (last attempt: \($0))" }
+                                ?? " (is cadenced-deliver running? systemctl status cadenced-deliver)"))
+                default:
+                    allSent = false
+                    print(head + "failed: \(row["error"] ?? "")")
+                }
+            }
+            if !allSent { throw ExitCode(1) }
+        }
+    }
+}
