@@ -186,8 +186,10 @@ check_delivery() {
     user=$(in_ns ps -o user= -p "$pid")
     echo "# cadenced-deliver runs as $user"
     [ "$user" = cadenced-deliver ] || return 1
-    # Group cadenced opens the socket, but the ledger's directory is not in the service's view.
-    if in_ns nsenter -t "$pid" -m ls /var/lib/cadenced >/dev/null 2>&1; then
+    # Group cadenced opens the socket, but the ledger's directory is not in the service's view
+    # (InaccessiblePaths= puts an empty, mode 000 node there: the ledger is not in it).
+    if ! in_ns test -e /var/lib/cadenced/ledger.sqlite ||
+        in_ns nsenter -t "$pid" -m test -e /var/lib/cadenced/ledger.sqlite; then
         echo "the delivery service sees /var/lib/cadenced" | diag
         return 1
     fi
