@@ -128,7 +128,9 @@ final class ControlHandler {
         } catch let error as LedgerError {
             throw Self.varlinkError(error)
         }
-        if write { onChange() }
+        // A delivery service's report changes the outbox only (a dead letter is delivered by its
+        // answer): no tick, which at hundreds of reports a second would be the bottleneck.
+        if write && access != .deliver { onChange() }
         return reply
     }
 

@@ -40,13 +40,13 @@ extension LedgerRequest {
             return ["deliveries": request.wire(sent)]
         },
         typed(TakeDeliveriesCall.self) { request, call in
+            let held = request.manager.held(at: request.now)
             var reply: [String: Any] = [
                 "messages": request.wire(
-                    try request.store.dueDeliveries(
-                        at: request.now, limit: call.limit, holding: request.manager.heldForDigest))
+                    try request.store.dueDeliveries(at: request.now, limit: call.limit, holding: held.kinds))
             ]
-            reply["nextAt"] = try request.store.nextDeliveryAt(holding: request.manager.heldForDigest)
-                .map(ISOTimestamp.utc)
+            let next = [try request.store.nextDeliveryAt(holding: held.kinds), held.quietUntil].compactMap { $0 }.min()
+            reply["nextAt"] = next.map(ISOTimestamp.utc)
             return reply
         },
         typed(RecordDeliveryCall.self) { request, call in
@@ -56,7 +56,10 @@ extension LedgerRequest {
             ) { failed, attempts in
                 manager.deliveryFailed(failed, attempts: attempts, reason: call.reason, at: request.now)
             }
-            if let deadLetter { manager.delivery.stored([deadLetter.key]) }
+            if let deadLetter {
+                manager.delivery.stored([deadLetter.key])
+                try manager.delivery.deliverPending()
+            }
             return ["delivery": request.wire(record)]
         },
     ]

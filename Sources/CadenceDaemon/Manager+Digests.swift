@@ -9,6 +9,22 @@ extension Manager {
         configuration.daemon.digestTimeOfDay == nil ? [] : configuration.daemon.digestKinds
     }
 
+    /// The kinds of message not sent at `now`: those waiting for the digest, and in `QuietHours=`
+    /// all but the urgent ones (priority err or higher); with the end of the quiet hours, if now.
+    func held(at now: Date) -> (kinds: [NoticeKind], quietUntil: Date?) {
+        var kinds = heldForDigest
+        guard let quiet = configuration.daemon.quietHours else { return (kinds, nil) }
+        let zone = configuration.timeZone
+        let today = LocalDay.of(now, in: zone)
+        let seconds = Int(now.timeIntervalSince(LocalDay.instant(today, secondsOfDay: 0, in: zone)))
+        guard quiet.contains(secondsOfDay: seconds) else { return (kinds, nil) }
+        let endDay = seconds >= quiet.end && quiet.end < quiet.start ? today.adding(days: 1) : today
+        for kind in NoticeKind.allCases where kind.priority > 3 && kind != .test && !kinds.contains(kind) {
+            kinds.append(kind)
+        }
+        return (kinds, LocalDay.instant(endDay, secondsOfDay: quiet.end, in: zone))
+    }
+
     /// At `DigestTime=` on each working day (the holiday calendar's: none on a holiday, one on a
     /// make-up working Saturday), each person's waiting messages of `DigestKinds=` become one
     /// digest. After downtime the day's digest comes at start; days missed are not repeated, their

@@ -33,10 +33,15 @@ public final class Deliverer {
         public var skipped = 0
         /// When the next waiting message falls due, as cadenced says.
         public var nextAt: Date?
+        /// The pass ended early: a stop was requested.
+        public var stopped = false
     }
 
     /// One pass over the messages due at cadenced's instant.
-    public func deliverDue(ledger: VarlinkClient, now: () -> Date = Date.init) throws -> Pass {
+    /// - Parameter stop: asked between messages; true ends the pass there (a stop was requested).
+    public func deliverDue(
+        ledger: VarlinkClient, now: () -> Date = Date.init, stop: () -> Bool = { false }
+    ) throws -> Pass {
         var pass = Pass()
         let reply = try ledger.call(TakeDeliveriesCall { $0.limit = configuration.batchSize })
         pass.nextAt = (reply["nextAt"] as? String).flatMap(ISOTimestamp.parse)
@@ -45,6 +50,10 @@ public final class Deliverer {
         defer { connection?.quit() }
         var relayDown: SendFailure?
         for message in messages {
+            if stop() {
+                pass.stopped = true
+                break
+            }
             guard let id = (message["id"] as? NSNumber)?.int64Value else { continue }
             let channel = message["channel"] as? String
             guard channel == DeliveryChannel.email.rawValue, let relay = configuration.relay,

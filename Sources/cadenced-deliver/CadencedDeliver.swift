@@ -81,15 +81,21 @@ struct CadencedDeliver: ParsableCommand {
         sigaddset(&signals, SIGINT)
         sigprocmask(SIG_BLOCK, &signals, nil)
         if configuration.relay == nil { Self.log("no Relay= in deliver.conf: e-mail messages stay waiting") }
+        // A stop asked during a pass ends it after the message in hand.
+        let stopRequested = {
+            var pending = sigset_t()
+            sigpending(&pending)
+            return sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1
+        }
         var unreachable = false
         while true {
             var wait = configuration.poll
             do {
                 let ledger = try VarlinkClient(path: socketPath)
-                var pass = try deliverer.deliverDue(ledger: ledger)
+                var pass = try deliverer.deliverDue(ledger: ledger, stop: stopRequested)
                 // A full batch: more may be due at once.
-                while pass.sent + pass.retryLater + pass.refused >= configuration.batchSize {
-                    pass = try deliverer.deliverDue(ledger: ledger)
+                while !pass.stopped && pass.sent + pass.retryLater + pass.refused >= configuration.batchSize {
+                    pass = try deliverer.deliverDue(ledger: ledger, stop: stopRequested)
                 }
                 if unreachable { Self.log("cadenced is reachable again at \(socketPath)") }
                 unreachable = false

@@ -303,7 +303,7 @@ struct DeliveryRoutingTests {
             ("[Delivery]\nDigestTime=24:00\n", "is not a time of day between 00:00 and 23:59"),
             ("[Delivery]\nDigestKinds=overdue digest\n", "has 'digest', which is not a kind of notice a person gets"),
             ("[Delivery]\nDigestKinds=late\n", "has 'late'"),
-            ("[Delivery]\nQuietHours=22:00\n", "QuietHours"),
+            ("[Delivery]\nQuietHours=22:00\n", "is not a span of the day such as 22:00-07:00"),
         ] {
             #expect(throws: ConfigurationError.self, "\(text)") {
                 try DaemonConfiguration.parse(main: IniSource(fileName: "cadenced.conf", text: text), dropIns: [])
@@ -319,5 +319,38 @@ struct DeliveryRoutingTests {
             dropIns: [])
         #expect(parsed.digestTimeOfDay == 8 * 3600 + 1800)
         #expect(parsed.digestKinds == [.overdue])
+    }
+
+    @Test("QuietHours=22:00-07:00: at night only escalations go; the rest waits for 07:00, which the service is told")
+    func quietHours() throws {
+        let ledger = try office(conf: "[Delivery]\nQuietHours=22:00-07:00\n")
+        try ledger.process(at: shanghai("2027-01-01 21:00"))
+        func taken() throws -> (kinds: [String], nextAt: String?) {
+            let reply = try ledger.call("TakeDeliveries", [:])
+            let messages = reply["messages"] as? [[String: Any]] ?? []
+            for message in messages { try ledger.call("RecordDelivery", ["id": message["id"]!, "outcome": "sent"]) }
+            return (messages.map { $0["kind"] as? String ?? "" }, reply["nextAt"] as? String)
+        }
+        #expect(try taken().kinds == ["catch-up", "catch-up"])
+        // Due 2027-01-03 00:00: overdue then, circular 3 days later, both at night.
+        try ledger.call("AddItem", ["unit": "county-a", "title": "夜间测试", "deadline": "2027-01-02"])
+        try ledger.process(at: shanghai("2027-01-01 23:00"))
+        let night = try taken()
+        #expect(night.kinds == [])
+        #expect(night.nextAt == ISOTimestamp.utc(shanghai("2027-01-02 07:00")))
+        try ledger.process(at: shanghai("2027-01-02 07:00"))
+        #expect(try taken().kinds == ["deadline-warning", "deadline-warning"])
+        try ledger.process(at: shanghai("2027-01-03 00:00"))
+        #expect(try taken().kinds == [])
+        try ledger.process(at: shanghai("2027-01-06 00:00"))
+        #expect(try taken().kinds == ["escalation", "escalation"], "urgent: at once, at night too")
+        try ledger.process(at: shanghai("2027-01-06 07:00"))
+        #expect(try taken().kinds == ["overdue"])
+        for bad in ["22:00", "22:00-22:00", "7-8", "22:00-25:00"] {
+            #expect(throws: ConfigurationError.self, "\(bad)") {
+                try DaemonConfiguration.parse(
+                    main: IniSource(fileName: "cadenced.conf", text: "[Delivery]\nQuietHours=\(bad)\n"), dropIns: [])
+            }
+        }
     }
 }

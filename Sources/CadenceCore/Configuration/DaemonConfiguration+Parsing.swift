@@ -12,7 +12,7 @@ extension DaemonConfiguration {
             "AccountabilityAfterSec": .single,
         ],
         "WorkingDays": ["Weekend": .list, "Holidays": .list],
-        "Delivery": ["DigestTime": .single, "DigestKinds": .list],
+        "Delivery": ["DigestTime": .single, "DigestKinds": .list, "QuietHours": .single],
         "Control": [
             "MaxConnections": .single, "MaxMessageSize": .single, "MaxImportSize": .single, "IdleTimeoutSec": .single,
         ],
@@ -133,6 +133,15 @@ extension DaemonConfiguration {
                 return "is not a time of day between 00:00 and 23:59"
             }
             config.digestTimeOfDay = seconds
+            return nil
+        }
+        single("Delivery", "QuietHours") { text in
+            if text.isEmpty { config.quietHours = nil; return nil }
+            let ends = text.split(separator: "-", omittingEmptySubsequences: false)
+            guard ends.count == 2, let start = Self.parseTimeOfDay(String(ends[0])),
+                let end = Self.parseTimeOfDay(String(ends[1])), start < 86_400, end < 86_400, start != end
+            else { return "is not a span of the day such as 22:00-07:00" }
+            config.quietHours = DailySpan(start: start, end: end)
             return nil
         }
         if let list = ini.list("Delivery", "DigestKinds") {

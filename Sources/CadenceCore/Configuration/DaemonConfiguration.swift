@@ -56,6 +56,10 @@ public struct DaemonConfiguration: Equatable, Sendable {
     public var digestTimeOfDay: Int?
     /// `DigestKinds=`: the notice kinds that wait for the digest.
     public var digestKinds: [NoticeKind] = [.deadlineWarning, .overdue]
+    /// `QuietHours=`: a local span (seconds after midnight, start and end; it may pass midnight)
+    /// in which only urgent messages (escalations, accountability: priority err or higher) are
+    /// sent; the others wait for its end. nil = none.
+    public var quietHours: DailySpan?
 
     // [Control]
     /// `MaxConnections=`: simultaneous `cadencectl` connections.
@@ -79,5 +83,20 @@ public struct DaemonConfiguration: Equatable, Sendable {
     /// The notice directory to use: the configured one, else `notices` under the state directory.
     public func resolvedNoticeDirectory(stateDirectory: String) -> String {
         noticeDirectory ?? (stateDirectory.hasSuffix("/") ? stateDirectory : stateDirectory + "/") + "notices"
+    }
+}
+
+/// A span of the local day, from `start` to `end` (seconds after midnight); it passes midnight
+/// when `end` is before `start` (22:00-07:00).
+public struct DailySpan: Equatable, Sendable {
+    public var start: Int
+    public var end: Int
+
+    public init(start: Int, end: Int) {
+        (self.start, self.end) = (start, end)
+    }
+
+    public func contains(secondsOfDay t: Int) -> Bool {
+        start < end ? (start <= t && t < end) : (t >= start || t < end)
     }
 }
