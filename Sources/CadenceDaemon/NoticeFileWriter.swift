@@ -39,63 +39,30 @@ public struct NoticeFileWriter: Sendable {
         return result[0].file
     }
 
-    /// Writes several notices: the files in groups of ``syncGroup``, each group's data flushed with
-    /// one `syncfs` before any of its files gets its name (so a name never shows a file that is not
-    /// on disk), then each directory and the index once.
+    /// Writes several notices: each file flushed on its own, then each directory and the index once.
     /// - Returns: per notice, its relative path, or the error that kept it from being written.
     public func writeBatch(_ notices: [(notice: Notice, checkIndex: Bool)]) throws
         -> [(key: String, file: String, error: WriteError?)]
     {
-        var results: [(key: String, file: String, error: WriteError?)] = notices.map {
-            ($0.notice.key, NoticeFileName.relativePath(for: $0.notice, zone: zone), nil)
-        }
+        var results: [(key: String, file: String, error: WriteError?)] = []
         var folders = Set<String>()
-        // Unnamed files written and not yet flushed or linked.
-        var unnamed: [(index: Int, fd: Int32, path: String, folder: String)] = []
-        func nameGroup() {
-            guard !unnamed.isEmpty else { return }
-            // One flush of the file system for the group instead of one fsync per file.
-            let synced = flushFileSystem(unnamed[0].fd) == 0
-            for file in unnamed {
-                defer { close(file.fd) }
-                if !synced && fsync(file.fd) != 0 {
-                    results[file.index].error = failure(file.path)
-                } else if linkat(AT_FDCWD, "/proc/self/fd/\(file.fd)", AT_FDCWD, file.path, AT_SYMLINK_FOLLOW) == 0 {
-                    folders.insert(file.folder)
-                } else if errno != EEXIST {
-                    results[file.index].error = failure(file.path)
-                }
-            }
-            unnamed = []
-        }
-        let canLinkUnnamed = Self.temporaryFileFlag != nil && access("/proc/self/fd", F_OK) == 0
-        for (index, (notice, _)) in notices.enumerated() {
-            let path = directory + "/" + results[index].file
+        for (notice, _) in notices {
+            let relative = NoticeFileName.relativePath(for: notice, zone: zone)
+            let path = directory + "/" + relative
             let folder = (path as NSString).deletingLastPathComponent
             do {
                 try makeDirectories(folder)
-                if FileManager.default.fileExists(atPath: path) { continue }
-                let data = Data(markdown(notice, file: results[index].file).utf8)
-                if canLinkUnnamed, let flag = Self.temporaryFileFlag {
-                    let fd = open(folder, flag | O_WRONLY | O_CLOEXEC, 0o640)
-                    if fd >= 0 {
-                        do { try writeAll(fd, data, path: path) } catch {
-                            close(fd)
-                            throw error
-                        }
-                        unnamed.append((index, fd, path, folder))
-                        if unnamed.count >= Self.syncGroup { nameGroup() }
-                        continue
+                if !FileManager.default.fileExists(atPath: path) {
+                    let data = Data(markdown(notice, file: relative).utf8)
+                    if try publish(data, at: path, in: folder, named: ".tmp-\(notice.id)-\(getpid())") {
+                        folders.insert(folder)
                     }
                 }
-                if try publish(data, at: path, in: folder, named: ".tmp-\(notice.id)-\(getpid())") {
-                    folders.insert(folder)
-                }
+                results.append((notice.key, relative, nil))
             } catch let error as WriteError {
-                results[index].error = error
+                results.append((notice.key, relative, error))
             }
         }
-        nameGroup()
         for folder in folders { try syncDirectory(folder) }
         // Index lines for the files written, in one append; a notice stored before this process
         // started may already have its line (written just before a crash).
@@ -194,9 +161,6 @@ public struct NoticeFileWriter: Sendable {
 
     // MARK: - Files
 
-    /// Files flushed together (each holds a descriptor until it is named).
-    static let syncGroup = 256
-
     private func failure(_ path: String) -> WriteError {
         WriteError(path: path, reason: String(cString: strerror(errno)))
     }
@@ -280,8 +244,3 @@ public struct NoticeFileWriter: Sendable {
         guard fsync(fd) == 0 else { throw failure(folder) }
     }
 }
-
-/// glibc's `syncfs(2)` (declared only with _GNU_SOURCE, so not in Swift's Glibc module): flushes
-/// the file system that holds `fd`.
-@_silgen_name("syncfs")
-private func flushFileSystem(_ fd: Int32) -> Int32
