@@ -9,6 +9,12 @@ public final class VarlinkClient {
     private let fd: Int32
     private var decoder = VarlinkFrameDecoder(maximumMessageSize: 64 << 20)
     public let path: String
+    /// How long a call waits for the whole reply; nil waits for ever.
+    public let timeout: Duration?
+
+    /// How long `cadencectl` waits by default: a large import answers within seconds, a daemon that
+    /// has not answered in this long is stuck or not running behind its socket.
+    public static let defaultTimeout: Duration = .seconds(90)
 
     /// Why a call did not get an answer.
     public enum Failure: Error, CustomStringConvertible {
@@ -16,6 +22,8 @@ public final class VarlinkClient {
         /// The socket's file mode refused the connection (EACCES): the caller is not in its group.
         case permissionDenied(path: String)
         case connectionLost(String)
+        /// No whole reply within the timeout (the socket accepted, the daemon did not answer).
+        case timedOut(path: String, after: Duration)
         case badReply(String)
         /// The service answered with an error; its parameters as text (the interface's errors
         /// carry strings only).
@@ -30,6 +38,9 @@ public final class VarlinkClient {
                     + "'cadenced' only; ask an administrator to add you (usermod -aG cadenced USER, then log in "
                     + "again). Members of the AdminGroup= group need to be in 'cadenced' too"
             case .connectionLost(let reason): "the connection to cadenced was lost: \(reason)"
+            case let .timedOut(path, after):
+                "cadenced did not answer on '\(path)' within \(after.components.seconds) s: it is not running behind "
+                    + "its socket, or stuck (systemctl status cadenced; --timeout to wait longer)"
             case .badReply(let reason): "cadenced sent a reply that is not understood: \(reason)"
             case let .error(name, parameters):
                 if let reason = parameters["reason"] {
@@ -51,8 +62,9 @@ public final class VarlinkClient {
         }
     }
 
-    public init(path: String) throws {
+    public init(path: String, timeout: Duration? = VarlinkClient.defaultTimeout) throws {
         self.path = path
+        self.timeout = timeout
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure.cannotConnect(path: path, reason: String(cString: strerror(errno))) }
         var address = sockaddr_un()
@@ -74,6 +86,13 @@ public final class VarlinkClient {
             close(fd)
             if code == EACCES || code == EPERM { throw Failure.permissionDenied(path: path) }
             throw Failure.cannotConnect(path: path, reason: reason)
+        }
+        // A daemon that does not read leaves a large call's write blocked once the socket's buffer
+        // is full: the same timeout ends it.
+        if let timeout {
+            let (seconds, attoseconds) = timeout.components
+            var limit = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         }
     }
 
@@ -125,13 +144,20 @@ public final class VarlinkClient {
                 let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n <= 0 {
                     if errno == EINTR { continue }
+                    if errno == EAGAIN || errno == EWOULDBLOCK, let timeout {
+                        throw Failure.timedOut(path: path, after: timeout)
+                    }
                     throw Failure.connectionLost(String(cString: strerror(errno)))
                 }
                 offset += n
             }
         }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        let deadline = timeout.map { ContinuousClock.now + $0 }
         while true {
+            if let deadline, let timeout {
+                try waitReadable(until: deadline, timeout: timeout)
+            }
             let n = read(fd, &buffer, buffer.count)
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else {
@@ -148,6 +174,20 @@ public final class VarlinkClient {
                 throw Failure.error(name: error, parameters: parameters)
             }
             return message
+        }
+    }
+
+    /// Waits until the socket has bytes to read, or throws ``Failure/timedOut(path:after:)``.
+    private func waitReadable(until deadline: ContinuousClock.Instant, timeout: Duration) throws {
+        while true {
+            let left = ContinuousClock.now.duration(to: deadline)
+            guard left > .zero else { throw Failure.timedOut(path: path, after: timeout) }
+            let (seconds, attoseconds) = left.components
+            let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let r = poll(&descriptor, 1, milliseconds)
+            if r > 0 { return }
+            if r < 0 && errno != EINTR { throw Failure.connectionLost(String(cString: strerror(errno))) }
         }
     }
 }

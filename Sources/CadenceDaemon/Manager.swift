@@ -83,27 +83,50 @@ public final class Manager {
         public var status: String
     }
 
-    /// One pass at `now`: ``process(at:)``, then the next wake and the status, from one
-    /// computation of each cadence's next occurrence.
+    /// One bounded pass at `now` (``pass(at:)``), then the next wake and the status, from one
+    /// computation of each cadence's next occurrence. When the pass left work due (a burst), the
+    /// wake is `now`: the runner comes back after serving whatever waits on its queue.
     public func tick(at now: Date) throws -> TickPlan {
-        let stored = try process(at: now)
+        let stored = try pass(at: now)
         let next = nextOccurrences(after: max(try store.scheduledThrough() ?? now, now))
         return TickPlan(
             stored: stored, wake: try wake(after: now, next: next),
             status: status(next: next.min { $0.effective < $1.effective }, at: now))
     }
 
-    /// Fires everything due at `now` and delivers pending notices.
+    /// Fires everything due at `now` and delivers every pending notice: passes until none is left
+    /// with work due now.
     /// - Returns: the notices stored by this call.
     @discardableResult
     public func process(at now: Date) throws -> [Notice] {
+        var stored = try pass(at: now)
+        while try hasWorkDue(at: now) { stored += try pass(at: now) }
+        return stored
+    }
+
+    /// Fires what is due at `now`, item stages for at most ``itemBatch`` items, and delivers at
+    /// most ``NoticeDelivery/batchSize`` pending notices. A pass is short whatever the backlog, so
+    /// that the watchdog, signals and calls are served between passes.
+    /// - Returns: the notices stored by this pass.
+    @discardableResult
+    public func pass(at now: Date) throws -> [Notice] {
         var stored: [Notice] = []
         stored += try processCadences(at: now)
         stored += try processDuties(at: now)
-        stored += try processItems(at: now)
+        stored += try processItems(at: now, limit: Self.itemBatch)
         stored += try processDigests(at: now)
         try delivery.deliverPending()
         return stored
+    }
+
+    /// The most items whose stages one pass records.
+    static let itemBatch = 500
+
+    /// Whether a pass at `now` left something due at `now`: items or notices beyond a batch.
+    func hasWorkDue(at now: Date) throws -> Bool {
+        if delivery.backlog { return true }
+        if let item = try store.nextItemEvent(), item <= now { return true }
+        return false
     }
 
     /// The next instant at which ``process(at:)`` has something to do, or nil.
@@ -116,7 +139,11 @@ public final class Manager {
         if let item = try store.nextItemEvent() { candidates.append(max(item, now)) }
         if let duty = try nextDutyCheck() { candidates.append(max(duty, now)) }
         if let digest = try nextDigest(after: now) { candidates.append(digest) }
-        if delivery.waiting { candidates.append(now.addingTimeInterval(Self.retryAfter)) }
+        if delivery.backlog {
+            candidates.append(now)
+        } else if delivery.waiting {
+            candidates.append(now.addingTimeInterval(Self.retryAfter))
+        }
         return candidates.min()
     }
 
@@ -210,11 +237,14 @@ public final class Manager {
         return stored
     }
 
-    func processItems(at now: Date) throws -> [Notice] {
+    /// Records the stages due at `now` of at most `limit` items (the earliest due first).
+    func processItems(at now: Date, limit: Int = .max) throws -> [Notice] {
         var stored: [Notice] = []
-        while true {
-            let due = try store.itemsDue(at: now)
+        var left = limit
+        while left > 0 {
+            let due = try store.itemsDue(at: now, limit: min(left, 500))
             if due.isEmpty { break }
+            left -= due.count
             var batch: [(item: Int64, round: Int, stages: [(stage: ItemStage, notice: Notice?)], nextEventAt: Date?)] =
                 []
             for item in due {

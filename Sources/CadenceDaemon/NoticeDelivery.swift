@@ -34,9 +34,19 @@ final class NoticeDelivery {
         }
     }
 
-    /// Delivers every stored notice not yet in both sinks.
+    /// Whether the last pass stopped at ``batchSize`` with more notices waiting: the next pass is due
+    /// at once, after whatever else waits on the queue (a watchdog ping, a call, a signal).
+    private(set) var backlog = false
+
+    /// The most notices one pass delivers. A month-end burst of 20,000 is 40 passes, each short
+    /// enough for the watchdog and the control socket to be served in between, and each recording
+    /// its progress: a crash in the middle redoes one pass, not the burst.
+    static let batchSize = 500
+
+    /// Delivers stored notices not yet in both sinks, oldest first, at most ``batchSize``.
     func deliverPending() throws {
-        let pending = try store.undeliveredNotices()
+        let pending = try store.undeliveredNotices(limit: Self.batchSize)
+        backlog = pending.count == Self.batchSize
         guard !pending.isEmpty else {
             waiting = false
             return
@@ -68,12 +78,24 @@ final class NoticeDelivery {
                 logger.error("Notice files not written yet: \(error)")
             }
         }
+        let toSend = pending.filter { !$0.journalSent }
+        // Those stored before this process started may have reached the journal before a crash:
+        // one search for all of them.
+        var alreadySent: Set<String> = []
+        var searchFailure: String?
+        let earlier = toSend.filter { !fresh.contains($0.notice.key) }.map(\.notice.id)
+        if !earlier.isEmpty {
+            do { alreadySent = try journal.alreadySent(noticeIDs: earlier) } catch { searchFailure = "\(error)" }
+        }
         var sent: [String] = []
-        for stored in pending where !stored.journalSent {
+        for stored in toSend {
+            if let searchFailure, !fresh.contains(stored.notice.key) {
+                failed = true
+                journalFailures.append((stored.notice.key, searchFailure))
+                continue
+            }
             do {
-                // One stored before this process started may have reached the journal before a crash.
-                let alreadySent = try !fresh.contains(stored.notice.key) && journal.contains(noticeID: stored.notice.id)
-                if !alreadySent {
+                if !alreadySent.contains(stored.notice.id) {
                     try journal.send(NoticeJournalFields.fields(for: stored.notice, file: files[stored.notice.key]))
                 }
                 sent.append(stored.notice.key)
@@ -85,7 +107,14 @@ final class NoticeDelivery {
         logFailures(fileFailures, "not written to file yet")
         logFailures(journalFailures, "not sent to the journal yet")
         try store.markDelivered(files: written, journal: sent)
-        waiting = failed
+        // A notice in both sinks needs no memory of being fresh (the set would grow for months).
+        let sentNow = Set(sent)
+        for stored in pending
+        where files[stored.notice.key] != nil && (stored.journalSent || sentNow.contains(stored.notice.key)) {
+            fresh.remove(stored.notice.key)
+        }
+        if failed { backlog = false }
+        waiting = failed || backlog
     }
 
     /// One line for a pass's failures in one sink: the notice, or how many and the first, with

@@ -2,11 +2,12 @@ public import CadenceCore
 import Foundation
 
 /// Where notices go in the journal. Production uses libsystemd (``SystemJournal``); the manager
-/// asks ``contains(noticeID:)`` before resending a notice stored before a crash, so the journal
+/// asks ``alreadySent(noticeIDs:)`` before resending notices stored before a crash, so the journal
 /// gets one entry per notice.
 public protocol NoticeJournal: Sendable {
-    /// Whether an entry with `CADENCED_NOTICE_ID=noticeID` is already in the journal.
-    func contains(noticeID: String) throws -> Bool
+    /// Those of `noticeIDs` that have an entry with `CADENCED_NOTICE_ID=` in the journal already.
+    /// One call for a pass's notices: after a crash in a month-end burst that is thousands of them.
+    func alreadySent(noticeIDs: [String]) throws -> Set<String>
     /// Sends one entry.
     func send(_ fields: [(name: String, value: String)]) throws
 }

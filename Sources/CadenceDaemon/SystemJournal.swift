@@ -5,9 +5,16 @@ import Systemd
 public struct SystemJournal: NoticeJournal {
     public init() {}
 
-    public func contains(noticeID: String) throws -> Bool {
+    /// One reader for all of them: opening the journal maps every journal file, a search by a
+    /// field's value is an index lookup.
+    public func alreadySent(noticeIDs: [String]) throws -> Set<String> {
+        guard !noticeIDs.isEmpty else { return [] }
         let reader = try JournalReader()
-        return try !reader.entries(matching: ["CADENCED_NOTICE_ID": noticeID]).isEmpty
+        var found: Set<String> = []
+        for id in noticeIDs where try !reader.entries(matching: ["CADENCED_NOTICE_ID": id]).isEmpty {
+            found.insert(id)
+        }
+        return found
     }
 
     public func send(_ fields: [(name: String, value: String)]) throws {

@@ -157,15 +157,16 @@ public final class LedgerStore: Sendable {
         return true
     }
 
-    /// Notices not yet delivered to both sinks, oldest first.
-    public func undeliveredNotices() throws -> [StoredNotice] {
+    /// Notices not yet delivered to both sinks, oldest first, at most `limit`.
+    public func undeliveredNotices(limit: Int = .max) throws -> [StoredNotice] {
         try writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT payload, file, fileWritten, journalSent FROM notice
-                    WHERE fileWritten = 0 OR journalSent = 0 ORDER BY id
-                    """
+                    WHERE fileWritten = 0 OR journalSent = 0 ORDER BY id LIMIT ?
+                    """,
+                arguments: [limit]
             ).map { try StoredNotice(row: $0) }
         }
     }

@@ -37,9 +37,16 @@ final class RecordingJournal: NoticeJournal, @unchecked Sendable {
         return storage
     }
 
-    func contains(noticeID: String) throws -> Bool {
+    /// How many times the daemon asked (once per pass, whatever the number of notices).
+    private(set) var searches = 0
+
+    func alreadySent(noticeIDs: [String]) throws -> Set<String> {
         if failing { throw CocoaError(.fileNoSuchFile) }
-        return entries.contains { $0["CADENCED_NOTICE_ID"] == noticeID }
+        lock.lock()
+        searches += 1
+        lock.unlock()
+        let sent = Set(entries.compactMap { $0["CADENCED_NOTICE_ID"] })
+        return Set(noticeIDs.filter(sent.contains))
     }
 
     func send(_ fields: [(name: String, value: String)]) throws {
@@ -281,6 +288,50 @@ struct ManagerTests {
         #expect(env.journal.entries.count == 1)
         #expect(try restarted.store.undeliveredNotices().isEmpty)
         #expect(env.noticeFiles().count == 1)
+    }
+
+    // A month-end burst (1,200 items, each with its first warning due) and a kill in its middle:
+    // each tick does a bounded share and asks to come back at once, so the runner serves its
+    // watchdog, signals and calls in between; after the restart one journal search per pass
+    // (not one per notice) keeps every notice to one entry.
+    @Test("A burst is worked off in bounded passes, each asking to come back at once; after a crash, once each")
+    func burstInBoundedPasses() throws {
+        let env = try Environment(cadences: [:])
+        let start = at("2026-12-01 00:00")
+        let manager = try env.manager(now: start)
+        try manager.process(at: start)
+        try manager.store.addUnit(NewUnit(id: "unit-east", name: "Unit East", kind: .other), at: start)
+        let count = 1200
+        try manager.store.addItems(
+            (1...count).map {
+                NewItem(unit: "unit-east", title: "Burst item \($0)", deadline: at("2026-12-31 00:00"), first: "Lead")
+            }, schedule: manager.itemSchedule, at: start)
+        let now = at("2026-12-24 00:00")  // each item's 7-day warning is due
+        let first = try manager.tick(at: now)
+        #expect(first.stored.count == 500)
+        #expect(first.wake == now, "a pass with work left asks for the next at once")
+        #expect(env.journal.entries.count == 500)
+        // The second share is stored while journald is away; a tenth of it reached the journal
+        // before the kill, the ledger never learned so.
+        env.journal.failing = true
+        let second = try manager.pass(at: now)
+        env.journal.failing = false
+        #expect(second.count == 500 && env.journal.entries.count == 500)
+        for notice in second.prefix(50) { try env.journal.send(NoticeJournalFields.fields(for: notice, file: nil)) }
+
+        let restarted = try env.manager(now: now)
+        var passes = 1
+        var plan = try restarted.tick(at: now)
+        while plan.wake == now && passes < 10 {
+            plan = try restarted.tick(at: now)
+            passes += 1
+        }
+        #expect(plan.wake.map { $0 > now } == true, "the burst is worked off: \(String(describing: plan.wake))")
+        let ids = env.journal.entries.compactMap { $0["CADENCED_NOTICE_ID"] }
+        #expect(ids.count == count && Set(ids).count == count, "\(ids.count) entries, \(Set(ids).count) distinct")
+        #expect(env.noticeFiles().count == count)
+        #expect(try restarted.store.undeliveredNotices().isEmpty)
+        #expect(env.journal.searches <= passes, "\(env.journal.searches) journal searches in \(passes) passes")
     }
 
     @Test("An item warns 7 and 1 days ahead, is overdue at its instant, then escalates step by step")

@@ -319,6 +319,40 @@ struct LedgerCommandTests {
         #expect(unreachable.stderr.contains("cannot reach cadenced"))
     }
 
+    // Bad input tried: a socket that accepts connections but never answers (a daemon stuck, or not
+    // started behind its socket), --timeout=-1 and --timeout soon.
+    @Test("A daemon that does not answer: the call gives up after --timeout, says so and exits 75")
+    func callTimeout() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ctl-timeout-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/io.cadenced"
+        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(listener >= 0)
+        defer { close(listener) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        #expect(bound == 0 && listen(listener, 8) == 0)
+        // The kernel completes the connection from the backlog; nobody reads the call.
+        let started = ContinuousClock.now
+        let result = try BinaryRunner.run(cadencectl!, ["status", "--socket", path, "--timeout", "1"])
+        let waited = ContinuousClock.now - started
+        #expect(result.status == 75, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("cadenced did not answer on '\(path)' within 1 s"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(waited >= .seconds(1), "gave up after \(waited)")
+        let negative = try BinaryRunner.run(cadencectl!, ["status", "--socket", path, "--timeout=-1"])
+        #expect(negative.status == 64 && negative.stderr.contains("--timeout must be 0"), "\(negative.stderr)")
+        let word = try BinaryRunner.run(cadencectl!, ["units", "list", "--socket", path, "--timeout", "soon"])
+        #expect(word.status == 64, "\(word.stderr)")
+    }
+
     @Test("units, role, commitment, review and report: --json parses, tables align Chinese text by display width")
     func campaignVerbs() throws {
         let daemon = try CtlDaemon()

@@ -51,11 +51,28 @@ check() {
     else
         echo "not ok - $description"
         failed=$((failed + 1))
+        # Every later check talks to the service: with it down they would only fail slowly, each
+        # call waiting out its timeout. Say where it stands and stop here.
+        if [ -n "$NS_PID" ] && [ "$checks_need_service" = 1 ] && ! service_up; then
+            echo "not ok - $UNIT is not running ($(show ActiveState)/$(show SubState)): the remaining checks are not run"
+            failed=$((failed + 1))
+            unit_status | diag
+            echo "$passed passed, $failed failed"
+            exit 1
+        fi
         return 1
     fi
 }
 
-in_ns() { "$NS" exec "$NS_PID" "$@"; }
+# Set once the service has been started: from then on a failed check with the service down ends the run.
+checks_need_service=0
+service_up() { [ "$(show ActiveState)" = active ]; }
+
+# Every command inside ends within CALL_LIMIT seconds: a call that blocks (a daemon restarting in a
+# loop behind its socket) fails its check instead of hanging the run. timeout kills its process
+# group, nsenter's child included.
+CALL_LIMIT=${CADENCED_TEST_CALL_LIMIT:-180}
+in_ns() { timeout -k 5 "$CALL_LIMIT" "$NS" exec "$NS_PID" "$@"; }
 show() { in_ns systemctl show "$UNIT" -p "$1" --value; }
 
 # Polls COMMAND... every 0.2 s until it succeeds or SECONDS_ pass.
@@ -688,6 +705,7 @@ main() {
     local since
     since=$(journal_cursor)
     check "start: active (running) with READY and StatusText Next:" check_start_ready
+    checks_need_service=1
     check "cadenced.socket listens on /run/cadenced/io.cadenced (0660 root:cadenced)" check_socket
     check "runs as cadenced, sandboxed (NoNewPrivs, seccomp, no capabilities)" check_sandboxed
     check "a notice of $TEST_CADENCE: journal entry with MESSAGE_ID and CADENCED_* fields, catalog, file" \
@@ -720,6 +738,7 @@ main() {
     if [ "${CADENCED_TEST_WATCHDOG:-1}" = 1 ]; then
         check "the daemon pings the watchdog (WatchdogSec=30s)" check_watchdog_pings
     fi
+    checks_need_service=0
     check "stop ends with a clean exit (status 0)" check_stop_clean
     cleanup_ns_only
     check "the machine's /tmp, /etc, /usr, /var/lib, /home and /root are untouched" check_host_untouched

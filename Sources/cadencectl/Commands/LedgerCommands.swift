@@ -12,6 +12,28 @@ struct SocketOptions: ParsableArguments {
             "The control socket (default: $CADENCED_SOCKET, else \(LedgerInterface.socketPath)).", valueName: "PATH"))
     var socket: String?
 
+    @Option(
+        name: .customLong("timeout"),
+        help: ArgumentHelp(
+            "Seconds to wait for the daemon's answer (default \(VarlinkClient.defaultTimeout.components.seconds); "
+                + "0 waits for ever).", valueName: "SECONDS"))
+    var timeoutSeconds: Int?
+
+    mutating func validate() throws {
+        if let timeoutSeconds, timeoutSeconds < 0 {
+            throw ValidationError("--timeout must be 0 (wait for ever) or a number of seconds, not \(timeoutSeconds)")
+        }
+    }
+
+    /// How long a call waits for its answer.
+    var timeout: Duration? {
+        guard let timeoutSeconds else { return VarlinkClient.defaultTimeout }
+        return timeoutSeconds == 0 ? nil : .seconds(timeoutSeconds)
+    }
+
+    /// A client for one call.
+    func client() throws -> VarlinkClient { try VarlinkClient(path: path, timeout: timeout) }
+
     var path: String {
         socket ?? ProcessInfo.processInfo.environment["CADENCED_SOCKET"] ?? LedgerInterface.socketPath
     }
@@ -21,7 +43,7 @@ struct SocketOptions: ParsableArguments {
         let json = call.json()
         DisplayZone.socket = path
         let reply = try failures(Self.object(json)) {
-            try VarlinkClient(path: path).call(call)
+            try client().call(call)
         }
         if Call.self == GetStatusCall.self, let zone = (reply["status"] as? [String: Any])?["timeZone"] as? String {
             DisplayZone.set(identifier: zone)
@@ -38,7 +60,7 @@ struct SocketOptions: ParsableArguments {
     /// line, as they arrive (no parsing: a listing of 10,000 items goes straight through).
     func printJSONLines<Call: LedgerCall>(_ call: Call, key: String) throws {
         DisplayZone.socket = path
-        printElements(of: try failures { try VarlinkClient(path: path).callRaw(call) }, key: key)
+        printElements(of: try failures { try client().callRaw(call) }, key: key)
     }
 
     private func printElements(of reply: [UInt8], key: String) {
@@ -68,6 +90,7 @@ struct SocketOptions: ParsableArguments {
             case .cannotConnect: throw ExitCode(69)  // EX_UNAVAILABLE
             case .permissionDenied: throw ExitCode(77)  // EX_NOPERM
             case .error(let name, _) where name.hasSuffix("PermissionDenied"): throw ExitCode(77)  // EX_NOPERM
+            case .timedOut: throw ExitCode(75)  // EX_TEMPFAIL
             case .connectionLost, .badReply: throw ExitCode(70)  // EX_SOFTWARE
             case .error(let name, _)
             where name.hasSuffix("NoSuchItem") || name.hasSuffix("NoSuchUnit") || name.hasSuffix("NotFound"):
