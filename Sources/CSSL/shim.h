@@ -1,8 +1,11 @@
 #ifndef CADENCED_CSSL_SHIM_H
 #define CADENCED_CSSL_SHIM_H
-/* OpenSSL (libssl) for cadenced-deliver's TLS to the mail relay. Macros of ssl.h do not import
-   into Swift; these functions stand for the ones used. */
+/* OpenSSL (libssl, libcrypto) for cadenced-deliver: TLS to the mail relay and the robots'
+   webhooks, HMAC-SHA256 for the robots' signatures. Macros of ssl.h do not import into Swift;
+   these functions stand for the ones used. */
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 

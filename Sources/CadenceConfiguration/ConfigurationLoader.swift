@@ -11,6 +11,8 @@ public struct LoadedConfiguration: Sendable {
     /// The holiday files applied (all of `holidays.d`, or those `Holidays=` names), sorted by name.
     public var holidayCalendars: [HolidayCalendar]
     public var workingDays: WorkingDayCalendar
+    /// The group robots notices are posted into (`robots.d`), sorted by name.
+    public var robots: [RobotRoute] = []
     /// Advice for the administrator (`file:line: …`); the configuration is usable as it is.
     public var warnings: [String]
 }
@@ -19,7 +21,8 @@ public struct LoadedConfiguration: Sendable {
 ///
 /// - `cadenced.conf`, then `cadenced.conf.d/*.conf` in lexical order (a missing `cadenced.conf` means defaults);
 /// - `cadences.d/NAME.cadence`, one cadence each, NAME a safe identifier;
-/// - `holidays.d/NAME.conf`, one holiday calendar each.
+/// - `holidays.d/NAME.conf`, one holiday calendar each;
+/// - `robots.d/NAME.robot`, one chat group's robot each.
 ///
 /// Hidden files are skipped. Error messages name files as `directory/relative-path`, with `directory`
 /// exactly as given. Every error of every file is reported, and nothing is returned unless all are valid.
@@ -116,10 +119,23 @@ public struct ConfigurationLoader: Sendable {
             }
         }
 
+        // robots.d
+        var robots: [RobotRoute] = []
+        for path in files(in: "robots.d", suffix: ".robot", errors: &errors, warnings: &warnings) {
+            let name = String(path.baseName.dropLast(".robot".count))
+            guard DaemonConfiguration.isSafeName(name) else {
+                errors.append(.invalid(location(path), reason: "robot file name '\(name)' is not a safe identifier"))
+                continue
+            }
+            guard let source = read(path, errors: &errors) else { continue }
+            do { robots.append(try RobotRoute.parse(name: name, source: source)) } catch { errors.append(error) }
+        }
+
         try ConfigurationError.throwIfAny(errors)
         return LoadedConfiguration(
             daemon: daemon, timeZone: zone, cadences: cadences.sorted { $0.name < $1.name },
-            holidayCalendars: calendars.sorted { $0.name < $1.name }, workingDays: workingDays, warnings: warnings)
+            holidayCalendars: calendars.sorted { $0.name < $1.name }, workingDays: workingDays,
+            robots: robots.sorted { $0.name < $1.name }, warnings: warnings)
     }
 
     // MARK: - Files

@@ -34,7 +34,7 @@ extension LedgerRequest {
                 Notice(
                     key: "test/\(call.person)/\(ISOTimestamp.utc(request.now))", kind: .test, dueAt: request.now,
                     emittedAt: request.now),
-                extra: ["person": name, "channel": DeliveryChannel.allCases.map(\.rawValue).joined(separator: ", ")])
+                extra: ["person": name, "channel": DeliveryChannel.personal.map(\.rawValue).joined(separator: ", ")])
             notice.fields = ["PERSON": call.person]
             let sent = try request.store.sendTest(notice, to: call.person, at: request.now, actor: request.actor)
             return ["deliveries": request.wire(sent)]

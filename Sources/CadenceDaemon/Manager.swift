@@ -37,6 +37,14 @@ public final class Manager {
             zone: configuration.timeZone, overrides: templates)
         text.deadlineTimeOfDay = configuration.daemon.deadlineTimeOfDay
         self.items = Self.itemSchedule(configuration)
+        storeRobots()
+    }
+
+    /// Gives routing the configuration's group robots.
+    private func storeRobots() {
+        do { try store.replaceRobots(configuration.robots) } catch {
+            logger.error("The group robots of the configuration are not in force: \(error)")
+        }
     }
 
     /// Takes a new configuration (a reload); occurrences already recorded stay recorded.
@@ -46,6 +54,7 @@ public final class Manager {
         text = NoticeText(language: text.language, zone: configuration.timeZone, overrides: templates)
         text.deadlineTimeOfDay = configuration.daemon.deadlineTimeOfDay
         items = Self.itemSchedule(configuration)
+        storeRobots()
     }
 
     static func itemSchedule(_ configuration: LoadedConfiguration) -> ItemSchedule {

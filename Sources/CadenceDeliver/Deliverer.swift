@@ -10,17 +10,26 @@ public final class Deliverer {
     private let password: String?
     private let log: (String) -> Void
     private let hostName: String
+    /// A robot's credential by the robot's name: nil when there is none.
+    private let robotCredential: (String) -> Result<RobotCredential, RobotCredentialError>?
+    /// Each robot's recent posts, to keep within ``DeliverConfiguration/robotPostsPerMinute``.
+    private var posts: [String: [Date]] = [:]
+    /// Robots already said to have no usable credential (said once, not at every pass).
+    private var unusable: Set<String> = []
 
     /// - Parameters:
     ///   - password: the relay's password, read from the credential (never logged).
+    ///   - robotCredential: a robot's webhook and secret, by the robot's name (never logged).
     ///   - log: where progress goes (stderr: the journal under systemd).
     public init(
         configuration: DeliverConfiguration, password: String?, hostName: String,
+        robotCredential: @escaping (String) -> Result<RobotCredential, RobotCredentialError>? = { _ in nil },
         log: @escaping (String) -> Void
     ) {
         self.configuration = configuration
         self.password = password
         self.hostName = hostName
+        self.robotCredential = robotCredential
         self.log = log
     }
 
@@ -33,6 +42,8 @@ public final class Deliverer {
         public var skipped = 0
         /// When the next waiting message falls due, as cadenced says.
         public var nextAt: Date?
+        /// Messages held back by a robot's posts per minute (offered again a minute later).
+        public var held = 0
         /// The pass ended early: a stop was requested.
         public var stopped = false
     }
@@ -45,7 +56,11 @@ public final class Deliverer {
         var pass = Pass()
         let reply = try ledger.call(TakeDeliveriesCall { $0.limit = configuration.batchSize })
         pass.nextAt = (reply["nextAt"] as? String).flatMap(ISOTimestamp.parse)
-        let messages = reply["messages"] as? [[String: Any]] ?? []
+        let all = reply["messages"] as? [[String: Any]] ?? []
+        let messages = all.filter { ($0["channel"] as? String).flatMap(DeliveryChannel.init)?.isRobot != true }
+        try deliverToRobots(
+            all.filter { ($0["channel"] as? String).flatMap(DeliveryChannel.init)?.isRobot == true },
+            ledger: ledger, now: now, stop: stop, pass: &pass)
         var connection: SMTPConnection?
         defer { connection?.quit() }
         var relayDown: SendFailure?
@@ -102,9 +117,103 @@ public final class Deliverer {
             case .permanent:
                 pass.refused += 1
                 log("message \(id) to \(to) refused for good: \(outcome.1 ?? "")")
+            case .held: break
             }
         }
         return pass
+    }
+
+    /// Posts the robots' messages: per robot, gathered into as few posts as its limits allow, at
+    /// most ``DeliverConfiguration/robotPostsPerMinute`` a minute; the rest stay waiting.
+    private func deliverToRobots(
+        _ messages: [[String: Any]], ledger: VarlinkClient, now: () -> Date, stop: () -> Bool, pass: inout Pass
+    ) throws {
+        var order: [String] = []
+        var byRobot: [String: [[String: Any]]] = [:]
+        for message in messages {
+            let robot = message["address"] as? String ?? ""
+            if byRobot[robot] == nil { order.append(robot) }
+            byRobot[robot, default: []].append(message)
+        }
+        for robot in order {
+            let messages = byRobot[robot] ?? []
+            guard let channel = (messages.first?["channel"] as? String).flatMap(DeliveryChannel.init) else { continue }
+            let credential: RobotCredential
+            switch robotCredential(robot) {
+            case .success(let found)?: credential = found
+            case let failure:
+                if unusable.insert(robot).inserted {
+                    let why: String
+                    if case .failure(let error)? = failure {
+                        why = "its credential robot-\(robot) is not usable: \(error)"
+                    } else {
+                        why = "there is no credential robot-\(robot) (LoadCredential=robot-\(robot):FILE)"
+                    }
+                    log("messages to the \(channel.rawValue) robot \(robot) wait: \(why)")
+                }
+                pass.skipped += messages.count
+                continue
+            }
+            unusable.remove(robot)
+            let items = messages.compactMap { message -> RobotItem? in
+                guard let id = (message["id"] as? NSNumber)?.int64Value else { return nil }
+                return RobotItem(
+                    id: id, subject: message["subject"] as? String ?? "", body: message["body"] as? String ?? "",
+                    mentions: message["mentions"] as? [String] ?? [])
+            }
+            for post in RobotPost.group(items, channel: channel) {
+                if stop() {
+                    pass.stopped = true
+                    return
+                }
+                let instant = now()
+                var recent = (posts[robot] ?? []).filter { instant.timeIntervalSince($0) < 60 }
+                guard recent.count < configuration.robotPostsPerMinute else {
+                    // Held back, untried: cadenced offers them again a minute later.
+                    let reason =
+                        "held back: \(recent.count) posts to this robot in the last minute "
+                        + "(PostsPerMinute=\(configuration.robotPostsPerMinute))"
+                    for item in post {
+                        _ = try ledger.call(
+                            RecordDeliveryCall { ($0.id, $0.outcome, $0.reason) = (item.id, .held, reason) })
+                    }
+                    pass.held += post.count
+                    posts[robot] = recent
+                    continue
+                }
+                recent.append(instant)
+                posts[robot] = recent
+                let request = RobotPost.request(post, channel: channel, credential: credential, now: instant)
+                let outcome: (DeliveryOutcome, String?)
+                do {
+                    let response = try WebhookPost.post(
+                        request.url, body: request.body, timeout: configuration.robotTimeout,
+                        caFile: configuration.robotCAFile)
+                    outcome = RobotPost.outcome(response, channel: channel)
+                } catch {
+                    outcome = (error.isPermanent ? .permanent : .temporary, error.description)
+                }
+                for item in post {
+                    _ = try ledger.call(
+                        RecordDeliveryCall { ($0.id, $0.outcome, $0.reason) = (item.id, outcome.0, outcome.1) })
+                }
+                let what = post.count == 1 ? "message \(post[0].id)" : "\(post.count) messages in one post"
+                switch outcome.0 {
+                case .sent:
+                    pass.sent += post.count
+                    log("posted \(what) to the \(channel.rawValue) robot \(robot)")
+                case .temporary:
+                    pass.retryLater += post.count
+                    log(
+                        "\(what) to the \(channel.rawValue) robot \(robot) not posted: \(outcome.1 ?? ""); tried again later"
+                    )
+                case .permanent:
+                    pass.refused += post.count
+                    log("\(what) to the \(channel.rawValue) robot \(robot) refused for good: \(outcome.1 ?? "")")
+                case .held: break
+                }
+            }
+        }
     }
 
     func mail(_ message: [String: Any], from: MailAddress, at date: Date) -> MailMessage {

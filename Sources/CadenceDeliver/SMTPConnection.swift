@@ -39,7 +39,7 @@ final class SMTPConnection {
         self.host = host
         self.security = security
         self.caFile = caFile
-        socket = try Self.connect(host: host, port: port, timeout: timeout)
+        socket = try Self.connect(host: host, port: port, timeout: timeout, what: "the relay")
         do {
             if security == .tls { tls = try TLSSession(socket: socket, host: host, caFile: caFile) }
             try expect(try readReply(), 220, "greeting")
@@ -181,18 +181,19 @@ final class SMTPConnection {
         }
     }
 
-    private static func errorText() -> String { String(cString: strerror(errno)) }
+    static func errorText() -> String { String(cString: strerror(errno)) }
 
     /// A TCP connection to `host:port` (each address in turn), with `timeout` for the connection
     /// and for each read and write.
-    private static func connect(host: String, port: Int, timeout: Duration) throws(SendFailure) -> Int32 {
+    /// - Parameter what: what the host is, for the reasons (`the relay`, `the robot's webhook`).
+    static func connect(host: String, port: Int, timeout: Duration, what: String) throws(SendFailure) -> Int32 {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         hints.ai_family = AF_UNSPEC
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else {
-            throw .temporary("the relay '\(host)' cannot be resolved: \(String(cString: gai_strerror(status)))")
+            throw .temporary("\(what) '\(host)' cannot be resolved: \(String(cString: gai_strerror(status)))")
         }
         defer { freeaddrinfo(list) }
         var seconds = timeval()
@@ -210,6 +211,6 @@ final class SMTPConnection {
             reason = errno == EINPROGRESS || errno == EAGAIN ? "timed out" : errorText()
             close(fd)
         }
-        throw .temporary("cannot connect to the relay \(host) port \(port): \(reason)")
+        throw .temporary("cannot connect to \(what) \(host) port \(port): \(reason)")
     }
 }

@@ -8,6 +8,7 @@ extension LedgerStore {
     /// Puts one message per recipient and channel into the outbox, in the notice's transaction:
     /// a notice stored is a notice routed, whatever crashes.
     static func route(_ notice: Notice, _ db: Database) throws {
+        try routeToRobots(notice, db)
         var seen: Set<String> = []
         var recipients: [PersonRecord] = []
         for text in try audienceTexts(notice, db) {
@@ -21,7 +22,7 @@ extension LedgerStore {
                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """)
         for person in recipients {
-            for channel in DeliveryChannel.allCases {
+            for channel in DeliveryChannel.personal {
                 guard let address = person.address(on: channel) else { continue }
                 try statement.execute(arguments: [
                     notice.key, person.id, channel.rawValue, address, notice.emittedAt.micros,
@@ -32,7 +33,7 @@ extension LedgerStore {
     }
 
     /// The names (person ids or names, as the ledger holds them) the notice's audience comes to.
-    private static func audienceTexts(_ notice: Notice, _ db: Database) throws -> [String] {
+    static func audienceTexts(_ notice: Notice, _ db: Database) throws -> [String] {
         var texts: [String] = []
         func holder(_ unit: String, _ role: UnitRole) throws -> String? {
             try String.fetchOne(
@@ -82,10 +83,12 @@ extension LedgerStore {
 
     static let deliveryColumns = """
         d.id, d.noticeKey, d.person, d.channel, d.address, d.state, d.attempts, d.createdAt, d.nextAttemptAt,
-        d.sentAt, d.lastError, n.kind, n.payload, COALESCE(p.name, d.person) AS personName
+        d.sentAt, d.lastError, n.kind, n.payload, COALESCE(p.name, r.description, d.person) AS personName
         """
     static let deliveryJoin = """
-        FROM delivery d JOIN notice n ON n.key = d.noticeKey LEFT JOIN person p ON p.id = d.person
+        FROM delivery d JOIN notice n ON n.key = d.noticeKey
+        LEFT JOIN person p ON p.id = d.person AND d.channel = 'email'
+        LEFT JOIN robot r ON r.name = d.person AND d.channel != 'email'
         """
 
     static func delivery(_ row: Row) throws -> (DeliveryRecord, Notice) {
@@ -148,10 +151,22 @@ extension LedgerStore {
                     """,
                 arguments: [now.micros, limit]
             ).map { row in
-                let (record, notice) = try Self.delivery(row)
+                var (record, notice) = try Self.delivery(row)
+                var mentions: [String] = []
+                // A group is not the person concerned: names masked (R30), the people @-mentioned.
+                if record.channel.isRobot {
+                    // A robot no longer configured keeps the defaults: masked, mentioned.
+                    let robot =
+                        try Row.fetchOne(db, sql: "SELECT * FROM robot WHERE name = ?", arguments: [record.person])
+                        .map(Self.robot) ?? RobotRoute(name: record.person, channel: record.channel)
+                    let audience = try Self.robotAudience(notice, robot: robot, db)
+                    mentions = audience.mentions
+                    record.subject = NameMask.mask(audience.names, in: record.subject)
+                    notice.body = NameMask.mask(audience.names, in: notice.body)
+                }
                 return DueDelivery(
                     delivery: record, body: notice.body, priority: notice.kind.priority, emittedAt: notice.emittedAt,
-                    deadline: notice.deadline)
+                    deadline: notice.deadline, mentions: mentions)
             }
         }
     }
@@ -183,8 +198,12 @@ extension LedgerStore {
             else { throw LedgerError.notFound("there is no delivery \(id)") }
             var stored: Notice?
             if row["state"] == DeliveryState.waiting.rawValue {
-                let attempts: Int = row["attempts"] + 1
+                let attempts: Int = row["attempts"] + (outcome == .held ? 0 : 1)
                 switch outcome {
+                case .held:
+                    try db.execute(
+                        sql: "UPDATE delivery SET nextAttemptAt = ?, lastError = ? WHERE id = ?",
+                        arguments: [now.addingTimeInterval(DeliveryOutcome.heldFor).micros, reason, id])
                 case .sent:
                     try db.execute(
                         sql: """

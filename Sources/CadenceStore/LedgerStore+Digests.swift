@@ -79,11 +79,11 @@ extension LedgerStore {
                     db, sql: "SELECT * FROM person WHERE id = ? AND removedAt IS NULL", arguments: [person])
             else { throw LedgerError.notFound("there is no person '\(person)' in the directory") }
             let record = Self.person(row)
-            let channels = DeliveryChannel.allCases.filter { record.address(on: $0) != nil }
+            let channels = DeliveryChannel.personal.filter { record.address(on: $0) != nil }
             guard !channels.isEmpty else {
                 throw LedgerError.invalid(
                     "\(record.name) (\(person)) has no address on any channel ("
-                        + DeliveryChannel.allCases.map(\.rawValue).joined(separator: ", ")
+                        + DeliveryChannel.personal.map(\.rawValue).joined(separator: ", ")
                         + "): add one with cadencectl person")
             }
             guard try Self.insert(notice, db) else { throw LedgerError.invalid("a test was just sent; try again") }

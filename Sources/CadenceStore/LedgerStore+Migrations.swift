@@ -261,6 +261,23 @@ extension LedgerStore {
                     CREATE INDEX delivery_waiting ON delivery(nextAttemptAt) WHERE state = 'waiting';
                     """)
         }
+        migrator.registerMigration("v6: group robots") { db in
+            try db.execute(
+                sql: """
+                    -- The group robots of the configuration in force (robots.d), as routing reads them
+                    -- in each notice's transaction; replaced at each start and reload. Units and kinds
+                    -- are space-separated. An outbox row for a robot names it in delivery.person.
+                    CREATE TABLE robot (
+                        name TEXT PRIMARY KEY,
+                        channel TEXT NOT NULL,
+                        description TEXT,
+                        units TEXT NOT NULL,
+                        kinds TEXT NOT NULL,
+                        mention INTEGER NOT NULL,
+                        maskNames INTEGER NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -20,7 +20,10 @@ struct CadencedDeliver: ParsableCommand {
             Runs as cadenced-deliver.service, its own user in group cadenced-deliver, with network \
             access that cadenced itself does not have. Reads deliver.conf and deliver.conf.d/*.conf \
             from the configuration directory; the relay's password comes from the systemd credential \
-            named by PasswordCredential= ($CREDENTIALS_DIRECTORY), never from a file others can read.
+            named by PasswordCredential= ($CREDENTIALS_DIRECTORY), never from a file others can read. \
+            A group robot NAME (robots.d/NAME.robot in cadenced's configuration) is posted to with the \
+            credential robot-NAME: its webhook's address on the first line, its signing secret on the \
+            second.
 
             Each message is sent once; one that fails for a passing reason (relay down, SMTP 4xx, a \
             timeout) is tried again later, one refused for good (SMTP 5xx) is given up and cadenced \
@@ -50,6 +53,9 @@ struct CadencedDeliver: ParsableCommand {
                 configuration.relay.map {
                     "e-mail through \($0) port \(configuration.resolvedPort) (\(configuration.security.rawValue))"
                 } ?? "e-mail: no Relay= (messages stay waiting)")
+            print(
+                "group robots: at most \(configuration.robotPostsPerMinute) posts a minute each, "
+                    + "with the credential robot-NAME of each")
             return
         }
         var password: String?
@@ -70,8 +76,16 @@ struct CadencedDeliver: ParsableCommand {
         var name = [UInt8](repeating: 0, count: 256)
         gethostname(&name, name.count - 1)
         let host = String(decoding: name.prefix { $0 != 0 }, as: UTF8.self)
+        // A robot's webhook and secret: the credential robot-NAME, read when its messages come.
+        let credentials = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"]
         let deliverer = Deliverer(
             configuration: configuration, password: password, hostName: host.isEmpty ? "localhost" : host,
+            robotCredential: { robot in
+                guard let credentials,
+                    let text = try? String(contentsOfFile: credentials + "/robot-" + robot, encoding: .utf8)
+                else { return nil }
+                return RobotCredential.parse(text)
+            },
             log: Self.log)
         let socketPath = socket ?? ProcessInfo.processInfo.environment["CADENCED_SOCKET"] ?? configuration.socket
 
@@ -94,7 +108,8 @@ struct CadencedDeliver: ParsableCommand {
                 let ledger = try VarlinkClient(path: socketPath)
                 var pass = try deliverer.deliverDue(ledger: ledger, stop: stopRequested)
                 // A full batch: more may be due at once.
-                while !pass.stopped && pass.sent + pass.retryLater + pass.refused >= configuration.batchSize {
+                while !pass.stopped && pass.sent + pass.retryLater + pass.refused + pass.held >= configuration.batchSize
+                {
                     pass = try deliverer.deliverDue(ledger: ledger, stop: stopRequested)
                 }
                 if unreachable { Self.log("cadenced is reachable again at \(socketPath)") }
@@ -103,6 +118,7 @@ struct CadencedDeliver: ParsableCommand {
                     let seconds = max(next.timeIntervalSinceNow, 0.05)
                     wait = min(wait, .milliseconds(Int64(seconds * 1000)))
                 }
+
             } catch {
                 if once { throw CleanExit.message("cadenced-deliver: \(error)") }
                 if !unreachable { Self.log("cannot take the outbox from cadenced: \(error); trying again") }

@@ -172,6 +172,60 @@ struct ConfigurationLoaderTests {
         }
     }
 
+    // Bad input tried: a channel that is no robot's (email, slack), a kind not for people, a unit
+    // path, Mention= not yes or no, an unknown key, a file without Channel=, an unsafe name.
+    @Test("robots.d: each robot's channel, units, kinds and masking; every bad line reported with file:line")
+    func robotFiles() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write(
+            "robots.d/county-a-group.robot",
+            "[Robot]\nDescription=甲县卫生局工作群\nChannel=dingtalk\nUnits=county-a county-b\nKinds=overdue escalation\n")
+        try directory.write("robots.d/city.robot", "[Robot]\nChannel=wecom\nMaskNames=no\nMention=off\n")
+        let loaded = try ConfigurationLoader(directory: directory.path).load(
+            reference: shanghaiTime("2026-01-01 00:00"), systemTimeZone: shanghai)
+        #expect(
+            loaded.robots == [
+                RobotRoute(name: "city", channel: .wecom, mention: false, maskNames: false),
+                RobotRoute(
+                    name: "county-a-group", channel: .dingtalk, description: "甲县卫生局工作群",
+                    units: ["county-a", "county-b"],
+                    kinds: [.overdue, .escalation]),
+            ])
+        #expect(loaded.robots[0].kinds == RobotRoute.defaultKinds && !RobotRoute.defaultKinds.contains(.digest))
+        // A notice about a sub-unit of county-a (its chain: itself, county-a, city) is taken.
+        #expect(loaded.robots[1].takes(kind: .overdue, unitChains: [["clinic-1", "county-a", "city"]]))
+        #expect(!loaded.robots[1].takes(kind: .overdue, unitChains: [["county-c", "city"]]))
+        #expect(!loaded.robots[1].takes(kind: .deadlineWarning, unitChains: [["county-a", "city"]]))
+        #expect(loaded.robots[1].takes(kind: .overdue, unitChains: []), "a notice about no unit goes to every robot")
+
+        try directory.write(
+            "robots.d/bad.robot",
+            "[Robot]\nChannel=slack\nKinds=overdue digest\nUnits=a/b\nMention=perhaps\nColour=red\n")
+        try directory.write("robots.d/mail.robot", "[Robot]\nChannel=email\n")
+        try directory.write("robots.d/empty.robot", "[Robot]\nDescription=nothing\n")
+        try directory.write("robots.d/bad name.robot", "[Robot]\nChannel=feishu\n")
+        do {
+            _ = try ConfigurationLoader(directory: directory.path).load(
+                reference: shanghaiTime("2026-01-01 00:00"), systemTimeZone: shanghai)
+            Issue.record("bad robot files were accepted")
+        } catch {
+            let d = directory.path
+            let robots = "dingtalk, wecom, feishu"
+            #expect(
+                error.errors.map(\.description) == [
+                    "\(d)/robots.d/bad name.robot: robot file name 'bad name' is not a safe identifier",
+                    "\(d)/robots.d/bad.robot:2: Channel= 'slack' is not one of: \(robots)",
+                    "\(d)/robots.d/bad.robot:3: Kinds= 'digest' is not one of: "
+                        + RobotRoute.defaultKinds.map(\.rawValue).joined(separator: ", "),
+                    "\(d)/robots.d/bad.robot:4: Units= 'a/b' is not a unit id",
+                    "\(d)/robots.d/bad.robot:5: Mention= 'perhaps' is not yes or no",
+                    "\(d)/robots.d/bad.robot:6: unknown key 'Colour' in section '[Robot]'",
+                    "\(d)/robots.d/empty.robot:1: Channel= is missing (dingtalk, wecom or feishu)",
+                    "\(d)/robots.d/mail.robot:2: Channel= 'email' is not one of: \(robots)",
+                ])
+        }
+    }
+
     @Test("Holidays= naming a file that does not exist is refused at its line")
     func refusesMissingHolidayFile() throws {
         // Bad input: Holidays= names 'xj', but holidays.d has only cn.conf.

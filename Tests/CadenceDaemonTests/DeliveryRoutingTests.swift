@@ -207,7 +207,7 @@ struct DeliveryRoutingTests {
         let badOutcome = try ledger.reply("RecordDelivery", ["id": 1, "outcome": "delivered"])
         #expect(
             (badOutcome["parameters"] as? [String: Any])?["reason"] as? String
-                == "'delivered' is not one of: sent, temporary, permanent")
+                == "'delivered' is not one of: sent, temporary, permanent, held")
     }
 
     @Test("Only root, AdminGroup= and group cadenced-deliver take and report the outbox's messages")

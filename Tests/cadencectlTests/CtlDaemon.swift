@@ -15,8 +15,10 @@ final class CtlDaemon {
     let process = Process()
     var socket: String { root + "/state/io.cadenced" }
 
-    /// - Parameter name: a word in the temporary directory's name.
-    init(name: String) throws {
+    /// - Parameters:
+    ///   - name: a word in the temporary directory's name.
+    ///   - files: more files of the configuration directory, by relative path (`robots.d/x.robot`).
+    init(name: String, files: [String: String] = [:]) throws {
         root =
             FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-\(name)-\(UUID().uuidString)")
             .path
@@ -24,6 +26,12 @@ final class CtlDaemon {
         try FileManager.default.createDirectory(atPath: root + "/state", withIntermediateDirectories: true)
         try Data("[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n".utf8)
             .write(to: URL(fileURLWithPath: root + "/config/cadenced.conf"))
+        for (path, text) in files {
+            let full = root + "/config/" + path
+            try FileManager.default.createDirectory(
+                atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: full))
+        }
         process.executableURL = Self.cadenced!
         process.arguments = ["--config-dir", root + "/config", "--state-dir", root + "/state"]
         process.standardError = FileHandle.nullDevice

@@ -456,3 +456,218 @@ struct ContactSheetTests {
         #expect(try other.succeed(["person", "list"]).stdout == table)
     }
 }
+
+/// Local HTTPS stand-ins for the DingTalk, WeCom and Feishu robots (robot-sink.py), checking each
+/// post and its signature as documented; stopped by PID at the end.
+private final class RobotSink {
+    static let secret = "SECinvented0000robot0secret"
+    let directory: String
+    let process = Process()
+    var port = 0
+
+    init(root: String, certificate: String, key: String, limit: Int = 20) throws {
+        directory = root + "/robots"
+        process.executableURL = venvPython
+        process.arguments = [
+            scripts.appendingPathComponent("robot-sink.py").path, directory, root + "/robot-port", certificate, key,
+            "--secret", Self.secret, "--limit", String(limit),
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: root + "/robot-port", encoding: .utf8), let port = Int(text) {
+                self.port = port
+                return
+            }
+            usleep(20_000)
+        }
+    }
+
+    private func lines(_ name: String) throws -> [[String: Any]] {
+        guard let text = try? String(contentsOfFile: directory + "/" + name, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+
+    /// The posts that passed every check, in order.
+    func posts() throws -> [[String: Any]] { try lines("posts.jsonl") }
+    /// The posts refused, with the check that refused them.
+    func refused() throws -> [[String: Any]] { try lines("refused.jsonl") }
+
+    deinit {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
+
+/// The text of a post as its robot shows it.
+private func postText(_ post: [String: Any]) -> String {
+    let payload = post["payload"] as? [String: Any] ?? [:]
+    return
+        ((payload["markdown"] as? [String: Any])?["text"] ?? (payload["text"] as? [String: Any])?["content"]
+        ?? (payload["content"] as? [String: Any])?["text"]) as? String ?? ""
+}
+
+/// Writes the credentials robot-NAME and deliver.conf for the robots; returns the arguments and
+/// the environment of cadenced-deliver.
+private func robotDeliverSetup(
+    _ daemon: CtlDaemon, sink: RobotSink, ca: String, credentials: [String: String], extra: String = ""
+) throws -> (arguments: [String], environment: [String: String]) {
+    let directory = daemon.root + "/credentials"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    for (robot, text) in credentials {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/robot-" + robot))
+    }
+    try FileManager.default.createDirectory(atPath: daemon.root + "/deliver", withIntermediateDirectories: true)
+    try Data("[Deliver]\nSocket=\(daemon.socket)\nPollSec=200ms\n[Robots]\nCAFile=\(ca)\n\(extra)\n".utf8)
+        .write(to: URL(fileURLWithPath: daemon.root + "/deliver/deliver.conf"))
+    return (["--config-dir", daemon.root + "/deliver", "--once"], ["CREDENTIALS_DIRECTORY": directory])
+}
+
+private let robotFiles = [
+    "robots.d/county-a-group.robot": "[Robot]\nDescription=甲县卫生局工作群\nChannel=dingtalk\nUnits=county-a\n",
+    "robots.d/city-wecom.robot": "[Robot]\nDescription=市卫生局整改群\nChannel=wecom\n",
+    "robots.d/city-feishu.robot": "[Robot]\nChannel=feishu\nUnits=city\nKinds=deadline-warning overdue\n",
+]
+
+@Suite(
+    "cadenced-deliver posts to the DingTalk, WeCom and Feishu robots, signed as documented, once per group",
+    .serialized, .enabled(if: deliver != nil && CtlDaemon.cadenced != nil, "cadenced-deliver is not built"))
+struct RobotDeliveryTests {
+    @Test(
+        "Each group's robot gets the warnings of its units once, gathered into one post, names masked, the responsible person @-mentioned; signatures verified by the stand-in"
+    )
+    func robotsOnce() throws {
+        try requireSMTPServer()
+        let daemon = try CtlDaemon(name: "robots", files: robotFiles)
+        try daemon.succeed(["units", "add", "city", "--name", "示例市卫生局", "--kind", "bureau"])
+        for (id, name) in [("county-a", "甲县卫生局"), ("county-b", "乙县卫生局")] {
+            try daemon.succeed(["units", "add", id, "--name", name, "--kind", "county-bureau", "--parent", "city"])
+        }
+        try daemon.succeed([
+            "person", "add", "p-sun", "--name", "孙三", "--unit", "county-a", "--mobile", "13800000001", "--feishu",
+            "ou_sun3",
+        ])
+        try daemon.succeed(["role", "assign", "county-a", "first", "p-sun"])
+        try daemon.succeed(["role", "assign", "county-b", "first", "钱七"])
+        // Titles that name people, as circulars do: a group sees them masked (R30).
+        for title in ["孙三值班制度未落实", "台账未更新", "公示栏缺失"] {
+            try daemon.succeed(["item", "add", "--unit", "county-a", "--title", title, "--deadline", "+3"])
+        }
+        try daemon.succeed(["item", "add", "--unit", "county-b", "--title", "钱七培训记录不全", "--deadline", "+3"])
+        let outbox = try deliveries(daemon).filter { ($0["channel"] as? String) != "email" }
+        let byChannel = Dictionary(grouping: outbox) { $0["channel"] as? String ?? "" }.mapValues(\.count)
+        // county-a's group takes county-a's three; the city's WeCom group all four; the Feishu
+        // robot of the city (Units=city) the four of its sub-units.
+        #expect(byChannel == ["dingtalk": 3, "wecom": 4, "feishu": 4], "\(byChannel)")
+        #expect(outbox.contains { $0["personName"] as? String == "甲县卫生局工作群" })
+
+        let (ca, certificate, key) = try testCertificates(in: daemon.root)
+        let sink = try RobotSink(root: daemon.root, certificate: certificate, key: key)
+        let base = "https://localhost:\(sink.port)"
+        let (arguments, environment) = try robotDeliverSetup(
+            daemon, sink: sink, ca: ca,
+            credentials: [
+                "county-a-group": "\(base)/robot/send?access_token=tok-county-a\n\(RobotSink.secret)\n",
+                "city-wecom": "\(base)/cgi-bin/webhook/send?key=key-city",
+                "city-feishu": "\(base)/open-apis/bot/v2/hook/hook-city\n\(RobotSink.secret)",
+            ])
+        let run = try BinaryRunner.run(deliver!, arguments, environment: environment)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!run.stderr.contains("tok-county-a") && !run.stderr.contains(RobotSink.secret), "\(run.stderr)")
+        let refused = try sink.refused()
+        #expect(refused.isEmpty, "\(refused)")
+        let posts = try sink.posts()
+        #expect(posts.map { $0["robot"] as? String ?? "" }.sorted() == ["dingtalk", "feishu", "wecom"], "\(posts)")
+        for post in posts {
+            let text = postText(post)
+            let payload = post["payload"] as? [String: Any] ?? [:]
+            #expect(!text.contains("孙三") && text.contains("孙*值班制度未落实"), "\(post["robot"] ?? ""): \(text)")
+            #expect(!text.contains("钱七"), "\(text)")
+            switch post["robot"] as? String {
+            case "dingtalk":
+                #expect(["台账未更新", "公示栏缺失"].allSatisfy(text.contains) && !text.contains("培训记录不全"))
+                #expect((payload["at"] as? [String: Any])?["atMobiles"] as? [String] == ["13800000001"])
+                #expect(text.contains("@13800000001"))
+            case "wecom":
+                #expect(text.contains("钱*培训记录不全"), "\(text)")
+                #expect(
+                    (payload["text"] as? [String: Any])?["mentioned_mobile_list"] as? [String] == ["13800000001"])
+            default:
+                #expect(text.contains("<at user_id=\"ou_sun3\"></at>") && text.contains("钱*培训记录不全"))
+            }
+        }
+        let after = try deliveries(daemon).filter { ($0["channel"] as? String) != "email" }
+        #expect(after.allSatisfy { $0["state"] as? String == "sent" }, "\(after.map { $0["error"] ?? "" })")
+        // Once: a second run posts nothing.
+        _ = try BinaryRunner.run(deliver!, arguments, environment: environment)
+        #expect(try sink.posts().count == 3)
+    }
+
+    // Faults tried: a DingTalk token that no longer exists (errcode 300001), a Feishu signature
+    // made with another secret (19021, HTTP 400), a WeCom webhook answering HTTP 503 twice, a
+    // robot without a credential, and more posts than PostsPerMinute= allows.
+    @Test(
+        "A refused token or signature is given up with a delivery-failed notice; HTTP 503 is tried again; no credential waits; beyond PostsPerMinute= the rest is held back, untried"
+    )
+    func robotFaults() throws {
+        try requireSMTPServer()
+        let daemon = try CtlDaemon(
+            name: "robot-faults",
+            files: robotFiles.merging(["robots.d/forgotten.robot": "[Robot]\nChannel=dingtalk\n"]) { $1 })
+        try daemon.succeed(["units", "add", "city", "--name", "示例市卫生局", "--kind", "bureau"])
+        try daemon.succeed([
+            "units", "add", "county-a", "--name", "甲县卫生局", "--kind", "county-bureau", "--parent", "city",
+        ])
+        try daemon.succeed(["role", "assign", "county-a", "first", "孙三"])
+        try daemon.succeed(["item", "add", "--unit", "county-a", "--title", "值班制度未落实", "--deadline", "+3"])
+        let (ca, certificate, key) = try testCertificates(in: daemon.root)
+        let sink = try RobotSink(root: daemon.root, certificate: certificate, key: key)
+        let base = "https://localhost:\(sink.port)"
+        let (arguments, environment) = try robotDeliverSetup(
+            daemon, sink: sink, ca: ca,
+            credentials: [
+                "county-a-group": "\(base)/robot/send?access_token=expired\n\(RobotSink.secret)",
+                "city-wecom": "\(base)/cgi-bin/webhook/send?key=busy-city",
+                "city-feishu": "\(base)/open-apis/bot/v2/hook/hook-city\nSECanother0secret",
+            ])
+        let first = try BinaryRunner.run(deliver!, arguments, environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("there is no credential robot-forgotten"), "\(first.stderr)")
+        let states = Dictionary(
+            uniqueKeysWithValues: try deliveries(daemon).map {
+                ($0["person"] as? String ?? "", ($0["state"] as? String ?? "", $0["error"] as? String ?? ""))
+            })
+        #expect(
+            states["county-a-group"]?.0 == "failed" && states["county-a-group"]?.1.contains("errcode 300001") == true)
+        #expect(states["city-feishu"]?.0 == "failed" && states["city-feishu"]?.1.contains("errcode 19021") == true)
+        #expect(states["city-wecom"]?.0 == "waiting" && states["city-wecom"]?.1.contains("HTTP 503") == true)
+        #expect(states["forgotten"]?.0 == "waiting", "\(states)")
+        let failedNotices = try daemon.succeed(["notices", "--kind", "delivery-failed", "--json"]).stdout
+        #expect(failedNotices.split(separator: "\n").count == 2, "\(failedNotices)")
+        #expect(try sink.posts().isEmpty)
+
+        // The rate: 25 more items for county-a, PostsPerMinute=2 → two posts of 10, 5 held back.
+        for number in 1...25 {
+            try daemon.succeed(["item", "add", "--unit", "county-a", "--title", "问题 \(number)", "--deadline", "+3"])
+        }
+        let (limited, limitedEnvironment) = try robotDeliverSetup(
+            daemon, sink: sink, ca: ca,
+            credentials: ["county-a-group": "\(base)/robot/send?access_token=tok-rate\n\(RobotSink.secret)"],
+            extra: "PostsPerMinute=2")
+        let second = try BinaryRunner.run(deliver!, limited, environment: limitedEnvironment)
+        #expect(second.status == 0, "\(second.stderr)")
+        let rated = try sink.posts().filter { $0["token"] as? String == "tok-rate" }
+        #expect(rated.count == 2, "\(rated.count) posts")
+        let group = try deliveries(daemon).filter {
+            $0["person"] as? String == "county-a-group" && $0["state"] as? String != "failed"
+        }
+        #expect(group.filter { $0["state"] as? String == "sent" }.count == 20)
+        let held = group.filter { $0["state"] as? String == "waiting" }
+        #expect(held.count == 5 && held.allSatisfy { ($0["error"] as? String)?.contains("held back") == true })
+        #expect(held.allSatisfy { ($0["attempts"] as? Int) == 0 }, "held back is not an attempt")
+    }
+}

@@ -40,6 +40,15 @@ public struct DeliverConfiguration: Equatable, Sendable {
     /// `TimeoutSec=`: for connecting and for each reply.
     public var timeout: Duration = .seconds(30)
 
+    // [Robots]
+    /// `PostsPerMinute=`: the most posts to one group robot in any minute (DingTalk and WeCom
+    /// take 20; more are refused, and DingTalk then blocks the robot for ten minutes).
+    public var robotPostsPerMinute = 20
+    /// `CAFile=`: an office's own CA (PEM) for the webhooks (a proxy of its own), instead of the system's.
+    public var robotCAFile: String?
+    /// `TimeoutSec=`: for connecting to a webhook and for its answer.
+    public var robotTimeout: Duration = .seconds(15)
+
     public init() {}
 
     public var resolvedPort: Int { port ?? (security == .tls ? 465 : security == .starttls ? 587 : 25) }
@@ -50,6 +59,7 @@ public struct DeliverConfiguration: Equatable, Sendable {
             "Relay": .single, "Port": .single, "Security": .single, "From": .single, "User": .single,
             "PasswordCredential": .single, "CAFile": .single, "TimeoutSec": .single,
         ],
+        "Robots": ["PostsPerMinute": .single, "CAFile": .single, "TimeoutSec": .single],
     ])
 
     /// Parses `deliver.conf` and its drop-ins; every error is reported, nothing half-applied.
@@ -126,6 +136,13 @@ public struct DeliverConfiguration: Equatable, Sendable {
             return nil
         }
         span("Mail", "TimeoutSec") { config.timeout = $0 }
+        number("Robots", "PostsPerMinute", 1...600) { config.robotPostsPerMinute = $0 }
+        single("Robots", "CAFile") { text in
+            guard text.hasPrefix("/") else { return "is not an absolute path" }
+            config.robotCAFile = text
+            return nil
+        }
+        span("Robots", "TimeoutSec") { config.robotTimeout = $0 }
         if config.relay != nil, config.from == nil, let relay = ini.last("Mail", "Relay") {
             errors.append(.invalid(relay.location, reason: "Relay= is set but From= is not: mail needs a sender"))
         }

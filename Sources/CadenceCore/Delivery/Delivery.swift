@@ -1,10 +1,22 @@
 public import Foundation
 
-/// A way a notice reaches a person. Each person gets one message per notice on each channel they
-/// have an address for.
+/// A way a notice reaches people. Each person gets one message per notice on each personal
+/// channel they have an address for; a group robot (``RobotRoute``) gets one per notice it takes.
 public enum DeliveryChannel: String, CaseIterable, Vocabulary, Codable, Sendable {
     /// E-mail through the office's SMTP relay.
     case email
+    /// A DingTalk (钉钉) group's custom robot: a signed webhook.
+    case dingtalk
+    /// A WeCom (企业微信) group's robot.
+    case wecom
+    /// A Feishu (飞书) group's custom robot: a signed webhook.
+    case feishu
+
+    /// Whether this is a group robot's channel (its recipient is a group, not a person).
+    public var isRobot: Bool { self != .email }
+
+    /// The channels a person of the directory has an address on.
+    public static let personal = allCases.filter { !$0.isRobot }
 }
 
 /// Where a message of the outbox stands.
@@ -26,6 +38,12 @@ public enum DeliveryOutcome: String, CaseIterable, Vocabulary, Codable, Sendable
     case temporary
     /// A reason that will not pass: SMTP 5xx, an unknown address. Not tried again.
     case permanent
+    /// Not tried: its channel is held back (a robot's posts per minute). Due again a minute
+    /// later, no attempt counted.
+    case held
+
+    /// How long a held message waits.
+    public static let heldFor: TimeInterval = 60
 }
 
 /// One message of the outbox: a notice for one person on one channel.
@@ -83,10 +101,15 @@ public struct DueDelivery: Sendable, Equatable {
     public var emittedAt: Date
     /// The item's deadline, for item notices (a digest counts the days overdue from it).
     public var deadline: Date?
+    /// For a group robot: whom to @-mention in the group (mobiles; Feishu ids on Feishu).
+    public var mentions: [String]
 
-    public init(delivery: DeliveryRecord, body: String, priority: Int, emittedAt: Date, deadline: Date? = nil) {
+    public init(
+        delivery: DeliveryRecord, body: String, priority: Int, emittedAt: Date, deadline: Date? = nil,
+        mentions: [String] = []
+    ) {
         (self.delivery, self.body, self.priority, self.emittedAt) = (delivery, body, priority, emittedAt)
-        self.deadline = deadline
+        (self.deadline, self.mentions) = (deadline, mentions)
     }
 }
 
@@ -100,6 +123,7 @@ extension DueDelivery: WireRecord {
         .text("kind", { $0.delivery.noticeKind }), .text("subject", { $0.delivery.subject }),
         .text("body", { $0.body }), .integer("priority", { Int64($0.priority) }),
         .instant("emitted", { $0.emittedAt }), .integer("attempts", { Int64($0.delivery.attempts) }),
+        .texts("mentions", { $0.mentions }),
     ]
 }
 

@@ -32,6 +32,8 @@ public struct PersonRecord: Sendable, Equatable {
     public func address(on channel: DeliveryChannel) -> String? {
         switch channel {
         case .email: email
+        // A group robot reaches the group: a person is @-mentioned there, not addressed.
+        case .dingtalk, .wecom, .feishu: nil
         }
     }
 

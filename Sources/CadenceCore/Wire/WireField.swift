@@ -56,6 +56,10 @@ public struct WireField<Record>: Sendable {
     public static func optionalInstant(
         _ name: StaticString, label: String? = nil, _ path: @escaping @Sendable (Record) -> Date?
     ) -> Self { Self(name, label, "?string") { record, _ in .instant(path(record)) } }
+
+    public static func texts(
+        _ name: StaticString, label: String? = nil, _ path: @escaping @Sendable (Record) -> [String]
+    ) -> Self { Self(name, label, "[]string") { record, _ in .texts(path(record)) } }
 }
 
 /// A record the interface carries: its type's name and its fields, in people's order. The
