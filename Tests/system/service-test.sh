@@ -213,6 +213,78 @@ check_delivery() {
     in_ns systemctl stop "$DELIVER_UNIT"
 }
 
+# Whether a service of a static user can read its LoadCredential= here (a oneshot probe unit).
+credentials_readable() {
+    in_ns sh -c "echo probe >/etc/cadenced/credentials/probe && chmod 0600 /etc/cadenced/credentials/probe &&
+        printf '%s\n' '[Service]' 'Type=oneshot' 'User=cadenced-deliver' \
+            'LoadCredential=probe:/etc/cadenced/credentials/probe' \
+            'ExecStart=/bin/sh -c \"cat \$\$CREDENTIALS_DIRECTORY/probe\"' >/etc/systemd/system/cadenced-probe.service &&
+        systemctl daemon-reload && systemctl start cadenced-probe.service" >/dev/null 2>&1
+    local status=$?
+    in_ns sh -c "rm -f /etc/systemd/system/cadenced-probe.service /etc/cadenced/credentials/probe; systemctl daemon-reload"
+    return $status
+}
+
+# A chat group's robot under the real service pair: robots.d routes test-north's warnings to it,
+# cadenced-deliver.service reads its webhook and secret from a systemd credential
+# (LoadCredential=), verifies the stand-in's certificate against CAFile= and posts, signed; the
+# stand-in (Tests/delivery/robot-sink.py, Python's standard library) checks the signature.
+check_robot() {
+    local dir=/var/tmp/cadenced-test-robot sink_pid ok=0
+    in_ns sh -c "rm -rf $dir && mkdir -p $dir && cd $dir &&
+        printf 'subjectAltName=DNS:localhost\n' >ext &&
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=Invented Test CA' -keyout ca.key -out ca.pem &&
+        openssl req -newkey rsa:2048 -nodes -subj '/CN=localhost' -keyout robot.key -out robot.csr &&
+        openssl x509 -req -in robot.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile ext -out robot.pem &&
+        install -m 0644 ca.pem /etc/cadenced/robot-test-ca.pem" >/dev/null 2>&1 || { echo "openssl failed" | diag; return 1; }
+    in_ns sh -c "nohup /usr/bin/python3 -u '$ROOT/Tests/delivery/robot-sink.py' $dir/posts $dir/port $dir/robot.pem \
+        $dir/robot.key --secret SECinvented0test >$dir/sink.log 2>&1 </dev/null & echo \$! >$dir/pid" || return 1
+    eventually 20 in_ns test -s $dir/port || { in_ns cat $dir/sink.log | diag; return 1; }
+    local port
+    port=$(in_ns cat $dir/port)
+    in_ns sh -c "mkdir -p /etc/cadenced/robots.d /etc/cadenced/credentials &&
+        printf '%s\n' '[Robot]' 'Description=Test North group' 'Channel=dingtalk' 'Units=test-north' 'Kinds=deadline-warning' \
+            >/etc/cadenced/robots.d/test-north-group.robot &&
+        printf '%s\n' 'https://localhost:$port/robot/send?access_token=tok-test' SECinvented0test \
+            >/etc/cadenced/credentials/robot-test-north-group && chmod 0600 /etc/cadenced/credentials/robot-test-north-group &&
+        printf '%s\n' '[Robots]' 'CAFile=/etc/cadenced/robot-test-ca.pem' >/etc/cadenced/deliver.conf.d/60-robot.conf &&
+        mkdir -p /etc/systemd/system/$DELIVER_UNIT.d" || return 1
+    # LoadCredential= as an office sets it. Where this namespaced systemd cannot make a credential
+    # readable by a service's user (its credential directory needs ACLs the namespace's file
+    # systems lack: a probe unit says), the same files are given by CREDENTIALS_DIRECTORY= instead.
+    local dropin
+    if credentials_readable; then
+        dropin="LoadCredential=robot-test-north-group:/etc/cadenced/credentials/robot-test-north-group"
+    else
+        echo "# LoadCredential= is not readable by a service user in this namespace; CREDENTIALS_DIRECTORY= instead"
+        in_ns sh -c "mkdir -p /etc/cadenced/test-credentials && cp /etc/cadenced/credentials/robot-test-north-group \
+            /etc/cadenced/test-credentials/ && chown -R cadenced-deliver: /etc/cadenced/test-credentials &&
+            chmod -R go= /etc/cadenced/test-credentials" || return 1
+        dropin="Environment=CREDENTIALS_DIRECTORY=/etc/cadenced/test-credentials"
+    fi
+    in_ns sh -c "printf '%s\n' '[Service]' '$dropin' >/etc/systemd/system/$DELIVER_UNIT.d/50-robot.conf" &&
+        in_ns systemctl daemon-reload && in_ns systemctl reload "$UNIT" || { unit_status | diag; return 1; }
+    in_ns cadencectl item add --unit test-north --title 'Robot test: guard rail' --deadline +3 >/dev/null || return 1
+    in_ns systemctl start "$DELIVER_UNIT" || { in_ns systemctl status "$DELIVER_UNIT" --no-pager | diag; return 1; }
+    if eventually 30 in_ns grep -q 'Robot test: guard rail' $dir/posts/posts.jsonl; then
+        echo "# the robot's post: $(in_ns grep -c dingtalk $dir/posts/posts.jsonl) post(s), signature verified by the stand-in"
+    else
+        in_ns sh -c "cat $dir/sink.log $dir/posts/refused.jsonl 2>/dev/null" | tail -5 | diag
+        in_ns journalctl -u "$DELIVER_UNIT" -o cat --no-pager -n 10 | diag
+        ok=1
+    fi
+    eventually 10 sh -c "'$NS' exec $NS_PID cadencectl deliveries --state sent | grep -q 'Test North group'" ||
+        { in_ns cadencectl deliveries | diag; ok=1; }
+    if in_ns journalctl -u "$DELIVER_UNIT" -o cat --no-pager | grep -q -e tok-test -e SECinvented0test; then
+        echo "the robot's token or secret is in the service's log" | diag
+        ok=1
+    fi
+    in_ns systemctl stop "$DELIVER_UNIT"
+    sink_pid=$(in_ns cat $dir/pid)
+    [ -n "$sink_pid" ] && in_ns kill -9 "$sink_pid"
+    return $ok
+}
+
 # A month-end burst: 20,000 items imported at once, each with its warning due, with journald's own
 # rate limit set low (RateLimitBurst=1000, as on a machine with little free disk; here free space
 # would multiply the default). The unit's LogRateLimitBurst= keeps every entry: 20,000, each once.
@@ -721,6 +793,7 @@ main() {
         check_units_over_socket
     check "an item's overdue notice arrives at its deadline (PRIORITY=4)" check_item_overdue_at_instant
     check "$DELIVER_UNIT (user cadenced-deliver) mails an item's warning to its person, once" check_delivery
+    check "a DingTalk robot gets test-north's warning through $DELIVER_UNIT: credential, CAFile=, signature" check_robot
     check "a burst of 20,000 notices with journald's limit at 1,000: 20,000 journal entries, each once" \
         check_journal_burst
     check "stranger refused, reader reads but cannot write, admin group writes; history names the user" \
