@@ -18,8 +18,10 @@ let package = Package(
         // Pure domain: calendar expressions, cadences, working days, configuration text. No I/O, no clock.
         .target(name: "CadenceCore"),
         // The edge of files and the system's databases: the configuration directory, the tz files,
-        // glibc's iconv for spreadsheets, the group database. Links nothing but Foundation and glibc.
-        .target(name: "CadenceConfiguration", dependencies: ["CadenceCore"]),
+        // glibc's iconv and zlib for spreadsheets (.xlsx is a zip of XML), the group database.
+        // Links nothing but Foundation, glibc and zlib.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CadenceConfiguration", dependencies: ["CadenceCore", "CZlib"]),
         // The ledger: SQLite through GRDB. The daemon is its only writer.
         .target(
             name: "CadenceStore",

@@ -301,7 +301,7 @@ public struct ImportCall: TabledCall {
     public static let reply = """
         (kind: string,
                       rows: int, imported: int, dryRun: bool, problems: []ImportProblem, added: ?int,
-                      unchanged: ?int, updated: ?int, changed: ?[]ImportChange)
+                      unchanged: ?int, updated: ?int, changed: ?[]ImportChange, ignored: ?[]string)
         """
     public static let parameters: [CallParameter<Self>] = [
         .choice("kind", \.kind), .choice("format", \.format), .text("text", \.text), .flag("dryRun", \.dryRun),

@@ -4,6 +4,35 @@ import CadenceCore
 import CadenceStore
 import Foundation
 
+/// A sheet's unit column: a unit's id, or a name only one unit has (甲县卫生健康局 → county-a).
+struct UnitNames {
+    struct Problem: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private let ids: Set<String>
+    private let byName: [String: [String]]
+
+    init(_ units: [UnitRecord]) {
+        ids = Set(units.map(\.id))
+        byName = Dictionary(grouping: units, by: \.name).mapValues { $0.map(\.id).sorted() }
+    }
+
+    func resolve(_ text: String) -> Result<String, Problem> {
+        if ids.contains(text) { return .success(text) }
+        switch byName[text] ?? [] {
+        case let found where found.count == 1: return .success(found[0])
+        case let found where found.count > 1:
+            return .failure(
+                Problem(
+                    description:
+                        "unit '\(text)' is the name of \(found.count) units (\(found.joined(separator: ", "))): give its id"
+                ))
+        default: return .success(text)  // unknown: the store says so, with the row
+        }
+    }
+}
+
 /// Imports and exports units, commitments and items as CSV or JSON. An import checks every row —
 /// its fields, then what the ledger says of it (unknown unit, duplicate id, no first responsible
 /// person) — and writes nothing unless every row is good; a dry run only reports.
@@ -13,36 +42,51 @@ struct LedgerExchange {
     var manager: Manager { request.manager }
 
     /// Rows of a file: each with its line (CSV) or element number (JSON) and its values by column.
+    ///
+    /// A CSV sheet as an office keeps it: title rows above the header (「××县整改台账」) are skipped
+    /// (the header is the first row naming every required column), rows with nothing in them are
+    /// skipped, and columns the ledger does not know (备注) are ignored, named in `ignored`.
     func rows(kind: ExchangeKind, format: ExchangeFormat, text: String) throws -> (
-        rows: [(line: Int, values: [String: String])], problems: [RowProblem]
+        rows: [(line: Int, values: [String: String])], problems: [RowProblem], ignored: [String]
     ) {
         switch format {
         case .csv:
             let table: (header: [String], rows: [CSVRecord])
             do {
-                table = try CSV.table(try CSV.parse(text))
+                let records = try CSV.parse(text).filter { record in
+                    record.fields.contains { !Self.trimmed($0).isEmpty }
+                }
+                let headerIndex =
+                    records.prefix(10).firstIndex { record in
+                        let names = Set(
+                            record.fields.map { ExchangeKind.aliases[Self.trimmed($0)] ?? Self.trimmed($0) })
+                        return kind.required.isSubset(of: names)
+                    } ?? 0
+                table = try CSV.table(Array(records[min(headerIndex, records.count)...]))
             } catch let error as CSVError {
-                return ([], [RowProblem(line: error.line, reason: error.reason)])
+                return ([], [RowProblem(line: error.line, reason: error.reason)], [])
             } catch let error as CSVTableError {
-                return ([], error.errors.map { RowProblem(line: $0.line, reason: $0.reason) })
+                return ([], error.errors.map { RowProblem(line: $0.line, reason: $0.reason) }, [])
             }
             let header = table.header.map { ExchangeKind.aliases[$0] ?? $0 }
             var problems: [RowProblem] = []
             let known = Set(kind.columns + kind.exportOnly)
-            for name in header where !known.contains(name) {
+            let ignored = zip(table.header, header).filter { !known.contains($0.1) }.map(\.0)
+            let headerLine = (table.rows.first?.line).map { _ in 1 } ?? 1
+            for name in kind.required.sorted() where !header.contains(name) {
+                let names = ExchangeKind.headers(for: name)
                 problems.append(
                     RowProblem(
-                        line: table.rows.first.map { _ in 1 } ?? 1,
-                        reason: "unknown column '\(name)'; the columns are: " + kind.columns.joined(separator: ", ")))
+                        line: headerLine,
+                        reason: "the column '\(name)'"
+                            + (names.isEmpty ? "" : " (" + names.joined(separator: ", ") + ")")
+                            + " is missing; the sheet's columns are: " + table.header.joined(separator: ", ")))
             }
-            for name in kind.required.sorted() where !header.contains(name) {
-                problems.append(RowProblem(line: 1, reason: "the column '\(name)' is missing"))
-            }
-            if !problems.isEmpty { return ([], problems) }
+            if !problems.isEmpty { return ([], problems, []) }
             return (
                 table.rows.map { record in
                     var values: [String: String] = [:]
-                    for (index, name) in header.enumerated() where index < record.fields.count {
+                    for (index, name) in header.enumerated() where index < record.fields.count && known.contains(name) {
                         var value = Self.trimmed(record.fields[index])
                         // Our exports protect cells from spreadsheet formulas with a leading quote.
                         if value.hasPrefix("'"), let next = value.dropFirst().first, "=+-@".contains(next) {
@@ -51,11 +95,11 @@ struct LedgerExchange {
                         if !value.isEmpty { values[name] = value }
                     }
                     return (record.line, values)
-                }, []
+                }, [], ignored
             )
         case .json:
             guard let array = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] else {
-                return ([], [RowProblem(line: 1, reason: "the JSON text is not an array of objects")])
+                return ([], [RowProblem(line: 1, reason: "the JSON text is not an array of objects")], [])
             }
             var rows: [(Int, [String: String])] = []
             var problems: [RowProblem] = []
@@ -80,7 +124,7 @@ struct LedgerExchange {
                 }
                 rows.append((index + 1, values))
             }
-            return (rows, problems)
+            return (rows, problems, [])
         }
     }
 
@@ -103,7 +147,7 @@ struct LedgerExchange {
     func importRows(kind: ExchangeKind, format: ExchangeFormat, text: String, dryRun: Bool, update: Bool = false)
         throws -> [String: Any]
     {
-        let (rows, fileProblems) = try rows(kind: kind, format: format, text: text)
+        let (rows, fileProblems, ignored) = try rows(kind: kind, format: format, text: text)
         var problems = fileProblems
         for row in rows {
             for name in kind.required.sorted() where row.values[name] == nil {
@@ -156,7 +200,7 @@ struct LedgerExchange {
             // One pass: the store checks every row and writes only if all are good and this is no dry run.
             let onlyCheck = dryRun || !problems.isEmpty
             check { try store.addUnits(units, at: now, actor: actor, dryRun: onlyCheck) }
-            return reply(kind, rows.count, problems, dryRun)
+            return reply(kind, rows.count, problems, dryRun, ignored: ignored)
         case .persons:
             let valid = rows.filter(valid)
             let persons = valid.map { row in
@@ -169,7 +213,7 @@ struct LedgerExchange {
             check {
                 try store.addPersons(persons, lines: valid.map(\.line), at: now, actor: actor, dryRun: onlyCheck)
             }
-            return reply(kind, rows.count, problems, dryRun)
+            return reply(kind, rows.count, problems, dryRun, ignored: ignored)
         case .commitments:
             var commitments: [NewCommitment] = []
             let thisYear = LocalDay.of(now, in: manager.configuration.timeZone).year
@@ -199,14 +243,26 @@ struct LedgerExchange {
             }
             let onlyCheck = dryRun || !problems.isEmpty
             check { try store.addCommitments(commitments, at: now, actor: actor, dryRun: onlyCheck) }
-            return reply(kind, rows.count, problems, dryRun)
+            return reply(kind, rows.count, problems, dryRun, ignored: ignored)
         case .items:
             var items: [NewItem] = []
             var deadlines: [String: (instant: Date, date: String?)?] = [:]
+            let units = try UnitNames(request.store.units())
             for row in rows where valid(row) {
-                let v = row.values
+                var v = row.values
                 var bad: [String] = []
-                let text = v["deadline"]!
+                switch units.resolve(v["unit"]!) {
+                case .success(let id): v["unit"] = id
+                case .failure(let reason): bad.append(reason.description)
+                }
+                var text = v["deadline"]!
+                // A date cell that reached the CSV as Excel's serial day number (45000 = 2023-03-15).
+                if text.utf8.count == 5, text.utf8.allSatisfy({ (48...57).contains($0) }), let serial = Double(text),
+                    (20_000...80_000).contains(serial),
+                    let date = XLSX.dateText(serial: serial)
+                {
+                    text = date
+                }
                 let deadline: (instant: Date, date: String?)?
                 if let known = deadlines[text] {
                     deadline = known
@@ -215,7 +271,13 @@ struct LedgerExchange {
                     deadlines[text] = deadline
                 }
                 if deadline == nil {
-                    bad.append("deadline '\(v["deadline"]!)' is not a date (YYYY-MM-DD), +N, +Nwd or an instant")
+                    if let problem = OfficeDate.problem(text) {
+                        bad.append("deadline '\(v["deadline"]!)' \(problem)")
+                    } else {
+                        bad.append(
+                            "deadline '\(v["deadline"]!)' is not a date (2026-10-31, 2026/10/31, 2026年10月31日), "
+                                + "+N, +Nwd or an instant")
+                    }
                 }
                 func choice<E: Vocabulary>(_ name: String, _ type: E.Type) -> E? {
                     guard let text = v[name] else { return nil }
@@ -323,7 +385,7 @@ struct LedgerExchange {
             let apply = update && !onlyCheck && problems.isEmpty && !changes.isEmpty
             if apply { check { try store.apply(changes, schedule: manager.itemSchedule, at: now, actor: actor) } }
             if !onlyCheck && problems.isEmpty { check { try store.adopt(importKeys: adopted) } }
-            var answer = reply(kind, rows.count, problems, dryRun)
+            var answer = reply(kind, rows.count, problems, dryRun, ignored: ignored)
             let good = problems.isEmpty && !dryRun
             answer["imported"] = good ? fresh.count : 0
             answer["added"] = good ? fresh.count : 0
@@ -339,13 +401,17 @@ struct LedgerExchange {
         }
     }
 
-    func reply(_ kind: ExchangeKind, _ rows: Int, _ problems: [RowProblem], _ dryRun: Bool) -> [String: Any] {
+    func reply(_ kind: ExchangeKind, _ rows: Int, _ problems: [RowProblem], _ dryRun: Bool, ignored: [String])
+        -> [String: Any]
+    {
         let sorted = problems.sorted { ($0.line, $0.reason) < ($1.line, $1.reason) }
-        return [
+        var answer: [String: Any] = [
             "kind": kind.rawValue, "rows": rows, "dryRun": dryRun,
             "imported": sorted.isEmpty && !dryRun ? rows : 0,
             "problems": sorted.map { ["line": $0.line, "reason": $0.reason] as [String: Any] },
         ]
+        if !ignored.isEmpty { answer["ignored"] = ignored }
+        return answer
     }
 
 }

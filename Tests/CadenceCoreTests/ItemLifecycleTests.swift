@@ -145,3 +145,27 @@ struct ItemLifecycleTests {
         }
     }
 }
+
+// Bad input tried: a month alone, a date with letters, two-digit years, a 2 in the month's
+// third digit, separators alone.
+@Suite("Dates as offices type them")
+struct OfficeDateTests {
+    @Test(
+        "2026/10/31, 2026.10.31, 2026年10月31日, 2026-1-5 and full-width digits are dates; a month alone is said to be one"
+    )
+    func forms() {
+        let cases: [(String, String?)] = [
+            ("2026/10/31", "2026-10-31"), ("2026.10.31", "2026-10-31"), ("2026年10月31日", "2026-10-31"),
+            ("2026-1-5", "2026-01-05"), ("２０２６年１月５日", "2026-01-05"), ("2026年1月5号", "2026-01-05"),
+            ("2026年11月", nil), ("26/10/31", nil), ("2026/100/1", nil), ("2026-10-31x", nil), ("//", nil), ("", nil),
+        ]
+        for (text, expected) in cases { #expect(OfficeDate.normalized(text) == expected, "\(text)") }
+        #expect(OfficeDate.problem("2026年11月") == "is a month, not a date (give the day, e.g. 2026-11-30)")
+        #expect(OfficeDate.problem("2026-11") != nil && OfficeDate.problem("2026年13月") == nil)
+        #expect(OfficeDate.problem("2026年11月30日") == nil)
+        let today = LocalDate(year: 2026, month: 12, day: 4)!
+        #expect(
+            LocalDay.parse("2027年2月28日", today: today, workingDays: WorkingDayCalendar()) == LocalDate("2027-02-28"))
+        #expect(LocalDay.parse("2027/2/30", today: today, workingDays: WorkingDayCalendar()) == nil)
+    }
+}

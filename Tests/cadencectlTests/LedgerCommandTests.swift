@@ -485,7 +485,8 @@ struct LedgerCommandTests {
             #expect(
                 printed == [
                     "cadencectl: \(bad):3: there is no unit 'nowhere'",
-                    "cadencectl: \(bad):4: deadline '明天' is not a date (YYYY-MM-DD), +N, +Nwd or an instant",
+                    "cadencectl: \(bad):4: deadline '明天' is not a date (2026-10-31, 2026/10/31, 2026年10月31日), "
+                        + "+N, +Nwd or an instant",
                     "cadencectl: \(bad):5: the first responsible person is missing: name one, or assign the role "
                         + "'first' of unit 'alpha' (cadencectl role assign alpha first NAME)",
                     "cadencectl: \(bad):6: source '传闻' is not one of: self-examination, mutual-help, superior, "

@@ -38,6 +38,14 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         ItemText.allCases.flatMap { text in text.info.headers.map { ($0, text.name) } }, uniquingKeysWith: { a, _ in a }
     )
 
+    /// The headers offices use for column `name` (simplified Chinese first), for the error that it is missing.
+    public static func headers(for name: String) -> [String] {
+        aliases.filter { $0.value == name }.map(\.key).sorted { a, b in
+            // Simplified before traditional: the simplified forms sort first in fixedAliases' pairs.
+            (a.unicodeScalars.count, a) < (b.unicodeScalars.count, b)
+        }
+    }
+
     private static let fixedAliases: [String: String] = [
         "单位": "unit", "單位": "unit", "单位代码": "id", "單位代碼": "id", "代码": "id", "代碼": "id", "名称": "name",
         "名稱": "name", "类型": "kind", "類型": "kind", "上级": "parent", "上級": "parent", "定额": "quota",

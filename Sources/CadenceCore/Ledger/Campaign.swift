@@ -202,7 +202,7 @@ public enum LocalDay {
     /// A deadline day from a person's text: a date, `+N` / `+Nd` days or `+Nwd` working days from
     /// `today`. Nil when the text is none of these.
     public static func parse(_ text: String, today: LocalDate, workingDays: WorkingDayCalendar) -> LocalDate? {
-        if let date = LocalDate(text) { return date }
+        if let date = LocalDate(text) ?? OfficeDate.normalized(text).flatMap(LocalDate.init) { return date }
         guard text.hasPrefix("+") else { return nil }
         var body = Substring(text.dropFirst())
         var working = false
@@ -216,5 +216,57 @@ public enum LocalDay {
             return nil
         }
         return working ? workingDays.adding(workingDays: count, to: today) : today.adding(days: count)
+    }
+}
+
+/// Dates as offices type them in sheets and commands: `2026/10/31`, `2026.10.31`,
+/// `2026年10月31日`, `2026-1-5`, with full-width digits too.
+public enum OfficeDate {
+    /// The text as `YYYY-MM-DD` when it has one of those shapes (the day is not checked here), else nil.
+    public static func normalized(_ text: String) -> String? {
+        let parts = split(text)
+        guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(year)-\(two(month))-\(two(day))"
+    }
+
+    /// Why a text that looks like a date is not one: `2026年11月` and `2026-11` are months.
+    public static func problem(_ text: String) -> String? {
+        let parts = split(text)
+        if parts.count == 2, parts[0].count == 4, (1...2).contains(parts[1].count), let month = Int(parts[1]),
+            (1...12).contains(month)
+        {
+            return "is a month, not a date (give the day, e.g. \(parts[0])-\(month < 10 ? "0" : "")\(month)-30)"
+        }
+        return nil
+    }
+
+    /// The numeric parts, or [] when something else is in the text.
+    private static func split(_ text: String) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var separators = 0
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if (0x30...0x39).contains(value) {
+                current.unicodeScalars.append(scalar)
+            } else if (0xFF10...0xFF19).contains(value) {
+                current.unicodeScalars.append(Unicode.Scalar(value - 0xFF10 + 0x30)!)
+            } else if "-/.年月－／．".unicodeScalars.contains(scalar) {
+                guard !current.isEmpty else { return [] }
+                parts.append(current)
+                current = ""
+                separators += 1
+            } else if scalar == "日" || scalar == "号" || scalar == "號" {
+                guard !current.isEmpty else { return [] }
+            } else {
+                return []
+            }
+        }
+        if !current.isEmpty { parts.append(current) }
+        // `2026年11月` ends on its separator: two parts, two separators.
+        return separators >= 1 ? parts : []
     }
 }

@@ -34,7 +34,9 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var socket: SocketOptions
     @Argument(help: "units, commitments, items or persons.") var kind: String
     @Argument(help: "The file (- for standard input).") var file: String
-    @Option(help: "csv or json (default: by the file name, else csv).") var format: ExchangeFormat?
+    @Option(help: "csv or json (default: by the file name, else csv; an .xlsx file is read as a workbook).")
+    var format: ExchangeFormat?
+    @Option(help: "The sheet of an .xlsx workbook to read (default: the first).") var sheet: String?
     @Option(help: "auto, utf8, gb18030 or utf16.") var encoding = "auto"
     @Flag(help: "Check every row and report; import nothing.") var dryRun = false
     @Flag(help: "Apply the rows that differ from the items already imported from them (items).") var update = false
@@ -78,27 +80,60 @@ struct ImportCommand: ParsableCommand {
             printError("cannot read \(file): \(error.localizedDescription)")
             throw ExitCode(66)  // EX_NOINPUT
         }
-        let text: String
+        var text: String
+        var format = self.format ?? (file.lowercased().hasSuffix(".json") ? .json : .csv)
+        // Problems are reported by the sheet's row numbers, as the program shows them.
+        var rowOfLine: [Int: Int]?
+        var otherSheets: [String] = []
         do {
-            text = try SpreadsheetText.decode(data, as: choice).text
+            if XLSX.looksLikeXLSX(data) || file.lowercased().hasSuffix(".xlsx") {
+                let workbook = try XLSX.read(Array(data), sheet: sheet)
+                (text, rowOfLine) = XLSX.csv(workbook)
+                otherSheets = workbook.sheetNames.filter { $0 != workbook.name }
+                format = .csv
+            } else {
+                if sheet != nil {
+                    printError("--sheet applies to an .xlsx workbook; \(file) is not one")
+                    throw ExitCode(64)
+                }
+                text = try SpreadsheetText.decode(data, as: choice).text
+            }
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             printError("\(file): \(error)")
             throw ExitCode(65)  // EX_DATAERR
         }
-        let format = self.format ?? (file.lowercased().hasSuffix(".json") ? .json : .csv)
+        // The reply's lines, once mapped to the sheet's rows below.
+        func shown(_ line: Any?) -> String { (line as? Int).map(String.init) ?? "?" }
         let call = ImportCall {
             ($0.kind, $0.format, $0.text) = (ExchangeKind(rawValue: kind) ?? .items, format, text)
             ($0.dryRun, $0.update) = (dryRun, update)
         }
-        let reply = try socket.call(call)
+        var reply = try socket.call(call)
+        if let rowOfLine {
+            for key in ["problems", "changed"] {
+                reply[key] = (reply[key] as? [[String: Any]])?.map { entry in
+                    var entry = entry
+                    if let line = entry["line"] as? Int { entry["line"] = rowOfLine[line] ?? line }
+                    return entry
+                }
+            }
+        }
         let problems = reply["problems"] as? [[String: Any]] ?? []
         if json {
             print(jsonLine(reply))
         } else {
-            for problem in problems { printError("\(file):\(problem["line"] ?? "?"): \(problem["reason"] ?? "")") }
+            if let ignored = reply["ignored"] as? [String], !ignored.isEmpty {
+                printError("\(file): columns not in the ledger, ignored: " + ignored.joined(separator: ", "))
+            }
+            for problem in problems { printError("\(file):\(shown(problem["line"])): \(problem["reason"] ?? "")") }
             let rows = reply["rows"] ?? 0
             if !problems.isEmpty {
                 printError("\(problems.count) problems in \(rows) rows; nothing imported.")
+                if rows as? Int == 0, !otherSheets.isEmpty {
+                    printError("The workbook has other sheets: \(otherSheets.joined(separator: ", ")) (--sheet NAME).")
+                }
             } else if dryRun {
                 print("\(rows) rows are good; nothing imported (dry run).")
             } else {
@@ -114,7 +149,7 @@ struct ImportCommand: ParsableCommand {
                         "\($0["name"] ?? "?") '\($0["from"] ?? "")' → '\($0["to"] ?? "")'"
                     }
                     print(
-                        "\(file):\(change["line"] ?? "?"): item #\(change["item"] ?? "?"): "
+                        "\(file):\(shown(change["line"])): item #\(change["item"] ?? "?"): "
                             + fields.joined(separator: ", "))
                 }
                 if (reply["updated"] as? Int ?? 0) > 0 {
@@ -142,7 +177,7 @@ struct ExportCommand: ParsableCommand {
             """)
     @OptionGroup var socket: SocketOptions
     @Argument(help: "units, commitments, items or persons.") var kind: String
-    @Option(help: "csv or json.") var format = ExchangeFormat.csv
+    @Option(help: "csv, json or xlsx (an Excel workbook; redirect it to a file).") var format = ExportFormat.csv
     @Option(help: "Only this unit's (and for units, its sub-units).") var unit: String?
     @Option(help: "utf8 or gb18030 (for spreadsheet programs on Chinese Windows).") var encoding = "utf8"
     @Flag(help: "Start UTF-8 with a byte order mark (Excel).") var bom = false
@@ -159,8 +194,33 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let choice = TextEncodingChoice(rawValue: encoding) ?? .utf8
-        let call = ExportCall { ($0.kind, $0.format, $0.unit) = (ExchangeKind(rawValue: kind) ?? .items, format, unit) }
+        let exchange: ExchangeFormat = format == .json ? .json : .csv
+        if format == .xlsx && isatty(STDOUT_FILENO) == 1 {
+            printError(
+                "an .xlsx workbook is not for a terminal: redirect it (cadencectl export \(kind) --format xlsx > \(kind).xlsx)"
+            )
+            throw ExitCode(64)
+        }
+        let call = ExportCall {
+            ($0.kind, $0.format, $0.unit) = (ExchangeKind(rawValue: kind) ?? .items, exchange, unit)
+        }
         let text = try socket.call(call)["text"] as? String ?? ""
+        if format == .xlsx {
+            // A workbook's cells are text, never formulas: the CSV's guard quote is not needed there.
+            let rows = try CSV.parse(text).map { record in
+                record.fields.map { field in
+                    field.hasPrefix("'") && field.dropFirst().first.map { "=+-@".contains($0) } == true
+                        ? String(field.dropFirst()) : field
+                }
+            }
+            FileHandle.standardOutput.write(Data(try XLSX.write(sheet: kind, rows: rows)))
+            return
+        }
         FileHandle.standardOutput.write(Data(try SpreadsheetText.encode(text, as: choice, bom: bom)))
     }
+}
+
+/// What `cadencectl export` writes: the daemon's CSV or JSON, or a workbook made of the CSV.
+enum ExportFormat: String, CaseIterable, ExpressibleByArgument {
+    case csv, json, xlsx
 }

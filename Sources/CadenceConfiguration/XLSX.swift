@@ -1,0 +1,535 @@
+public import CadenceCore
+import Foundation
+
+/// A sheet of an .xlsx workbook (Office Open XML, ECMA-376 SpreadsheetML): its rows as text, each
+/// with the row number the spreadsheet program shows.
+public struct XLSXSheet: Sendable, Equatable {
+    public struct Row: Sendable, Equatable {
+        /// 1-based, as the program numbers it.
+        public var number: Int
+        /// The cells from column A on; an empty cell is "".
+        public var cells: [String]
+
+        public init(number: Int, cells: [String]) {
+            self.number = number
+            self.cells = cells
+        }
+    }
+
+    public var name: String
+    public var rows: [Row]
+    /// Every sheet of the workbook, in order.
+    public var sheetNames: [String] = []
+}
+
+/// Reads and writes .xlsx workbooks, as much as the ledger's sheets need: the cells' values as
+/// text, shared and inline strings (rich text runs joined), numbers as the program shows them
+/// (at most 15 significant digits), dates stored as serial day numbers given as `YYYY-MM-DD`
+/// (with `HH:MM` when they have a time), booleans as `TRUE`/`FALSE`. Formulas give their last
+/// computed value. Merged cells keep their value in their first cell.
+public enum XLSX {
+    /// Whether `bytes` start as a zip archive (an .xlsx file).
+    public static func looksLikeXLSX(_ bytes: some Collection<UInt8>) -> Bool {
+        Array(bytes.prefix(4)) == [0x50, 0x4b, 0x03, 0x04]
+    }
+
+    /// The sheet named `name`, or the first sheet.
+    public static func read(_ bytes: [UInt8], sheet name: String? = nil) throws(ZipError) -> XLSXSheet {
+        let archive = try ZipArchive(bytes)
+        guard let workbook = try archive.member("xl/workbook.xml") else {
+            throw ZipError("it is a zip archive but not an .xlsx workbook (no xl/workbook.xml)")
+        }
+        var sheets: [(name: String, relation: String)] = []
+        XMLScanner.scan(workbook) { event in
+            if case .start(let tag, let attributes) = event, tag == "sheet" {
+                sheets.append((attributes["name"] ?? "", attributes["id"] ?? ""))
+            }
+        }
+        guard !sheets.isEmpty else { throw ZipError("the workbook has no sheet") }
+        let chosen: (name: String, relation: String)
+        if let name {
+            guard let found = sheets.first(where: { $0.name == name }) else {
+                throw ZipError(
+                    "the workbook has no sheet '\(name)'; its sheets: " + sheets.map(\.name).joined(separator: ", "))
+            }
+            chosen = found
+        } else {
+            chosen = sheets[0]
+        }
+        var targets: [String: String] = [:]
+        if let relations = try archive.member("xl/_rels/workbook.xml.rels") {
+            XMLScanner.scan(relations) { event in
+                if case .start(let tag, let attributes) = event, tag == "Relationship", let id = attributes["Id"],
+                    let target = attributes["Target"]
+                {
+                    targets[id] = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+                }
+            }
+        }
+        let path = targets[chosen.relation] ?? "xl/worksheets/sheet1.xml"
+        guard let sheet = try archive.member(path) else {
+            throw ZipError("the sheet '\(chosen.name)' is missing (\(path))")
+        }
+        let strings = try sharedStrings(archive)
+        let dateStyles = try self.dateStyles(archive)
+        return XLSXSheet(
+            name: chosen.name, rows: rows(sheet, strings: strings, dateStyles: dateStyles),
+            sheetNames: sheets.map(\.name))
+    }
+
+    private static func sharedStrings(_ archive: ZipArchive) throws(ZipError) -> [String] {
+        guard let data = try archive.member("xl/sharedStrings.xml") else { return [] }
+        var strings: [String] = []
+        var current = ""
+        var inText = false
+        // Phonetic runs (<rPh>, furigana and pinyin guides) are not part of the value.
+        var inPhonetic = false
+        XMLScanner.scan(data) { event in
+            switch event {
+            case .start("si", _): current = ""
+            case .end("si"): strings.append(current)
+            case .start("rPh", _): inPhonetic = true
+            case .end("rPh"): inPhonetic = false
+            case .start("t", _): inText = !inPhonetic
+            case .end("t"): inText = false
+            case .text(let text) where inText: current += text
+            default: break
+            }
+        }
+        return strings
+    }
+
+    /// For each cell style (`s=` of a cell), whether it shows a number as a date.
+    private static func dateStyles(_ archive: ZipArchive) throws(ZipError) -> [Bool] {
+        guard let data = try archive.member("xl/styles.xml") else { return [] }
+        var formats: [Int: String] = [:]
+        var styles: [Bool] = []
+        var inCellXfs = false
+        XMLScanner.scan(data) { event in
+            switch event {
+            case .start("numFmt", let attributes):
+                if let id = attributes["numFmtId"].flatMap(Int.init) { formats[id] = attributes["formatCode"] ?? "" }
+            case .start("cellXfs", _): inCellXfs = true
+            case .end("cellXfs"): inCellXfs = false
+            case .start("xf", let attributes) where inCellXfs:
+                let id = attributes["numFmtId"].flatMap(Int.init) ?? 0
+                styles.append(isDateFormat(id: id, code: formats[id]))
+            default: break
+            }
+        }
+        return styles
+    }
+
+    /// The built-in date formats (14–22, and the East Asian ones 27–36, 50–58), or a format code
+    /// with a year or a day in it outside quotes and brackets.
+    public static func isDateFormat(id: Int, code: String?) -> Bool {
+        if (14...22).contains(id) || (27...36).contains(id) || (45...47).contains(id) || (50...58).contains(id) {
+            return true
+        }
+        guard let code else { return false }
+        var quoted = false
+        var bracket = false
+        var escaped = false
+        for character in code {
+            if escaped {
+                escaped = false
+                continue
+            }
+            switch character {
+            case "\\": escaped = true
+            case "\"": quoted.toggle()
+            case "[": bracket = true
+            case "]": bracket = false
+            case "y", "Y", "d", "D", "e":
+                if !quoted && !bracket { return true }
+            default: break
+            }
+        }
+        return false
+    }
+
+    private static func rows(_ data: [UInt8], strings: [String], dateStyles: [Bool]) -> [XLSXSheet.Row] {
+        var rows: [XLSXSheet.Row] = []
+        var row: XLSXSheet.Row?
+        var column = 0
+        var type = ""
+        var style = 0
+        var value = ""
+        var inValue = false
+        var inInline = false
+        XMLScanner.scan(data) { event in
+            switch event {
+            case .start("row", let attributes):
+                let number = attributes["r"].flatMap(Int.init) ?? ((rows.last?.number ?? 0) + 1)
+                row = XLSXSheet.Row(number: number, cells: [])
+                column = 0
+            case .end("row"):
+                if var finished = row {
+                    while finished.cells.last == "" { finished.cells.removeLast() }
+                    rows.append(finished)
+                }
+                row = nil
+            case .start("c", let attributes):
+                if let reference = attributes["r"], let index = columnIndex(reference) { column = index }
+                type = attributes["t"] ?? "n"
+                style = attributes["s"].flatMap(Int.init) ?? 0
+                value = ""
+            case .end("c"):
+                if row != nil {
+                    let text = cellText(
+                        type: type, value: value, isDate: style < dateStyles.count && dateStyles[style],
+                        strings: strings)
+                    while row!.cells.count < column { row!.cells.append("") }
+                    if row!.cells.count == column { row!.cells.append(text) } else { row!.cells[column] = text }
+                }
+                column += 1
+            case .start("v", _): inValue = true
+            case .end("v"): inValue = false
+            case .start("is", _): inInline = true
+            case .end("is"): inInline = false
+            case .start("t", _) where inInline: inValue = true
+            case .end("t") where inInline: inValue = false
+            case .text(let text) where inValue: value += text
+            default: break
+            }
+        }
+        return rows
+    }
+
+    /// Excel writes characters XML 1.0 cannot carry, and a carriage return, as `_xHHHH_`
+    /// (`_x005F_` escapes an underscore of the text itself).
+    static func unescape(_ text: String) -> String {
+        guard text.contains("_x") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "_x") {
+            out += rest[..<start.lowerBound]
+            let digits = rest[start.upperBound...].prefix(5)
+            if digits.count == 5, digits.last == "_", let value = UInt32(digits.prefix(4), radix: 16),
+                let scalar = Unicode.Scalar(value)
+            {
+                // A CRLF break is "_x000D_\n": the break stays one line feed.
+                if value != 0x0D { out.unicodeScalars.append(scalar) }
+                rest = rest[rest.index(start.upperBound, offsetBy: 5)...]
+            } else {
+                out += "_x"
+                rest = rest[start.upperBound...]
+            }
+        }
+        return out + rest
+    }
+
+    /// `C12` → 2 (column A is 0).
+    /// Nil for no letters or more than XFD (16,384 columns, the program's limit).
+    static func columnIndex(_ reference: String) -> Int? {
+        var index = 0
+        var letters = 0
+        for scalar in reference.unicodeScalars {
+            guard scalar.value >= 65 && scalar.value <= 90 else { break }
+            guard letters < 3 else { return nil }
+            index = index * 26 + Int(scalar.value - 64)
+            letters += 1
+        }
+        return letters > 0 && index <= 16_384 ? index - 1 : nil
+    }
+
+    private static func cellText(type: String, value: String, isDate: Bool, strings: [String]) -> String {
+        switch type {
+        case "s": return unescape(Int(value).flatMap { $0 >= 0 && $0 < strings.count ? strings[$0] : nil } ?? "")
+        case "inlineStr", "str": return unescape(value)
+        case "e": return value
+        case "b": return value == "1" ? "TRUE" : "FALSE"
+        default:
+            guard let number = Double(value) else { return value }
+            if isDate, let date = dateText(serial: number) { return date }
+            return numberText(number)
+        }
+    }
+
+    /// A number as a spreadsheet shows it in its general format: 15 significant digits at most.
+    static func numberText(_ number: Double) -> String {
+        if number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
+        var text = String(format: "%.15g", number)
+        if text.contains("e") { return text }
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+
+    /// A serial day number (days since 1899-12-30, the 1900 date system) as `YYYY-MM-DD`, with
+    /// ` HH:MM` when it has a time of day.
+    public static func dateText(serial: Double) -> String? {
+        guard serial >= 1, serial < 2_958_466 else { return nil }
+        let days = Int(serial.rounded(.down))
+        // LocalDate's day numbers count from 1970-01-01, serial 25569.
+        let date = LocalDate(dayNumber: days - 25_569)
+        let minutes = Int(((serial - Double(days)) * 1440).rounded())
+        if minutes == 0 || minutes == 1440 { return date.description }
+        return date.description + String(format: " %02d:%02d", minutes / 60, minutes % 60)
+    }
+
+    /// The sheet as CSV text for an import, every row as wide as the widest, and for each CSV
+    /// line where a record starts the sheet's row number (problems are reported by those).
+    public static func csv(_ sheet: XLSXSheet) -> (text: String, rowOfLine: [Int: Int]) {
+        let width = sheet.rows.map(\.cells.count).max() ?? 0
+        var rows: [[String]] = []
+        var rowOfLine: [Int: Int] = [:]
+        var line = 1
+        for row in sheet.rows where row.cells.contains(where: { !$0.isEmpty }) {
+            let cells = (row.cells + [String](repeating: "", count: width - row.cells.count)).map {
+                $0.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            }
+            rowOfLine[line] = row.number
+            line += 1 + cells.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } }
+            rows.append(cells)
+        }
+        return (CSV.format(rows, escapeFormulas: false), rowOfLine)
+    }
+
+    // MARK: - Writing
+
+    /// A workbook of one sheet: the first row bold (the header), columns wide enough for their
+    /// text, every cell a string (as typed: a date `2026-10-31` stays that text).
+    public static func write(sheet name: String, rows: [[String]]) throws(ZipError) -> [UInt8] {
+        func escape(_ text: String) -> String {
+            var out = ""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+                default:
+                    // XML 1.0 has no other control characters.
+                    if scalar.value >= 0x20 && !(0xFFFE...0xFFFF).contains(scalar.value) {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return out
+        }
+        func reference(_ column: Int, _ row: Int) -> String {
+            var letters = ""
+            var n = column + 1
+            while n > 0 {
+                letters = String(UnicodeScalar(UInt8(65 + (n - 1) % 26))) + letters
+                n = (n - 1) / 26
+            }
+            return letters + String(row)
+        }
+        let columns = rows.map(\.count).max() ?? 0
+        var widths = [Int](repeating: 8, count: columns)
+        for row in rows {
+            for (index, cell) in row.enumerated() {
+                // East Asian characters take two columns.
+                let width =
+                    cell.split(separator: "\n").map { line in
+                        line.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x2E80 ? 2 : 1) }
+                    }.max() ?? 0
+                widths[index] = min(max(widths[index], width + 2), 60)
+            }
+        }
+        var sheet =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+            + "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+        if columns > 0 {
+            sheet += "<cols>"
+            for (index, width) in widths.enumerated() {
+                sheet += "<col min=\"\(index + 1)\" max=\"\(index + 1)\" width=\"\(width)\" customWidth=\"1\"/>"
+            }
+            sheet += "</cols>"
+        }
+        sheet += "<sheetData>"
+        for (rowIndex, row) in rows.enumerated() {
+            sheet += "<row r=\"\(rowIndex + 1)\">"
+            for (column, cell) in row.enumerated() where !cell.isEmpty {
+                sheet +=
+                    "<c r=\"\(reference(column, rowIndex + 1))\" t=\"inlineStr\"\(rowIndex == 0 ? " s=\"1\"" : "")>"
+                    + "<is><t xml:space=\"preserve\">\(escape(cell))</t></is></c>"
+            }
+            sheet += "</row>"
+        }
+        sheet += "</sheetData></worksheet>"
+        let main = "http://schemas.openxmlformats.org"
+        let contentTypes =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+            + "<Types xmlns=\"\(main)/package/2006/content-types\">"
+            + "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+            + "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+            + "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+            + "<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+            + "<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>"
+            + "</Types>"
+        let rootRelations =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+            + "<Relationships xmlns=\"\(main)/package/2006/relationships\">"
+            + "<Relationship Id=\"rId1\" Type=\"\(main)/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/>"
+            + "</Relationships>"
+        let workbook =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+            + "<workbook xmlns=\"\(main)/spreadsheetml/2006/main\" xmlns:r=\"\(main)/officeDocument/2006/relationships\">"
+            + "<sheets><sheet name=\"\(escape(name))\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+        let workbookRelations =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+            + "<Relationships xmlns=\"\(main)/package/2006/relationships\">"
+            + "<Relationship Id=\"rId1\" Type=\"\(main)/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
+            + "<Relationship Id=\"rId2\" Type=\"\(main)/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
+            + "</Relationships>"
+        let styles =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+            + "<styleSheet xmlns=\"\(main)/spreadsheetml/2006/main\">"
+            + "<fonts count=\"2\"><font><sz val=\"11\"/><name val=\"宋体\"/></font>"
+            + "<font><b/><sz val=\"11\"/><name val=\"宋体\"/></font></fonts>"
+            + "<fills count=\"1\"><fill><patternFill patternType=\"none\"/></fill></fills>"
+            + "<borders count=\"1\"><border/></borders>"
+            + "<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>"
+            + "<cellXfs count=\"2\"><xf numFmtId=\"49\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>"
+            + "<xf numFmtId=\"49\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/></cellXfs>"
+            + "<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>"
+            + "</styleSheet>"
+        return try ZipArchive.write([
+            ("[Content_Types].xml", Array(contentTypes.utf8)), ("_rels/.rels", Array(rootRelations.utf8)),
+            ("xl/workbook.xml", Array(workbook.utf8)), ("xl/_rels/workbook.xml.rels", Array(workbookRelations.utf8)),
+            ("xl/styles.xml", Array(styles.utf8)), ("xl/worksheets/sheet1.xml", Array(sheet.utf8)),
+        ])
+    }
+}
+
+/// A small XML scanner for the parts of an .xlsx: start and end tags (names without their
+/// namespace prefix; attributes likewise), text with the five entities and character references
+/// resolved. Comments, processing instructions and declarations are skipped. Not a validating
+/// parser: what is not well-formed is read as far as it goes.
+enum XMLScanner {
+    enum Event: Equatable {
+        case start(String, [String: String])
+        case end(String)
+        case text(String)
+    }
+
+    static func scan(_ bytes: [UInt8], _ handle: (Event) -> Void) {
+        bytes.withUnsafeBufferPointer { b in
+            var i = 0
+            let n = b.count
+            while i < n {
+                if b[i] != UInt8(ascii: "<") {
+                    var j = i
+                    while j < n, b[j] != UInt8(ascii: "<") { j += 1 }
+                    handle(.text(decode(b, i, j)))
+                    i = j
+                    continue
+                }
+                guard i + 1 < n else { return }
+                let next = b[i + 1]
+                if next == UInt8(ascii: "?") || next == UInt8(ascii: "!") {
+                    // <?…?>, <!--…-->, <![CDATA[…]]>, <!DOCTYPE…>
+                    if i + 8 < n, Array(b[(i + 1)..<(i + 9)]) == Array("![CDATA[".utf8) {
+                        var j = i + 9
+                        while j + 2 < n, !(b[j] == 93 && b[j + 1] == 93 && b[j + 2] == 62) { j += 1 }
+                        handle(.text(String(decoding: b[(i + 9)..<min(j, n)], as: UTF8.self)))
+                        i = j + 3
+                        continue
+                    }
+                    let isComment = i + 3 < n && b[i + 2] == UInt8(ascii: "-") && b[i + 3] == UInt8(ascii: "-")
+                    var j = i + 2
+                    if isComment {
+                        while j + 2 < n, !(b[j] == 45 && b[j + 1] == 45 && b[j + 2] == 62) { j += 1 }
+                        i = j + 3
+                    } else {
+                        while j < n, b[j] != UInt8(ascii: ">") { j += 1 }
+                        i = j + 1
+                    }
+                    continue
+                }
+                var j = i + 1
+                var quote: UInt8 = 0
+                while j < n {
+                    let c = b[j]
+                    if quote != 0 {
+                        if c == quote { quote = 0 }
+                    } else if c == 34 || c == 39 {
+                        quote = c
+                    } else if c == UInt8(ascii: ">") {
+                        break
+                    }
+                    j += 1
+                }
+                guard j < n else { return }
+                if next == UInt8(ascii: "/") {
+                    handle(.end(localName(String(decoding: b[(i + 2)..<j], as: UTF8.self))))
+                } else {
+                    let selfClosing = b[j - 1] == UInt8(ascii: "/")
+                    let (name, attributes) = tag(b, i + 1, selfClosing ? j - 1 : j)
+                    handle(.start(name, attributes))
+                    if selfClosing { handle(.end(name)) }
+                }
+                i = j + 1
+            }
+        }
+    }
+
+    private static func localName(_ name: String) -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        if let colon = trimmed.lastIndex(of: ":") { return String(trimmed[trimmed.index(after: colon)...]) }
+        return trimmed
+    }
+
+    private static func tag(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (String, [String: String]) {
+        var i = start
+        func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 }
+        while i < end, !isSpace(b[i]) { i += 1 }
+        let name = localName(String(decoding: b[start..<i], as: UTF8.self))
+        var attributes: [String: String] = [:]
+        while i < end {
+            while i < end, isSpace(b[i]) { i += 1 }
+            let keyStart = i
+            while i < end, b[i] != UInt8(ascii: "="), !isSpace(b[i]) { i += 1 }
+            let key = localName(String(decoding: b[keyStart..<i], as: UTF8.self))
+            while i < end, b[i] != 34, b[i] != 39 { i += 1 }
+            guard i < end else { break }
+            let quote = b[i]
+            let valueStart = i + 1
+            i += 1
+            while i < end, b[i] != quote { i += 1 }
+            if !key.isEmpty { attributes[key] = decode(b, valueStart, min(i, end)) }
+            i += 1
+        }
+        return (name, attributes)
+    }
+
+    /// Text with `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#N;` and `&#xH;` resolved.
+    private static func decode(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        guard b[start..<end].contains(UInt8(ascii: "&")) else { return String(decoding: b[start..<end], as: UTF8.self) }
+        var out: [UInt8] = []
+        var i = start
+        while i < end {
+            if b[i] == UInt8(ascii: "&"), let semicolon = (i..<min(end, i + 12)).first(where: { b[$0] == 59 }) {
+                let entity = String(decoding: b[(i + 1)..<semicolon], as: UTF8.self)
+                var scalar: Unicode.Scalar?
+                switch entity {
+                case "amp": scalar = "&"
+                case "lt": scalar = "<"
+                case "gt": scalar = ">"
+                case "quot": scalar = "\""
+                case "apos": scalar = "'"
+                default:
+                    if entity.hasPrefix("#x") || entity.hasPrefix("#X") {
+                        scalar = UInt32(entity.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init)
+                    } else if entity.hasPrefix("#") {
+                        scalar = UInt32(entity.dropFirst()).flatMap(Unicode.Scalar.init)
+                    }
+                }
+                if let scalar {
+                    out += Array(String(Character(scalar)).utf8)
+                    i = semicolon + 1
+                    continue
+                }
+            }
+            out.append(b[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
