@@ -100,16 +100,7 @@ public struct ZipArchive: Sendable {
         var stream = z_stream()
         guard czlib_inflate_init_raw(&stream) == Z_OK else { throw ZipError("zlib cannot start inflating '\(name)'") }
         defer { inflateEnd(&stream) }
-        var input = input
-        let status = input.withUnsafeMutableBufferPointer { inBuffer in
-            output.withUnsafeMutableBufferPointer { outBuffer in
-                stream.next_in = inBuffer.baseAddress
-                stream.avail_in = UInt32(inBuffer.count)
-                stream.next_out = outBuffer.baseAddress
-                stream.avail_out = UInt32(outBuffer.count)
-                return CZlib.inflate(&stream, Z_FINISH)
-            }
-        }
+        let status = run(&stream, input, &output) { CZlib.inflate(&$0, Z_FINISH) }
         guard status == Z_STREAM_END, Int(stream.total_out) == size else {
             throw ZipError("the member '\(name)' does not inflate (the file is damaged)")
         }
@@ -197,17 +188,24 @@ public struct ZipArchive: Sendable {
         else { throw ZipError("zlib cannot start deflating") }
         defer { deflateEnd(&stream) }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(input.count))) + 16)
+        let status = run(&stream, input, &output) { CZlib.deflate(&$0, Z_FINISH) }
+        guard status == Z_STREAM_END else { throw ZipError("zlib could not deflate") }
+        return Array(output.prefix(Int(stream.total_out)))
+    }
+
+    /// Runs one zlib call over all of `input` into `output`.
+    private static func run(
+        _ stream: inout z_stream, _ input: [UInt8], _ output: inout [UInt8], _ call: (inout z_stream) -> Int32
+    ) -> Int32 {
         var input = input
-        let status = input.withUnsafeMutableBufferPointer { inBuffer in
+        return input.withUnsafeMutableBufferPointer { inBuffer in
             output.withUnsafeMutableBufferPointer { outBuffer in
                 stream.next_in = inBuffer.baseAddress
                 stream.avail_in = UInt32(inBuffer.count)
                 stream.next_out = outBuffer.baseAddress
                 stream.avail_out = UInt32(outBuffer.count)
-                return CZlib.deflate(&stream, Z_FINISH)
+                return call(&stream)
             }
         }
-        guard status == Z_STREAM_END else { throw ZipError("zlib could not deflate") }
-        return Array(output.prefix(Int(stream.total_out)))
     }
 }

@@ -65,7 +65,8 @@ public final class VarlinkClient {
     public init(path: String, timeout: Duration? = VarlinkClient.defaultTimeout) throws {
         self.path = path
         self.timeout = timeout
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec: a command the delivery service runs does not hold the connection.
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure.cannotConnect(path: path, reason: String(cString: strerror(errno))) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)

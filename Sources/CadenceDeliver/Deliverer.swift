@@ -16,6 +16,8 @@ public final class Deliverer {
     private var posts: [String: [Date]] = [:]
     /// Robots already said to have no usable credential (said once, not at every pass).
     private var unusable: Set<String> = []
+    /// A command receiver's file (`robots.d/NAME.robot`, read for its `Exec=`), by name.
+    private let robotFile: (String) -> Result<RobotRoute, ConfigurationError>?
 
     /// - Parameters:
     ///   - password: the relay's password, read from the credential (never logged).
@@ -24,8 +26,10 @@ public final class Deliverer {
     public init(
         configuration: DeliverConfiguration, password: String?, hostName: String,
         robotCredential: @escaping (String) -> Result<RobotCredential, RobotCredentialError>? = { _ in nil },
+        robotFile: @escaping (String) -> Result<RobotRoute, ConfigurationError>? = { _ in nil },
         log: @escaping (String) -> Void
     ) {
+        self.robotFile = robotFile
         self.configuration = configuration
         self.password = password
         self.hostName = hostName
@@ -138,6 +142,11 @@ public final class Deliverer {
         for robot in order {
             let messages = byRobot[robot] ?? []
             guard let channel = (messages.first?["channel"] as? String).flatMap(DeliveryChannel.init) else { continue }
+            if channel == .exec {
+                try deliverToCommand(robot, messages, ledger: ledger, stop: stop, pass: &pass)
+                if pass.stopped { return }
+                continue
+            }
             let credential: RobotCredential
             switch robotCredential(robot) {
             case .success(let found)?: credential = found
@@ -212,6 +221,51 @@ public final class Deliverer {
                     log("\(what) to the \(channel.rawValue) robot \(robot) refused for good: \(outcome.1 ?? "")")
                 case .held: break
                 }
+            }
+        }
+    }
+
+    /// Runs a command receiver's `Exec=` once per message.
+    private func deliverToCommand(
+        _ robot: String, _ messages: [[String: Any]], ledger: VarlinkClient, stop: () -> Bool, pass: inout Pass
+    ) throws {
+        let route: RobotRoute
+        switch robotFile(robot) {
+        case .success(let found)?: route = found
+        case let failure:
+            if unusable.insert(robot).inserted {
+                let why: String
+                if case .failure(let error)? = failure {
+                    why = "its file has errors: " + error.errors.map(\.description).joined(separator: "; ")
+                } else {
+                    why = "there is no robots.d/\(robot).robot in the configuration directory"
+                }
+                log("messages to the command \(robot) wait: \(why)")
+            }
+            pass.skipped += messages.count
+            return
+        }
+        unusable.remove(robot)
+        for message in messages {
+            if stop() {
+                pass.stopped = true
+                return
+            }
+            guard let id = (message["id"] as? NSNumber)?.int64Value else { continue }
+            let outcome = CommandDelivery.run(
+                route.command, input: CommandDelivery.input(message), timeout: route.timeout)
+            _ = try ledger.call(RecordDeliveryCall { ($0.id, $0.outcome, $0.reason) = (id, outcome.0, outcome.1) })
+            switch outcome.0 {
+            case .sent:
+                pass.sent += 1
+                log("handed message \(id) to the command \(robot)")
+            case .temporary:
+                pass.retryLater += 1
+                log("message \(id) to the command \(robot) not delivered: \(outcome.1 ?? ""); tried again later")
+            case .permanent:
+                pass.refused += 1
+                log("message \(id) to the command \(robot) refused for good: \(outcome.1 ?? "")")
+            case .held: break
             }
         }
     }

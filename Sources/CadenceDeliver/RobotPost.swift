@@ -92,7 +92,7 @@ enum RobotPost {
             // Markdown: a line break needs an empty line.
             let lines = body.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n\n")
             return "#### \(item.subject)\n\n\(lines)"
-        case .wecom, .feishu, .email:
+        case .wecom, .feishu, .email, .exec:
             return body.isEmpty ? "【\(item.subject)】" : "【\(item.subject)】\n\(body)"
         }
     }
@@ -106,7 +106,7 @@ enum RobotPost {
             // DingTalk shows an @ only where the text has it.
             case .dingtalk: text += "\n\n" + mentions.map { "@\($0)" }.joined(separator: " ")
             case .feishu: text += "\n" + mentions.map { "<at user_id=\"\($0)\"></at>" }.joined(separator: " ")
-            case .wecom, .email: break
+            case .wecom, .email, .exec: break
             }
         }
         return text
@@ -142,7 +142,7 @@ enum RobotPost {
             }
         case .wecom:
             payload = ["msgtype": "text", "text": ["content": text, "mentioned_mobile_list": mentions(items)]]
-        case .feishu, .email:
+        case .feishu, .email, .exec:
             payload = ["msg_type": "text", "content": ["text": text]]
             if let secret = credential.secret {
                 let timestamp = String(Int64(now.timeIntervalSince1970.rounded(.down)))

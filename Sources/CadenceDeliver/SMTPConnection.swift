@@ -164,20 +164,25 @@ final class SMTPConnection {
     }
 
     private func write(_ text: String) throws(SendFailure) {
-        var bytes = Array(text.utf8)[...]
+        try Self.write(Array(text.utf8), socket: socket, tls: tls, host: host)
+    }
+
+    /// Writes all of `bytes` to `socket`, through `tls` once it is started.
+    static func write(_ bytes: [UInt8], socket: Int32, tls: TLSSession?, host: String) throws(SendFailure) {
         if let tls {
             guard bytes.withUnsafeBytes({ tls.write($0) }) else {
                 throw .temporary("writing to \(host) over TLS: \(TLSSession.lastError())")
             }
             return
         }
-        while !bytes.isEmpty {
-            let count = bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var rest = bytes[...]
+        while !rest.isEmpty {
+            let count = rest.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw .temporary("writing to \(host): \(Self.errorText())")
             }
-            bytes = bytes.dropFirst(count)
+            rest = rest.dropFirst(count)
         }
     }
 
@@ -203,7 +208,9 @@ final class SMTPConnection {
         var cursor: UnsafeMutablePointer<addrinfo>? = first
         while let entry = cursor {
             cursor = entry.pointee.ai_next
-            let fd = Glibc.socket(entry.pointee.ai_family, entry.pointee.ai_socktype, entry.pointee.ai_protocol)
+            let fd = Glibc.socket(
+                entry.pointee.ai_family, entry.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue),
+                entry.pointee.ai_protocol)
             guard fd >= 0 else { continue }
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &seconds, socklen_t(MemoryLayout<timeval>.size))
             setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &seconds, socklen_t(MemoryLayout<timeval>.size))

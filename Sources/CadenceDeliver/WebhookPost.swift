@@ -35,7 +35,7 @@ enum WebhookPost {
             "POST \(target) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: cadenced-deliver\r\n"
             + "Content-Type: application/json; charset=utf-8\r\nContent-Length: \(body.count)\r\n"
             + "Accept: application/json\r\nConnection: close\r\n\r\n"
-        try write(Array(head.utf8) + body, socket: socket, tls: tls, host: host)
+        try SMTPConnection.write(Array(head.utf8) + body, socket: socket, tls: tls, host: host)
         let raw = try readAll(socket: socket, tls: tls, host: host)
         return try parse(raw, host: host)
     }
@@ -44,24 +44,6 @@ enum WebhookPost {
     static func redacted(_ url: URL) -> String {
         guard let host = url.host else { return "(not a URL)" }
         return "\(url.scheme ?? "https")://\(host)\(url.port.map { ":\($0)" } ?? "")/…"
-    }
-
-    private static func write(_ bytes: [UInt8], socket: Int32, tls: TLSSession?, host: String) throws(SendFailure) {
-        if let tls {
-            guard bytes.withUnsafeBytes({ tls.write($0) }) else {
-                throw .temporary("writing to \(host) over TLS: \(TLSSession.lastError())")
-            }
-            return
-        }
-        var rest = bytes[...]
-        while !rest.isEmpty {
-            let count = rest.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .temporary("writing to \(host): \(SMTPConnection.errorText())")
-            }
-            rest = rest.dropFirst(count)
-        }
     }
 
     private static func readAll(socket: Int32, tls: TLSSession?, host: String) throws(SendFailure) -> [UInt8] {

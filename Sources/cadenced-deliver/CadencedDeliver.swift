@@ -86,6 +86,17 @@ struct CadencedDeliver: ParsableCommand {
                 else { return nil }
                 return RobotCredential.parse(text)
             },
+            robotFile: { [configDir] robot in
+                // The receiver's file of cadenced's configuration, read when its messages come (a
+                // command changed there takes effect without a restart).
+                let path = configDir + "/robots.d/" + robot + ".robot"
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+                do throws(ConfigurationError) {
+                    return .success(try RobotRoute.parse(name: robot, source: IniSource(fileName: path, text: text)))
+                } catch {
+                    return .failure(error)
+                }
+            },
             log: Self.log)
         let socketPath = socket ?? ProcessInfo.processInfo.environment["CADENCED_SOCKET"] ?? configuration.socket
 

@@ -210,7 +210,7 @@ struct ConfigurationLoaderTests {
             Issue.record("bad robot files were accepted")
         } catch {
             let d = directory.path
-            let robots = "dingtalk, wecom, feishu"
+            let robots = "dingtalk, wecom, feishu, exec"
             #expect(
                 error.errors.map(\.description) == [
                     "\(d)/robots.d/bad name.robot: robot file name 'bad name' is not a safe identifier",
@@ -220,7 +220,7 @@ struct ConfigurationLoaderTests {
                     "\(d)/robots.d/bad.robot:4: Units= 'a/b' is not a unit id",
                     "\(d)/robots.d/bad.robot:5: Mention= 'perhaps' is not yes or no",
                     "\(d)/robots.d/bad.robot:6: unknown key 'Colour' in section '[Robot]'",
-                    "\(d)/robots.d/empty.robot:1: Channel= is missing (dingtalk, wecom or feishu)",
+                    "\(d)/robots.d/empty.robot:1: Channel= is missing (dingtalk, wecom, feishu or exec)",
                     "\(d)/robots.d/mail.robot:2: Channel= 'email' is not one of: \(robots)",
                 ])
         }

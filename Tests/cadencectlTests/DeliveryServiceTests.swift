@@ -527,6 +527,13 @@ private func robotDeliverSetup(
     return (["--config-dir", daemon.root + "/deliver", "--once"], ["CREDENTIALS_DIRECTORY": directory])
 }
 
+/// A test CA, the robots' stand-in with a certificate of it, and the stand-in's address.
+private func startRobots(_ daemon: CtlDaemon) throws -> (ca: String, sink: RobotSink, base: String) {
+    let (ca, certificate, key) = try testCertificates(in: daemon.root)
+    let sink = try RobotSink(root: daemon.root, certificate: certificate, key: key)
+    return (ca, sink, "https://localhost:\(sink.port)")
+}
+
 private let robotFiles = [
     "robots.d/county-a-group.robot": "[Robot]\nDescription=甲县卫生局工作群\nChannel=dingtalk\nUnits=county-a\n",
     "robots.d/city-wecom.robot": "[Robot]\nDescription=市卫生局整改群\nChannel=wecom\n",
@@ -565,9 +572,7 @@ struct RobotDeliveryTests {
         #expect(byChannel == ["dingtalk": 3, "wecom": 4, "feishu": 4], "\(byChannel)")
         #expect(outbox.contains { $0["personName"] as? String == "甲县卫生局工作群" })
 
-        let (ca, certificate, key) = try testCertificates(in: daemon.root)
-        let sink = try RobotSink(root: daemon.root, certificate: certificate, key: key)
-        let base = "https://localhost:\(sink.port)"
+        let (ca, sink, base) = try startRobots(daemon)
         let (arguments, environment) = try robotDeliverSetup(
             daemon, sink: sink, ca: ca,
             credentials: [
@@ -624,9 +629,7 @@ struct RobotDeliveryTests {
         ])
         try daemon.succeed(["role", "assign", "county-a", "first", "孙三"])
         try daemon.succeed(["item", "add", "--unit", "county-a", "--title", "值班制度未落实", "--deadline", "+3"])
-        let (ca, certificate, key) = try testCertificates(in: daemon.root)
-        let sink = try RobotSink(root: daemon.root, certificate: certificate, key: key)
-        let base = "https://localhost:\(sink.port)"
+        let (ca, sink, base) = try startRobots(daemon)
         let (arguments, environment) = try robotDeliverSetup(
             daemon, sink: sink, ca: ca,
             credentials: [
@@ -669,5 +672,82 @@ struct RobotDeliveryTests {
         let held = group.filter { $0["state"] as? String == "waiting" }
         #expect(held.count == 5 && held.allSatisfy { ($0["error"] as? String)?.contains("held back") == true })
         #expect(held.allSatisfy { ($0["attempts"] as? Int) == 0 }, "held back is not an attempt")
+    }
+
+    // Bad input tried: a command that refuses (exit 1, a reason on stderr), one that asks for
+    // later (exit 75), one that hangs past TimeoutSec=, and a receiver file without Exec=.
+    @Test(
+        "Channel=exec: each message is one run of the command, the message as JSON on its standard input, names masked; exit 0 sent, 75 and a timeout tried again, another status given up"
+    )
+    func commandReceiver() throws {
+        try requireSMTPServer()
+        let received =
+            FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-exec-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: received) }
+        let script = scripts.appendingPathComponent("command-receiver.sh").path
+        let daemon = try CtlDaemon(
+            name: "robot-exec",
+            files: [
+                "robots.d/county-sms.robot":
+                    "[Robot]\nDescription=甲县短信群发\nChannel=exec\nExec=\(script) \"\(received)\"\nUnits=county-a\nTimeoutSec=2s\n"
+            ])
+        try daemon.succeed(["units", "add", "county-a", "--name", "甲县卫生局", "--kind", "county-bureau"])
+        try daemon.succeed(["person", "add", "p-sun", "--name", "孙三", "--mobile", "13800000001"])
+        try daemon.succeed(["role", "assign", "county-a", "first", "p-sun"])
+        for title in ["孙三值班制度未落实", "拒收测试", "稍后再试", "卡住不动"] {
+            try daemon.succeed(["item", "add", "--unit", "county-a", "--title", title, "--deadline", "+3"])
+        }
+        try FileManager.default.createDirectory(atPath: daemon.root + "/deliver", withIntermediateDirectories: true)
+        try Data("[Deliver]\nSocket=\(daemon.socket)\nPollSec=200ms\n".utf8)
+            .write(to: URL(fileURLWithPath: daemon.root + "/deliver/deliver.conf"))
+        // cadenced-deliver reads the receiver's Exec= from cadenced's configuration directory.
+        try FileManager.default.createDirectory(
+            atPath: daemon.root + "/deliver/robots.d", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: daemon.root + "/config/robots.d/county-sms.robot",
+            toPath: daemon.root + "/deliver/robots.d/county-sms.robot")
+        let run = try BinaryRunner.run(deliver!, ["--config-dir", daemon.root + "/deliver", "--once"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let inputs = try FileManager.default.contentsOfDirectory(atPath: received).filter { $0.hasSuffix(".json") }
+            .compactMap { name in
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: received + "/" + name)))
+                    as? [String: Any]
+            }
+        #expect(inputs.count == 4, "\(inputs.count) runs")
+        let first = try #require(inputs.first { ($0["body"] as? String)?.contains("值班制度") == true })
+        #expect((first["body"] as? String)?.contains("孙*值班制度未落实") == true, "\(first)")
+        #expect(first["recipient"] as? String == "甲县短信群发" && first["mentions"] as? [String] == ["13800000001"])
+        #expect(first["kind"] as? String == "deadline-warning" && (first["messageKey"] as? String)?.isEmpty == false)
+        // Each message's item, by the title the command received in its body.
+        var itemOfTitle: [String: String] = [:]
+        for input in inputs {
+            for word in ["值班制度", "拒收", "稍后", "卡住"] where (input["body"] as? String)?.contains(word) == true {
+                itemOfTitle[word] = input["notice"] as? String
+            }
+        }
+        let states = try deliveries(daemon).filter { $0["channel"] as? String == "exec" }.map {
+            ($0["notice"] as? String ?? "", $0["state"] as? String ?? "", $0["error"] as? String ?? "")
+        }
+        func state(_ word: String) -> (String, String)? {
+            states.first { $0.0 == itemOfTitle[word] }.map { ($0.1, $0.2) }
+        }
+        #expect(state("值班制度")?.0 == "sent", "\(states)")
+        #expect(state("拒收")?.0 == "failed" && state("拒收")?.1.hasSuffix("exited with status 1: no such group") == true)
+        #expect(state("稍后")?.0 == "waiting" && state("稍后")?.1.contains("exit 75") == true)
+        #expect(state("卡住")?.0 == "waiting" && state("卡住")?.1.contains("did not finish within 2 s") == true)
+        let failed = try daemon.succeed(["notices", "--kind", "delivery-failed", "--json"]).stdout
+        #expect(failed.split(separator: "\n").count == 1, "\(failed)")
+
+        // A receiver file that lost its Exec=: its messages wait, said once.
+        try Data("[Robot]\nChannel=exec\n".utf8)
+            .write(to: URL(fileURLWithPath: daemon.root + "/deliver/robots.d/county-sms.robot"))
+        try daemon.succeed([
+            "deliveries", "retry",
+            "\(try #require(try deliveries(daemon).first { $0["state"] as? String == "failed" && $0["channel"] as? String == "exec" }?["id"] as? Int))",
+        ])
+        let broken = try BinaryRunner.run(deliver!, ["--config-dir", daemon.root + "/deliver", "--once"])
+        #expect(
+            broken.stderr.contains("messages to the command county-sms wait: its file has errors"), "\(broken.stderr)")
+        #expect(broken.stderr.contains("Channel=exec needs Exec="), "\(broken.stderr)")
     }
 }

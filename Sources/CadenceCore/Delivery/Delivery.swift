@@ -11,8 +11,12 @@ public enum DeliveryChannel: String, CaseIterable, Vocabulary, Codable, Sendable
     case wecom
     /// A Feishu (飞书) group's custom robot: a signed webhook.
     case feishu
+    /// A command of the office's (`Exec=`: an SMS gateway, Apprise…), the message as JSON on its
+    /// standard input.
+    case exec
 
-    /// Whether this is a group robot's channel (its recipient is a group, not a person).
+    /// Whether this channel's recipient is a receiver of `robots.d` (a group's robot or a
+    /// command), not a person of the directory.
     public var isRobot: Bool { self != .email }
 
     /// The channels a person of the directory has an address on.

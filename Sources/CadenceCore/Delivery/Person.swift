@@ -33,7 +33,7 @@ public struct PersonRecord: Sendable, Equatable {
         switch channel {
         case .email: email
         // A group robot reaches the group: a person is @-mentioned there, not addressed.
-        case .dingtalk, .wecom, .feishu: nil
+        case .dingtalk, .wecom, .feishu, .exec: nil
         }
     }
 

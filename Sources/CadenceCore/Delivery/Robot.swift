@@ -27,13 +27,19 @@ public struct RobotRoute: Sendable, Equatable {
     public var mention: Bool
     /// `MaskNames=`: names of people shown masked (孙*): a group is not the person concerned (R30).
     public var maskNames: Bool
+    /// `Exec=` (Channel=exec): the command and its arguments, the program by absolute path.
+    public var command: [String]
+    /// `TimeoutSec=` (Channel=exec): how long the command may take.
+    public var timeout: Duration
 
     public init(
         name: String, channel: DeliveryChannel, description: String? = nil, units: [String] = [],
-        kinds: [NoticeKind] = RobotRoute.defaultKinds, mention: Bool = true, maskNames: Bool = true
+        kinds: [NoticeKind] = RobotRoute.defaultKinds, mention: Bool = true, maskNames: Bool = true,
+        command: [String] = [], timeout: Duration = .seconds(30)
     ) {
         (self.name, self.channel, self.description, self.units) = (name, channel, description, units)
         (self.kinds, self.mention, self.maskNames) = (kinds, mention, maskNames)
+        (self.command, self.timeout) = (command, timeout)
     }
 
     /// Every kind meant for people.
@@ -42,7 +48,7 @@ public struct RobotRoute: Sendable, Equatable {
     static let schema = IniSchema([
         "Robot": [
             "Description": .single, "Channel": .single, "Units": .list, "Kinds": .list, "Mention": .single,
-            "MaskNames": .single,
+            "MaskNames": .single, "Exec": .single, "TimeoutSec": .single,
         ]
     ])
 
@@ -66,7 +72,7 @@ public struct RobotRoute: Sendable, Equatable {
             errors.append(
                 .invalid(
                     ini.sectionHeaders.first?.location ?? fileStart,
-                    reason: "Channel= is missing (dingtalk, wecom or feishu)"))
+                    reason: "Channel= is missing (dingtalk, wecom, feishu or exec)"))
         }
         if let description = ini.last("Robot", "Description"), !description.value.isEmpty {
             route.description = description.value
@@ -110,6 +116,37 @@ public struct RobotRoute: Sendable, Equatable {
                     .badValue(assignment.location, key: key, value: assignment.value, reason: "is not yes or no"))
             }
         }
+        if let exec = ini.last("Robot", "Exec"), !exec.value.isEmpty {
+            switch CommandLineWords.split(exec.value) {
+            case .success(let words) where words.first?.hasPrefix("/") == true:
+                if route.channel == .exec {
+                    route.command = words
+                } else {
+                    errors.append(.invalid(exec.location, reason: "Exec= is for Channel=exec"))
+                }
+            case .success:
+                errors.append(
+                    .badValue(
+                        exec.location, key: "Exec", value: exec.value, reason: "does not start with an absolute path"))
+            case .failure(let reason):
+                errors.append(.badValue(exec.location, key: "Exec", value: exec.value, reason: reason.description))
+            }
+        } else if route.channel == .exec, errors.isEmpty {
+            errors.append(
+                .invalid(
+                    ini.last("Robot", "Channel")?.location ?? fileStart,
+                    reason: "Channel=exec needs Exec= (the command, by absolute path)"))
+        }
+        if let timeout = ini.last("Robot", "TimeoutSec"), !timeout.value.isEmpty {
+            if let span = TimeSpan.parse(timeout.value), span > .zero {
+                route.timeout = span
+            } else {
+                errors.append(
+                    .badValue(
+                        timeout.location, key: "TimeoutSec", value: timeout.value,
+                        reason: "is not a time span above zero (e.g. '30s', '2min')"))
+            }
+        }
         try ConfigurationError.throwIfAny(errors)
         return route
     }
@@ -138,5 +175,57 @@ public enum NameMask {
             result = result.replacingOccurrences(of: name, with: mask(name))
         }
         return result
+    }
+}
+
+/// A command line split into words as systemd's `ExecStart=` does for the simple cases: spaces
+/// separate, double or single quotes keep spaces, a backslash escapes the next character.
+public enum CommandLineWords {
+    public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func split(_ text: String) -> Result<[String], Problem> {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character?
+        var escaped = false
+        for character in text {
+            if escaped {
+                current.append(character)
+                escaped = false
+                continue
+            }
+            switch character {
+            case "\\":
+                escaped = true
+                inWord = true
+            case "\"", "'":
+                if quote == character {
+                    quote = nil
+                } else if quote == nil {
+                    quote = character
+                    inWord = true
+                } else {
+                    current.append(character)
+                }
+            case " ", "\t":
+                if quote != nil {
+                    current.append(character)
+                } else if inWord {
+                    words.append(current)
+                    current = ""
+                    inWord = false
+                }
+            default:
+                current.append(character)
+                inWord = true
+            }
+        }
+        if quote != nil { return .failure(Problem(description: "has a quote that is not closed")) }
+        if escaped { return .failure(Problem(description: "ends with a backslash")) }
+        if inWord { words.append(current) }
+        return words.isEmpty ? .failure(Problem(description: "is empty")) : .success(words)
     }
 }
