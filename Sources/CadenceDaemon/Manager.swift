@@ -246,9 +246,16 @@ public final class Manager {
         return stored
     }
 
+    /// Units' names by id, for the text of item notices; read at each pass that has items due.
+    private var unitNames: [String: String] = [:]
+
     /// Records the stages due at `now` of at most `limit` items (the earliest due first).
     func processItems(at now: Date, limit: Int = .max) throws -> [Notice] {
         var stored: [Notice] = []
+        if try store.nextItemEvent().map({ $0 <= now }) == true {
+            unitNames = Dictionary(
+                try store.units(includeRemoved: true).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        }
         var left = limit
         while left > 0 {
             let due = try store.itemsDue(at: now, limit: min(left, 500))
@@ -377,6 +384,7 @@ public final class Manager {
             unit: item.unit, item: item.id, title: item.title, level: level,
             late: now.timeIntervalSince(at) > Self.lateAfter, overdueDays: overdueDays, deadline: item.deadline)
         notice.deadlineDate = item.deadlineDate
+        notice.unitName = unitNames[item.unit]
         // The day it is due, as the office reads it: the date typed, else the instant's local date.
         notice.fields = [
             "DUE_DATE": item.deadlineDate

@@ -271,7 +271,7 @@ struct DeliveryRoutingTests {
         let texts = try ledger.manager.store.notices().filter { $0.notice.kind == .digest }.map(\.notice)
         #expect(texts.first?.subject == "您有 1 项整改事项：1 项即将到期")
         #expect(texts.first?.body.contains("孙三，截至 2027-01-05 09:00 (UTC+08:00)，您负责的整改事项如下：") == true)
-        #expect(texts.first?.body.contains("- 整改提醒：county-a #1 将于 2027-01-09") == true)
+        #expect(texts.first?.body.contains("- 整改提醒：甲县卫生局 #1 将于 2027-01-09") == true, "\(texts.first?.body ?? "")")
         #expect(texts.last?.subject == "您有 1 项整改事项：1 项已逾期（最长 1 天）")
         // A digest is mailed, not journaled: the journal has each gathered notice once, no digest.
         #expect(!ledger.journal.entries.contains { $0["CADENCED_KIND"] == "digest" })

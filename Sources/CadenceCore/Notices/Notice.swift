@@ -16,6 +16,8 @@ public struct Notice: Codable, Hashable, Sendable {
     /// Period key of a cadence occurrence (`2026-Q4`), or the periods a catch-up coalesces.
     public var periods: [String]
     public var unit: String?
+    /// The unit's name as the office calls it (示例县卫生局), for the text; `unit` is its id.
+    public var unitName: String?
     /// The units a notice about several concerns (a quota shortfall's short units); each becomes a
     /// `CADENCED_UNIT=` field of its one journal entry.
     public var units: [String]?

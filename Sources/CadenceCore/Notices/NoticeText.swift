@@ -21,7 +21,7 @@ public struct NoticeText: Sendable {
 
     /// The placeholders a template may use.
     public static let placeholders = [
-        "cadence", "description", "kind", "period", "periods", "unit", "item", "title", "due", "overdue_days",
+        "cadence", "description", "kind", "period", "periods", "unit", "unit_name", "item", "title", "due", "overdue_days",
         "level", "late", "count", "shortfalls", "deadline", "what", "directory", "errors", "person", "channel",
         "address", "subject", "reason", "attempts", "delivery", "summary", "lines",
     ]
@@ -35,6 +35,7 @@ public struct NoticeText: Sendable {
             "period": notice.periods.last ?? "",
             "periods": notice.periods.joined(separator: ", "),
             "unit": notice.unit ?? "",
+            "unit_name": notice.unitName ?? notice.unit ?? "",
             "item": notice.item.map { "#\($0)" } ?? "",
             "title": notice.title ?? "",
             "due": LocalTimeText.format(notice.dueAt, zone: zone),
@@ -149,21 +150,21 @@ public struct NoticeText: Sendable {
         case (.catchUp, .en):
             "{description}: missed periods {periods} (late)\nMissed while the daemon was down or the clock jumped: {periods} ({cadence}); the last was due at {due}."
         case (.deadlineWarning, .zh):
-            "整改提醒：{unit} {item} 将于 {deadline} 到期\n整改事项 {item}「{title}」（{unit}）将于 {deadline} 到期，请抓紧整改并申请验收销号。"
+            "整改提醒：{unit_name} {item} 将于 {deadline} 到期\n整改事项 {item}「{title}」（{unit_name}）将于 {deadline} 到期，请抓紧整改并申请验收销号。"
         case (.deadlineWarning, .en):
-            "Rectification due soon: {unit} {item} at {deadline}\nItem {item} \"{title}\" ({unit}) falls due at {deadline}; finish it and ask for verification."
+            "Rectification due soon: {unit_name} {item} at {deadline}\nItem {item} \"{title}\" ({unit_name}) falls due at {deadline}; finish it and ask for verification."
         case (.overdue, .zh):
-            "整改逾期：{unit} {item}{late}\n整改事项 {item}「{title}」（{unit}）已于 {deadline} 到期，未验收销号，已逾期 {overdue_days} 天。"
+            "整改逾期：{unit_name} {item}{late}\n整改事项 {item}「{title}」（{unit_name}）已于 {deadline} 到期，未验收销号，已逾期 {overdue_days} 天。"
         case (.overdue, .en):
-            "Rectification overdue: {unit} {item}{late}\nItem {item} \"{title}\" ({unit}) fell due at {deadline} without verified closure; {overdue_days} days overdue."
+            "Rectification overdue: {unit_name} {item}{late}\nItem {item} \"{title}\" ({unit_name}) fell due at {deadline} without verified closure; {overdue_days} days overdue."
         case (.escalation, .zh):
-            "整改逾期升级：{level} {unit} {item}\n整改事项 {item}「{title}」（{unit}）逾期 {overdue_days} 天，升级为{level}。"
+            "整改逾期升级：{level} {unit_name} {item}\n整改事项 {item}「{title}」（{unit_name}）逾期 {overdue_days} 天，升级为{level}。"
         case (.escalation, .en):
-            "Overdue rectification escalated to {level}: {unit} {item}\nItem {item} \"{title}\" ({unit}) is {overdue_days} days overdue (due {deadline}); escalated to {level}."
+            "Overdue rectification escalated to {level}: {unit_name} {item}\nItem {item} \"{title}\" ({unit_name}) is {overdue_days} days overdue (due {deadline}); escalated to {level}."
         case (.accountability, .zh):
-            "责任追究：{unit} {item}\n整改事项 {item}「{title}」（{unit}）逾期 {overdue_days} 天仍未整改到位，启动责任追究。"
+            "责任追究：{unit_name} {item}\n整改事项 {item}「{title}」（{unit_name}）逾期 {overdue_days} 天仍未整改到位，启动责任追究。"
         case (.accountability, .en):
-            "Accountability: {unit} {item}\nItem {item} \"{title}\" ({unit}) is {overdue_days} days overdue and still not rectified: accountability applies."
+            "Accountability: {unit_name} {item}\nItem {item} \"{title}\" ({unit_name}) is {overdue_days} days overdue and still not rectified: accountability applies."
         case (.quotaShortfall, .zh):
             "信息报送定额检查：{period} 有 {count} 个单位未达定额{late}\n{period} 信息报送少于定额的单位（已报/应报）：\n{shortfalls}"
         case (.configurationRefused, .zh):
