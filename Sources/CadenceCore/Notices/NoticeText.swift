@@ -21,7 +21,8 @@ public struct NoticeText: Sendable {
 
     /// The placeholders a template may use.
     public static let placeholders = [
-        "cadence", "description", "kind", "period", "periods", "unit", "unit_name", "item", "title", "due", "overdue_days",
+        "cadence", "description", "kind", "period", "periods", "unit", "unit_name", "item", "title", "due",
+        "overdue_days",
         "level", "late", "count", "shortfalls", "deadline", "what", "directory", "errors", "person", "channel",
         "address", "subject", "reason", "attempts", "delivery", "summary", "lines",
     ]
