@@ -119,9 +119,11 @@ final class ControlHandler {
         guard allowed(peer, access) || (access == .deliver && allowed(peer, .write)) else {
             throw VarlinkError.permissionDenied(refusal(peer, access))
         }
+        // Who did it: the directory's person of this account, else the account's full name.
+        let mapped = try? manager.store.person(account: peer.user)
         let request = LedgerRequest(
             manager: manager, parameters: ControlParameters(call.parameters), now: clock.wall(),
-            actor: Actor(uid: peer.uid, user: peer.user, person: peer.person))
+            actor: Actor(uid: peer.uid, user: peer.user, person: mapped?.name ?? peer.person, personID: mapped?.id))
         let reply: [String: Any]
         do {
             reply = try request.answer(call.member)

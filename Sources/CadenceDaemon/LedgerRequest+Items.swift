@@ -73,10 +73,11 @@ extension LedgerRequest {
             deadline = parsed
         }
         // The verifier is the caller (authenticated by the socket); "by" only names on whose behalf.
-        let details = TransitionDetails(
+        var details = TransitionDetails(
             note: call.note, by: call.by, deadline: deadline?.instant, plan: call.plan,
             explanation: call.explanation, referredTo: call.referredTo, deadlineDate: deadline?.date,
             verifier: call.action == .verify ? actor.name : nil)
+        if call.action == .verify { details.verifierAliases = actor.aliases }
         let item = try store.transition(
             call.id, call.action, details, schedule: manager.itemSchedule, at: now, actor: actor)
         return wire(item)

@@ -6,14 +6,22 @@ import GRDB
 public struct Actor: Sendable, Equatable {
     public var uid: UInt32
     public var user: String
-    /// The person the account belongs to (its full name in the system's user database), if known.
+    /// The person the account belongs to: the directory's person whose `account` it is, else its
+    /// full name in the system's user database, if known.
     public var person: String?
+    /// The directory's person id, when the account is mapped to one (`person add --account`).
+    public var personID: String?
 
-    public init(uid: UInt32, user: String, person: String? = nil) {
+    public init(uid: UInt32, user: String, person: String? = nil, personID: String? = nil) {
         self.uid = uid
         self.user = user
         self.person = person
+        self.personID = personID
     }
+
+    /// Every name the caller goes by (account, person, person id): a rule about people, such as
+    /// "the direct responsible person may not verify", holds whichever was written on the item.
+    public var aliases: [String] { [user, person, personID].compactMap { $0 } }
 
     /// Who acts, as a person: the account's full name, else the account.
     public var name: String { person ?? user }
@@ -39,7 +47,11 @@ extension LedgerStore {
     ) throws {
         try db.execute(
             sql: "INSERT INTO historyEntry (at, uid, user, action, itemId, unit, details) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [now.micros, Int64(actor.uid), actor.user, action, itemId, unit, JSONString.object(details)])
+            arguments: [
+                now.micros, Int64(actor.uid), actor.user, action, itemId, unit,
+                // Who, as a person: the directory's person the account is mapped to.
+                JSONString.object(details.merging(actor.personID.map { ["actorPerson": $0] } ?? [:]) { a, _ in a }),
+            ])
     }
 
     /// The history, oldest first (at most `limit` newest entries), of one item or unit when given.

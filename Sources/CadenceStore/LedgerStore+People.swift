@@ -108,6 +108,15 @@ extension LedgerStore {
         }
     }
 
+    /// The person (not removed) whose Unix account this is.
+    public func person(account: String) throws -> PersonRecord? {
+        try writer.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM person WHERE account = ? AND removedAt IS NULL", arguments: [account]
+            ).map(Self.person)
+        }
+    }
+
     /// One person, removed or not.
     public func person(_ id: String) throws -> PersonRecord? {
         try writer.read { db in

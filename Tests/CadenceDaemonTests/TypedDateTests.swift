@@ -112,4 +112,36 @@ struct TypedDateTests {
         #expect(entry.details.contains("\"verifier\":\"Officer Wang\""), "\(entry.details)")
         #expect(entry.details.contains("\"onBehalfOf\":\"@first\""), "\(entry.details)")
     }
+
+    // Bad input tried: the account of the item's direct responsible person, mapped in the
+    // directory, verifying when the item names that person by id, by name, and through @direct.
+    @Test(
+        "An account mapped to a person of the directory acts as that person: refused as the direct responsible person however the item names them; history says who"
+    )
+    func accountIsPerson() throws {
+        let ledger = try officeLedger(now: "2026-10-01T02:00:00Z", language: "zh")
+        try ledger.call("AddUnit", ["id": "county-a", "name": "甲县卫生局", "kind": "county-bureau"])
+        try ledger.call("AddPerson", ["id": "p-zhao", "name": "赵六", "unit": "county-a", "account": "zhao6"])
+        try ledger.call("AddPerson", ["id": "p-qian", "name": "钱七", "unit": "county-a", "account": "qian7"])
+        try ledger.call("AssignRole", ["unit": "county-a", "role": "first", "person": "p-qian"])
+        try ledger.call("AssignRole", ["unit": "county-a", "role": "direct", "person": "p-zhao"])
+        // The account's own full name (GECOS) says something else: the directory wins.
+        let zhao = Peer(uid: 0, gid: 0, user: "zhao6", groups: [0], person: "Zhao Account")
+        for direct in ["p-zhao", "赵六", "@direct"] {
+            let added = try ledger.call(
+                "AddItem", ["unit": "county-a", "title": "问题 \(direct)", "deadline": "2026-10-31", "direct": direct])
+            let id = try #require((added["item"] as? [String: Any])?["id"])
+            try ledger.call("UpdateItem", ["id": id, "action": "rectified"])
+            let reply = try ledger.reply("UpdateItem", ["id": id, "action": "verify"], as: zhao)
+            let reason = (reply["parameters"] as? [String: Any])?["reason"] as? String ?? "\(reply)"
+            #expect(
+                reason.contains("you (赵六) are the direct responsible person of item #\(id)"), "\(direct): \(reason)")
+        }
+        let qian = Peer(uid: 0, gid: 0, user: "qian7", groups: [0], person: nil)
+        let verified = try ledger.call("UpdateItem", ["id": 1, "action": "verify"], as: qian)
+        #expect((verified["item"] as? [String: Any])?["verifiedBy"] as? String == "钱七")
+        let entry = try #require(try ledger.manager.store.history(item: 1).last)
+        #expect(entry.user == "qian7" && entry.details.contains("\"actorPerson\":\"p-qian\""), "\(entry.details)")
+        #expect(entry.details.contains("\"verifier\":\"钱七\""), "\(entry.details)")
+    }
 }

@@ -9,6 +9,8 @@ public struct TransitionDetails: Sendable, Equatable {
     public var by: String?
     /// The person of the authenticated caller (their account mapped to a name, else the account).
     public var verifier: String?
+    /// Every other name the caller goes by (the account, the directory's person id).
+    public var verifierAliases: [String] = []
     /// The new target of a deferral or a reopening.
     public var deadline: Date?
     /// That target as the date typed, when given as one.
@@ -159,7 +161,7 @@ public enum ItemLifecycle {
             let by = onBehalf ?? caller
             let direct = Set(
                 [item.directPerson, item.direct.flatMap { $0.hasPrefix("@") ? nil : $0 }].compactMap { $0 })
-            if direct.contains(caller) {
+            if direct.contains(caller) || !direct.isDisjoint(with: details.verifierAliases) {
                 return .failure(
                     refusal(
                         .directResponsible, nil,
