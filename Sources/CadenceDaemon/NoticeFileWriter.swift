@@ -1,9 +1,34 @@
 public import CadenceCore
 public import Foundation
+import Dispatch
 
 #if canImport(Glibc)
     import Glibc
 #endif
+
+/// Indices handed out to a batch's threads, and their results (under the lock).
+private final class ConcurrentWork<T>: @unchecked Sendable {
+    let lock = NSLock()
+    var next = 0
+    var results: [T?]
+
+    init(_ count: Int) { results = Array(repeating: nil, count: count) }
+
+    /// Takes indices until none is left.
+    func drain(_ count: Int, _ body: (Int) -> T) {
+        while true {
+            lock.lock()
+            let index = next
+            next += 1
+            lock.unlock()
+            guard index < count else { return }
+            let value = body(index)
+            lock.lock()
+            results[index] = value
+            lock.unlock()
+        }
+    }
+}
 
 /// Writes notices as Markdown files in a dated tree under the notice directory, plus an
 /// append-only JSON Lines index (`index.jsonl`).
@@ -40,12 +65,15 @@ public struct NoticeFileWriter: Sendable {
     }
 
     /// Writes several notices: each file flushed on its own, then each directory and the index once.
+    /// The files are written and flushed by up to ``flushers`` threads at once: the file system
+    /// commits flushes that wait together in one journal commit, where one after the other each
+    /// waits for its own (a month-end burst's limit). Each file is still on disk before its name.
     /// - Returns: per notice, its relative path, or the error that kept it from being written.
     public func writeBatch(_ notices: [(notice: Notice, checkIndex: Bool)]) throws
         -> [(key: String, file: String, error: WriteError?)]
     {
         var results: [(key: String, file: String, error: WriteError?)] = []
-        var folders = Set<String>()
+        var jobs: [(result: Int, data: Data, path: String, folder: String, temporary: String)] = []
         for (notice, _) in notices {
             let relative = NoticeFileName.relativePath(for: notice, zone: zone)
             let path = directory + "/" + relative
@@ -53,14 +81,33 @@ public struct NoticeFileWriter: Sendable {
             do {
                 try makeDirectories(folder)
                 if !FileManager.default.fileExists(atPath: path) {
-                    let data = Data(markdown(notice, file: relative).utf8)
-                    if try publish(data, at: path, in: folder, named: ".tmp-\(notice.id)-\(getpid())") {
-                        folders.insert(folder)
-                    }
+                    jobs.append(
+                        (
+                            results.count, Data(markdown(notice, file: relative).utf8), path, folder,
+                            ".tmp-\(notice.id)-\(getpid())"
+                        ))
                 }
                 results.append((notice.key, relative, nil))
             } catch let error as WriteError {
                 results.append((notice.key, relative, error))
+            }
+        }
+        let batch = jobs
+        let outcomes = Self.concurrently(batch.count, threads: Self.flushers) { index -> Result<Bool, WriteError> in
+            let job = batch[index]
+            do {
+                return .success(try publish(job.data, at: job.path, in: job.folder, named: job.temporary))
+            } catch let error as WriteError {
+                return .failure(error)
+            } catch {
+                return .failure(WriteError(path: job.path, reason: "\(error)"))
+            }
+        }
+        var folders = Set<String>()
+        for (job, outcome) in zip(jobs, outcomes) {
+            switch outcome {
+            case .success(let written): if written { folders.insert(job.folder) }
+            case .failure(let error): results[job.result].error = error
             }
         }
         for folder in folders { try syncDirectory(folder) }
@@ -77,6 +124,30 @@ public struct NoticeFileWriter: Sendable {
             try writeSynced(indexPath, Data(lines.utf8), flags: O_CREAT | O_APPEND | O_WRONLY)
         }
         return results
+    }
+
+    /// How many files are written and flushed at once.
+    static let flushers = 8
+
+    /// `body(0..<count)` on up to `threads` threads (this one among them); the results in order.
+    /// Plain threads that end with the batch: no pool stays behind to wake the idle daemon.
+    static func concurrently<T: Sendable>(
+        _ count: Int, threads: Int, _ body: @escaping @Sendable (Int) -> T
+    ) -> [T] {
+        guard count > 1, threads > 1 else { return (0..<count).map(body) }
+        let work = ConcurrentWork<T>(count)
+        let helpers = min(threads, count) - 1
+        let done = DispatchSemaphore(value: 0)
+        for _ in 0..<helpers {
+            let thread = Thread {
+                work.drain(count, body)
+                done.signal()
+            }
+            thread.start()
+        }
+        work.drain(count, body)
+        for _ in 0..<helpers { done.wait() }
+        return work.results.map { $0! }
     }
 
     /// Writes `data` to `relative` under the notice directory unless a file is there already, the
