@@ -85,6 +85,39 @@ public struct AddItemCall: TabledCall {
     public init() {}
 }
 
+/// `EditItem`: corrects an item's fields (a mistake in the sheet, a circular from above that
+/// makes it superior-circular), each change and its reason in the history. The deadline is
+/// changed by `UpdateItem` (`defer`, `reopen`), not here.
+public struct EditItemCall: TabledCall {
+    public static let method = "EditItem"
+    public static let changesLedger = true
+    public static let reply = "(item: Item, changed: []string)"
+    public static let parameters: [CallParameter<Self>] =
+        [
+            .int("id", \.id), .string("reason", \.reason), .optionalString("title", \.title),
+            .optionalChoice("source", \.source), .optionalChoice("scope", \.scope),
+            .optionalChoice("urgency", \.urgency), .optionalChoice("difficulty", \.difficulty),
+        ] + ItemText.allCases.map { .text($0, \.texts) }
+        + [.optionalString("first", \.first), .optionalString("main", \.main), .optionalString("direct", \.direct)]
+
+    public var id: Int64 = 0
+    /// Why: said in the history with the change.
+    public var reason = ""
+    public var title: String?
+    public var source: ItemSource?
+    public var scope: ItemScope?
+    public var urgency: ItemPriority?
+    public var difficulty: ItemPriority?
+    /// The texts to change; one given as "" is cleared.
+    public var texts = ItemTexts()
+    public var first: String?
+    /// A responsible person; "" clears main or direct.
+    public var main: String?
+    public var direct: String?
+
+    public init() {}
+}
+
 /// `GetItem`: one item by its number.
 public struct GetItemCall: TabledCall {
     public static let method = "GetItem"

@@ -144,6 +144,11 @@ public enum LedgerInterface {
         # defer (plan, explanation, deadline), refer (referredTo), reopen (note, deadline).
         \(UpdateItemCall.definition)
 
+        # Corrects an item's fields (not its deadline: defer, reopen), each change and the
+        # reason in the history; changed names the fields that changed. A source made
+        # superior-circular flags the item for accountability when overdue.
+        \(EditItemCall.definition)
+
         # Takes out an item added by mistake; refused once people acted on it, unless force.
         \(RemoveItemCall.definition)
 

@@ -8,7 +8,8 @@ extension LedgerRequest {
 
     /// The calls read as typed values.
     static let typedCalls: [any LedgerCall.Type] = [
-        AddItemCall.self, GetItemCall.self, ListItemsCall.self, UpdateItemCall.self, RemoveItemCall.self,
+        AddItemCall.self, GetItemCall.self, ListItemsCall.self, UpdateItemCall.self, EditItemCall.self,
+        RemoveItemCall.self,
         CloseItemCall.self, AddUnitCall.self, GetUnitCall.self, ListUnitsCall.self, RemoveUnitCall.self,
         AssignRoleCall.self, ListRolesCall.self, AddCommitmentCall.self, ListCommitmentsCall.self,
         EvaluateCommitmentCall.self, RecordReviewCall.self, ListReviewsCall.self, SubmitReportCall.self,
@@ -26,6 +27,7 @@ extension LedgerRequest {
             typed(ListItemsCall.self) { try $0.answer($1) },
             typed(UpdateItemCall.self) { request, call in ["item": try request.update(call)] },
             typed(RemoveItemCall.self) { try $0.answer($1) },
+            typed(EditItemCall.self) { try $0.answer($1) },
             typed(CloseItemCall.self) { request, call in ["item": try request.update(call.update)] },
         ] + campaignMethods + otherMethods + deliveryMethods)
 
@@ -58,6 +60,26 @@ extension LedgerRequest {
         let (items, total) = try store.items(
             unit: call.unit, overdueAt: call.overdueOnly ? now : nil, state: call.state, limit: call.limit)
         return ["items": wire(items), "total": total]
+    }
+
+    func answer(_ call: EditItemCall) throws -> [String: Any] {
+        guard let item = try store.item(call.id) else { throw LedgerError.unknownItem(call.id) }
+        let reason = call.reason.trimmingCharacters(in: .whitespaces)
+        guard !reason.isEmpty else { throw VarlinkError.invalidArgument("reason", "say why the item is corrected") }
+        var row = NewItem(
+            unit: item.unit, title: call.title ?? item.title, deadline: item.deadline,
+            source: call.source ?? ItemSource(rawValue: item.source) ?? .selfExamination,
+            scope: call.scope ?? item.scope.flatMap(ItemScope.init),
+            urgency: call.urgency ?? item.urgency.flatMap(ItemPriority.init),
+            difficulty: call.difficulty ?? item.difficulty.flatMap(ItemPriority.init),
+            texts: ItemTexts { call.texts[$0] ?? item.texts[$0] }, first: call.first ?? item.first,
+            main: call.main ?? item.main, direct: call.direct ?? item.direct, deadlineDate: item.deadlineDate)
+        row.importKey = item.importKey
+        let fields = LedgerStore.differences(item, row)
+        try store.edit(
+            ItemChange(item: item.id, line: 0, fields: fields, row: row), reason: reason,
+            schedule: manager.itemSchedule, at: now, actor: actor)
+        return ["item": try itemObject(call.id), "changed": fields.map(\.name)]
     }
 
     func answer(_ call: RemoveItemCall) throws -> [String: Any] {

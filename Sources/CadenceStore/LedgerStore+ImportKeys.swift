@@ -131,9 +131,28 @@ extension LedgerStore {
         return changes
     }
 
+    /// Corrects one item (`item edit`): `change.row` holds its fields as they are to be; the
+    /// history has each change and `reason`. A source made superior-circular flags the item: overdue,
+    /// it goes straight to accountability.
+    /// - Throws: ``LedgerError/invalid(_:)`` when nothing would change, or the title is empty.
+    public func edit(_ change: ItemChange, reason: String, schedule: ItemSchedule, at now: Date, actor: Actor?)
+        throws
+    {
+        guard !change.fields.isEmpty else {
+            throw LedgerError.invalid("nothing to change: the item already has these values")
+        }
+        guard !change.row.title.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw LedgerError.invalid("title: is empty")
+        }
+        try apply([change], schedule: schedule, at: now, actor: actor, action: "item.edit", reason: reason)
+    }
+
     /// Applies changed rows of a re-import (`--update`): the fields as the rows have them; a changed
     /// deadline starts a new round of stages against it, as a deferral does. Recorded in the history.
-    public func apply(_ changes: [ItemChange], schedule: ItemSchedule, at now: Date, actor: Actor?) throws {
+    public func apply(
+        _ changes: [ItemChange], schedule: ItemSchedule, at now: Date, actor: Actor?, action: String = "item.update",
+        reason: String? = nil
+    ) throws {
         try writer.write { db in
             for change in changes {
                 guard let item = try Self.fetchItem(db, "WHERE i.id = ?", [change.item]) else {
@@ -151,6 +170,18 @@ extension LedgerStore {
                             new.title, new.source.rawValue, new.scope?.rawValue, new.urgency?.rawValue,
                             new.difficulty?.rawValue, new.first, new.main, new.direct,
                         ] + ItemText.allCases.map { new.texts[$0] } + [item.id]))
+                if item.flagged != new.flagged {
+                    // Superior-circular or no longer: the stages still to come follow the new rule.
+                    let next = schedule.nextEvent(
+                        deadline: item.deadline, flagged: new.flagged, recorded: item.recordedStages)
+                    try db.execute(
+                        sql: """
+                            UPDATE rectificationItem SET flagged = ?,
+                                nextEventAt = CASE WHEN closedAt IS NULL AND state != 'referred' THEN ? END
+                            WHERE id = ?
+                            """,
+                        arguments: [new.flagged, next?.micros, item.id])
+                }
                 if item.deadline != new.deadline || item.deadlineDate != new.deadlineDate {
                     let next = schedule.nextEvent(deadline: new.deadline, flagged: item.flagged, recorded: [])
                     try db.execute(
@@ -162,11 +193,10 @@ extension LedgerStore {
                         arguments: [new.deadline.micros, new.deadlineDate, next?.micros, item.id])
                 }
                 if let actor {
-                    var details: [String: String] = ["line": String(change.line)]
+                    var details: [String: String] = reason.map { ["reason": $0] } ?? ["line": String(change.line)]
                     for field in change.fields { details[field.name] = "\(field.from) → \(field.to)" }
                     try Self.appendHistory(
-                        db, at: now, actor: actor, action: "item.update", itemId: item.id, details: details,
-                        unit: item.unit)
+                        db, at: now, actor: actor, action: action, itemId: item.id, details: details, unit: item.unit)
                 }
             }
         }

@@ -144,4 +144,38 @@ struct TypedDateTests {
         #expect(entry.user == "qian7" && entry.details.contains("\"actorPerson\":\"p-qian\""), "\(entry.details)")
         #expect(entry.details.contains("\"verifier\":\"钱七\""), "\(entry.details)")
     }
+
+    // Bad input tried: a correction without a reason, one that changes nothing, a blank title (no
+    // title given: nothing to change).
+    @Test(
+        "item edit: a source corrected to superior-circular sends the overdue item straight to accountability; each change and its reason in the history"
+    )
+    func editToSuperiorCircular() throws {
+        let ledger = try officeLedger(now: "2026-10-01T02:00:00Z")
+        try ledger.call("AddUnit", ["id": "county-a", "name": "甲县卫生局", "kind": "county-bureau"])
+        try ledger.call("AssignRole", ["unit": "county-a", "role": "first", "person": "孙三"])
+        let added = try ledger.call(
+            "AddItem", ["unit": "county-a", "title": "值班制度未落实", "deadline": "2026-10-10"])
+        let id = try #require((added["item"] as? [String: Any])?["id"] as? Int)
+        for (parameters, reason) in [
+            (["id": id, "reason": "", "title": "新标题"], "is empty"),
+            (["id": id, "reason": "核对", "title": "值班制度未落实"], "nothing to change"),
+            (["id": id, "reason": "核对", "title": " "], "nothing to change"),
+        ] as [([String: Any], String)] {
+            let reply = try ledger.reply("EditItem", parameters)
+            let said = (reply["parameters"] as? [String: Any])?["reason"] as? String ?? "\(reply)"
+            #expect(said.contains(reason), "\(parameters): \(said)")
+        }
+        let edited = try ledger.call(
+            "EditItem", ["id": id, "reason": "市局通报 2026 第 3 期", "source": "superior-circular", "first": "李四"])
+        #expect((edited["changed"] as? [String])?.sorted() == ["first", "source"])
+        let history = try #require(try ledger.manager.store.history(item: Int64(id)).last)
+        #expect(history.action == "item.edit", "\(history)")
+        #expect(history.details.contains("\"reason\":\"市局通报 2026 第 3 期\""), "\(history.details)")
+        #expect(history.details.contains("self-examination → superior-circular"), "\(history.details)")
+        // Overdue: flagged, it skips circular and talk.
+        let notices = try ledger.process(at: ISOTimestamp.parse("2026-10-11T02:00:00Z")!)
+        #expect(notices.map(\.kind).contains(.accountability), "\(notices.map(\.kind))")
+        #expect(!notices.map(\.kind).contains(.escalation), "\(notices.map(\.kind))")
+    }
 }

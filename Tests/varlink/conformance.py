@@ -207,7 +207,8 @@ def test_service(client):
             expected = {
                 "GetStatus", "AddUnit", "GetUnit", "ListUnits", "RemoveUnit", "AssignRole", "ListRoles",
                 "AddCommitment", "ListCommitments", "EvaluateCommitment", "RecordReview", "ListReviews",
-                "SubmitReport", "GetQuota", "AddItem", "GetItem", "ListItems", "UpdateItem", "CloseItem", "RemoveItem",
+                "SubmitReport", "GetQuota", "AddItem", "GetItem", "ListItems", "UpdateItem", "EditItem", "CloseItem",
+                "RemoveItem",
                 "ListNotices", "ListHistory", "Import", "Export", "Evaluate", "AddPerson", "GetPerson",
                 "ListPersons", "RemovePerson", "ListDeliveries", "RetryDelivery", "TakeDeliveries", "RecordDelivery",
                 "SendTest", "Person", "Delivery", "Message", "Unit", "Role", "Commitment", "Review", "QuotaLine", "Item", "Notice", "Status", "HistoryEntry",
@@ -691,6 +692,23 @@ def test_lifecycle():
     L.call("UpdateItem", id=z["id"], action="rectified")
     refused("CloseItem without 'by' when the caller is the direct responsible person", "Refused",
             "CloseItem", fields={"code": "direct-responsible"}, says="direct responsible", id=z["id"])
+
+    # A correction: the fields given change, each in the history with the reason; nothing to
+    # change, no reason, an unknown item and an unknown source are refused and change nothing.
+    e = L.call("AddItem", unit=ALPHA, title="Typo in the sheet", deadline=f"{NEXT_YEAR}-05-31")["item"]
+    edited = L.call("EditItem", id=e["id"], reason="typed wrong", title="Corrected title",
+                    source="superior-circular", measures="Repaint the sign")
+    t.check(edited["item"]["title"] == "Corrected title" and edited["item"]["flagged"] is True
+            and edited["item"]["measures"] == "Repaint the sign", "EditItem: the fields changed, flagged", repr(edited))
+    t.check(sorted(edited["changed"]) == ["measures", "source", "title"], "EditItem: changed names them",
+            repr(edited["changed"]))
+    refused("EditItem with nothing to change", "InvalidArgument", "EditItem", says="nothing to change",
+            id=e["id"], reason="again", title="Corrected title")
+    refused("EditItem without a reason", "InvalidArgument", "EditItem", param="reason", id=e["id"], reason=" ",
+            title="Other")
+    refused("EditItem of no item", "NoSuchItem", "EditItem", id=999999, reason="x", title="Other")
+    refused("EditItem with an unknown source", "InvalidArgument", "EditItem", param="source", id=e["id"],
+            reason="x", source="rumour")
 
     # An item added by mistake is taken out; once people acted on it, only with force.
     w = L.call("AddItem", unit=ALPHA, title="Added by mistake", deadline=f"{NEXT_YEAR}-05-31")["item"]

@@ -60,7 +60,7 @@ struct ItemCommand: ParsableCommand {
             """,
         subcommands: [
             Add.self, List.self, Show.self, Progress.self, Rectified.self, Verify.self, Close.self, Reject.self,
-            Defer.self, Refer.self, Reopen.self, Remove.self,
+            Defer.self, Refer.self, Reopen.self, Edit.self, Remove.self,
         ])
 
     /// What `item show` prints: the item's fields that have a label, in their order.
@@ -250,6 +250,50 @@ struct ItemCommand: ParsableCommand {
         func run() throws {
             ItemCommand.report(
                 try socket.call(UpdateItemCall(Int64(id), .refer) { $0.referredTo = to }), json: json, "Referred")
+        }
+    }
+
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Correct an item's fields (needs write access); each change and why in the history.",
+            discussion: """
+                Gives new values to what was recorded wrongly: the problem's wording, where it was \
+                found (a later circular from above: --source superior-circular, which sends it \
+                straight to accountability when overdue), its category, measures or acceptance \
+                criteria, its responsible people. --reason is required and kept with the change. \
+                The deadline is changed by defer or reopen, which keep the original.
+
+                Example:
+                  cadencectl item edit 17 --title '值班制度未落实（夜班）' --reason '台账录入有误'
+                  cadencectl item edit 17 --source superior-circular --reason '市局通报 2026 第 3 期'
+                """)
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The item number.") var id: Int
+        @Option(help: "Why it is corrected (kept in the history).") var reason: String
+        @Option(help: "What is to be rectified.") var title: String?
+        @Option(help: "Where it was found.") var source: ItemSource?
+        @Option(help: "Who it concerns.") var scope: ItemScope?
+        @Option(help: "How urgent it is.") var urgency: ItemPriority?
+        @Option(help: "How hard it is to rectify.") var difficulty: ItemPriority?
+        @Option(help: ArgumentHelp(ItemText.category.info.help)) var category: String?
+        @Option(help: ArgumentHelp(ItemText.measures.info.help)) var measures: String?
+        @Option(help: ArgumentHelp(ItemText.acceptance.info.help)) var acceptance: String?
+        @Option(help: "First responsible person.") var first: String?
+        @Option(help: "Main responsible person.") var main: String?
+        @Option(help: "Direct responsible person.") var direct: String?
+        @Flag(help: "Print the item as JSON.") var json = false
+
+        func run() throws {
+            let texts: [ItemText: String?] = [.category: category, .measures: measures, .acceptance: acceptance]
+            let call = EditItemCall {
+                ($0.id, $0.reason, $0.title, $0.source) = (Int64(id), reason, title, source)
+                ($0.scope, $0.urgency, $0.difficulty) = (scope, urgency, difficulty)
+                ($0.texts, $0.first, $0.main, $0.direct) = (ItemTexts { texts[$0] ?? nil }, first, main, direct)
+            }
+            let reply = try socket.call(call)
+            if json { return print(jsonLine(reply["item"] as? [String: Any] ?? [:])) }
+            let changed = reply["changed"] as? [String] ?? []
+            print("Corrected item #\(id): \(changed.joined(separator: ", ")).")
         }
     }
 
