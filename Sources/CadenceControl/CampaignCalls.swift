@@ -36,6 +36,31 @@ public struct AddUnitCall: TabledCall {
     public init() {}
 }
 
+/// `EditUnit`: corrects a unit (its name, kind, parent or quota) with a reason; a move keeps its
+/// records. The liaison is a role (`AssignRole`).
+public struct EditUnitCall: TabledCall {
+    public static let method = "EditUnit"
+    public static let changesLedger = true
+    public static let reply = "(unit: Unit, changed: []string)"
+    public static let parameters: [CallParameter<Self>] = [
+        .string("id", \.id, maximum: unitIDLimit), .string("reason", \.reason), .optionalString("name", \.name),
+        .optionalChoice("kind", \.kind), .optionalString("parent", \.parent), .flag("topLevel", \.topLevel),
+        .optionalInt("quota", \.quota),
+    ]
+
+    public var id = ""
+    /// Why: said in the history with the change.
+    public var reason = ""
+    public var name: String?
+    public var kind: UnitKind?
+    /// The new parent; `topLevel` moves it to the top of the tree instead.
+    public var parent: String?
+    public var topLevel = false
+    public var quota: Int?
+
+    public init() {}
+}
+
 /// `GetUnit`: one unit and the ids of its sub-units.
 public struct GetUnitCall: TabledCall {
     public static let method = "GetUnit"

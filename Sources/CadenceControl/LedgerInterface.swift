@@ -98,6 +98,11 @@ public enum LedgerInterface {
         # Units by id; the children of `parent` when given.
         \(ListUnitsCall.definition)
 
+        # Corrects a unit: name, kind, quota, or its place in the tree (parent, or topLevel);
+        # a move keeps its records; refused under one of its own sub-units. changed names the
+        # fields that changed; the history has each with the reason.
+        \(EditUnitCall.definition)
+
         # Takes a unit out of the tree (refused while it has sub-units or open items).
         \(RemoveUnitCall.definition)
 

@@ -7,6 +7,19 @@ extension LedgerRequest {
     /// How the campaign's calls are answered, by method name.
     static let campaignMethods: [(String, Answer)] = [
         typed(AddUnitCall.self) { try $0.answer($1) },
+        typed(EditUnitCall.self) { request, call in
+            let reason = call.reason.trimmingCharacters(in: .whitespaces)
+            guard !reason.isEmpty else { throw VarlinkError.invalidArgument("reason", "say why the unit is corrected") }
+            if call.topLevel && call.parent != nil {
+                throw VarlinkError.invalidArgument("parent", "give a parent or topLevel, not both")
+            }
+            // nil: the parent stays; .some(nil): to the top of the tree.
+            let parent: String?? = call.topLevel ? .some(nil) : call.parent.map { .some($0) } ?? .none
+            let changed = try request.store.editUnit(
+                call.id, name: call.name, kind: call.kind, parent: parent,
+                quota: try request.quota(call.quota), reason: reason, at: request.now, actor: request.actor)
+            return ["unit": try request.unitObject(call.id), "changed": changed]
+        },
         typed(GetUnitCall.self) { request, call in
             let children = try request.store.units(parent: call.id).map(\.id)
             return ["unit": try request.unitObject(call.id), "children": children]

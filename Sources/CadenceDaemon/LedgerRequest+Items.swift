@@ -10,7 +10,8 @@ extension LedgerRequest {
     static let typedCalls: [any LedgerCall.Type] = [
         AddItemCall.self, GetItemCall.self, ListItemsCall.self, UpdateItemCall.self, EditItemCall.self,
         RemoveItemCall.self,
-        CloseItemCall.self, AddUnitCall.self, GetUnitCall.self, ListUnitsCall.self, RemoveUnitCall.self,
+        CloseItemCall.self, AddUnitCall.self, EditUnitCall.self, GetUnitCall.self, ListUnitsCall.self,
+        RemoveUnitCall.self,
         AssignRoleCall.self, ListRolesCall.self, AddCommitmentCall.self, ListCommitmentsCall.self,
         EvaluateCommitmentCall.self, RecordReviewCall.self, ListReviewsCall.self, SubmitReportCall.self,
         GetQuotaCall.self, ListNoticesCall.self, ListHistoryCall.self, GetStatusCall.self, ImportCall.self,

@@ -39,11 +39,19 @@ extension LedgerStore {
             if let previous = ids[unit.id] {
                 let line = units[previous].sourceLine ?? previous + 1
                 problems.append((index, "unit '\(unit.id)' appears twice (also line \(line))"))
-            } else if try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM unit WHERE id = ?)", arguments: [unit.id])
-                == true
+            } else if let removed = try Row.fetchOne(
+                db, sql: "SELECT removedAt FROM unit WHERE id = ?", arguments: [unit.id])
             {
-                problems.append((index, "unit '\(unit.id)' already exists"))
+                if (removed["removedAt"] as Int64?) != nil {
+                    problems.append(
+                        (
+                            index,
+                            "unit '\(unit.id)' was removed, and its id stays with its records: give the new unit "
+                                + "another id"
+                        ))
+                } else {
+                    problems.append((index, "unit '\(unit.id)' already exists"))
+                }
             }
             ids[unit.id] = ids[unit.id] ?? index
         }
@@ -110,6 +118,72 @@ extension LedgerStore {
                         details: ["count": String(units.count)])
                 }
             }
+        }
+    }
+
+    /// Corrects a unit: each field given that differs is changed, and the history has each
+    /// change with `reason`. `parent` is `.some(nil)` to move it to the top of the tree. A move
+    /// keeps all of the unit's records (they name it by id).
+    /// - Returns: the names of the fields changed.
+    /// - Throws: ``LedgerError/unknownUnit(_:)``; ``LedgerError/invalid(_:)`` for a removed unit, an
+    ///   empty name, a parent that is not there or is the unit itself or one of its sub-units, or
+    ///   nothing to change.
+    public func editUnit(
+        _ id: String, name: String?, kind: UnitKind?, parent: String??, quota: Int?, reason: String, at now: Date,
+        actor: Actor?
+    ) throws -> [String] {
+        try writer.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM unit WHERE id = ?", arguments: [id]) else {
+                throw LedgerError.unknownUnit(id)
+            }
+            if (row["removedAt"] as Int64?) != nil {
+                throw LedgerError.invalid("unit '\(id)' was removed; it cannot be corrected")
+            }
+            var changes: [(name: String, column: String, from: String?, to: (any DatabaseValueConvertible)?)] = []
+            if let name {
+                guard !name.isBlank else { throw LedgerError.invalid("name: is empty") }
+                if name != row["name"] as String { changes.append(("name", "name", row["name"], name)) }
+            }
+            if let kind, kind.rawValue != row["kind"] as String {
+                changes.append(("kind", "kind", row["kind"], kind.rawValue))
+            }
+            if let parent {
+                let current: String? = row["parent"]
+                if parent != current {
+                    if let parent {
+                        guard parent != id else { throw LedgerError.invalid("unit '\(id)' cannot be its own parent") }
+                        guard try Self.unitExists(db, parent) else {
+                            throw LedgerError.invalid("the parent unit '\(parent)' does not exist")
+                        }
+                        // Moving it under one of its own sub-units would cut the branch off the tree.
+                        if try Self.unitChain(parent, db).contains(id) {
+                            throw LedgerError.invalid(
+                                "unit '\(parent)' is a sub-unit of '\(id)': '\(id)' cannot move under it")
+                        }
+                    }
+                    changes.append(("parent", "parent", current, parent))
+                }
+            }
+            if let quota, quota != row["quota"] as Int? {
+                changes.append(("quota", "quota", (row["quota"] as Int?).map(String.init), quota))
+            }
+            guard !changes.isEmpty else {
+                throw LedgerError.invalid("nothing to change: unit '\(id)' already has these values")
+            }
+            for change in changes {
+                try db.execute(
+                    sql: "UPDATE unit SET \(change.column) = ? WHERE id = ?",
+                    arguments: [change.to?.databaseValue ?? .null, id])
+            }
+            if let actor {
+                var details = ["reason": reason]
+                for change in changes {
+                    details[change.name] = "\(change.from ?? "") → \(change.to.map { "\($0.databaseValue)" } ?? "")"
+                }
+                try Self.appendHistory(
+                    db, at: now, actor: actor, action: "unit.edit", itemId: nil, details: details, unit: id)
+            }
+            return changes.map(\.name)
         }
     }
 

@@ -205,7 +205,7 @@ def test_service(client):
         ledger = interfaces.get(LEDGER)
         if ledger is not None:
             expected = {
-                "GetStatus", "AddUnit", "GetUnit", "ListUnits", "RemoveUnit", "AssignRole", "ListRoles",
+                "GetStatus", "AddUnit", "EditUnit", "GetUnit", "ListUnits", "RemoveUnit", "AssignRole", "ListRoles",
                 "AddCommitment", "ListCommitments", "EvaluateCommitment", "RecordReview", "ListReviews",
                 "SubmitReport", "GetQuota", "AddItem", "GetItem", "ListItems", "UpdateItem", "EditItem", "CloseItem",
                 "RemoveItem",
@@ -740,8 +740,28 @@ def test_remove():
                  deadline=f"{NEXT_YEAR}-01-31", first="Somebody")
     no_such_unit("RemoveUnit of a removed unit", "RemoveUnit", DELTA, id=DELTA)
     no_such_unit("AssignRole in a removed unit", "AssignRole", DELTA, unit=DELTA, role="first", person="Somebody")
-    refused("AddUnit with the id of a removed unit", "InvalidArgument", "AddUnit", says="already exists", id=DELTA,
+    refused("AddUnit with the id of a removed unit", "InvalidArgument", "AddUnit", says="was removed", id=DELTA,
             name="Unit Delta Again", kind="other")
+
+    # Corrections of a unit: a new name and quota, a move and back; a move under its own
+    # sub-unit, nothing to change, a removed unit, no reason and an unknown parent are refused.
+    fixed = L.call("EditUnit", id=GAMMA, reason="renamed", name="Unit Gamma (renamed)", quota=3)
+    t.check(fixed["unit"]["name"] == "Unit Gamma (renamed)" and fixed["unit"]["quota"] == 3
+            and sorted(fixed["changed"]) == ["name", "quota"], "EditUnit: name and quota corrected", repr(fixed))
+    moved = L.call("EditUnit", id=GAMMA, reason="moved", parent=COUNTY)["unit"]
+    t.check(moved["parent"] == COUNTY, "EditUnit: moved under another unit", repr(moved))
+    t.check(L.call("EditUnit", id=GAMMA, reason="back", parent=CITY)["unit"]["parent"] == CITY, "EditUnit: and back")
+    refused("EditUnit under its own sub-unit", "InvalidArgument", "EditUnit", says="cannot move under it", id=CITY,
+            reason="x", parent=COUNTY)
+    refused("EditUnit with nothing to change", "InvalidArgument", "EditUnit", says="nothing to change", id=GAMMA,
+            reason="x", name="Unit Gamma (renamed)")
+    refused("EditUnit of a removed unit", "InvalidArgument", "EditUnit", says="removed", id=DELTA, reason="x",
+            name="y")
+    refused("EditUnit without a reason", "InvalidArgument", "EditUnit", param="reason", id=GAMMA, reason="",
+            name="y")
+    refused("EditUnit under an unknown parent", "InvalidArgument", "EditUnit", says="does not exist", id=GAMMA,
+            reason="x", parent=NOWHERE)
+    no_such_unit("EditUnit of an unknown unit", "EditUnit", NOWHERE, id=NOWHERE, reason="x", name="y")
 
 
 # --- Import and export

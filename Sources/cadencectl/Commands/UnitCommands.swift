@@ -7,7 +7,7 @@ import Foundation
 /// `cadencectl units …`: the organisational tree.
 struct UnitsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "units", abstract: "Add, list, show and remove organisational units.",
+        commandName: "units", abstract: "Add, list, show, correct and remove organisational units.",
         discussion: """
             Kinds: bureau, county-bureau, city-direct, district, township, village, party-committee, \
             branch, department, other. The monthly information-report quota defaults by kind \
@@ -18,7 +18,7 @@ struct UnitsCommand: ParsableCommand {
               cadencectl units add county-a --name '示例县卫生局' --kind county-bureau --parent city --liaison 'Wang Wu'
               cadencectl units list --parent city
             """,
-        subcommands: [Add.self, List.self, Show.self, Remove.self], defaultSubcommand: List.self)
+        subcommands: [Add.self, List.self, Show.self, Edit.self, Remove.self], defaultSubcommand: List.self)
 
     static let columns: [(header: String, key: String)] = [
         ("ID", "id"), ("NAME", "name"), ("KIND", "kind"), ("PARENT", "parent"), ("QUOTA", "quota"),
@@ -90,6 +90,41 @@ struct UnitsCommand: ParsableCommand {
                 print("\nRoles:")
                 printList(roles, [("ROLE", "role"), ("PERSON", "person"), ("SINCE", "since")], json: false)
             }
+        }
+    }
+
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Correct a unit's name, kind, quota or place in the tree (needs write access).",
+            discussion: """
+                --reason is required and kept in the history with each change. A move (--parent, or \
+                --top-level) keeps the unit's items, reviews and reports; a unit cannot move under one \
+                of its own sub-units. The liaison is a role: cadencectl role assign UNIT liaison PERSON.
+
+                Examples:
+                  cadencectl units edit county-a --name '示例县卫生健康局' --reason '机构改革更名'
+                  cadencectl units edit clinic-3 --parent county-b --reason '划归乙县'
+                """)
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The unit's id.") var id: String
+        @Option(help: "Why it is corrected (kept in the history).") var reason: String
+        @Option(help: "Its name.") var name: String?
+        @Option(help: "Its kind.") var kind: UnitKind?
+        @Option(help: "The unit it belongs to.") var parent: String?
+        @Flag(help: "Move it to the top of the tree.") var topLevel = false
+        @Option(help: "Its own monthly report quota (0-1000).") var quota: Int?
+
+        func validate() throws {
+            if topLevel && parent != nil { throw ValidationError("give --parent or --top-level, not both") }
+        }
+
+        func run() throws {
+            let reply = try socket.call(
+                EditUnitCall {
+                    ($0.id, $0.reason, $0.name, $0.kind) = (id, reason, name, kind)
+                    ($0.parent, $0.topLevel, $0.quota) = (parent, topLevel, quota)
+                })
+            print("Corrected unit \(id): \((reply["changed"] as? [String] ?? []).joined(separator: ", ")).")
         }
     }
 
