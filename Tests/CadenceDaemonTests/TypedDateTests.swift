@@ -32,7 +32,10 @@ struct TypedDateTests {
         ledger.now = ISOTimestamp.parse("2026-10-31T16:00:00Z")!
         let notices = try ledger.manager.process(at: ledger.now)
         let overdue = try #require(notices.first { $0.kind == .overdue })
-        #expect(overdue.body.contains("已于 2026-10-31（当日 24:00 截止）"), "\(overdue.body)")
+        #expect(overdue.body.contains("已于 2026-10-31（当日 24:00 截止）到期"), "\(overdue.body)")
+        // The unit by its name, the subject too.
+        #expect(overdue.body.contains("「值班制度未落实」（示例县卫生局）"), "\(overdue.body)")
+        #expect(overdue.subject.hasPrefix("整改逾期：示例县卫生局 #1"), "\(overdue.subject)")
         #expect(!overdue.body.contains("2026-11-01"))
         let entry = try #require(ledger.journal.entries.first { $0["CADENCED_KIND"] == "overdue" })
         #expect(entry["CADENCED_DUE_DATE"] == "2026-10-31")

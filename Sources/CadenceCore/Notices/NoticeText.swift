@@ -49,7 +49,9 @@ public struct NoticeText: Sendable {
         values["periods"] = values["periods"]!.isEmpty ? values["period"] : values["periods"]
         values.merge(extra) { _, new in new }
         let template = overrides[notice.kind] ?? Self.builtIn(notice.kind, language)
-        let filled = Self.fill(template, values)
+        var filled = Self.fill(template, values)
+        // Chinese text takes no space after a full-width bracket (「…截止） 到期」 → 「…截止）到期」).
+        if language == .zh { filled = filled.replacingOccurrences(of: "） ", with: "）") }
         var lines = filled.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
         var rendered = notice
         rendered.subject = String(lines.removeFirst()).trimmingCharacters(in: .whitespaces)
