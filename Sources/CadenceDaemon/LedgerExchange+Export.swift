@@ -8,6 +8,8 @@ extension LedgerExchange {
     func export(kind: ExchangeKind, format: ExchangeFormat, unit: String?) throws -> [String: Any] {
         let store = manager.store
         if let unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
+        // A sheet for a Chinese office (Language=zh) has Chinese headers; JSON keeps the field names.
+        let chinese = manager.text.language == .zh && format == .csv
         let header: [String]
         var rows: [[String: String]] = []
         switch kind {
@@ -42,7 +44,8 @@ extension LedgerExchange {
                     // A deadline typed as a date is written back as that date.
                     "id": String(i.id), "unit": i.unit, "title": i.title,
                     "deadline": i.deadlineDate ?? ISOTimestamp.utc(i.deadline),
-                    "source": i.source, "state": i.state.rawValue, "overdue": i.isOverdue(at: now) ? "yes" : "no",
+                    "source": i.source, "state": i.state.rawValue,
+                    "overdue": i.isOverdue(at: now) ? (chinese ? "是" : "yes") : (chinese ? "否" : "no"),
                 ]
                 r["scope"] = i.scope
                 r["urgency"] = i.urgency
@@ -51,7 +54,10 @@ extension LedgerExchange {
                 r["first"] = i.first
                 r["main"] = i.main
                 r["direct"] = i.direct
-                r["closedAt"] = i.closedAt.map(ISOTimestamp.utc)
+                // A Chinese sheet shows the local time, as the office reads it.
+                r["closedAt"] = i.closedAt.map {
+                    chinese ? LocalTimeText.format($0, zone: manager.configuration.timeZone) : ISOTimestamp.utc($0)
+                }
                 r["verifiedBy"] = i.verifiedBy
                 // The office's own number of an imported row goes back out with it.
                 if let key = i.importKey, key.hasPrefix("n\u{1F}") {
@@ -77,7 +83,8 @@ extension LedgerExchange {
         let text: String
         switch format {
         case .csv:
-            text = CSV.format([header] + rows.map { row in header.map { row[$0] ?? "" } })
+            let names = chinese ? header.map(kind.chineseHeader) : header
+            text = CSV.format([names] + rows.map { row in header.map { row[$0] ?? "" } })
         case .json:
             text = JSONWriter.string(rows.map { row in row as [String: Any] }) + "\n"
         }

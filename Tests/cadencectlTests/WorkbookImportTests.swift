@@ -88,7 +88,7 @@ struct WorkbookImportTests {
         let rows = read.stdout.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String]
         }
-        #expect(rows.first?.prefix(4) == ["id", "unit", "title", "deadline"], "\(rows.first ?? [])")
+        #expect(rows.first?.prefix(4) == ["系统编号", "单位", "问题", "整改时限"], "\(rows.first ?? [])")
         #expect(rows.count == 5 && rows[1].contains("1. 修订制度\n2. 每周检查") && rows[4][3] == "2027-06-30")
         // The export imports back as the same four items.
         let back = try daemon.succeed(["import", "items", file])

@@ -38,6 +38,30 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         ItemText.allCases.flatMap { text in text.info.headers.map { ($0, text.name) } }, uniquingKeysWith: { a, _ in a }
     )
 
+    /// The header a Chinese export writes for `column` (the import reads it back).
+    public func chineseHeader(_ column: String) -> String {
+        switch (self, column) {
+        case (.units, "id"): "单位代码"
+        case (.units, "name"): "名称"
+        case (.persons, "id"): "人员编号"
+        case (.persons, "name"): "姓名"
+        case (.persons, "unit"): "所在单位"
+        case (_, "id"): "系统编号"
+        default: Self.chineseHeaders[column] ?? column
+        }
+    }
+
+    private static let chineseHeaders: [String: String] = [
+        "unit": "单位", "title": "问题", "deadline": "整改时限", "source": "来源", "scope": "范围", "urgency": "紧急程度",
+        "difficulty": "难易程度", "category": "类别", "measures": "整改措施", "acceptance": "验收标准",
+        "first": "第一责任人", "main": "主要责任人", "direct": "直接责任人", "number": "序号", "state": "状态",
+        "overdue": "是否逾期", "closedAt": "销号时间", "verifiedBy": "验收人", "kind": "类型", "parent": "上级",
+        "quota": "定额", "specialty": "专业", "grade": "等级", "liaison": "联络员", "text": "承诺", "year": "年度",
+        "member": "党员", "post": "岗位", "direction": "方向", "publishedOn": "公示日期", "status": "兑现情况",
+        "evaluatedPeriod": "评价期", "mobile": "手机", "email": "邮箱", "dingtalk": "钉钉", "wecom": "企业微信",
+        "feishu": "飞书", "account": "系统账号",
+    ]
+
     /// The headers offices use for column `name` (simplified Chinese first), for the error that it is missing.
     public static func headers(for name: String) -> [String] {
         aliases.filter { $0.value == name }.map(\.key).sorted { a, b in
@@ -62,6 +86,10 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         "電子郵箱": "email", "电子邮件": "email", "電子郵件": "email", "钉钉": "dingtalk", "釘釘": "dingtalk",
         "企业微信": "wecom", "企業微信": "wecom", "飞书": "feishu", "飛書": "feishu", "账号": "account",
         "賬號": "account", "系统账号": "account", "系統賬號": "account",
+        // What a Chinese export writes besides (chineseHeader), read back.
+        "系统编号": "id", "范围": "scope", "紧急程度": "urgency", "难易程度": "difficulty", "状态": "state",
+        "是否逾期": "overdue", "销号时间": "closedAt", "验收人": "verifiedBy", "专业": "specialty", "等级": "grade",
+        "方向": "direction", "公示日期": "publishedOn", "兑现情况": "status", "评价期": "evaluatedPeriod",
     ]
 }
 
