@@ -202,8 +202,21 @@ struct LedgerExchange {
             check { try store.addUnits(units, at: now, actor: actor, dryRun: onlyCheck) }
             return reply(kind, rows.count, problems, dryRun, ignored: ignored)
         case .persons:
-            let valid = rows.filter(valid)
-            let persons = valid.map { row in
+            let units = try UnitNames(request.store.units())
+            var good: [(line: Int, values: [String: String])] = []
+            for row in rows where valid(row) {
+                var row = row
+                if let unit = row.values["unit"] {
+                    switch units.resolve(unit) {
+                    case .success(let id): row.values["unit"] = id
+                    case .failure(let reason):
+                        problems.append(RowProblem(line: row.line, reason: reason.description))
+                        continue
+                    }
+                }
+                good.append(row)
+            }
+            let persons = good.map { row in
                 let v = row.values
                 return PersonRecord(
                     id: v["id"]!, name: v["name"]!, unit: v["unit"], mobile: v["mobile"], email: v["email"],
@@ -211,14 +224,21 @@ struct LedgerExchange {
             }
             let onlyCheck = dryRun || !problems.isEmpty
             check {
-                try store.addPersons(persons, lines: valid.map(\.line), at: now, actor: actor, dryRun: onlyCheck)
+                try store.addPersons(persons, lines: good.map(\.line), at: now, actor: actor, dryRun: onlyCheck)
             }
             return reply(kind, rows.count, problems, dryRun, ignored: ignored)
         case .commitments:
             var commitments: [NewCommitment] = []
             let thisYear = LocalDay.of(now, in: manager.configuration.timeZone).year
+            let units = try UnitNames(request.store.units())
             for row in rows where valid(row) {
-                let v = row.values
+                var v = row.values
+                switch units.resolve(v["unit"]!) {
+                case .success(let id): v["unit"] = id
+                case .failure(let reason):
+                    problems.append(RowProblem(line: row.line, reason: reason.description))
+                    continue
+                }
                 var year = thisYear
                 if let text = v["year"] {
                     guard let number = Int(text) else {
@@ -229,9 +249,13 @@ struct LedgerExchange {
                 }
                 var published: LocalDate?
                 if let text = v["publishedOn"] {
-                    guard let date = LocalDate(text) else {
+                    guard let date = LocalDate(text) ?? OfficeDate.normalized(text).flatMap(LocalDate.init) else {
                         problems.append(
-                            RowProblem(line: row.line, reason: "publishedOn '\(text)' is not a date (YYYY-MM-DD)"))
+                            RowProblem(
+                                line: row.line,
+                                reason: "publishedOn '\(text)' "
+                                    + (OfficeDate.problem(text) ?? "is not a date (2026-10-31, 2026/10/31, 2026年10月31日)")
+                            ))
                         continue
                     }
                     published = date

@@ -438,12 +438,14 @@ struct ContactSheetTests {
             """
             人员编号,姓名,所在单位,手机,邮箱
             p-sun,孙三,county-a,13800000001,sun.san@example.org
-            p-li,李四,county-a,,li.si@example.org
+            p-li,李四,甲县卫生局,,li.si@example.org
             """)
         try daemon.succeed(["import", "persons", good, "--dry-run"])
         #expect(try daemon.succeed(["person", "list", "--json"]).stdout.isEmpty, "a dry run imports nothing")
         try daemon.succeed(["import", "persons", good])
         let table = try daemon.succeed(["person", "list"]).stdout
+        // The unit given by its name (甲县卫生局) is stored as its id.
+        #expect(try daemon.succeed(["person", "show", "p-li", "--json"]).stdout.contains("\"unit\":\"county-a\""))
         #expect(table.contains("孙三") && table.contains("sun.san@example.org") && table.contains("13800000001"))
         #expect(table.contains("2 people."))
 
