@@ -55,19 +55,39 @@ extension LedgerCall {
 /// The longest unit id a call accepts.
 let unitIDLimit = 100
 
+/// A call that carries an item's fields (`AddItem`, `EditItem`): one list of their parameters.
+public protocol ItemFieldsCall {
+    var source: ItemSource? { get set }
+    var scope: ItemScope? { get set }
+    var urgency: ItemPriority? { get set }
+    var difficulty: ItemPriority? { get set }
+    var texts: ItemTexts { get set }
+    var first: String? { get set }
+    var main: String? { get set }
+    var direct: String? { get set }
+}
+
+extension ItemFieldsCall {
+    /// The item's fields as parameters, in the interface's order.
+    static var fieldParameters: [CallParameter<Self>] {
+        [
+            .optionalChoice("source", \.source), .optionalChoice("scope", \.scope),
+            .optionalChoice("urgency", \.urgency), .optionalChoice("difficulty", \.difficulty),
+        ] + ItemText.allCases.map { .text($0, \.texts) }
+            + [.optionalString("first", \.first), .optionalString("main", \.main), .optionalString("direct", \.direct)]
+    }
+}
+
 /// `AddItem`: a new open item. The deadline is given as typed (`2026-12-31`, `+10wd`, an
 /// instant); the daemon reads it against its zone, working days and clock.
-public struct AddItemCall: TabledCall {
+public struct AddItemCall: TabledCall, ItemFieldsCall {
     public static let method = "AddItem"
     public static let changesLedger = true
     public static let reply = "(item: Item)"
     public static let parameters: [CallParameter<Self>] =
         [
             .string("unit", \.unit, maximum: unitIDLimit), .string("title", \.title), .string("deadline", \.deadline),
-            .optionalChoice("source", \.source), .optionalChoice("scope", \.scope),
-            .optionalChoice("urgency", \.urgency), .optionalChoice("difficulty", \.difficulty),
-        ] + ItemText.allCases.map { .text($0, \.texts) }
-        + [.optionalString("first", \.first), .optionalString("main", \.main), .optionalString("direct", \.direct)]
+        ] + fieldParameters
 
     public var unit = ""
     public var title = ""
@@ -88,17 +108,12 @@ public struct AddItemCall: TabledCall {
 /// `EditItem`: corrects an item's fields (a mistake in the sheet, a circular from above that
 /// makes it superior-circular), each change and its reason in the history. The deadline is
 /// changed by `UpdateItem` (`defer`, `reopen`), not here.
-public struct EditItemCall: TabledCall {
+public struct EditItemCall: TabledCall, ItemFieldsCall {
     public static let method = "EditItem"
     public static let changesLedger = true
     public static let reply = "(item: Item, changed: []string)"
     public static let parameters: [CallParameter<Self>] =
-        [
-            .int("id", \.id), .string("reason", \.reason), .optionalString("title", \.title),
-            .optionalChoice("source", \.source), .optionalChoice("scope", \.scope),
-            .optionalChoice("urgency", \.urgency), .optionalChoice("difficulty", \.difficulty),
-        ] + ItemText.allCases.map { .text($0, \.texts) }
-        + [.optionalString("first", \.first), .optionalString("main", \.main), .optionalString("direct", \.direct)]
+        [.int("id", \.id), .string("reason", \.reason), .optionalString("title", \.title)] + fieldParameters
 
     public var id: Int64 = 0
     /// Why: said in the history with the change.

@@ -86,24 +86,14 @@ struct ItemCommand: ParsableCommand {
         @Option(help: "The unit that answers for it (its id).") var unit: String
         @Option(help: "What is to be rectified.") var title: String
         @Option(help: "YYYY-MM-DD, +N, +Nwd or an ISO 8601 instant.") var deadline: String
-        @Option(help: "Where it was found.") var source: ItemSource?
-        @Option(help: "Who it concerns.") var scope: ItemScope?
-        @Option(help: "How urgent it is.") var urgency: ItemPriority?
-        @Option(help: "How hard it is to rectify.") var difficulty: ItemPriority?
-        @Option(help: ArgumentHelp(ItemText.category.info.help)) var category: String?
-        @Option(help: ArgumentHelp(ItemText.measures.info.help)) var measures: String?
-        @Option(help: ArgumentHelp(ItemText.acceptance.info.help)) var acceptance: String?
-        @Option(help: "First responsible person (default @first).") var first: String?
-        @Option(help: "Main responsible person.") var main: String?
-        @Option(help: "Direct responsible person.") var direct: String?
+        @OptionGroup var fields: ItemFieldOptions
         @Flag(help: "Print the item as JSON.") var json = false
 
         func run() throws {
-            let texts: [ItemText: String?] = [.category: category, .measures: measures, .acceptance: acceptance]
             let call = AddItemCall {
-                ($0.unit, $0.title, $0.deadline, $0.source) = (unit, title, deadline, source)
-                ($0.scope, $0.urgency, $0.difficulty) = (scope, urgency, difficulty)
-                ($0.texts, $0.first, $0.main, $0.direct) = (ItemTexts { texts[$0] ?? nil }, first, main, direct)
+                ($0.unit, $0.title, $0.deadline, $0.source) = (unit, title, deadline, fields.source)
+                ($0.scope, $0.urgency, $0.difficulty) = (fields.scope, fields.urgency, fields.difficulty)
+                ($0.texts, $0.first, $0.main, $0.direct) = (fields.texts, fields.first, fields.main, fields.direct)
             }
             ItemCommand.report(try socket.call(call), json: json, "Added")
         }
@@ -271,24 +261,14 @@ struct ItemCommand: ParsableCommand {
         @Argument(help: "The item number.") var id: Int
         @Option(help: "Why it is corrected (kept in the history).") var reason: String
         @Option(help: "What is to be rectified.") var title: String?
-        @Option(help: "Where it was found.") var source: ItemSource?
-        @Option(help: "Who it concerns.") var scope: ItemScope?
-        @Option(help: "How urgent it is.") var urgency: ItemPriority?
-        @Option(help: "How hard it is to rectify.") var difficulty: ItemPriority?
-        @Option(help: ArgumentHelp(ItemText.category.info.help)) var category: String?
-        @Option(help: ArgumentHelp(ItemText.measures.info.help)) var measures: String?
-        @Option(help: ArgumentHelp(ItemText.acceptance.info.help)) var acceptance: String?
-        @Option(help: "First responsible person.") var first: String?
-        @Option(help: "Main responsible person.") var main: String?
-        @Option(help: "Direct responsible person.") var direct: String?
+        @OptionGroup var fields: ItemFieldOptions
         @Flag(help: "Print the item as JSON.") var json = false
 
         func run() throws {
-            let texts: [ItemText: String?] = [.category: category, .measures: measures, .acceptance: acceptance]
             let call = EditItemCall {
-                ($0.id, $0.reason, $0.title, $0.source) = (Int64(id), reason, title, source)
-                ($0.scope, $0.urgency, $0.difficulty) = (scope, urgency, difficulty)
-                ($0.texts, $0.first, $0.main, $0.direct) = (ItemTexts { texts[$0] ?? nil }, first, main, direct)
+                ($0.id, $0.reason, $0.title, $0.source) = (Int64(id), reason, title, fields.source)
+                ($0.scope, $0.urgency, $0.difficulty) = (fields.scope, fields.urgency, fields.difficulty)
+                ($0.texts, $0.first, $0.main, $0.direct) = (fields.texts, fields.first, fields.main, fields.direct)
             }
             let reply = try socket.call(call)
             if json { return print(jsonLine(reply["item"] as? [String: Any] ?? [:])) }
@@ -333,5 +313,24 @@ struct ItemCommand: ParsableCommand {
                 try socket.call(UpdateItemCall(Int64(id), .reopen) { ($0.note, $0.deadline) = (reason, deadline) }),
                 json: json, "Reopened")
         }
+    }
+}
+
+/// The fields of an item that `item add` and `item edit` both take.
+struct ItemFieldOptions: ParsableArguments {
+    @Option(help: "Where it was found.") var source: ItemSource?
+    @Option(help: "Who it concerns.") var scope: ItemScope?
+    @Option(help: "How urgent it is.") var urgency: ItemPriority?
+    @Option(help: "How hard it is to rectify.") var difficulty: ItemPriority?
+    @Option(help: ArgumentHelp(ItemText.category.info.help)) var category: String?
+    @Option(help: ArgumentHelp(ItemText.measures.info.help)) var measures: String?
+    @Option(help: ArgumentHelp(ItemText.acceptance.info.help)) var acceptance: String?
+    @Option(help: "First responsible person (item add: default @first).") var first: String?
+    @Option(help: "Main responsible person.") var main: String?
+    @Option(help: "Direct responsible person.") var direct: String?
+
+    var texts: ItemTexts {
+        let given: [ItemText: String?] = [.category: category, .measures: measures, .acceptance: acceptance]
+        return ItemTexts { given[$0] ?? nil }
     }
 }
