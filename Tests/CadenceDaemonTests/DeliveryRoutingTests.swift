@@ -284,6 +284,12 @@ struct DeliveryRoutingTests {
                 "catch-up sent": 2, "deadline-warning digested": 4, "overdue digested": 2, "digest sent": 6,
                 "escalation sent": 3,
             ], "\(states)")
+        // cadencectl notices lists what the journal has: digests only when asked for by kind.
+        let listed = try ledger.call("ListNotices", ["limit": 1000])["notices"] as? [[String: Any]] ?? []
+        #expect(!listed.isEmpty && !listed.contains { $0["kind"] as? String == "digest" })
+        let asked =
+            try ledger.call("ListNotices", ["kind": "digest", "limit": 1000])["notices"] as? [[String: Any]] ?? []
+        #expect(asked.count == 6, "\(asked.count)")
     }
 
     @Test("The next wake-up is the next working day's digest time")
