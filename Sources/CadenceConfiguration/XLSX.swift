@@ -100,10 +100,10 @@ public enum XLSX {
     }
 
     /// For each cell style (`s=` of a cell), whether it shows a number as a date.
-    private static func dateStyles(_ archive: ZipArchive) throws(ZipError) -> [Bool] {
+    private static func dateStyles(_ archive: ZipArchive) throws(ZipError) -> [DateStyle] {
         guard let data = try archive.member("xl/styles.xml") else { return [] }
         var formats: [Int: String] = [:]
-        var styles: [Bool] = []
+        var styles: [DateStyle] = []
         var inCellXfs = false
         XMLScanner.scan(data) { event in
             switch event {
@@ -113,23 +113,35 @@ public enum XLSX {
             case .end("cellXfs"): inCellXfs = false
             case .start("xf", let attributes) where inCellXfs:
                 let id = attributes["numFmtId"].flatMap(Int.init) ?? 0
-                styles.append(isDateFormat(id: id, code: formats[id]))
+                styles.append(dateStyle(id: id, code: formats[id]))
             default: break
             }
         }
         return styles
     }
 
-    /// The built-in date formats (14–22, and the East Asian ones 27–36, 50–58), or a format code
-    /// with a year or a day in it outside quotes and brackets.
-    public static func isDateFormat(id: Int, code: String?) -> Bool {
-        if (14...22).contains(id) || (27...36).contains(id) || (45...47).contains(id) || (50...58).contains(id) {
-            return true
-        }
-        guard let code else { return false }
+    /// How a cell style shows a number: as it is, as a date, or as a date with its time.
+    public enum DateStyle: Sendable, Equatable {
+        case number, date, dateTime
+    }
+
+    /// Whether a format shows a date (``dateStyle(id:code:)`` is not `.number`).
+    public static func isDateFormat(id: Int, code: String?) -> Bool { dateStyle(id: id, code: code) != .number }
+
+    /// The built-in date formats (14–17, 22, and the East Asian ones 27–31, 36, 50–58), or a format
+    /// code with a year or a day in it outside quotes and brackets (with an hour: a date and
+    /// time). Time-only formats and `General` show numbers.
+    public static func dateStyle(id: Int, code: String?) -> DateStyle {
+        if (14...17).contains(id) || (27...31).contains(id) || id == 36 || (50...58).contains(id) { return .date }
+        if id == 22 { return .dateTime }
+        guard var code else { return .number }
+        // "General" is a number format whose letters are not date codes.
+        code = code.replacingOccurrences(of: "general", with: "", options: .caseInsensitive)
         var quoted = false
         var bracket = false
         var escaped = false
+        var date = false
+        var hour = false
         for character in code {
             if escaped {
                 escaped = false
@@ -141,14 +153,16 @@ public enum XLSX {
             case "[": bracket = true
             case "]": bracket = false
             case "y", "Y", "d", "D", "e":
-                if !quoted && !bracket { return true }
+                if !quoted && !bracket { date = true }
+            case "h", "H":
+                if !quoted && !bracket { hour = true }
             default: break
             }
         }
-        return false
+        return date ? (hour ? .dateTime : .date) : .number
     }
 
-    private static func rows(_ data: [UInt8], strings: [String], dateStyles: [Bool]) -> [XLSXSheet.Row] {
+    private static func rows(_ data: [UInt8], strings: [String], dateStyles: [DateStyle]) -> [XLSXSheet.Row] {
         var rows: [XLSXSheet.Row] = []
         var row: XLSXSheet.Row?
         var column = 0
@@ -177,7 +191,7 @@ public enum XLSX {
             case .end("c"):
                 if row != nil {
                     let text = cellText(
-                        type: type, value: value, isDate: style < dateStyles.count && dateStyles[style],
+                        type: type, value: value, style: style < dateStyles.count ? dateStyles[style] : .number,
                         strings: strings)
                     while row!.cells.count < column { row!.cells.append("") }
                     if row!.cells.count == column { row!.cells.append(text) } else { row!.cells[column] = text }
@@ -233,7 +247,7 @@ public enum XLSX {
         return letters > 0 && index <= 16_384 ? index - 1 : nil
     }
 
-    private static func cellText(type: String, value: String, isDate: Bool, strings: [String]) -> String {
+    private static func cellText(type: String, value: String, style: DateStyle, strings: [String]) -> String {
         switch type {
         case "s": return unescape(Int(value).flatMap { $0 >= 0 && $0 < strings.count ? strings[$0] : nil } ?? "")
         case "inlineStr", "str": return unescape(value)
@@ -241,7 +255,10 @@ public enum XLSX {
         case "b": return value == "1" ? "TRUE" : "FALSE"
         default:
             guard let number = Double(value) else { return value }
-            if isDate, let date = dateText(serial: number) { return date }
+            // A date shown without its time is the date, whatever time the cell holds.
+            if style != .number, let date = dateText(serial: style == .date ? number.rounded(.down) : number) {
+                return date
+            }
             return numberText(number)
         }
     }

@@ -287,6 +287,12 @@ struct LedgerExchange {
                 {
                     text = date
                 }
+                // A date cell that also holds a time (2026-10-31 14:23): the deadline is that day.
+                if text.utf8.count == 16, text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: 10)] == 32,
+                    LocalDate(text.prefix(10)) != nil
+                {
+                    text = String(text.prefix(10))
+                }
                 let deadline: (instant: Date, date: String?)?
                 if let known = deadlines[text] {
                     deadline = known

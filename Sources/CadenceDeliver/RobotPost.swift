@@ -160,6 +160,9 @@ enum RobotPost {
         .dingtalk: [130101], .wecom: [45009], .feishu: [11232],
     ]
 
+    /// "System busy" (系统繁忙), which DingTalk and WeCom document as "try again later".
+    static let busyCodes: [DeliveryChannel: Set<Int>] = [.dingtalk: [-1], .wecom: [-1]]
+
     /// What the robot's answer means for the messages of the post.
     static func outcome(_ response: WebhookPost.Response, channel: DeliveryChannel) -> (DeliveryOutcome, String?) {
         let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
@@ -168,6 +171,9 @@ enum RobotPost {
         let said = code.map { " errcode \($0)" + (message.map { ": \($0)" } ?? "") } ?? ""
         if let code, rateLimitCodes[channel]?.contains(code.intValue) == true {
             return (.temporary, "the \(channel.rawValue) robot asks to post less often:\(said)")
+        }
+        if let code, busyCodes[channel]?.contains(code.intValue) == true {
+            return (.temporary, "the \(channel.rawValue) robot is busy:\(said)")
         }
         switch response.status {
         case 200..<300:

@@ -170,20 +170,24 @@ extension LedgerStore {
                             new.title, new.source.rawValue, new.scope?.rawValue, new.urgency?.rawValue,
                             new.difficulty?.rawValue, new.first, new.main, new.direct,
                         ] + ItemText.allCases.map { new.texts[$0] } + [item.id]))
-                if item.flagged != new.flagged {
+                // Superior-circular flags an item; a reopened one (R21) stays flagged whatever its source.
+                let flagged =
+                    new.source == .superiorCircular
+                    || (item.flagged && item.source != ItemSource.superiorCircular.rawValue)
+                if item.flagged != flagged {
                     // Superior-circular or no longer: the stages still to come follow the new rule.
                     let next = schedule.nextEvent(
-                        deadline: item.deadline, flagged: new.flagged, recorded: item.recordedStages)
+                        deadline: item.deadline, flagged: flagged, recorded: item.recordedStages)
                     try db.execute(
                         sql: """
                             UPDATE rectificationItem SET flagged = ?,
                                 nextEventAt = CASE WHEN closedAt IS NULL AND state != 'referred' THEN ? END
                             WHERE id = ?
                             """,
-                        arguments: [new.flagged, next?.micros, item.id])
+                        arguments: [flagged, next?.micros, item.id])
                 }
                 if item.deadline != new.deadline || item.deadlineDate != new.deadlineDate {
-                    let next = schedule.nextEvent(deadline: new.deadline, flagged: item.flagged, recorded: [])
+                    let next = schedule.nextEvent(deadline: new.deadline, flagged: flagged, recorded: [])
                     try db.execute(
                         sql: """
                             UPDATE rectificationItem SET round = round + 1, deadlineAt = ?, deadlineDate = ?,

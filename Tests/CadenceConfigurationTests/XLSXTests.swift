@@ -16,14 +16,17 @@ private func excelLikeWorkbook() throws -> [UInt8] {
         第二行</t></si><si><t>整改时限</t></si></sst>
         """
     let styles = """
-        <styleSheet \(main)><numFmts count="1"><numFmt numFmtId="176" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/></numFmts>
-        <cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="176"/><xf numFmtId="2"/></cellXfs></styleSheet>
+        <styleSheet \(main)><numFmts count="3"><numFmt numFmtId="164" formatCode="General"/>
+        <numFmt numFmtId="176" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/>
+        <numFmt numFmtId="177" formatCode="yyyy/m/d h:mm"/></numFmts>
+        <cellXfs count="6"><xf numFmtId="164"/><xf numFmtId="14"/><xf numFmtId="176"/><xf numFmtId="2"/>
+        <xf numFmtId="177"/><xf numFmtId="164"/></cellXfs></styleSheet>
         """
     let sheet = """
         <worksheet \(main)><sheetData>
         <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="D1" t="s"><v>4</v></c></row>
         <row r="3"><c t="s"><v>2</v></c><c t="s"><v>3</v></c><c r="D3" s="1"><v>46477</v></c><c r="E3" t="b"><v>1</v></c></row>
-        <row r="4"><c r="A4" t="str"><f>A3&amp;""</f><v>公式的值</v></c><c r="B4" s="3"><v>0.30000000000000004</v></c><c r="D4" s="2"><v>46477.5</v></c><c r="F4"><v>12</v></c></row>
+        <row r="4"><c r="A4" t="str"><f>A3&amp;""</f><v>公式的值</v></c><c r="B4" s="3"><v>0.30000000000000004</v></c><c r="D4" s="2"><v>46477.5</v></c><c r="E4" s="4"><v>46477.5</v></c><c r="F4" s="5"><v>12</v></c></row>
         </sheetData></worksheet>
         """
     let workbook = """
@@ -55,7 +58,9 @@ struct XLSXTests {
             ledger.rows == [
                 XLSXSheet.Row(number: 1, cells: ["单位", "问题", "", "整改时限"]),
                 XLSXSheet.Row(number: 3, cells: ["台账 & 记录", "第一行\n第二行", "", "2027-03-31", "TRUE"]),
-                XLSXSheet.Row(number: 4, cells: ["公式的值", "0.3", "", "2027-03-31 12:00", "", "12"]),
+                // A date style shows the day whatever time the cell holds; one with hours shows both;
+                // General (LibreOffice declares it as a format of its own) shows the number.
+                XLSXSheet.Row(number: 4, cells: ["公式的值", "0.3", "", "2027-03-31", "2027-03-31 12:00", "12"]),
             ])
         #expect(try XLSX.read(bytes).rows == [XLSXSheet.Row(number: 1, cells: ["说明"])], "the first sheet by default")
         // The CSV for an import keeps each record's sheet row, a two-line cell taking two lines.
@@ -115,6 +120,9 @@ struct XLSXTests {
         #expect(!XLSX.isDateFormat(id: 178, code: "0.00\"天\""))
         #expect(!XLSX.isDateFormat(id: 179, code: "\"day\" 0"))
         #expect(!XLSX.isDateFormat(id: 2, code: nil))
+        #expect(!XLSX.isDateFormat(id: 164, code: "General") && !XLSX.isDateFormat(id: 20, code: nil))
+        #expect(XLSX.dateStyle(id: 177, code: "yyyy/m/d h:mm") == .dateTime)
+        #expect(XLSX.dateStyle(id: 22, code: nil) == .dateTime && XLSX.dateStyle(id: 14, code: nil) == .date)
         #expect(XLSX.dateText(serial: 25_569) == "1970-01-01" && XLSX.dateText(serial: 46_477.25) == "2027-03-31 06:00")
         #expect(XLSX.dateText(serial: 0) == nil)
     }

@@ -180,5 +180,15 @@ struct TypedDateTests {
         let notices = try ledger.process(at: ISOTimestamp.parse("2026-10-11T02:00:00Z")!)
         #expect(notices.map(\.kind).contains(.accountability), "\(notices.map(\.kind))")
         #expect(!notices.map(\.kind).contains(.escalation), "\(notices.map(\.kind))")
+
+        // A reopened item (R21) is flagged whatever its source: a correction keeps it so.
+        let other = try ledger.call("AddItem", ["unit": "county-a", "title": "台账未更新", "deadline": "2026-12-31"])
+        let otherID = try #require((other["item"] as? [String: Any])?["id"] as? Int)
+        try ledger.call("UpdateItem", ["id": otherID, "action": "rectified"])
+        try ledger.call("UpdateItem", ["id": otherID, "action": "verify", "by": "Inspector Li"])
+        try ledger.call(
+            "UpdateItem", ["id": otherID, "action": "reopen", "note": "又出现", "deadline": "2027-01-31"])
+        let fixed = try ledger.call("EditItem", ["id": otherID, "reason": "错字", "title": "台账仍未更新"])
+        #expect((fixed["item"] as? [String: Any])?["flagged"] as? Bool == true, "\(fixed)")
     }
 }
