@@ -178,7 +178,7 @@ extension LedgerStore {
             if let actor {
                 var details = ["reason": reason]
                 for change in changes {
-                    details[change.name] = "\(change.from ?? "") → \(change.to.map { "\($0.databaseValue)" } ?? "")"
+                    details[change.name] = "\(change.from ?? "") → \(change.to.map { "\($0)" } ?? "")"
                 }
                 try Self.appendHistory(
                     db, at: now, actor: actor, action: "unit.edit", itemId: nil, details: details, unit: id)

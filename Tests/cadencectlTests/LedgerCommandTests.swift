@@ -353,6 +353,34 @@ struct LedgerCommandTests {
         #expect(word.status == 64, "\(word.stderr)")
     }
 
+    // Bad input tried: item edit without --reason (a usage error), with nothing that changes.
+    @Test("item edit and units edit: the correction and its reason in history, readable; --json keeps the object")
+    func corrections() throws {
+        let daemon = try CtlDaemon()
+        try daemon.ok(["units", "add", "city", "--name", "示例市卫生局", "--kind", "bureau"])
+        try daemon.ok(["units", "add", "county-a", "--name", "示例县卫生局", "--kind", "county-bureau", "--parent", "city"])
+        try daemon.ok([
+            "item", "add", "--unit", "county-a", "--title", "值班制度未落实", "--deadline", "2099-01-01",
+            "--first", "孙三",
+        ])
+        let noReason = try daemon.ctl(["item", "edit", "1", "--title", "值班制度未落实（夜班）"])
+        #expect(noReason.status == 64 && noReason.stderr.contains("--reason"), "\(noReason.stderr)")
+        let same = try daemon.ctl(["item", "edit", "1", "--title", "值班制度未落实", "--reason", "核对"])
+        #expect(same.status == 1 && same.stderr.contains("nothing to change"), "\(same.stderr)")
+        #expect(
+            try daemon.ok(["item", "edit", "1", "--title", "值班制度未落实（夜班）", "--reason", "录入有误"])
+                == "Corrected item #1: title.\n")
+        #expect(
+            try daemon.ok(["units", "edit", "county-a", "--name", "示例县卫生健康局", "--reason", "机构改革更名"])
+                == "Corrected unit county-a: name.\n")
+        let history = try daemon.ok(["history"])
+        #expect(history.contains("reason: 录入有误; title: 值班制度未落实 → 值班制度未落实（夜班）"), "\(history)")
+        #expect(history.contains("reason: 机构改革更名; name: 示例县卫生局 → 示例县卫生健康局"), "\(history)")
+        #expect(!history.contains("{\""), "\(history)")
+        let json = try lines(daemon.ok(["history", "--json"])).last?["details"] as? String ?? ""
+        #expect(json.hasPrefix("{") && json.contains("\"reason\":\"机构改革更名\""), "\(json)")
+    }
+
     @Test("units, role, commitment, review and report: --json parses, tables align Chinese text by display width")
     func campaignVerbs() throws {
         let daemon = try CtlDaemon()

@@ -261,9 +261,22 @@ struct HistoryCommand: ParsableCommand {
             table.rows.append([
                 (entry["at"] as? String).map(display) ?? "", "\(entry["user"] ?? "?") (\(entry["uid"] ?? "?"))",
                 entry["action"] as? String ?? "", entry["item"].map { "#\($0)" } ?? "-",
-                entry["details"] as? String ?? "",
+                Self.readable(entry["details"] as? String ?? ""),
             ])
         }
         print(table.render())
+    }
+
+    /// A history entry's details as a person reads them: `reason: 错字; title: 甲 → 乙`, the
+    /// reason first, one line (`--json` keeps the object).
+    static func readable(_ details: String) -> String {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(details.utf8))) as? [String: Any],
+            !object.isEmpty
+        else { return details }
+        let keys = object.keys.sorted { ($0 == "reason" ? 0 : 1, $0) < ($1 == "reason" ? 0 : 1, $1) }
+        return keys.map { key in
+            let value = object[key].map { "\($0)" } ?? ""
+            return "\(key): " + value.replacingOccurrences(of: "\n", with: " ")
+        }.joined(separator: "; ")
     }
 }
