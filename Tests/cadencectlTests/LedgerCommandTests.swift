@@ -142,6 +142,10 @@ struct LedgerCommandTests {
         #expect(overdue.count == 1)
         let stages = overdue.first?["stages"] as? [String] ?? []
         #expect(stages.contains("overdue"))
+        // item show says it in words, rounds counted from 1; --json keeps the codes (above).
+        let shown = try daemon.ok(["item", "show", "2"])
+        #expect(shown.contains("overdue") && !shown.contains("warn-"), "\(shown)")
+        #expect(shown.split(separator: "\n").contains { $0.hasPrefix("Round") && $0.hasSuffix(" 1") }, "\(shown)")
         let notices = try lines(daemon.ok(["notices", "--kind", "overdue", "--json"]))
         #expect(notices.count == 1)
         #expect(notices.first?["item"] as? Int == 2 && notices.first?["unit"] as? String == "unit-b")

@@ -68,6 +68,31 @@ struct ItemCommand: ParsableCommand {
         field.label.map { ($0, "\(field.name)") }
     }
 
+    /// A recorded stage as a person says it: `warn-604800s` → "7-day warning", `r1/talk` →
+    /// "talk (约谈), round 2".
+    static func stageWords(_ stored: String) -> String {
+        guard let (round, stage) = ItemStage.parse(stored: stored) else { return stored }
+        let words: String
+        switch stage {
+        case .warning(let before):
+            let seconds = before.components.seconds
+            words =
+                seconds % 86_400 == 0
+                ? "\(seconds / 86_400)-day warning"
+                : seconds % 3600 == 0
+                    ? "\(seconds / 3600)-hour warning"
+                    : "warning \(seconds) s before"
+        case .overdue: words = "overdue"
+        case .escalation(let level):
+            switch level {
+            case .circular: words = "circular (通报)"
+            case .talk: words = "talk (约谈)"
+            case .accountability: words = "accountability (责任追究)"
+            }
+        }
+        return round == 0 ? words : "\(words), round \(round + 1)"
+    }
+
     static func report(_ reply: [String: Any], json: Bool, _ message: String) {
         let item = reply["item"] as? [String: Any] ?? [:]
         print(json ? jsonLine(item) : "\(message) item #\(item["id"] ?? "?") (now \(item["state"] ?? "?")).")
@@ -127,7 +152,11 @@ struct ItemCommand: ParsableCommand {
                 print(jsonLine(item))
                 return
             }
-            printRecord(item, ItemCommand.fields)
+            var shown = item
+            // In words, not the ledger's codes: "7-day warning, overdue, circular (通报)", round 1 first.
+            if let stages = item["stages"] as? [String] { shown["stages"] = stages.map(ItemCommand.stageWords) }
+            if let round = item["round"] as? Int { shown["round"] = round + 1 }
+            printRecord(shown, ItemCommand.fields)
             let entries = try socket.call(ListHistoryCall { $0.item = id })["entries"] as? [[String: Any]] ?? []
             if !entries.isEmpty {
                 print("\nHistory:")
