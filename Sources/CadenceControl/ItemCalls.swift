@@ -123,10 +123,9 @@ public struct EditItemCall: TabledCall, ItemFieldsCall {
     public var scope: ItemScope?
     public var urgency: ItemPriority?
     public var difficulty: ItemPriority?
-    /// The texts to change; one given as "" is cleared.
+    /// The texts to change (one not given stays as it is).
     public var texts = ItemTexts()
     public var first: String?
-    /// A responsible person; "" clears main or direct.
     public var main: String?
     public var direct: String?
 

@@ -151,17 +151,15 @@ public final class Deliverer {
             switch robotCredential(robot) {
             case .success(let found)?: credential = found
             case let failure:
-                if unusable.insert(robot).inserted {
-                    let why: String
+                let why =
                     if case .failure(let error)? = failure {
-                        why = "its credential robot-\(robot) is not usable: \(error)"
+                        "its credential robot-\(robot) is not usable: \(error)"
                     } else {
-                        why = "there is no credential robot-\(robot) (LoadCredential=robot-\(robot):FILE)"
+                        "there is no credential robot-\(robot) (LoadCredential=robot-\(robot):FILE)"
                     }
-                    log("messages to the \(channel.rawValue) robot \(robot) wait: \(why)")
-                }
-                try wait(
-                    ids(messages), "not posted: no usable credential robot-\(robot)", ledger: ledger, pass: &pass)
+                try unusableReceiver(
+                    robot, "messages to the \(channel.rawValue) robot \(robot) wait: \(why)",
+                    reason: "not posted: no usable credential robot-\(robot)", messages, ledger: ledger, pass: &pass)
                 continue
             }
             unusable.remove(robot)
@@ -234,17 +232,16 @@ public final class Deliverer {
         switch robotFile(robot) {
         case .success(let found)?: route = found
         case let failure:
-            if unusable.insert(robot).inserted {
-                let why: String
+            let why =
                 if case .failure(let error)? = failure {
-                    why = "its file has errors: " + error.errors.map(\.description).joined(separator: "; ")
+                    "its file has errors: " + error.errors.map(\.description).joined(separator: "; ")
                 } else {
-                    why = "there is no robots.d/\(robot).robot in the configuration directory"
+                    "there is no robots.d/\(robot).robot in the configuration directory"
                 }
-                log("messages to the command \(robot) wait: \(why)")
-            }
-            try wait(
-                ids(messages), "not run: robots.d/\(robot).robot is missing or has errors", ledger: ledger, pass: &pass)
+            try unusableReceiver(
+                robot, "messages to the command \(robot) wait: \(why)",
+                reason: "not run: robots.d/\(robot).robot is missing or has errors", messages, ledger: ledger,
+                pass: &pass)
             return
         }
         unusable.remove(robot)
@@ -282,8 +279,14 @@ public final class Deliverer {
         pass.skipped += ids.count
     }
 
-    private func ids(_ messages: [[String: Any]]) -> [Int64] {
-        messages.compactMap { ($0["id"] as? NSNumber)?.int64Value }
+    /// A receiver that cannot be reached from here: said once in the log (until it works again),
+    /// its messages held with `reason`.
+    private func unusableReceiver(
+        _ robot: String, _ said: @autoclosure () -> String, reason: String, _ messages: [[String: Any]],
+        ledger: VarlinkClient, pass: inout Pass
+    ) throws {
+        if unusable.insert(robot).inserted { log(said()) }
+        try wait(messages.compactMap { ($0["id"] as? NSNumber)?.int64Value }, reason, ledger: ledger, pass: &pass)
     }
 
     func mail(_ message: [String: Any], from: MailAddress, at date: Date) -> MailMessage {
