@@ -3,6 +3,8 @@ public import Foundation
 
 /// Everything read from a configuration directory, validated and ready for the manager.
 public struct LoadedConfiguration: Sendable {
+    /// The configuration directory as given (`/etc/cadenced`).
+    public var directory: String
     public var daemon: DaemonConfiguration
     /// The zone in force: `TimeZone=`, else the system's.
     public var timeZone: TimeZone
@@ -77,7 +79,9 @@ public struct ConfigurationLoader: Sendable {
                 continue
             }
             guard let source = read(path, errors: &errors) else { continue }
-            do { calendars.append(try HolidayCalendar.parse(name: name, source: source)) } catch {
+            do {
+                calendars.append(try HolidayCalendar.parse(name: name, source: source, weekend: daemon.weekend))
+            } catch {
                 errors.append(error)
             }
         }
@@ -94,14 +98,16 @@ public struct ConfigurationLoader: Sendable {
             calendars = calendars.filter { wanted.contains($0.name) }
         }
         let workingDays = WorkingDayCalendar(weekend: daemon.weekend, calendars: calendars)
-        if !calendars.isEmpty {
-            let year = PeriodKey(.year, instant: reference, zone: zone).rawValue
-            if let number = Int(year), !workingDays.coveredYears.contains(number) {
-                warnings.append(
-                    "\(relative("holidays.d")): no holiday file covers \(year); "
-                        + "only the weekend is a day off in \(year)"
-                )
-            }
+        let coverage = HolidayCoverage(coveredYears: workingDays.coveredYears)
+        for gap in coverage.gaps(on: LocalDay.of(reference, in: zone)) {
+            let reaches = coverage.lastCoveredYear(before: gap.year).map { " (the holiday files end with \($0))" } ?? ""
+            warnings.append(
+                "\(relative("holidays.d")): no holiday file covers \(gap.year)\(reaches); "
+                    + (gap.started
+                        ? "only the weekend is a day off in \(gap.year)"
+                        : "from 1 January \(gap.year) only the weekend will be a day off")
+                    + ": add \(gap.year)'s days off and make-up working days as announced (README, \"Adding next year's holidays\")"
+            )
         }
 
         // cadences.d
@@ -133,7 +139,7 @@ public struct ConfigurationLoader: Sendable {
 
         try ConfigurationError.throwIfAny(errors)
         return LoadedConfiguration(
-            daemon: daemon, timeZone: zone, cadences: cadences.sorted { $0.name < $1.name },
+            directory: directory, daemon: daemon, timeZone: zone, cadences: cadences.sorted { $0.name < $1.name },
             holidayCalendars: calendars.sorted { $0.name < $1.name }, workingDays: workingDays,
             robots: robots.sorted { $0.name < $1.name }, warnings: warnings)
     }

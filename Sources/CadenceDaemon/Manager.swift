@@ -124,6 +124,7 @@ public final class Manager {
         stored += try processDuties(at: now)
         stored += try processItems(at: now, limit: Self.itemBatch)
         stored += try processDigests(at: now)
+        stored += try processHolidayCoverage(at: now)
         try delivery.deliverPending()
         return stored
     }
@@ -148,6 +149,9 @@ public final class Manager {
         if let item = try store.nextItemEvent() { candidates.append(max(item, now)) }
         if let duty = try nextDutyCheck() { candidates.append(max(duty, now)) }
         if let digest = try nextDigest(after: now) { candidates.append(digest) }
+        if let day = holidayCoverage.nextCheck(after: LocalDay.of(now, in: configuration.timeZone)) {
+            candidates.append(LocalDay.instant(day, secondsOfDay: 0, in: configuration.timeZone))
+        }
         if delivery.backlog {
             candidates.append(now)
         } else if delivery.waiting {
@@ -246,6 +250,10 @@ public final class Manager {
         return stored
     }
 
+    /// The holiday gaps already announced (or found announced) by this process, so that a pass in
+    /// December does not write again what the ledger has.
+    var announcedHolidayGaps: Set<String> = []
+
     /// Units' names by id, for the text of item notices; read at each pass that has items due.
     private var unitNames: [String: String] = [:]
 
@@ -281,87 +289,6 @@ public final class Manager {
                     ))
             }
             stored += try store.record(items: batch, at: now)
-        }
-        delivery.stored(stored.map(\.key))
-        return stored
-    }
-
-    /// The cadences whose periods are checked at their end: duties recorded per unit, and report quotas.
-    var dutyCadences: [Cadence] {
-        configuration.cadences.filter { $0.kind.requiresRecord || $0.kind == .quotaCheck }
-    }
-
-    /// The earliest end of a period whose duty check is still owed.
-    func nextDutyCheck() throws -> Date? {
-        let cadences = dutyCadences
-        return try store.uncheckedDuties(cadences: cadences.map(\.name)).compactMap { duty in
-            duty.period.end(in: configuration.timeZone)
-        }.min()
-    }
-
-    /// At the end of each period in which a duty cadence fired: a unit without its review,
-    /// inspection, appraisal or evaluation recorded gets an overdue item (R3); a month's report
-    /// counts are checked against the quotas and the shortfall announced (R9). Each check is
-    /// recorded with what it produced in one transaction, so it happens once per period.
-    func processDuties(at now: Date) throws -> [Notice] {
-        let cadences = dutyCadences
-        let zone = configuration.timeZone
-        var stored: [Notice] = []
-        for (name, period) in try store.uncheckedDuties(cadences: cadences.map(\.name)) {
-            guard let cadence = cadences.first(where: { $0.name == name }), let end = period.end(in: zone), end <= now
-            else { continue }
-            let late = now.timeIntervalSince(end) > Self.lateAfter
-            if cadence.kind == .quotaCheck {
-                let lines = try store.quota(month: period, createdBefore: end)
-                let short = lines.filter(\.short)
-                var notice =
-                    lines.isEmpty
-                    ? nil
-                    : text.render(
-                        Notice(
-                            key: "quota/\(name)/\(period)", kind: .quotaShortfall, dueAt: end, emittedAt: now,
-                            cadence: name, periods: [period.rawValue], late: late),
-                        description: cadence.description,
-                        extra: [
-                            "count": String(short.count),
-                            "shortfalls": short.isEmpty
-                                ? "-"
-                                : short.map { "- \($0.unit) \($0.name): \($0.submitted)/\($0.required)" }
-                                    .joined(separator: "\n"),
-                        ])
-                if !short.isEmpty { notice?.units = short.map(\.unit) }
-                if let result = try store.recordDutyCheck(
-                    cadence: name, period: period, items: [], notice: notice, schedule: items, at: now),
-                    let notice = result.notice
-                {
-                    stored.append(notice)
-                }
-            } else {
-                let missing = try store.unitsMissing(
-                    cadence: cadence.name, kind: cadence.kind, period: period, existingBefore: end)
-                var opened: [NewItem] = []
-                for unit in missing {
-                    guard let parent = unit.parent else { continue }
-                    let reviewer = try store.holder(unit: parent, role: .first, at: end)
-                    let parentName = try store.unit(parent)?.name ?? parent
-                    opened.append(
-                        NewItem(
-                            unit: unit.id,
-                            title: text.missedDuty(description: cadence.description, period: period.rawValue),
-                            deadline: end, source: .missedDuty, first: reviewer ?? parentName,
-                            origin: LedgerStore.missedDutyOrigin(unit: unit.id, cadence: cadence.name, period: period),
-                            // Due at the end of the period's last day: that day is its date.
-                            deadlineDate: period.days.map { LocalDate(dayNumber: $0.end.dayNumber - 1).description }))
-                }
-                if let result = try store.recordDutyCheck(
-                    cadence: name, period: period, items: opened, notice: nil, schedule: items, at: now),
-                    result.items > 0
-                {
-                    logger.notice(
-                        "\(name) \(period): \(result.items) units without it recorded; overdue items opened",
-                        metadata: ["cadence": "\(name)", "period": "\(period)", "items": "\(result.items)"])
-                }
-            }
         }
         delivery.stored(stored.map(\.key))
         return stored

@@ -242,15 +242,74 @@ struct ConfigurationLoaderTests {
         }
     }
 
-    @Test("A year without holiday data is pointed out")
-    func warnsAboutUncoveredYear() throws {
+    /// A holiday file with one year, as the shipped one ends.
+    private let holidays2026 = """
+        [2026]
+        Holiday=2026-10-01..2026-10-07 国庆节
+        WorkingDay=2026-10-10 国庆节
+        """
+
+    @Test("Start and reload warn from 1 December that the coming year has no holidays")
+    func loaderWarns() throws {
         let directory = try TemporaryDirectory()
-        try directory.write("holidays.d/cn.conf", "[2025]\nHoliday=2025-01-01\n")
-        let loaded = try ConfigurationLoader(directory: directory.path).load(
-            reference: shanghaiTime("2026-01-01 00:00"), systemTimeZone: shanghai)
+        try directory.write("cadenced.conf", "[Daemon]\nTimeZone=Asia/Shanghai\n")
+        try directory.write("holidays.d/cn.conf", holidays2026)
+        let loader = ConfigurationLoader(directory: directory.path)
+        let zone = shanghai
+        #expect(try loader.load(reference: shanghaiTime("2026-11-30 23:59"), systemTimeZone: zone).warnings == [])
         #expect(
-            loaded.warnings == [
-                "\(directory.path)/holidays.d: no holiday file covers 2026; only the weekend is a day off in 2026"
+            try loader.load(reference: shanghaiTime("2026-12-01 00:00"), systemTimeZone: zone).warnings == [
+                "\(directory.path)/holidays.d: no holiday file covers 2027 (the holiday files end with 2026); "
+                    + "from 1 January 2027 only the weekend will be a day off: add 2027's days off and make-up "
+                    + "working days as announced (README, \"Adding next year's holidays\")"
             ])
+        #expect(
+            try loader.load(reference: shanghaiTime("2027-01-01 00:00"), systemTimeZone: zone).warnings == [
+                "\(directory.path)/holidays.d: no holiday file covers 2027 (the holiday files end with 2026); "
+                    + "only the weekend is a day off in 2027: add 2027's days off and make-up working days as "
+                    + "announced (README, \"Adding next year's holidays\")"
+            ])
+        // The office adds the announced schedule: the warning goes.
+        try directory.write("holidays.d/2027.conf", "[2027]\nHoliday=2027-10-01..2027-10-07 国庆节\n")
+        #expect(try loader.load(reference: shanghaiTime("2026-12-01 00:00"), systemTimeZone: zone).warnings == [])
+    }
+
+    @Test("A new holiday file is checked against its own rules")
+    func fileRules() throws {
+        // Bad input: a make-up working day on a Wednesday (already a working day), a holiday listed
+        // twice, and with Weekend=Friday Saturday, a make-up Sunday.
+        let directory = try TemporaryDirectory()
+        try directory.write(
+            "holidays.d/cn.conf",
+            """
+            [2027]
+            Holiday=2027-10-01..2027-10-07 国庆节
+            WorkingDay=2027-10-13 国庆节
+            Holiday=2027-10-07
+            WorkingDay=2027-10-09 国庆节
+            """)
+        let loader = ConfigurationLoader(directory: directory.path)
+        let reference = shanghaiTime("2027-03-01 00:00")
+        let zone = shanghai
+        #expect {
+            try loader.load(reference: reference, systemTimeZone: zone)
+        } throws: { error in
+            (error as? ConfigurationError)?.description == """
+                \(directory.path)/holidays.d/cn.conf:3: WorkingDay= '2027-10-13 国庆节' lists 2027-10-13, a Wednesday, \
+                which is a working day anyway: a make-up working day (调休) is a weekend day that is worked
+                \(directory.path)/holidays.d/cn.conf:4: Holiday= '2027-10-07' lists 2027-10-07, which \
+                \(directory.path)/holidays.d/cn.conf:2 already lists
+                """
+        }
+        // The weekend is the configured one: Friday and Saturday off makes Sunday a working day.
+        try directory.write("cadenced.conf", "[WorkingDays]\nWeekend=Friday Saturday\n")
+        try directory.write("holidays.d/cn.conf", "[2027]\nWorkingDay=2027-10-09\nWorkingDay=2027-10-10\n")
+        #expect {
+            try loader.load(reference: reference, systemTimeZone: zone)
+        } throws: { error in
+            (error as? ConfigurationError)?.description
+                == "\(directory.path)/holidays.d/cn.conf:3: WorkingDay= '2027-10-10' lists 2027-10-10, a Sunday, "
+                + "which is a working day anyway: a make-up working day (调休) is a weekend day that is worked"
+        }
     }
 }

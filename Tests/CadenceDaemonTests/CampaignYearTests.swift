@@ -354,6 +354,13 @@ struct CampaignYearTests {
             expected["quota/month-end-quota/\(key)"] = (.quotaShortfall, endOfMonth)
         }
 
+        // The shipped holiday data ends with 2026: the administrator is told at local midnight of
+        // 1 December, and again when 2027 begins uncovered.
+        for (key, local) in [("holidays/2027/coming", "2026-12-01"), ("holidays/2027/started", "2027-01-01")] {
+            let midnight = LocalDay.instant(LocalDate(local)!, secondsOfDay: 0, in: shanghai)
+            if midnight < end { expected[key] = (.holidayDataMissing, midnight) }
+        }
+
         // Every notice, and only those, at its instant (none late: the daemon never slept).
         let notices = try store.notices().map(\.notice)
         let itemNotices = notices.filter { $0.kind != .occurrence }

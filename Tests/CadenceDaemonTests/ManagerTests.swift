@@ -58,16 +58,19 @@ final class RecordingJournal: NoticeJournal, @unchecked Sendable {
     }
 }
 
-private final class Environment {
+/// A configuration directory, a state directory and a recording journal for one Manager test.
+final class ManagerEnvironment {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-mgr-\(UUID().uuidString)").path
     let journal = RecordingJournal()
     var noticeDirectory: String { root + "/state/notices" }
 
-    init(cadences: [String: String], conf: String = "") throws {
+    /// `files` are further files of the configuration directory by relative path (`holidays.d/cn.conf`).
+    init(cadences: [String: String], conf: String = "", files: [String: String] = [:]) throws {
         try FileManager.default.createDirectory(atPath: root + "/config/cadences.d", withIntermediateDirectories: true)
         for (name, body) in cadences {
             try Data(body.utf8).write(to: URL(fileURLWithPath: root + "/config/cadences.d/\(name).cadence"))
         }
+        for (path, body) in files { try write(path, body) }
         try FileManager.default.createDirectory(atPath: root + "/state", withIntermediateDirectories: true)
         try Data(("[Daemon]\nTimeZone=UTC\nLanguage=en\n" + conf).utf8)
             .write(to: URL(fileURLWithPath: root + "/config/cadenced.conf"))
@@ -80,6 +83,14 @@ private final class Environment {
         return Manager(
             store: store, configuration: configuration, noticeDirectory: noticeDirectory, journal: journal,
             logger: logger)
+    }
+
+    /// Writes a file of the configuration directory.
+    func write(_ path: String, _ body: String) throws {
+        let url = URL(fileURLWithPath: root + "/config/" + path)
+        try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(body.utf8).write(to: url)
     }
 
     func noticeFiles() -> [String] {
@@ -101,7 +112,7 @@ private let monthly = "[Cadence]\nDescription=Monthly reminder\nOnCalendar=*-*-0
 struct ManagerTests {
     @Test("The monthly reminder lists each unit's commitments and how their latest evaluations stand (R2)")
     func reminderListsCommitments() throws {
-        let env = try Environment(cadences: ["monthly-reminder": monthly])
+        let env = try ManagerEnvironment(cadences: ["monthly-reminder": monthly])
         let manager = try env.manager(now: at("2026-11-30 00:00"))
         try manager.process(at: at("2026-11-30 00:00"))
         let store = manager.store
@@ -130,7 +141,7 @@ struct ManagerTests {
 
     @Test("An occurrence on time gives one notice: one file, one index line, one journal entry")
     func onTime() throws {
-        let env = try Environment(cadences: ["monthly-reminder": monthly])
+        let env = try ManagerEnvironment(cadences: ["monthly-reminder": monthly])
         let manager = try env.manager(now: at("2026-11-30 00:00"))
         try manager.process(at: at("2026-11-30 00:00"))  // a new ledger starts here
         #expect(try manager.nextWake(after: at("2026-11-30 00:00")) == at("2026-12-01 09:00"))
@@ -161,7 +172,7 @@ struct ManagerTests {
 
     @Test("A tick's plan names what it stored, when to wake next and the status systemd shows")
     func tickPlan() throws {
-        let env = try Environment(cadences: ["monthly-reminder": monthly])
+        let env = try ManagerEnvironment(cadences: ["monthly-reminder": monthly])
         let manager = try env.manager(now: at("2026-11-30 00:00"))
         let first = try manager.tick(at: at("2026-11-30 00:00"))
         #expect(first.stored.isEmpty)
@@ -179,7 +190,7 @@ struct ManagerTests {
 
     @Test("After downtime, missed occurrences are coalesced into one late notice per cadence")
     func catchUp() throws {
-        let env = try Environment(cadences: ["monthly-reminder": monthly], conf: "CatchUpWindowSec=45d\n")
+        let env = try ManagerEnvironment(cadences: ["monthly-reminder": monthly], conf: "CatchUpWindowSec=45d\n")
         try env.manager(now: at("2026-09-15 00:00")).process(at: at("2026-09-15 00:00"))
         // Down from mid-September until 20 seconds after the December occurrence.
         let manager = try env.manager(now: at("2026-12-01 09:00:20"))
@@ -198,7 +209,7 @@ struct ManagerTests {
 
     @Test("A clock stepped back fires nothing again and nothing early")
     func clockBack() throws {
-        let env = try Environment(cadences: ["monthly-reminder": monthly])
+        let env = try ManagerEnvironment(cadences: ["monthly-reminder": monthly])
         let manager = try env.manager(now: at("2026-11-30 00:00"))
         try manager.process(at: at("2026-11-30 00:00"))
         try manager.process(at: at("2026-12-01 09:00"))
@@ -211,7 +222,7 @@ struct ManagerTests {
 
     @Test("With the journal absent and the notice directory unwritable, notices wait and are delivered once later")
     func sinksFailThenRecover() throws {
-        let env = try Environment(cadences: ["monthly-reminder": monthly])
+        let env = try ManagerEnvironment(cadences: ["monthly-reminder": monthly])
         let manager = try env.manager(now: at("2026-11-30 00:00"))
         try manager.process(at: at("2026-11-30 00:00"))
         env.journal.failing = true
@@ -234,7 +245,7 @@ struct ManagerTests {
 
     @Test("While the sinks are down, each pass logs one line per sink, not one per waiting notice")
     func failuresLoggedOncePerPass() throws {
-        let env = try Environment(cadences: [:])
+        let env = try ManagerEnvironment(cadences: [:])
         let log = InMemoryLogHandler()
         var errorLines: [String] { log.entries.filter { $0.level >= .error }.map { "\($0.message)" } }
         let manager = try env.manager(now: at("2026-12-01 00:00"), logger: Logger(label: "test") { _ in log })
@@ -275,7 +286,7 @@ struct ManagerTests {
 
     @Test("A notice already in the journal before a crash is not sent again")
     func noDuplicateAfterCrash() throws {
-        let env = try Environment(cadences: ["monthly-reminder": monthly])
+        let env = try ManagerEnvironment(cadences: ["monthly-reminder": monthly])
         let manager = try env.manager(now: at("2026-11-30 00:00"))
         try manager.process(at: at("2026-11-30 00:00"))
         // The journal received the entry, but the ledger never learned it (killed in between).
@@ -296,7 +307,7 @@ struct ManagerTests {
     // (not one per notice) keeps every notice to one entry.
     @Test("A burst is worked off in bounded passes, each asking to come back at once; after a crash, once each")
     func burstInBoundedPasses() throws {
-        let env = try Environment(cadences: [:])
+        let env = try ManagerEnvironment(cadences: [:])
         let start = at("2026-12-01 00:00")
         let manager = try env.manager(now: start)
         try manager.process(at: start)
@@ -336,7 +347,7 @@ struct ManagerTests {
 
     @Test("An item warns 7 and 1 days ahead, is overdue at its instant, then escalates step by step")
     func itemLadder() throws {
-        let env = try Environment(cadences: [:])
+        let env = try ManagerEnvironment(cadences: [:])
         let manager = try env.manager(now: at("2026-12-01 00:00"))
         try manager.process(at: at("2026-12-01 00:00"))
         try manager.store.addUnit(
@@ -370,7 +381,7 @@ struct ManagerTests {
 
     @Test("Downtime across a deadline still gives the overdue notice and the highest escalation, once")
     func itemAfterDowntime() throws {
-        let env = try Environment(cadences: [:])
+        let env = try ManagerEnvironment(cadences: [:])
         let manager = try env.manager(now: at("2026-12-01 00:00"))
         try manager.process(at: at("2026-12-01 00:00"))
         try manager.store.addUnit(
@@ -392,7 +403,7 @@ struct ManagerTests {
 
     @Test("A closed item announces nothing more")
     func closedItem() throws {
-        let env = try Environment(cadences: [:])
+        let env = try ManagerEnvironment(cadences: [:])
         let manager = try env.manager(now: at("2026-12-01 00:00"))
         try manager.process(at: at("2026-12-01 00:00"))
         try manager.store.addUnit(NewUnit(id: "Unit-East", name: "Unit East", kind: .other), at: at("2026-12-01 00:00"))

@@ -43,12 +43,18 @@ struct ShippedYearTests {
     func walkOneYear() throws {
         let run = try Run(start: shanghaiTime("2025-12-31 23:59"))
         var fired: [String: [String]] = [:]
+        var holidayNotices: [String] = []
         var now = shanghaiTime("2025-12-31 23:59")
         // Advance from wake to wake, as the daemon's timer does, through the whole year.
         while let wake = try run.manager.nextWake(after: now), wake < shanghaiTime("2027-01-01 00:00") {
             #expect(wake > now)
             now = wake
             for notice in try run.manager.process(at: wake) {
+                // The shipped holidays end with 2026: on 1 December the administrator is told, once.
+                if notice.kind == .holidayDataMissing {
+                    holidayNotices.append("\(notice.periods) at \(LocalDay.of(wake, in: shanghai))")
+                    continue
+                }
                 #expect(notice.kind == .occurrence && !notice.late)
                 #expect(notice.dueAt == wake)
                 fired[notice.cadence!, default: []] += notice.periods
@@ -62,7 +68,8 @@ struct ShippedYearTests {
         #expect(fired["half-year-appraisal"] == ["2026-H1", "2026-H2"])
         #expect(fired["commitments"] == ["2026"])
         #expect(fired["year-end-evaluation"] == ["2026"])
-        #expect(run.journal.entries.count == fired.values.map(\.count).reduce(0, +))
+        #expect(holidayNotices == ["[\"2027\"] at 2026-12-01"])
+        #expect(run.journal.entries.count == fired.values.map(\.count).reduce(0, +) + 1)
     }
 
     @Test("February's reminder moves from Sunday the 1st to Monday the 2nd")

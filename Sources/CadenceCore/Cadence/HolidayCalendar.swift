@@ -11,7 +11,8 @@ import Foundation
 /// `Holiday=` and `WorkingDay=` take a date `YYYY-MM-DD` or an inclusive range `FIRST..LAST`, then an
 /// optional name (free text, may be Chinese). Both keys may repeat; `Holiday=` with no value is refused.
 /// Every date must lie in its section's year; a day may not be both a holiday and a working day within
-/// one file; a range must not run backwards.
+/// one file, nor listed twice as a holiday; a make-up working day must fall on a weekend day (a weekday
+/// is worked anyway, so listing one is a typing error); a range must not run backwards.
 public struct HolidayCalendar: Equatable, Sendable {
     /// The file's name without directory and `.conf` (`cn`).
     public var name: String
@@ -27,7 +28,10 @@ public struct HolidayCalendar: Equatable, Sendable {
     }
 
     /// Parses one holiday file, reporting every error with `file:line`.
-    public static func parse(name: String, source: IniSource) throws(ConfigurationError) -> HolidayCalendar {
+    /// `weekend` is `Weekend=` of cadenced.conf, which make-up working days are checked against.
+    public static func parse(
+        name: String, source: IniSource, weekend: Set<WorkingDayCalendar.Weekday> = [.saturday, .sunday]
+    ) throws(ConfigurationError) -> HolidayCalendar {
         let document = try IniParser.parse(source)
         var errors: [ConfigurationError] = []
         var years: Set<Int> = []
@@ -66,9 +70,26 @@ public struct HolidayCalendar: Equatable, Sendable {
                                 + (isHoliday ? "a working day" : "a holiday")))
                     continue
                 }
+                if let same = isHoliday ? holidays[day] : workingDays[day] {
+                    errors.append(
+                        .badValue(
+                            assignment.location, key: assignment.key, value: assignment.value,
+                            reason: "lists \(day), which \(same.at) already lists"))
+                    continue
+                }
+                let weekday = WorkingDayCalendar.Weekday(rawValue: day.isoWeekday)!
+                if !isHoliday, !weekend.contains(weekday) {
+                    errors.append(
+                        .badValue(
+                            assignment.location, key: assignment.key, value: assignment.value,
+                            reason:
+                                "lists \(day), a \(String(describing: weekday).capitalized), which is a working day "
+                                + "anyway: a make-up working day (调休) is a weekend day that is worked"))
+                    continue
+                }
                 if isHoliday {
-                    if holidays[day] == nil { holidays[day] = (parsed.name, assignment.location) }
-                } else if workingDays[day] == nil {
+                    holidays[day] = (parsed.name, assignment.location)
+                } else {
                     workingDays[day] = (parsed.name, assignment.location)
                 }
             }

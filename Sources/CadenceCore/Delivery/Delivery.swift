@@ -168,7 +168,7 @@ public enum NoticeAudience: Equatable, Sendable {
                 .itemResponsible(.first), .itemResponsible(.main), .itemResponsible(.direct), .parentUnit(.first),
                 .parentUnit(.main),
             ]
-        case .configurationRefused, .deliveryFailed, .digest, .test: []
+        case .configurationRefused, .deliveryFailed, .digest, .test, .holidayDataMissing: []
         }
     }
 }

@@ -27,6 +27,9 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
     /// A test message to one person through each of their channels (`cadencectl notify test`);
     /// mailed, never journaled.
     case test
+    /// The holiday files do not cover the coming year (from 1 December) or the year in progress:
+    /// working-day deadlines and cadences would count only the weekend as days off.
+    case holidayDataMissing = "holiday-data"
 
     /// The journal `MESSAGE_ID` of this kind (generated once with `systemd-id128 new`; never change).
     public var messageID: String {
@@ -42,18 +45,22 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
         case .deliveryFailed: "daf347c21dd34bafae6fd252d7c7aa1c"
         case .digest: "7f8567960a884cbe9a93b71e5d0b0177"
         case .test: "4145680c8721401aa07958439c78b9ac"
+        case .holidayDataMissing: "c6d978d1fd6348b6a752c02d257dcf41"
         }
     }
 
     /// Kinds a routing or digest setting cannot name: they are addressed by cadenced itself.
-    public static let notForPeople: Set<NoticeKind> = [.configurationRefused, .deliveryFailed, .digest, .test]
+    public static let notForPeople: Set<NoticeKind> = [
+        .configurationRefused, .deliveryFailed, .digest, .test, .holidayDataMissing,
+    ]
 
-    /// syslog priority: notice (5) for reminders and warnings, warning (4) when overdue or short of
-    /// a quota, err (3) when escalated, when the configuration is refused or a message cannot be delivered, crit (2) at accountability.
+    /// syslog priority: notice (5) for reminders and warnings; warning (4) when overdue, short of a
+    /// quota or without a year's holidays; err (3) when escalated, when the configuration is refused
+    /// or a message cannot be delivered; crit (2) at accountability.
     public var priority: Int {
         switch self {
         case .occurrence, .catchUp, .deadlineWarning, .digest, .test: 5
-        case .overdue, .quotaShortfall: 4
+        case .overdue, .quotaShortfall, .holidayDataMissing: 4
         case .escalation, .configurationRefused, .deliveryFailed: 3
         case .accountability: 2
         }

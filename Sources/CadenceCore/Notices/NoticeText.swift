@@ -70,6 +70,23 @@ public struct NoticeText: Sendable {
             : "- \(unit) \(name): \(total) commitments, \(open) not yet fulfilled (fulfilled \(fulfilled), partial \(partial), unfulfilled \(unfulfilled), not evaluated \(pending))"
     }
 
+    /// What a missing year of holiday data does, for the `holiday-data` notice's `{summary}`.
+    public func holidayGap(_ gap: HolidayCoverage.Gap, lastCovered: Int?) -> String {
+        let year = gap.year
+        if language == .zh {
+            let reach = lastCovered.map { "节假日文件只到 \($0) 年，" } ?? ""
+            return reach + "没有 \(year) 年的放假和调休安排。"
+                + (gap.started ? "\(year) 年已经开始，按工作日计算的整改时限和周期现在" : "不补上的话，自 \(year) 年 1 月 1 日起，按工作日计算的整改时限和周期")
+                + "只把周末当作休息日：春节、国庆等假期算作工作日，调休上班的周末不算。"
+        }
+        let reach = lastCovered.map { "The holiday files end with \($0): " } ?? ""
+        return reach + "they hold no days off or make-up working days for \(year). "
+            + (gap.started
+                ? "\(year) has begun, and deadlines and cadences counted in working days now"
+                : "Unless they are added, from 1 January \(year) deadlines and cadences counted in working days")
+            + " take only the weekend as days off: the Spring Festival and National Day count as working days, and make-up working Saturdays do not. "
+    }
+
     /// A digest's summary: `2 项即将到期，1 项已逾期（最长 4 天）`.
     public func digestSummary(dueSoon: Int, overdue: Int, longestOverdue: Int, other: Int) -> String {
         var parts: [String] = []
@@ -186,6 +203,10 @@ public struct NoticeText: Sendable {
             "cadenced 测试消息：{person}\n这是一条测试消息，用于确认 cadenced 能把整改提醒送达 {person}（{channel}）。发送时间 {due}。无需回复。"
         case (.test, .en):
             "cadenced test message: {person}\nThis is a test message to confirm that cadenced's notices reach {person} ({channel}). Sent at {due}. No reply needed."
+        case (.holidayDataMissing, .zh):
+            "节假日安排缺少 {period} 年\n{summary}请按国务院办公厅公布的 {period} 年部分节假日安排，在 {directory} 中添加一个文件（例如 {period}.conf，写 [{period}] 一节的 Holiday= 放假日和 WorkingDay= 调休上班日），用 cadenced --check-config 检查无误后执行 systemctl reload cadenced。"
+        case (.holidayDataMissing, .en):
+            "No holidays for {period}\n{summary}Add the days off and make-up working days the State Council announced for {period} as a file in {directory} (for example {period}.conf, a [{period}] section of Holiday= and WorkingDay= lines), check it with cadenced --check-config, then run systemctl reload cadenced."
         case (.quotaShortfall, .en):
             "Report quota check for {period}: {count} units below quota{late}\nUnits that submitted fewer information reports than their quota in {period} (submitted/required):\n{shortfalls}"
         }
