@@ -28,7 +28,9 @@ struct EvaluationReportWriter {
             do {
                 guard try !store.isRecorded(cadence: cadence.name, period: occurrence.period) else { continue }
                 for variant in variants {
-                    try write(cadence, occurrence, year: year, variant: variant, at: now)
+                    try write(
+                        cadence, period: occurrence.period, filedAt: occurrence.effective, year: year,
+                        variant: variant, at: now)
                 }
             } catch {
                 logger.error(
@@ -38,19 +40,22 @@ struct EvaluationReportWriter {
         }
     }
 
-    private func write(
-        _ cadence: Cadence, _ occurrence: Occurrence, year: Int, variant: EvaluationVariant, at now: Date
-    )
-        throws
-    {
+    /// Writes one report's files (those not there yet), filed under the day of `filedAt`, with the
+    /// figures taken at `now`; `final` names them as the final result.
+    /// - Returns: the files' paths, relative to the notice directory.
+    @discardableResult
+    func write(
+        _ cadence: Cadence, period: PeriodKey, filedAt: Date, year: Int, variant: EvaluationVariant, at now: Date,
+        final: Bool = false
+    ) throws -> [String] {
         let paths = Self.outputs.map { format, masked in
             EvaluationFileName.relativePath(
-                cadence: cadence.name, period: occurrence.period, variant: variant, at: occurrence.effective,
-                zone: configuration.timeZone, masked: masked, format: format)
+                cadence: cadence.name, period: period, variant: variant, at: filedAt, zone: configuration.timeZone,
+                masked: masked, format: format, final: final)
         }
-        guard !paths.allSatisfy(files.exists) else { return }
+        guard !paths.allSatisfy(files.exists) else { return paths }
         let maker = EvaluationMaker(store: store, configuration: configuration)
-        let figures = try maker.figures(year: year, variant: variant, unit: nil, at: now)
+        let figures = try maker.figures(year: year, variant: variant, unit: nil, at: now, final: final)
         let generator = "cadenced \(CadenceVersion.string)"
         for ((format, masked), path) in zip(Self.outputs, paths) {
             let report = EvaluationReport(figures, language: language, mask: masked, generator: generator)
@@ -59,8 +64,9 @@ struct EvaluationReportWriter {
             if try files.writeOnce(path, data) {
                 logger.info(
                     "Wrote evaluation report",
-                    metadata: ["cadence": "\(cadence.name)", "period": "\(occurrence.period)", "file": "\(path)"])
+                    metadata: ["cadence": "\(cadence.name)", "period": "\(period)", "file": "\(path)"])
             }
         }
+        return paths
     }
 }

@@ -26,11 +26,14 @@ public struct EvaluationMaker {
     /// The figures of `variant` for `year`, taken at `instant` (capped at the end of the window).
     /// - Throws: ``EvaluationMakerError`` when the year is out of range or has not begun at `instant`;
     ///   ``LedgerError/unknownUnit(_:)`` for an unknown unit.
-    public func figures(year: Int, variant: EvaluationVariant, unit: String?, at instant: Date) throws
-        -> EvaluationFigures
+    /// With `final`, records made up to `instant` count after the window's end (the final result).
+    public func figures(year: Int, variant: EvaluationVariant, unit: String?, at instant: Date, final: Bool = false)
+        throws -> EvaluationFigures
     {
         guard (2000...2199).contains(year) else { throw EvaluationMakerError.yearOutOfRange(year) }
-        guard let window = EvaluationWindow(year: year, variant: variant, zone: configuration.timeZone, at: instant)
+        guard
+            let window = EvaluationWindow(
+                year: year, variant: variant, zone: configuration.timeZone, at: instant, final: final)
         else {
             throw EvaluationMakerError.notBegun(
                 year: year, at: LocalTimeText.format(instant, zone: configuration.timeZone))

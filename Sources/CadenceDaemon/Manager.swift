@@ -125,6 +125,7 @@ public final class Manager {
         stored += try processItems(at: now, limit: Self.itemBatch)
         stored += try processDigests(at: now)
         stored += try processHolidayCoverage(at: now)
+        stored += try processFinalReports(at: now)
         try delivery.deliverPending()
         return stored
     }
@@ -149,6 +150,10 @@ public final class Manager {
         if let item = try store.nextItemEvent() { candidates.append(max(item, now)) }
         if let duty = try nextDutyCheck() { candidates.append(max(duty, now)) }
         if let digest = try nextDigest(after: now) { candidates.append(digest) }
+        // One that could not be written is tried again after a while, not at once.
+        if let final = try finalReportsOwed().map(\.due).min() {
+            candidates.append(final > now ? final : now.addingTimeInterval(Self.retryAfter))
+        }
         if let day = holidayCoverage.nextCheck(after: LocalDay.of(now, in: configuration.timeZone)) {
             candidates.append(LocalDay.instant(day, secondsOfDay: 0, in: configuration.timeZone))
         }
@@ -253,6 +258,9 @@ public final class Manager {
     /// The holiday gaps already announced (or found announced) by this process, so that a pass in
     /// December does not write again what the ledger has.
     var announcedHolidayGaps: Set<String> = []
+
+    /// The final results already written (or found written) by this process.
+    var writtenFinalReports: Set<String> = []
 
     /// Units' names by id, for the text of item notices; read at each pass that has items due.
     private var unitNames: [String: String] = [:]

@@ -156,7 +156,7 @@ extension LedgerStore {
                 AND period IN (\(keys.map { _ in "?" }.joined(separator: ","))) AND recordedAt <= ?
                 GROUP BY unit, kind, period
                 """,
-            arguments: StatementArguments(kinds) + StatementArguments(keys) + [t])
+            arguments: StatementArguments(kinds) + StatementArguments(keys) + [window.recordsThrough.micros])
         for row in rows {
             let unit: String = row[0]
             let kind: String = row[1]
@@ -182,7 +182,7 @@ extension LedgerStore {
         return counts
     }
 
-    /// Information reports submitted (recorded by the instant) per unit and month, against the quota.
+    /// Information reports submitted (recorded by ``EvaluationWindow/recordsThrough``) per unit and month, against the quota.
     private static func quotaMonths(_ db: Database, window: EvaluationWindow, units: [EvaluatedUnit]) throws
         -> [String: [MonthQuota]]
     {
@@ -195,7 +195,7 @@ extension LedgerStore {
                 SELECT unit, month, COUNT(*) FROM reportSubmission
                 WHERE month >= ? AND month <= ? AND recordedAt <= ? GROUP BY month, unit
                 """,
-            arguments: [first.key.rawValue, last.key.rawValue, t])
+            arguments: [first.key.rawValue, last.key.rawValue, window.recordsThrough.micros])
         for row in rows {
             let unit: String = row[0]
             let month: String = row[1]

@@ -125,6 +125,13 @@ public final class LedgerStore: Sendable {
         try writer.write { db in try Self.insert(notice, db) ? notice : nil }
     }
 
+    /// Whether a notice with `key` is recorded.
+    public func hasNotice(key: String) throws -> Bool {
+        try writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM notice WHERE key = ?)", arguments: [key]) ?? false
+        }
+    }
+
     /// Whether an occurrence of `cadence` for `period` is recorded.
     public func isRecorded(cadence: String, period: PeriodKey) throws -> Bool {
         try writer.read { db in

@@ -361,6 +361,12 @@ struct CampaignYearTests {
             if midnight < end { expected[key] = (.holidayDataMissing, midnight) }
         }
 
+        // The year's final result: at 09:00 of the first weekday from 10 January (FinalReport=).
+        var finalDay = LocalDate("2027-01-10")!
+        while finalDay.isWeekend { finalDay = finalDay.adding(days: 1) }
+        let finalAt = LocalDay.instant(finalDay, secondsOfDay: 9 * 3600, in: shanghai)
+        if finalAt < end { expected["final-report/year-end-evaluation/2026"] = (.finalReport, finalAt) }
+
         // Every notice, and only those, at its instant (none late: the daemon never slept).
         let notices = try store.notices().map(\.notice)
         let itemNotices = notices.filter { $0.kind != .occurrence }

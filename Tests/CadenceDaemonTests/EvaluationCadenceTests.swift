@@ -82,4 +82,124 @@ struct EvaluationCadenceTests {
         try again.process(at: sampleTime("2026-12-31 10:00"))
         #expect(setup.reports().count == 8)
     }
+
+    /// The row of `unit` in a report's CSV, by column name.
+    private func csvRow(_ path: String, unit: String) throws -> [String: String] {
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let (header, rows) = try CSV.table(try CSV.parse(text))
+        let row = try #require(rows.first { $0.fields[1] == unit })
+        return Dictionary(uniqueKeysWithValues: zip(header, row.fields))
+    }
+
+    @Test("The 20 December report is preliminary; the final one, after the year closes, counts what was recorded late")
+    func preliminaryThenFinal() throws {
+        let setup = try Setup()
+        try Data(
+            """
+            [Cadence]
+            OnCalendar=*-12-20 09:00
+            Kind=evaluation
+            Period=year
+            WorkingDay=previous
+            FinalReport=Mon..Fri *-01-10..16 09:00
+
+            """.utf8
+        ).write(to: URL(fileURLWithPath: setup.root + "/config/cadences.d/year-end-evaluation.cadence"))
+        try Data("[Cadence]\nOnCalendar=*-03,06,09,12-01 09:00\nKind=review\nPeriod=quarter\n".utf8)
+            .write(to: URL(fileURLWithPath: setup.root + "/config/cadences.d/quarterly-review.cadence"))
+        try FileManager.default.removeItem(atPath: setup.root + "/config/cadences.d/ledger-check.cadence")
+        let manager = try setup.manager()
+        try manager.store.addUnits(
+            [
+                NewUnit(id: "city", name: "示例市卫生局", kind: .bureau),
+                NewUnit(id: "county-a", name: "示例甲县卫生局", kind: .countyBureau, parent: "city", quota: 1),
+            ], at: sampleTime("2026-01-01 00:00"), actor: nil)
+        try manager.process(at: sampleTime("2026-01-01 00:00"))
+        // Held on time: the first three quarters' reviews, one report a month January to November.
+        for (quarter, held) in [("Q1", "2026-03-10"), ("Q2", "2026-06-10"), ("Q3", "2026-09-10")] {
+            try manager.store.recordReview(
+                NewReview(
+                    unit: "county-a", kind: .review, period: PeriodKey(rawValue: "2026-" + quarter),
+                    heldOn: LocalDate(held)!), at: sampleTime(held + " 18:00"), actor: nil)
+        }
+        for month in 1...11 {
+            let key = "2026-" + (month < 10 ? "0\(month)" : "\(month)")
+            try manager.store.submitReport(
+                unit: "county-a", month: PeriodKey(rawValue: key), submittedOn: LocalDate(key + "-20")!,
+                title: "工作动态 \(month)", liaison: nil, recipient: nil, at: sampleTime(key + "-20 10:00"), actor: nil)
+        }
+        // 20 December 2026 is a Sunday: the evaluation fires on Friday the 18th.
+        try manager.process(at: sampleTime("2026-12-18 09:00"))
+        let preliminary = setup.reports()
+        #expect(preliminary.count == 4)
+        let html = try String(
+            contentsOfFile: setup.notices + "/" + preliminary.first {
+                $0.hasSuffix(".html") && !$0.contains("masked")
+            }!,
+            encoding: .utf8)
+        #expect(html.contains("data-standing=\"preliminary\""))
+        #expect(html.contains("<h1>Year-end overall evaluation 2026 (一年一总评) · preliminary</h1>"))
+        let early = try csvRow(
+            setup.notices + "/" + preliminary.first { $0.hasSuffix(".csv") }!, unit: "county-a")
+        // Q4 has not ended and December's reports are not due: neither counts as missing.
+        #expect(early["Reviews held"] == "3" && early["Reviews due"] == "3")
+        #expect(early["Dec reports"] == "0")
+
+        // After the year: the fourth quarter's review and December's report are recorded late.
+        try manager.store.recordReview(
+            NewReview(
+                unit: "county-a", kind: .review, period: PeriodKey(rawValue: "2026-Q4"),
+                heldOn: LocalDate("2026-12-28")!), at: sampleTime("2027-01-05 10:00"), actor: nil)
+        try manager.store.submitReport(
+            unit: "county-a", month: PeriodKey(rawValue: "2026-12"), submittedOn: LocalDate("2026-12-30")!,
+            title: "工作动态 12", liaison: nil, recipient: nil, at: sampleTime("2027-01-06 10:00"), actor: nil)
+        // 10 January 2027 is a Sunday: the final result is due on Monday the 11th at 09:00.
+        // (The year's duty checks, done at its end, come first.)
+        try manager.process(at: sampleTime("2027-01-08 12:00"))
+        #expect(try manager.nextWake(after: sampleTime("2027-01-08 12:00")) == sampleTime("2027-01-11 09:00"))
+        #expect(try manager.process(at: sampleTime("2027-01-11 08:59")).filter { $0.kind == .finalReport }.isEmpty)
+        let stored = try manager.process(at: sampleTime("2027-01-11 09:00"))
+        #expect(stored.map(\.kind) == [.finalReport])
+        let notice = try #require(stored.first)
+        #expect(notice.subject == "year-end-evaluation: final result for 2026")
+        let final = setup.reports().filter { $0.hasPrefix("2027/01/11/090000-evaluation-year-end-2026-final-") }
+        #expect(final.count == 4, "\(setup.reports())")
+        for file in final { #expect(notice.body.contains("- " + file)) }
+        let finalPage = try String(
+            contentsOfFile: setup.notices + "/" + final.first { $0.hasSuffix("-masked.html") }!, encoding: .utf8)
+        #expect(finalPage.contains("data-standing=\"final\""))
+        #expect(finalPage.contains("recorded by 2027-01-11 09:00 (UTC+08:00) count too (as held late)"))
+        let late = try csvRow(setup.notices + "/" + final.first { $0.hasSuffix(".csv") }!, unit: "county-a")
+        #expect(late["Reviews held"] == "4" && late["Reviews due"] == "4")
+        #expect(late["held late"] == "1")
+        #expect(late["Dec reports"] == "1")
+        // The preliminary files stay as they were.
+        #expect(setup.reports().count == 8)
+
+        // A restart later in January: nothing written or announced again.
+        let again = try setup.manager()
+        #expect(try again.process(at: sampleTime("2027-01-20 10:00")).filter { $0.kind == .finalReport }.isEmpty)
+        #expect(setup.reports().count == 8)
+    }
+
+    @Test("FinalReport= is refused on a cadence that writes no report, and when it is not a calendar expression")
+    func finalReportRefused() throws {
+        // Bad input: FinalReport= on a reminder with no Report=, and FinalReport=after new year.
+        let setup = try Setup()
+        try Data("[Cadence]\nOnCalendar=*-*-01 09:00\nKind=reminder\nFinalReport=*-01-10 09:00\n".utf8)
+            .write(to: URL(fileURLWithPath: setup.root + "/config/cadences.d/ledger-check.cadence"))
+        try Data("[Cadence]\nOnCalendar=*-12-20 09:00\nKind=evaluation\nPeriod=year\nFinalReport=after new year\n".utf8)
+            .write(to: URL(fileURLWithPath: setup.root + "/config/cadences.d/year-end-evaluation.cadence"))
+        #expect {
+            try setup.manager()
+        } throws: { error in
+            let text = (error as? ConfigurationError)?.description ?? ""
+            return text.contains(
+                "ledger-check.cadence:4: FinalReport= '*-01-10 09:00' is for a cadence that writes a report "
+                    + "(Kind=evaluation, or Report=); this one writes none")
+                && text.contains(
+                    "year-end-evaluation.cadence:5: FinalReport= 'after new year' is not a calendar expression")
+        }
+    }
 }

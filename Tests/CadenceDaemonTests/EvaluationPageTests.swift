@@ -32,7 +32,10 @@ struct EvaluationPageTests {
         }
 
         let dom = try chromium.dom(page)
-        #expect(dom.contains("<title>2026 年度总评（一年一总评）</title>"))
+        // Taken before the year ends: it says it is preliminary, in its title and under it.
+        #expect(t < LocalDay.instant(LocalDate("2027-01-01")!, secondsOfDay: 0, in: year.configuration.timeZone))
+        #expect(dom.contains("<title>2026 年度总评（一年一总评）·初步结果</title>"))
+        #expect(dom.contains("data-standing=\"preliminary\">初步结果：统计时点早于统计区间结束"))
         #expect(dom.contains("排名规则"))
         #expect(dom.contains("得分 = 100 × Σ(权重 × 比率) ÷ Σ权重"))
         // The ranking table: one row per unit, in the expected order.

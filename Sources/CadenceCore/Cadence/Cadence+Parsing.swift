@@ -5,7 +5,7 @@ extension Cadence {
     public static let schema = IniSchema([
         "Cadence": [
             "OnCalendar": .list, "Kind": .single, "Period": .single, "WorkingDay": .single, "Description": .single,
-            "Report": .single,
+            "Report": .single, "FinalReport": .single,
         ]
     ])
 
@@ -21,7 +21,9 @@ extension Cadence {
     /// ```
     /// `OnCalendar=` (required, repeatable, empty resets) and `Kind=` are required; `Period=` defaults to
     /// `occurrence`, `WorkingDay=` to `none`, `Description=` to the name; `Report=` lists the evaluation
-    /// reports written with each occurrence (``EvaluationVariant`` names, or `none`; default by kind). An expression that never elapses
+    /// reports written with each occurrence (``EvaluationVariant`` names, or `none`; default by kind);
+    /// `FinalReport=` (a calendar expression) when they are written again as the final result, after
+    /// their period has ended. An expression that never elapses
     /// after `reference` is refused; calendar warnings become ``warnings`` prefixed with `file:line`, as do
     /// expressions that elapse more than once per period (only the first elapse of a period counts).
     /// - Parameters:
@@ -125,11 +127,39 @@ extension Cadence {
             }
         }
 
+        var finalReport: CalendarExpression?
+        if let assignment = ini.last("Cadence", "FinalReport"), !assignment.value.isEmpty {
+            let writesReports = reports.map { !$0.isEmpty } ?? (kind == .evaluation)
+            do {
+                finalReport = try CalendarExpression(assignment.value, zones: zones)
+                if !writesReports {
+                    errors.append(
+                        .badValue(
+                            assignment.location, key: "FinalReport", value: assignment.value,
+                            reason: "is for a cadence that writes a report (Kind=evaluation, or Report=); "
+                                + "this one writes none"))
+                } else if finalReport?.nextElapse(after: reference, localZone: zone) == nil {
+                    errors.append(
+                        .badValue(
+                            assignment.location, key: "FinalReport", value: assignment.value,
+                            reason:
+                                "never elapses after \(reference.formatted(.iso8601)); no final report would be written"
+                        ))
+                }
+            } catch {
+                errors.append(
+                    .badValue(
+                        assignment.location, key: "FinalReport", value: assignment.value,
+                        reason: "is not a calendar expression: \(error)"))
+            }
+        }
+
         try ConfigurationError.throwIfAny(errors)
         var cadence = Cadence(
             name: name, expressions: expressions, kind: kind!, period: period, workingDay: shift,
             description: description, warnings: warnings)
         cadence.reports = reports
+        cadence.finalReport = finalReport
         cadence.warnings += cadence.periodWarnings(ini: ini, reference: reference, zone: zone)
         return cadence
     }

@@ -21,6 +21,9 @@ public struct Cadence: Hashable, Sendable {
     /// `Report=`: the evaluation reports written with each occurrence; nil = by kind (see
     /// ``reportVariants(for:)``), empty = none.
     public var reports: [EvaluationVariant]?
+    /// `FinalReport=`: when the final result of the reports is written, after their period ends (the
+    /// first elapse after it, e.g. `*-01-10 09:00`); nil = the reports of each occurrence only.
+    public var finalReport: CalendarExpression?
 
     public init(
         name: String, expressions: [CalendarExpression], kind: CadenceKind, period: CadencePeriod = .occurrence,

@@ -159,6 +159,8 @@ public enum NoticeAudience: Equatable, Sendable {
     public static func defaults(for kind: NoticeKind) -> [NoticeAudience] {
         switch kind {
         case .occurrence, .catchUp: [.everyUnit(.liaison)]
+        // The result to circulate: posted by the robots that take it, mailed to nobody by default.
+        case .finalReport: []
         case .quotaShortfall: [.namedUnits(.liaison)]
         case .deadlineWarning, .overdue: [.itemResponsible(.first), .itemResponsible(.main), .itemResponsible(.direct)]
         case .escalation:

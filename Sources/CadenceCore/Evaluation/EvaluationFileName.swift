@@ -26,15 +26,15 @@ extension Cadence {
 public enum EvaluationFileName {
     public static func relativePath(
         cadence: String, period: PeriodKey, variant: EvaluationVariant, at instant: Date, zone: TimeZone,
-        masked: Bool, format: EvaluationFormat
+        masked: Bool, format: EvaluationFormat, final: Bool = false
     ) -> String {
         let (day, seconds) = LocalTimeConversion.split(instant, in: zone)
         let s = Int(seconds.rounded(.down))
         let time = CivilCalendar.pad(s / 3600, 2) + CivilCalendar.pad(s / 60 % 60, 2) + CivilCalendar.pad(s % 60, 2)
         let folder =
             "\(CivilCalendar.pad(day.year, 4))/\(CivilCalendar.pad(day.month, 2))/\(CivilCalendar.pad(day.day, 2))"
-        let id = StableHash.hex("report/\(cadence)/\(period)/\(variant.rawValue)")
-        let name = NoticeFileName.slug(period.rawValue)
+        let id = StableHash.hex("report/\(cadence)/\(period)/\(variant.rawValue)" + (final ? "/final" : ""))
+        let name = NoticeFileName.slug(period.rawValue) + (final ? "-final" : "")
         return
             "\(folder)/\(time)-evaluation-\(variant.rawValue)-\(name)-\(id)\(masked ? "-masked" : "").\(format.fileExtension)"
     }

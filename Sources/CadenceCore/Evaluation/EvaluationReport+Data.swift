@@ -161,6 +161,7 @@ extension EvaluationReport {
             ("title", .string(title)), ("language", .string(text.language.rawValue)),
             ("timeZone", .string(window.zone.identifier)), ("start", .string(ISOTimestamp.utc(window.start))),
             ("end", .string(ISOTimestamp.utc(window.end))), ("asOf", .string(ISOTimestamp.utc(window.asOf))),
+            ("standing", .string(standingName)),
             ("scope", figures.scope.map(JSONValue.string) ?? .null), ("masked", .bool(mask)),
             ("rankingRule", .string(window.variant.isLedgerCheckpoint ? text.checkpointRule : text.rankingRule)),
             ("weights", .object(EvaluationAssessment.Component.allCases.map { ($0.rawValue, .int($0.weight)) })),

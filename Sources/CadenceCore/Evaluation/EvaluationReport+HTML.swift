@@ -13,8 +13,9 @@ extension EvaluationReport {
         out += "<meta name=\"generator\" content=\"\(Self.escape(generator))\">\n"
         out += "<title>\(Self.escape(title))</title>\n<style>\n\(Self.stylesheet)</style>\n</head>\n"
         out += "<body data-variant=\"\(window.variant.rawValue)\" data-year=\"\(window.year)\""
-        out += " data-masked=\"\(mask)\">\n"
+        out += " data-masked=\"\(mask)\" data-standing=\"\(standingName)\">\n"
         out += "<header>\n<h1>\(Self.escape(title))</h1>\n"
+        out += "<p class=\"standing\" data-standing=\"\(standingName)\">\(Self.escape(standingText))</p>\n"
         out +=
             "<p class=\"meta\">\(Self.escape(text.asOf(asOfText))) · \(Self.escape(text.window(startText, endText)))</p>\n"
         out += "<p class=\"meta\">\(Self.escape(text.scope(figures.scope, count: figures.units.count)))"
@@ -251,6 +252,8 @@ extension EvaluationReport {
         h1 { font-size: 24px; margin: 0 0 6px; }
         h2 { font-size: 18px; border-bottom: 2px solid var(--ink); padding-bottom: 3px; margin: 28px 0 10px; }
         .meta { color: var(--muted); margin: 2px 0; }
+        .standing { margin: 4px 0 6px; padding: 4px 8px; border-left: 4px solid #2e7d32; background: #f1f8f2; }
+        .standing[data-standing="preliminary"] { border-left-color: #b26a00; background: #fff6e5; }
         .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; }
         .card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; }
         .card .v { font-size: 22px; font-weight: 700; }

@@ -1,7 +1,7 @@
 extension EvaluationReport {
     /// The report in Markdown: the same sections as the page, charts as tables.
     func markdown() -> String {
-        var out = "# \(Self.cell(title))\n\n"
+        var out = "# \(Self.cell(title))\n\n\(standingText)\n\n"
         out += "- \(text.asOf(asOfText))\n- \(text.window(startText, endText))\n"
         out += "- \(Self.cell(text.scope(figures.scope, count: figures.units.count)))\n"
         if mask { out += "- \(text.masked)\n" }

@@ -63,7 +63,22 @@ public struct EvaluationReport: Sendable {
 
     // MARK: - Shared pieces
 
-    var title: String { text.title(window.variant, year: window.year) }
+    /// The title with the report's standing: `2026 年度总评（一年一总评）·初步结果` (no space after a
+    /// full-width bracket), `… (一年一总评) · preliminary`.
+    var title: String {
+        text.title(window.variant, year: window.year) + (text.language == .zh ? "·" : " · ")
+            + text.standingTag(final: window.isFinal)
+    }
+
+    /// What the standing means (a line under the title).
+    var standingText: String {
+        let through =
+            window.recordsThrough > window.end ? LocalTimeText.format(window.recordsThrough, zone: window.zone) : nil
+        return text.standing(final: window.isFinal, end: endText, recordsThrough: through)
+    }
+
+    /// `final` or `preliminary`, for programs.
+    var standingName: String { window.isFinal ? "final" : "preliminary" }
 
     /// A person as the report shows them: the name, or under masking a code; a vacant role says so.
     func person(_ p: ResponsiblePerson?) -> String {

@@ -28,6 +28,40 @@ public struct EvaluationText: Sendable {
 
     public func asOf(_ text: String) -> String { zh ? "统计时点：\(text)" : "Figures as of \(text)" }
 
+    /// Which result a report is, for its title: preliminary (taken before the window ends) or final.
+    public func standingTag(final: Bool) -> String {
+        switch (final, zh) {
+        case (false, true): "初步结果"
+        case (false, false): "preliminary"
+        case (true, true): "最终结果"
+        case (true, false): "final"
+        }
+    }
+
+    /// What the standing means, under the title.
+    /// `recordsThrough` is the day up to which late records count, when after the period's end.
+    public func standing(final: Bool, end: String, recordsThrough: String? = nil) -> String {
+        if final, let through = recordsThrough {
+            return zh
+                ? "最终结果：统计区间已结束，数字为区间结束时的台账状态；区间内的点评、检查和信息报送在 \(through) 前补记的也已计入（记为逾期完成）。可作为正式结果通报（对外请用隐去姓名的版本）。"
+                : "Final: the period has ended and every figure is the ledger as it stood at its end; reviews, "
+                    + "inspections and reports of the period recorded by \(through) count too (as held late). This "
+                    + "is the result to circulate (the copy with names masked outside the office)."
+        }
+        return switch (final, zh) {
+        case (false, true):
+            "初步结果：统计时点早于统计区间结束（\(end)），此后到期的信息报送和职责（如最后一个月的信息报送、最后一个季度的点评）尚未到期、不计为缺失；以区间结束后生成的最终结果为准。"
+        case (false, false):
+            "Preliminary: the figures are taken before the period ends (\(end)), so reports and duties falling due "
+                + "later (the last month's reports, the last quarter's review) are not yet due and not counted as "
+                + "missing; the final result, written after the period ends, is the one that counts."
+        case (true, true): "最终结果：统计区间已结束，所有数字为区间结束时的台账状态，可作为正式结果通报（对外请用隐去姓名的版本）。"
+        case (true, false):
+            "Final: the period has ended and every figure is the ledger as it stood at its end; this is the result "
+                + "to circulate (the copy with names masked outside the office)."
+        }
+    }
+
     public func window(_ start: String, _ end: String) -> String {
         zh ? "统计区间：\(start) 至 \(end)（不含）" : "Period: \(start) to \(end) (exclusive)"
     }

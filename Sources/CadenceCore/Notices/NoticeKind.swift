@@ -30,6 +30,9 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
     /// The holiday files do not cover the coming year (from 1 December) or the year in progress:
     /// working-day deadlines and cadences would count only the weekend as days off.
     case holidayDataMissing = "holiday-data"
+    /// A cadence's reports were written again as the final result, after their period ended
+    /// (`FinalReport=`): the one to circulate.
+    case finalReport = "final-report"
 
     /// The journal `MESSAGE_ID` of this kind (generated once with `systemd-id128 new`; never change).
     public var messageID: String {
@@ -46,6 +49,7 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
         case .digest: "7f8567960a884cbe9a93b71e5d0b0177"
         case .test: "4145680c8721401aa07958439c78b9ac"
         case .holidayDataMissing: "c6d978d1fd6348b6a752c02d257dcf41"
+        case .finalReport: "d4f04e2f09dc4401b3dc00f4f060786c"
         }
     }
 
@@ -59,7 +63,7 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
     /// or a message cannot be delivered; crit (2) at accountability.
     public var priority: Int {
         switch self {
-        case .occurrence, .catchUp, .deadlineWarning, .digest, .test: 5
+        case .occurrence, .catchUp, .deadlineWarning, .digest, .test, .finalReport: 5
         case .overdue, .quotaShortfall, .holidayDataMissing: 4
         case .escalation, .configurationRefused, .deliveryFailed: 3
         case .accountability: 2

@@ -24,7 +24,7 @@ public struct NoticeText: Sendable {
         "cadence", "description", "kind", "period", "periods", "unit", "unit_name", "item", "title", "due",
         "overdue_days",
         "level", "late", "count", "shortfalls", "deadline", "what", "directory", "errors", "person", "channel",
-        "address", "subject", "reason", "attempts", "delivery", "summary", "lines",
+        "address", "subject", "reason", "attempts", "delivery", "summary", "lines", "files",
     ]
 
     /// Fills `notice.subject` and `notice.body`.
@@ -203,6 +203,10 @@ public struct NoticeText: Sendable {
             "cadenced 测试消息：{person}\n这是一条测试消息，用于确认 cadenced 能把整改提醒送达 {person}（{channel}）。发送时间 {due}。无需回复。"
         case (.test, .en):
             "cadenced test message: {person}\nThis is a test message to confirm that cadenced's notices reach {person} ({channel}). Sent at {due}. No reply needed."
+        case (.finalReport, .zh):
+            "{description}：{period} 最终结果已生成{late}\n{period} 的统计区间已结束，{description}的最终结果已写入通知目录，以本结果为准（区间结束前生成的为初步结果）：\n{files}\n对外通报请用隐去姓名的版本（文件名以 -masked 结尾）。"
+        case (.finalReport, .en):
+            "{description}: final result for {period}{late}\nThe period {period} has ended. The final result of {description} is written in the notice directory and is the one that counts (the report written before the period ended was preliminary):\n{files}\nOutside the office, circulate the copy with names masked (the file ending in -masked)."
         case (.holidayDataMissing, .zh):
             "节假日安排缺少 {period} 年\n{summary}请按国务院办公厅公布的 {period} 年部分节假日安排，在 {directory} 中添加一个文件（例如 {period}.conf，写 [{period}] 一节的 Holiday= 放假日和 WorkingDay= 调休上班日），用 cadenced --check-config 检查无误后执行 systemctl reload cadenced。"
         case (.holidayDataMissing, .en):
