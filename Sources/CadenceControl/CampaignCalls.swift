@@ -116,6 +116,22 @@ public struct AssignRoleCall: TabledCall {
     public init() {}
 }
 
+/// `EndRole`: ends one person's tenure of a role (a member leaving the leading group).
+public struct EndRoleCall: TabledCall {
+    public static let method = "EndRole"
+    public static let changesLedger = true
+    public static let reply = "(role: Role)"
+    public static let parameters: [CallParameter<Self>] = [
+        .string("unit", \.unit, maximum: unitIDLimit), .choice("role", \.role), .string("person", \.person),
+    ]
+
+    public var unit = ""
+    public var role = UnitRole.groupMember
+    public var person = ""
+
+    public init() {}
+}
+
 /// `ListRoles`: current role holders, or every tenure.
 public struct ListRolesCall: TabledCall {
     public static let method = "ListRoles"

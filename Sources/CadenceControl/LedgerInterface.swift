@@ -110,6 +110,10 @@ public enum LedgerInterface {
         # group-member, contact-leader, inspector) to a person; items naming the role follow it.
         \(AssignRoleCall.definition)
 
+        # Ends one person's tenure of a role: a member leaving the leading group, an inspector
+        # leaving; the tenure is kept with its end.
+        \(EndRoleCall.definition)
+
         # Current role holders, or every tenure with includePast.
         \(ListRolesCall.definition)
 

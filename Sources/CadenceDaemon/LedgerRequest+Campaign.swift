@@ -32,6 +32,7 @@ extension LedgerRequest {
             return ["unit": try request.unitObject(call.id)]
         },
         typed(AssignRoleCall.self) { try $0.answer($1) },
+        typed(EndRoleCall.self) { try $0.answer($1) },
         typed(ListRolesCall.self) { request, call in
             try request.knownUnit(call.unit)
             return ["roles": request.wire(try request.store.roles(unit: call.unit, includePast: call.includePast))]
@@ -86,8 +87,18 @@ extension LedgerRequest {
 
     func answer(_ call: AssignRoleCall) throws -> [String: Any] {
         try store.assignRole(unit: call.unit, role: call.role, person: call.person, at: now, actor: actor)
-        let current = try store.roles(unit: call.unit, includePast: false).first { $0.role == call.role.rawValue }
+        let current = try store.roles(unit: call.unit, includePast: false).first {
+            $0.role == call.role.rawValue && $0.person == call.person.trimmingCharacters(in: .whitespaces)
+        }
         return ["role": current.map { wire($0) } ?? RecordJSON.emptyObject]
+    }
+
+    func answer(_ call: EndRoleCall) throws -> [String: Any] {
+        try store.endRole(unit: call.unit, role: call.role, person: call.person, at: now, actor: actor)
+        let ended = try store.roles(unit: call.unit, includePast: true).last {
+            $0.role == call.role.rawValue && $0.person == call.person
+        }
+        return ["role": ended.map { wire($0) } ?? RecordJSON.emptyObject]
     }
 
     func answer(_ call: AddCommitmentCall) throws -> [String: Any] {

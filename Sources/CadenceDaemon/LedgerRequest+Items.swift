@@ -12,7 +12,7 @@ extension LedgerRequest {
         RemoveItemCall.self,
         CloseItemCall.self, AddUnitCall.self, EditUnitCall.self, GetUnitCall.self, ListUnitsCall.self,
         RemoveUnitCall.self,
-        AssignRoleCall.self, ListRolesCall.self, AddCommitmentCall.self, ListCommitmentsCall.self,
+        AssignRoleCall.self, EndRoleCall.self, ListRolesCall.self, AddCommitmentCall.self, ListCommitmentsCall.self,
         EvaluateCommitmentCall.self, RecordReviewCall.self, ListReviewsCall.self, SubmitReportCall.self,
         GetQuotaCall.self, ListNoticesCall.self, ListHistoryCall.self, GetStatusCall.self, ImportCall.self,
         ExportCall.self, EvaluateCall.self, AddPersonCall.self, GetPersonCall.self, ListPersonsCall.self,

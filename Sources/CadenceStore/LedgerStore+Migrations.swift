@@ -278,6 +278,17 @@ extension LedgerStore {
                     );
                     """)
         }
+        migrator.registerMigration("v7: several holders of member roles") { db in
+            try db.execute(
+                sql: """
+                    -- One holder at a time of a unit's single roles; a leading group's deputies and
+                    -- members and a unit's inspectors may be several, each person once.
+                    DROP INDEX roleAssignment_current;
+                    CREATE UNIQUE INDEX roleAssignment_current ON roleAssignment(unit, role)
+                        WHERE until IS NULL AND role NOT IN ('group-deputy', 'group-member', 'inspector');
+                    CREATE UNIQUE INDEX roleAssignment_member ON roleAssignment(unit, role, person) WHERE until IS NULL;
+                    """)
+        }
         return migrator
     }
 }

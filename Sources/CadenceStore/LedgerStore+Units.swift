@@ -263,13 +263,19 @@ extension LedgerStore {
         guard !person.isEmpty else { throw LedgerError.invalid("the person's name is empty") }
         try writer.write { db in
             guard try Self.unitExists(db, unit) else { throw LedgerError.unknownUnit(unit) }
-            let current = try String.fetchOne(
+            let holders = try String.fetchAll(
                 db, sql: "SELECT person FROM roleAssignment WHERE unit = ? AND role = ? AND until IS NULL",
                 arguments: [unit, role.rawValue])
-            if current == person { throw LedgerError.invalid("\(person) already holds \(role.rawValue) in '\(unit)'") }
-            try db.execute(
-                sql: "UPDATE roleAssignment SET until = ? WHERE unit = ? AND role = ? AND until IS NULL",
-                arguments: [now.micros, unit, role.rawValue])
+            if holders.contains(person) {
+                throw LedgerError.invalid("\(person) already holds \(role.rawValue) in '\(unit)'")
+            }
+            // A member role takes one more holder; any other role passes to the new one.
+            let current = role.isMember ? nil : holders.first
+            if !role.isMember {
+                try db.execute(
+                    sql: "UPDATE roleAssignment SET until = ? WHERE unit = ? AND role = ? AND until IS NULL",
+                    arguments: [now.micros, unit, role.rawValue])
+            }
             try db.execute(
                 sql: "INSERT INTO roleAssignment (unit, role, person, since) VALUES (?, ?, ?, ?)",
                 arguments: [unit, role.rawValue, person, now.micros])
@@ -278,6 +284,32 @@ extension LedgerStore {
                 details["previous"] = current
                 try Self.appendHistory(
                     db, at: now, actor: actor, action: "role.assign", itemId: nil, details: details, unit: unit)
+            }
+        }
+    }
+
+    /// Ends `person`'s tenure of `role` in `unit` (a member leaving the leading group, say); the
+    /// tenure is kept, with its end.
+    public func endRole(unit: String, role: UnitRole, person: String, at now: Date, actor: Actor?) throws {
+        try writer.write { db in
+            guard try Self.unitExists(db, unit) else { throw LedgerError.unknownUnit(unit) }
+            try db.execute(
+                sql: "UPDATE roleAssignment SET until = ? WHERE unit = ? AND role = ? AND person = ? AND until IS NULL",
+                arguments: [now.micros, unit, role.rawValue, person])
+            guard db.changesCount > 0 else {
+                let holders = try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT person FROM roleAssignment WHERE unit = ? AND role = ? AND until IS NULL ORDER BY since",
+                    arguments: [unit, role.rawValue])
+                throw LedgerError.invalid(
+                    "\(person) does not hold \(role.rawValue) in '\(unit)' ("
+                        + (holders.isEmpty ? "nobody does" : "held by " + holders.joined(separator: ", ")) + ")")
+            }
+            if let actor {
+                try Self.appendHistory(
+                    db, at: now, actor: actor, action: "role.end", itemId: nil,
+                    details: ["role": role.rawValue, "person": person], unit: unit)
             }
         }
     }

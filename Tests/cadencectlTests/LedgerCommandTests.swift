@@ -215,6 +215,53 @@ struct LedgerCommandTests {
     // a review by an unrelated unit, held in the future, month 13, an unknown status, verifying an
     // open item, reopening an open one, an unknown notice or import kind); an unreadable file (66);
     // an unreachable socket (69).
+    @Test("A leading group has several members at once; role end ends one; a single role still passes on")
+    func memberRoles() throws {
+        let daemon = try CtlDaemon()
+        try daemon.ok(["units", "add", "city", "--name", "示例市卫生局", "--kind", "bureau"])
+        for member in ["吴示例", "郑示例", "王示例"] {
+            #expect(
+                try daemon.ok(["role", "assign", "city", "group-member", member])
+                    == "\(member) is now a group-member of city.\n")
+        }
+        try daemon.ok(["role", "assign", "city", "first", "陈示例"])
+        try daemon.ok(["role", "assign", "city", "first", "林示例"])
+        func current() throws -> [String] {
+            try lines(daemon.ok(["role", "list", "city", "--json"])).map {
+                "\($0["role"] ?? "") \($0["person"] ?? "")"
+            }.sorted()
+        }
+        #expect(
+            try current() == [
+                "first 林示例", "group-member 吴示例", "group-member 王示例", "group-member 郑示例",
+            ])
+        // Bad input: the same member twice, ending a tenure nobody holds, an unknown role, no unit.
+        let before = try daemon.changes()
+        let twice = try daemon.ctl(["role", "assign", "city", "group-member", "吴示例"])
+        #expect(twice.status == 1)
+        #expect(twice.stderr.contains("吴示例 already holds group-member in 'city'"))
+        let nobody = try daemon.ctl(["role", "end", "city", "group-member", "周示例"])
+        #expect(nobody.status == 1)
+        #expect(nobody.stderr.contains("周示例 does not hold group-member in 'city' (held by 吴示例, 郑示例, 王示例)"))
+        #expect(try daemon.ctl(["role", "end", "city", "deputy", "吴示例"]).status == 64)
+        let noUnit = try daemon.ctl(["role", "end", "nowhere", "group-member", "吴示例"])
+        #expect(noUnit.status == 3)
+        #expect(noUnit.stderr.contains("there is no unit 'nowhere'"))
+        #expect(try daemon.changes() == before)
+
+        #expect(
+            try daemon.ok(["role", "end", "city", "group-member", "郑示例"])
+                == "郑示例 no longer holds group-member in city.\n")
+        #expect(try current() == ["first 林示例", "group-member 吴示例", "group-member 王示例"])
+        // The tenure is kept, with its end; and who ended it is in the history.
+        let all = try lines(daemon.ok(["role", "list", "city", "--all", "--json"]))
+        let ended = try #require(all.first { $0["person"] as? String == "郑示例" })
+        #expect(ended["until"] is String)
+        #expect(all.filter { $0["role"] as? String == "first" }.count == 2)
+        let history = try lines(daemon.ok(["history", "--json"]))
+        #expect(history.contains { $0["action"] as? String == "role.end" && $0["unit"] as? String == "city" })
+    }
+
     @Test("Bad requests say what was wrong, exit with their code and change nothing")
     func badRequests() throws {
         let daemon = try CtlDaemon()

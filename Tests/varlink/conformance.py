@@ -205,7 +205,8 @@ def test_service(client):
         ledger = interfaces.get(LEDGER)
         if ledger is not None:
             expected = {
-                "GetStatus", "AddUnit", "EditUnit", "GetUnit", "ListUnits", "RemoveUnit", "AssignRole", "ListRoles",
+                "GetStatus", "AddUnit", "EditUnit", "GetUnit", "ListUnits", "RemoveUnit", "AssignRole", "EndRole",
+                "ListRoles",
                 "AddCommitment", "ListCommitments", "EvaluateCommitment", "RecordReview", "ListReviews",
                 "SubmitReport", "GetQuota", "AddItem", "GetItem", "ListItems", "UpdateItem", "EditItem", "CloseItem",
                 "RemoveItem",
@@ -307,6 +308,18 @@ def test_units():
     refused("AssignRole with a blank person", "InvalidArgument", "AssignRole", param="person", unit=COUNTY,
             role="main", person="  ")
     no_such_unit("AssignRole in an unknown unit", "AssignRole", NOWHERE, unit=NOWHERE, role="first",
+                 person="Somebody")
+    # Member roles: several holders at once; EndRole ends one tenure.
+    L.call("AssignRole", unit=COUNTY, role="group-member", person="Member Lin")
+    L.call("AssignRole", unit=COUNTY, role="group-member", person="Member He")
+    ended = L.call("EndRole", unit=COUNTY, role="group-member", person="Member He")["role"]
+    t.check(ended["person"] == "Member He" and ended.get("until") is not None,
+            "EndRole returns the ended tenure", repr(ended))
+    members = [r["person"] for r in L.call("ListRoles", unit=COUNTY)["roles"] if r["role"] == "group-member"]
+    t.check(members == ["Member Lin"], "ListRoles: the member still in the group", repr(members))
+    refused("EndRole of a tenure nobody holds", "InvalidArgument", "EndRole", says="does not hold", unit=COUNTY,
+            role="group-member", person="Member He")
+    no_such_unit("EndRole in an unknown unit", "EndRole", NOWHERE, unit=NOWHERE, role="group-member",
                  person="Somebody")
     no_such_unit("ListRoles of an unknown unit", "ListRoles", NOWHERE, unit=NOWHERE)
 

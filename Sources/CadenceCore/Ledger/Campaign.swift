@@ -42,6 +42,12 @@ public enum UnitRole: String, CaseIterable, Sendable, Vocabulary {
     /// A leader linked to this unit as a contact point (聯繫點).
     case contactLeader = "contact-leader"
     case inspector
+
+    /// Roles held by several people at once (a leading group's deputies and members, a unit's
+    /// inspectors); each other role has one holder at a time, and a new one ends the old tenure.
+    public static let memberRoles: Set<UnitRole> = [.groupDeputy, .groupMember, .inspector]
+
+    public var isMember: Bool { Self.memberRoles.contains(self) }
 }
 
 /// Where a problem was found (R16, DOMAIN.md §4.1).

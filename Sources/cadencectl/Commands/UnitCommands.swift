@@ -148,13 +148,17 @@ struct RoleCommand: ParsableCommand {
         discussion: """
             Roles: first (第一责任人), main (主要责任人), direct (直接责任人), liaison, office-head, \
             group-leader, group-deputy, group-member, contact-leader, inspector. A new holder takes \
-            over the open items that name the role (@first…); the old tenure is kept.
+            over the open items that name the role (@first…); the old tenure is kept. A leading \
+            group's deputies and members and a unit's inspectors are several at once: assigning \
+            one adds a holder, and 'role end' ends one person's tenure.
 
             Examples:
               cadencectl role assign county-a first 'Chen Yi'
+              cadencectl role assign city group-member 'Wu Er'
+              cadencectl role end city group-member 'Wu Er'
               cadencectl role list county-a --all
             """,
-        subcommands: [Assign.self, List.self], defaultSubcommand: List.self)
+        subcommands: [Assign.self, End.self, List.self], defaultSubcommand: List.self)
 
     struct Assign: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give a role to a person (needs write access).")
@@ -165,7 +169,21 @@ struct RoleCommand: ParsableCommand {
 
         func run() throws {
             _ = try socket.call(AssignRoleCall { ($0.unit, $0.role, $0.person) = (unit, role, person) })
-            print("\(person) is now \(role.rawValue) of \(unit).")
+            print("\(person) is now \(role.isMember ? "a " : "")\(role.rawValue) of \(unit).")
+        }
+    }
+
+    struct End: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "End a person's tenure of a role, e.g. a member leaving (needs write access).")
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The unit's id.") var unit: String
+        @Argument(help: "The role.") var role: UnitRole
+        @Argument(help: "The person.") var person: String
+
+        func run() throws {
+            _ = try socket.call(EndRoleCall { ($0.unit, $0.role, $0.person) = (unit, role, person) })
+            print("\(person) no longer holds \(role.rawValue) in \(unit).")
         }
     }
 
