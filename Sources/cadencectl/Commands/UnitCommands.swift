@@ -160,14 +160,20 @@ struct RoleCommand: ParsableCommand {
             """,
         subcommands: [Assign.self, End.self, List.self], defaultSubcommand: List.self)
 
-    struct Assign: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Give a role to a person (needs write access).")
-        @OptionGroup var socket: SocketOptions
+    /// A unit, a role and a person: what `role assign` gives and `role end` ends.
+    struct RoleTenure: ParsableArguments {
         @Argument(help: "The unit's id.") var unit: String
         @Argument(help: "The role.") var role: UnitRole
         @Argument(help: "The person.") var person: String
+    }
+
+    struct Assign: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give a role to a person (needs write access).")
+        @OptionGroup var socket: SocketOptions
+        @OptionGroup var tenure: RoleTenure
 
         func run() throws {
+            let (unit, role, person) = (tenure.unit, tenure.role, tenure.person)
             _ = try socket.call(AssignRoleCall { ($0.unit, $0.role, $0.person) = (unit, role, person) })
             print("\(person) is now \(role.isMember ? "a " : "")\(role.rawValue) of \(unit).")
         }
@@ -177,11 +183,10 @@ struct RoleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "End a person's tenure of a role, e.g. a member leaving (needs write access).")
         @OptionGroup var socket: SocketOptions
-        @Argument(help: "The unit's id.") var unit: String
-        @Argument(help: "The role.") var role: UnitRole
-        @Argument(help: "The person.") var person: String
+        @OptionGroup var tenure: RoleTenure
 
         func run() throws {
+            let (unit, role, person) = (tenure.unit, tenure.role, tenure.person)
             _ = try socket.call(EndRoleCall { ($0.unit, $0.role, $0.person) = (unit, role, person) })
             print("\(person) no longer holds \(role.rawValue) in \(unit).")
         }
