@@ -28,13 +28,13 @@ public final class Manager {
     ) {
         self.store = store
         self.configuration = configuration
+        let language = configuration.daemon.resolvedLanguage(lang: ProcessInfo.processInfo.environment["LANG"])
         self.delivery = NoticeDelivery(
-            store: store, files: NoticeFileWriter(directory: noticeDirectory, zone: configuration.timeZone),
+            store: store,
+            files: NoticeFileWriter(directory: noticeDirectory, zone: configuration.timeZone, language: language),
             journal: journal, logger: logger)
         self.logger = logger
-        self.text = NoticeText(
-            language: configuration.daemon.resolvedLanguage(lang: ProcessInfo.processInfo.environment["LANG"]),
-            zone: configuration.timeZone, overrides: templates)
+        self.text = NoticeText(language: language, zone: configuration.timeZone, overrides: templates)
         text.deadlineTimeOfDay = configuration.daemon.deadlineTimeOfDay
         self.items = Self.itemSchedule(configuration)
         storeRobots()
@@ -50,7 +50,8 @@ public final class Manager {
     /// Takes a new configuration (a reload); occurrences already recorded stay recorded.
     public func replace(configuration: LoadedConfiguration, noticeDirectory: String, templates: [NoticeKind: String]) {
         self.configuration = configuration
-        delivery.files = NoticeFileWriter(directory: noticeDirectory, zone: configuration.timeZone)
+        delivery.files = NoticeFileWriter(
+            directory: noticeDirectory, zone: configuration.timeZone, language: text.language)
         text = NoticeText(language: text.language, zone: configuration.timeZone, overrides: templates)
         text.deadlineTimeOfDay = configuration.daemon.deadlineTimeOfDay
         items = Self.itemSchedule(configuration)
@@ -264,6 +265,25 @@ public final class Manager {
 
     /// Units' names by id, for the text of item notices; read at each pass that has items due.
     private var unitNames: [String: String] = [:]
+    /// The directory's names by person id, likewise.
+    private var personNames: [String: String] = [:]
+
+    /// An item's responsible people by name (`{responsible}`, `{accountable}`): the holder of a role
+    /// named as `@first`, a directory person by name; a role nobody holds is left out.
+    private func people(of item: RectificationItem) -> [String: String] {
+        func name(_ person: String?, _ given: String?) -> String? {
+            guard let who = person ?? given.flatMap({ $0.hasPrefix("@") ? nil : $0 }) else { return nil }
+            return personNames[who] ?? who
+        }
+        let (first, main, direct) = (
+            name(item.firstPerson, item.first), name(item.mainPerson, item.main), name(item.directPerson, item.direct)
+        )
+        return [
+            "responsible": text.responsibleLine(first: first, main: main, direct: direct),
+            "accountable": text.accountableLine(
+                unit: unitNames[item.unit] ?? item.unit, first: first, main: main, direct: direct),
+        ]
+    }
 
     /// Records the stages due at `now` of at most `limit` items (the earliest due first).
     func processItems(at now: Date, limit: Int = .max) throws -> [Notice] {
@@ -271,6 +291,8 @@ public final class Manager {
         if try store.nextItemEvent().map({ $0 <= now }) == true {
             unitNames = Dictionary(
                 try store.units(includeRemoved: true).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            personNames = Dictionary(
+                try store.persons(includeRemoved: true).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         }
         var left = limit
         while left > 0 {
@@ -286,7 +308,8 @@ public final class Manager {
                 var records: [(stage: ItemStage, notice: Notice?)] = silent.map { ($0, nil) }
                 for stage in announce {
                     let at = stages.first { $0.stage == stage }?.at ?? item.deadline
-                    records.append((stage, text.render(itemNotice(item, stage: stage, at: at, now: now))))
+                    records.append(
+                        (stage, text.render(itemNotice(item, stage: stage, at: at, now: now), extra: people(of: item))))
                 }
                 var recorded = item.recordedStages
                 for (stage, _) in records { recorded.insert(stage) }

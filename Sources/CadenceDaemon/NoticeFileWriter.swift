@@ -41,10 +41,13 @@ private final class ConcurrentWork<T>: @unchecked Sendable {
 public struct NoticeFileWriter: Sendable {
     public let directory: String
     public let zone: TimeZone
+    /// The language of the files' table (its labels and the words in it).
+    public let language: NoticeLanguage
 
-    public init(directory: String, zone: TimeZone) {
+    public init(directory: String, zone: TimeZone, language: NoticeLanguage = .en) {
         self.directory = directory
         self.zone = zone
+        self.language = language
     }
 
     /// A failure to write, with the path and the errno text.
@@ -173,24 +176,35 @@ public struct NoticeFileWriter: Sendable {
 
     // MARK: - Content
 
+    /// The notice as a Markdown file: subject, body, and a table of its facts in the configured
+    /// language (a Chinese office reads 类型 | 逾期, not kind | overdue).
     func markdown(_ notice: Notice, file: String) -> String {
-        var rows: [(String, String)] = [("kind", notice.kind.rawValue)]
-        if let cadence = notice.cadence { rows.append(("cadence", cadence)) }
-        if !notice.periods.isEmpty { rows.append(("period", notice.periods.joined(separator: ", "))) }
-        if let unit = notice.unit { rows.append(("unit", unit)) }
-        if let item = notice.item { rows.append(("item", "#\(item)")) }
-        if let title = notice.title { rows.append(("title", title)) }
+        let zh = language == .zh
+        let words = NoticeText(language: language, zone: zone)
+        func label(_ en: String, _ chinese: String) -> String { zh ? chinese : en }
+        var rows: [(String, String)] = [(label("kind", "类型"), zh ? words.kindName(notice.kind) : notice.kind.rawValue)]
+        if let cadence = notice.cadence { rows.append((label("cadence", "周期"), cadence)) }
+        if !notice.periods.isEmpty { rows.append((label("period", "期次"), notice.periods.joined(separator: ", "))) }
+        if let unit = notice.unit {
+            let name = notice.unitName.map { zh ? "\($0)（\(unit)）" : "\($0) (\(unit))" } ?? unit
+            rows.append((label("unit", "单位"), name))
+        }
+        if let item = notice.item { rows.append((label("item", "事项"), "#\(item)")) }
+        if let title = notice.title { rows.append((label("title", "问题"), title)) }
         // An overdue notice is due at its deadline: a deadline typed as a date is shown as that date.
         let typed = notice.deadline == notice.dueAt ? notice.deadlineDate : nil
-        rows.append(("due", typed ?? LocalTimeText.format(notice.dueAt, zone: zone)))
-        if let date = notice.deadlineDate, typed == nil { rows.append(("deadline", date)) }
-        if let days = notice.overdueDays { rows.append(("overdue days", String(days))) }
-        if let level = notice.level { rows.append(("level", level.rawValue)) }
-        rows.append(("late", notice.late ? "yes" : "no"))
-        rows.append(("emitted", LocalTimeText.format(notice.emittedAt, zone: zone)))
-        rows.append(("notice id", notice.id))
+        rows.append((label("due", "到期"), typed ?? LocalTimeText.format(notice.dueAt, zone: zone)))
+        if let date = notice.deadlineDate, typed == nil { rows.append((label("deadline", "整改时限"), date)) }
+        if let days = notice.overdueDays { rows.append((label("overdue days", "逾期天数"), String(days))) }
+        if let level = notice.level {
+            rows.append((label("level", "升级"), zh ? words.levelName(level) : level.rawValue))
+        }
+        rows.append((label("late", "补发"), notice.late ? label("yes", "是") : label("no", "否")))
+        rows.append((label("emitted", "发出时间"), LocalTimeText.format(notice.emittedAt, zone: zone)))
+        rows.append((label("notice id", "通知编号"), notice.id))
         let table = rows.map { "| \($0.0) | \(Self.cell($0.1)) |" }.joined(separator: "\n")
-        return "# \(Self.line(notice.subject))\n\n\(notice.body)\n\n| field | value |\n| --- | --- |\n\(table)\n"
+        let header = zh ? "| 项目 | 内容 |" : "| field | value |"
+        return "# \(Self.line(notice.subject))\n\n\(notice.body)\n\n\(header)\n| --- | --- |\n\(table)\n"
     }
 
     func indexLine(_ notice: Notice, file: String) -> String {

@@ -43,7 +43,7 @@ struct TypedDateTests {
         #expect(entry["MESSAGE"]?.contains("2026-11-01") == false)
         let file = try #require(entry["CADENCED_NOTICE_FILE"])
         let markdown = try String(contentsOfFile: ledger.root + "/state/notices/" + file, encoding: .utf8)
-        #expect(markdown.contains("| due | 2026-10-31 |"), "\(markdown)")
+        #expect(markdown.contains("| 到期 | 2026-10-31 |"), "\(markdown)")
 
         // The export writes back what was typed; a deferral's new date too, and the original stays typed.
         ledger.now = ISOTimestamp.parse("2026-11-02T02:00:00Z")!

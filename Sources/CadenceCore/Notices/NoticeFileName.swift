@@ -1,6 +1,7 @@
 public import Foundation
 
-/// Where a notice's file goes under the notice directory: a dated tree in the configured zone,
+/// Where a notice's file goes under the notice directory: a tree dated by the day it was sent, in
+/// the configured zone, the name starting with the time it was due,
 /// `2026/12/01/090000-occurrence-monthly-reminder-<id>.md`.
 ///
 /// Names are built only from ASCII letters, digits and `-`, so no cadence, unit or item name
@@ -8,11 +9,16 @@ public import Foundation
 /// notice key) keeps names unique.
 public enum NoticeFileName {
     public static func relativePath(for notice: Notice, zone: TimeZone) -> String {
-        let offset = zone.secondsFromGMT(for: notice.dueAt)
-        let local = Int64(notice.dueAt.timeIntervalSince1970.rounded(.down)) + Int64(offset)
-        let days = local.floorDivided(by: 86_400)
-        let day = LocalDate(dayNumber: Int(days))
-        let seconds = Int(local - days * 86_400)
+        // Filed under the day it was sent, so a notice sent late is found with that day's others;
+        // named by the time it was due (on time, the two are the same).
+        func local(_ instant: Date) -> (day: LocalDate, seconds: Int) {
+            let offset = zone.secondsFromGMT(for: instant)
+            let local = Int64(instant.timeIntervalSince1970.rounded(.down)) + Int64(offset)
+            let days = local.floorDivided(by: 86_400)
+            return (LocalDate(dayNumber: Int(days)), Int(local - days * 86_400))
+        }
+        let day = local(notice.emittedAt).day
+        let seconds = local(notice.dueAt).seconds
         let time =
             CivilCalendar.pad(seconds / 3600, 2) + CivilCalendar.pad(seconds / 60 % 60, 2)
             + CivilCalendar.pad(seconds % 60, 2)

@@ -24,7 +24,8 @@ public struct NoticeText: Sendable {
         "cadence", "description", "kind", "period", "periods", "unit", "unit_name", "item", "title", "due",
         "overdue_days",
         "level", "late", "count", "shortfalls", "deadline", "what", "directory", "errors", "person", "channel",
-        "address", "subject", "reason", "attempts", "delivery", "summary", "lines", "files",
+        "address", "subject", "reason", "attempts", "delivery", "summary", "lines", "files", "responsible",
+        "accountable",
     ]
 
     /// Fills `notice.subject` and `notice.body`.
@@ -66,8 +67,32 @@ public struct NoticeText: Sendable {
         let open = total - fulfilled
         let pending = total - fulfilled - partial - unfulfilled
         return language == .zh
-            ? "- \(unit) \(name)：承诺 \(total) 项，未兑现 \(open) 项（已兑现 \(fulfilled)，部分兑现 \(partial)，未兑现 \(unfulfilled)，未评价 \(pending)）"
+            ? "- \(unit) \(name)：承诺 \(total) 项，尚未兑现 \(open) 项（已兑现 \(fulfilled)，部分兑现 \(partial)，未兑现 \(unfulfilled)，待评价 \(pending)）"
             : "- \(unit) \(name): \(total) commitments, \(open) not yet fulfilled (fulfilled \(fulfilled), partial \(partial), unfulfilled \(unfulfilled), not evaluated \(pending))"
+    }
+
+    /// An item's responsible people, as a line after the body's sentence (`{responsible}`):
+    /// `\n责任人：第一责任人 陈一，主要责任人 林二，直接责任人 赵三。`; empty when none is named.
+    public func responsibleLine(first: String?, main: String?, direct: String?) -> String {
+        let named = [(first, "第一责任人", "first"), (main, "主要责任人", "main"), (direct, "直接责任人", "direct")]
+            .compactMap { person, zh, en in person.map { (language == .zh ? zh : en) + " " + $0 } }
+        guard !named.isEmpty else { return "" }
+        return language == .zh
+            ? "\n责任人：" + named.joined(separator: "，") + "。"
+            : "\nResponsible: " + named.joined(separator: ", ") + "."
+    }
+
+    /// Whom accountability is pursued against (`{accountable}`): the unit's leaders (its first and
+    /// main responsible people), the responsible department (the unit) and the responsible person.
+    public func accountableLine(unit: String, first: String?, main: String?, direct: String?) -> String {
+        let leaders = [first, main].compactMap { $0 }
+        if language == .zh {
+            return "追究单位领导（\(leaders.isEmpty ? "未指定" : leaders.joined(separator: "、"))）、责任部门（\(unit)）"
+                + "和责任人（\(direct ?? "未指定")）的责任。"
+        }
+        return " Accountability is pursued against the unit's leaders ("
+            + (leaders.isEmpty ? "not named" : leaders.joined(separator: ", "))
+            + "), the responsible department (\(unit)) and the responsible person (\(direct ?? "not named"))."
     }
 
     /// What a missing year of holiday data does, for the `holiday-data` notice's `{summary}`.
@@ -131,7 +156,27 @@ public struct NoticeText: Sendable {
         language == .zh ? "\(period) 未记录：\(description)" : "Not recorded for \(period): \(description)"
     }
 
-    private func levelName(_ level: EscalationLevel) -> String {
+    /// A notice kind in the office's words (通知文件的“类型”).
+    public func kindName(_ kind: NoticeKind) -> String {
+        guard language == .zh else { return kind.rawValue }
+        return switch kind {
+        case .occurrence: "周期提醒"
+        case .catchUp: "补发提醒"
+        case .deadlineWarning: "到期预警"
+        case .overdue: "整改逾期"
+        case .escalation: "逾期升级"
+        case .accountability: "责任追究"
+        case .quotaShortfall: "信息报送定额检查"
+        case .configurationRefused: "配置未生效"
+        case .deliveryFailed: "通知未送达"
+        case .digest: "每日汇总"
+        case .test: "测试消息"
+        case .holidayDataMissing: "节假日安排缺失"
+        case .finalReport: "最终结果"
+        }
+    }
+
+    public func levelName(_ level: EscalationLevel) -> String {
         switch (level, language) {
         case (.circular, .zh): "通报"
         case (.talk, .zh): "约谈"
@@ -170,21 +215,21 @@ public struct NoticeText: Sendable {
         case (.catchUp, .en):
             "{description}: missed periods {periods} (late)\nMissed while the daemon was down or the clock jumped: {periods} ({cadence}); the last was due at {due}."
         case (.deadlineWarning, .zh):
-            "整改提醒：{unit_name} {item} 将于 {deadline} 到期\n整改事项 {item}「{title}」（{unit_name}）将于 {deadline} 到期，请抓紧整改并申请验收销号。"
+            "整改提醒：{unit_name} {item} 将于 {deadline} 到期\n整改事项 {item}「{title}」（{unit_name}）将于 {deadline} 到期，请抓紧整改并申请验收销号。{responsible}"
         case (.deadlineWarning, .en):
-            "Rectification due soon: {unit_name} {item} at {deadline}\nItem {item} \"{title}\" ({unit_name}) falls due at {deadline}; finish it and ask for verification."
+            "Rectification due soon: {unit_name} {item} at {deadline}\nItem {item} \"{title}\" ({unit_name}) falls due at {deadline}; finish it and ask for verification.{responsible}"
         case (.overdue, .zh):
-            "整改逾期：{unit_name} {item}{late}\n整改事项 {item}「{title}」（{unit_name}）已于 {deadline} 到期，未验收销号，已逾期 {overdue_days} 天。"
+            "整改逾期：{unit_name} {item}{late}\n整改事项 {item}「{title}」（{unit_name}）已于 {deadline} 到期，未验收销号，已逾期 {overdue_days} 天。{responsible}"
         case (.overdue, .en):
-            "Rectification overdue: {unit_name} {item}{late}\nItem {item} \"{title}\" ({unit_name}) fell due at {deadline} without verified closure; {overdue_days} days overdue."
+            "Rectification overdue: {unit_name} {item}{late}\nItem {item} \"{title}\" ({unit_name}) fell due at {deadline} without verified closure; {overdue_days} days overdue.{responsible}"
         case (.escalation, .zh):
-            "整改逾期升级：{level} {unit_name} {item}\n整改事项 {item}「{title}」（{unit_name}）逾期 {overdue_days} 天，升级为{level}。"
+            "整改逾期升级：{level} {unit_name} {item}\n整改事项 {item}「{title}」（{unit_name}）逾期 {overdue_days} 天，升级为{level}。{responsible}"
         case (.escalation, .en):
-            "Overdue rectification escalated to {level}: {unit_name} {item}\nItem {item} \"{title}\" ({unit_name}) is {overdue_days} days overdue (due {deadline}); escalated to {level}."
+            "Overdue rectification escalated to {level}: {unit_name} {item}\nItem {item} \"{title}\" ({unit_name}) is {overdue_days} days overdue (due {deadline}); escalated to {level}.{responsible}"
         case (.accountability, .zh):
-            "责任追究：{unit_name} {item}\n整改事项 {item}「{title}」（{unit_name}）逾期 {overdue_days} 天仍未整改到位，启动责任追究。"
+            "责任追究：{unit_name} {item}\n整改事项 {item}「{title}」（{unit_name}）逾期 {overdue_days} 天仍未整改到位，启动责任追究。{accountable}{responsible}"
         case (.accountability, .en):
-            "Accountability: {unit_name} {item}\nItem {item} \"{title}\" ({unit_name}) is {overdue_days} days overdue and still not rectified: accountability applies."
+            "Accountability: {unit_name} {item}\nItem {item} \"{title}\" ({unit_name}) is {overdue_days} days overdue and still not rectified: accountability applies.{accountable}{responsible}"
         case (.quotaShortfall, .zh):
             "信息报送定额检查：{period} 有 {count} 个单位未达定额{late}\n{period} 信息报送少于定额的单位（已报/应报）：\n{shortfalls}"
         case (.configurationRefused, .zh):
