@@ -142,6 +142,15 @@ struct LedgerCommandTests {
         #expect(overdue.count == 1)
         let stages = overdue.first?["stages"] as? [String] ?? []
         #expect(stages.contains("overdue"))
+        #expect(overdue.first?["overdueDays"] as? Int == 0)
+        // The table says how late, how far escalated and who answers for it, not only --json.
+        let overdueTable = try daemon.ok(["overdue"]).split(separator: "\n").map {
+            $0.split(separator: " ").map(String.init)
+        }
+        #expect(overdueTable.first == ["ID", "UNIT", "DEADLINE", "DAYS", "LEVEL", "FIRST", "MAIN", "DIRECT", "TITLE"])
+        #expect(
+            overdueTable.dropFirst().first.map { Array($0.prefix(2)) + Array($0.suffix(6)) }
+                == ["2", "unit-b", "0", "overdue", "Director", "Wu", "Due", "soon"], "\(overdueTable)")
         // item show says it in words, rounds counted from 1; --json keeps the codes (above).
         let shown = try daemon.ok(["item", "show", "2"])
         #expect(shown.contains("overdue") && !shown.contains("warn-"), "\(shown)")

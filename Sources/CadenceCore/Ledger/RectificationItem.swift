@@ -81,6 +81,9 @@ extension RectificationItem: WireRecord {
             .text("title", label: "Title", { $0.title }),
             .text("state", label: "State", { $0.state.rawValue }),
             Field("overdue", "Overdue", "bool") { item, instant in .flag(item.isOverdue(at: instant)) },
+            Field("overdueDays", "Days overdue", "?int") { item, instant in
+                .integer(item.isOverdue(at: instant) ? Int64(instant.timeIntervalSince(item.deadline) / 86_400) : nil)
+            },
             .instant("deadline", label: "Deadline", { $0.deadline }),
             .optionalText("deadlineDate", { $0.deadlineDate }),
             .optionalInstant("originalDeadline", label: "Original deadline", { $0.originalDeadline }),

@@ -172,7 +172,34 @@ struct OverdueCommand: ParsableCommand {
     func run() throws {
         let call = ListItemsCall { ($0.overdueOnly, $0.limit) = (true, limit) }
         if json { return try socket.printJSONLines(call, key: "items") }
-        printItems(try socket.call(call), json: false)
+        let reply = try socket.call(call)
+        let items = reply["items"] as? [[String: Any]] ?? []
+        var table = TextTable(header: ["ID", "UNIT", "DEADLINE", "DAYS", "LEVEL", "FIRST", "MAIN", "DIRECT", "TITLE"])
+        for item in items.map(typedDates) {
+            func person(_ role: String) -> String {
+                item[role + "Person"] as? String ?? (item[role] as? String).flatMap { $0.hasPrefix("@") ? nil : $0 }
+                    ?? ""
+            }
+            table.rows.append([
+                "\(item["id"] ?? "?")", item["unit"] as? String ?? "", item["deadline"].map(display) ?? "",
+                "\(item["overdueDays"] ?? "")", Self.level(item["stages"] as? [String] ?? []), person("first"),
+                person("main"), person("direct"), item["title"] as? String ?? "",
+            ])
+        }
+        print(table.render())
+        print("\n\(items.count) of \(reply["total"] ?? items.count) overdue items.")
+    }
+
+    /// How far an overdue item has escalated, in words: its highest step of the current round.
+    static func level(_ stages: [String]) -> String {
+        let steps = stages.compactMap { ItemStage.parse(stored: $0) }
+        let round = steps.map(\.round).max() ?? 0
+        let levels = steps.filter { $0.round == round }.compactMap { step -> EscalationLevel? in
+            if case .escalation(let level) = step.stage { return level }
+            return nil
+        }
+        guard let highest = levels.max() else { return "overdue" }
+        return ItemCommand.stageWords(ItemStage.escalation(highest).stored(round: round))
     }
 }
 
