@@ -55,7 +55,7 @@ struct EvaluationReportWriter {
         }
         guard !paths.allSatisfy(files.exists) else { return paths }
         let maker = EvaluationMaker(store: store, configuration: configuration)
-        let figures = try maker.figures(year: year, variant: variant, unit: nil, at: now, final: final)
+        let figures = try maker.figures(year: year, variant: variant, unit: nil, at: now)
         let generator = "cadenced \(CadenceVersion.string)"
         for ((format, masked), path) in zip(Self.outputs, paths) {
             let report = EvaluationReport(figures, language: language, mask: masked, generator: generator)

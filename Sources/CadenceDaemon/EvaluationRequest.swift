@@ -23,22 +23,29 @@ public struct EvaluationMaker {
             uniquingKeysWith: { first, _ in first })
     }
 
+    /// The duty cadences that name the kinds of unit owing them (`Units=`), by name.
+    public var owedBy: [String: Set<UnitKind>] {
+        Dictionary(
+            configuration.cadences.filter(\.kind.requiresRecord).compactMap { c in c.units.map { (c.name, $0) } },
+            uniquingKeysWith: { first, _ in first })
+    }
+
     /// The figures of `variant` for `year`, taken at `instant` (capped at the end of the window).
     /// - Throws: ``EvaluationMakerError`` when the year is out of range or has not begun at `instant`;
     ///   ``LedgerError/unknownUnit(_:)`` for an unknown unit.
-    /// With `final`, records made up to `instant` count after the window's end (the final result).
-    public func figures(year: Int, variant: EvaluationVariant, unit: String?, at instant: Date, final: Bool = false)
-        throws -> EvaluationFigures
+    /// Taken after the window's end, records made up to `instant` count (the final result).
+    public func figures(year: Int, variant: EvaluationVariant, unit: String?, at instant: Date) throws
+        -> EvaluationFigures
     {
         guard (2000...2199).contains(year) else { throw EvaluationMakerError.yearOutOfRange(year) }
         guard
             let window = EvaluationWindow(
-                year: year, variant: variant, zone: configuration.timeZone, at: instant, final: final)
+                year: year, variant: variant, zone: configuration.timeZone, at: instant)
         else {
             throw EvaluationMakerError.notBegun(
                 year: year, at: LocalTimeText.format(instant, zone: configuration.timeZone))
         }
-        return try store.evaluationFigures(window: window, unit: unit, duties: duties)
+        return try store.evaluationFigures(window: window, unit: unit, duties: duties, owedBy: owedBy)
     }
 
     /// The report, ready to render.

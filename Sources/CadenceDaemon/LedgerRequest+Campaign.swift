@@ -96,7 +96,7 @@ extension LedgerRequest {
     func answer(_ call: EndRoleCall) throws -> [String: Any] {
         try store.endRole(unit: call.unit, role: call.role, person: call.person, at: now, actor: actor)
         let ended = try store.roles(unit: call.unit, includePast: true).last {
-            $0.role == call.role.rawValue && $0.person == call.person
+            $0.role == call.role.rawValue && $0.person == call.person.trimmingCharacters(in: .whitespaces)
         }
         return ["role": ended.map { wire($0) } ?? RecordJSON.emptyObject]
     }

@@ -57,7 +57,8 @@ extension Manager {
                 }
             } else {
                 let missing = try store.unitsMissing(
-                    cadence: cadence.name, kind: cadence.kind, period: period, existingBefore: end)
+                    cadence: cadence.name, kind: cadence.kind, period: period, existingBefore: end,
+                    owedBy: cadence.units)
                 var opened: [NewItem] = []
                 for unit in missing {
                     guard let parent = unit.parent else { continue }

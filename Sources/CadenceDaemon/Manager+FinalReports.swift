@@ -17,8 +17,10 @@ extension Manager {
     }
 
     /// The final results not yet written, of each cadence's two latest recorded periods (the latest
-    /// alone could hide last year's, owed in January, behind this year's after a long downtime).
-    func finalReportsOwed() throws -> [FinalReportOwed] {
+    /// alone could hide last year's, owed in January, behind this year's after a long downtime), due
+    /// no longer ago than `CatchUpWindowSec=` at `now`: a ledger upgraded long after a final result
+    /// fell due does not write it then.
+    func finalReportsOwed(at now: Date) throws -> [FinalReportOwed] {
         let zone = configuration.timeZone
         var owed: [FinalReportOwed] = []
         for cadence in configuration.cadences {
@@ -39,6 +41,7 @@ extension Manager {
                 guard let end = ends.max(),
                     let due = expression.nextElapse(after: end.addingTimeInterval(-1), localZone: zone)
                 else { continue }
+                guard now.timeIntervalSince(due) <= configuration.daemon.catchUpWindow.seconds else { continue }
                 owed.append(FinalReportOwed(cadence: cadence, period: period, year: year, variants: variants, due: due))
             }
         }
@@ -51,7 +54,7 @@ extension Manager {
     /// next pass finds them and records the notice.
     func processFinalReports(at now: Date) throws -> [Notice] {
         var stored: [Notice] = []
-        for owed in try finalReportsOwed() where owed.due <= now {
+        for owed in try finalReportsOwed(at: now) where owed.due <= now {
             let writer = EvaluationReportWriter(
                 store: store, configuration: configuration, files: delivery.files, language: text.language,
                 logger: logger)

@@ -152,7 +152,7 @@ public final class Manager {
         if let duty = try nextDutyCheck() { candidates.append(max(duty, now)) }
         if let digest = try nextDigest(after: now) { candidates.append(digest) }
         // One that could not be written is tried again after a while, not at once.
-        if let final = try finalReportsOwed().map(\.due).min() {
+        if let final = try finalReportsOwed(at: now).map(\.due).min() {
             candidates.append(final > now ? final : now.addingTimeInterval(Self.retryAfter))
         }
         if let day = holidayCoverage.nextCheck(after: LocalDay.of(now, in: configuration.timeZone)) {

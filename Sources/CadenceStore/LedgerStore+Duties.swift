@@ -23,22 +23,27 @@ extension LedgerStore {
     }
 
     /// Units that owed `cadence`'s duty (of `kind`) in `period` and have none recorded: every unit with a
-    /// parent (reviews follow affiliation) that existed before the period ended. A review counts when it
+    /// parent (reviews follow affiliation), of the kinds in `owedBy` when given (`Units=`), that existed
+    /// before the period ended. A review counts when it
     /// was recorded for that cadence, or (an older ledger's, with no cadence) for that kind and period.
-    public func unitsMissing(cadence: String, kind: CadenceKind, period: PeriodKey, existingBefore end: Date) throws
-        -> [UnitRecord]
-    {
-        try writer.read { db in
+    public func unitsMissing(
+        cadence: String, kind: CadenceKind, period: PeriodKey, existingBefore end: Date, owedBy: Set<UnitKind>? = nil
+    ) throws -> [UnitRecord] {
+        let kinds = owedBy.map { $0.map(\.rawValue).sorted() }
+        let owing = kinds.map { "AND u.kind IN (\($0.map { _ in "?" }.joined(separator: ",")))" } ?? ""
+        return try writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT \(Self.unitColumns) FROM unit u
                     WHERE u.parent IS NOT NULL AND u.createdAt < ? AND (u.removedAt IS NULL OR u.removedAt >= ?)
+                    \(owing)
                     AND NOT EXISTS (SELECT 1 FROM review r WHERE r.unit = u.id AND r.period = ?
                         AND (r.cadence = ? OR (r.cadence IS NULL AND r.kind = ?)))
                     ORDER BY u.id
                     """,
-                arguments: [end.micros, end.micros, period.rawValue, cadence, kind.rawValue]
+                arguments: [end.micros, end.micros] + StatementArguments(kinds ?? [])
+                    + [period.rawValue, cadence, kind.rawValue]
             ).map(Self.unit)
         }
     }

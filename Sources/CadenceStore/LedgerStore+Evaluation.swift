@@ -14,16 +14,19 @@ extension LedgerStore {
     ///   - duties: the cadences whose periods units must hold and record (review, inspection,
     ///     appraisal, evaluation), by name: a period is owed once its occurrence is in the ledger.
     /// - Throws: ``LedgerError/unknownUnit(_:)`` for a unit that is not in the ledger.
-    public func evaluationFigures(window: EvaluationWindow, unit: String?, duties: [String: CadenceKind]) throws
-        -> EvaluationFigures
-    {
+    /// `owedBy`: for a duty cadence (by name), the kinds of unit that owe it (`Units=`); a cadence not
+    /// in it is owed by every unit with a parent.
+    public func evaluationFigures(
+        window: EvaluationWindow, unit: String?, duties: [String: CadenceKind],
+        owedBy: [String: Set<UnitKind>] = [:]
+    ) throws -> EvaluationFigures {
         try writer.read { db in
             let t = window.asOf.micros
             let s = window.start.micros
             let units = try Self.evaluationUnits(db, window: window, root: unit)
             let selected = Set(units.map(\.id))
             let commitments = try Self.commitmentCounts(db, year: window.year, at: t)
-            let dutyCounts = try Self.dutyCounts(db, window: window, units: units, duties: duties)
+            let dutyCounts = try Self.dutyCounts(db, window: window, units: units, duties: duties, owedBy: owedBy)
             let quota = try Self.quotaMonths(db, window: window, units: units)
             let samples = window.samples
             let (items, bySource, burndown) = try Self.itemAggregates(
@@ -118,10 +121,11 @@ extension LedgerStore {
     }
 
     /// Duties owed and held, by unit and kind. A period of a duty cadence is owed by every unit with
-    /// a parent that was in the tree at the period's end, once the cadence fired for it (by the
+    /// a parent (of the kinds `owedBy` names for it, if any) that was in the tree at the period's end, once the cadence fired for it (by the
     /// instant) and the period has ended, or earlier when already held.
     private static func dutyCounts(
-        _ db: Database, window: EvaluationWindow, units: [EvaluatedUnit], duties: [String: CadenceKind]
+        _ db: Database, window: EvaluationWindow, units: [EvaluatedUnit], duties: [String: CadenceKind],
+        owedBy: [String: Set<UnitKind>]
     ) throws -> [String: [CadenceKind: DutyCounts]] {
         let t = window.asOf.micros
         guard !duties.isEmpty else { return [:] }
@@ -133,15 +137,19 @@ extension LedgerStore {
                 WHERE cadence IN (\(names.map { _ in "?" }.joined(separator: ","))) AND effectiveAt <= ?
                 """,
             arguments: StatementArguments(names) + [t])
-        // (kind, period) → end of the period; two cadences of one kind and period are one duty.
-        var periods: [String: (kind: CadenceKind, period: String, end: Int64)] = [:]
+        // (kind, period) → end of the period and the kinds of unit owing it (nil: every unit); two
+        // cadences of one kind and period are one duty, owed by whoever owes either.
+        var periods: [String: (kind: CadenceKind, period: String, end: Int64, owing: Set<UnitKind>?)] = [:]
         for row in fired {
             let name: String = row[0]
             let period = PeriodKey(rawValue: row[1])
             guard let kind = duties[name], window.contains(period), let end = period.end(in: window.zone) else {
                 continue
             }
-            periods["\(kind.rawValue)/\(period)"] = (kind, period.rawValue, end.micros)
+            let key = "\(kind.rawValue)/\(period)"
+            var owing = owedBy[name]
+            if let earlier = periods[key] { owing = earlier.owing.flatMap { a in owing.map { a.union($0) } } }
+            periods[key] = (kind, period.rawValue, end.micros, owing)
         }
         guard !periods.isEmpty else { return [:] }
         // The first record of each unit, kind and period, by the instant.
@@ -167,6 +175,9 @@ extension LedgerStore {
         for unit in units where unit.parent != nil {
             var byKind: [CadenceKind: DutyCounts] = [:]
             for duty in periods.values where unit.exists(before: duty.end) {
+                if let owing = duty.owing, !(UnitKind(rawValue: unit.kind).map { owing.contains($0) } ?? false) {
+                    continue
+                }
                 let recorded = held["\(unit.id)/\(duty.kind.rawValue)/\(duty.period)"]
                 guard duty.end <= t || recorded != nil else { continue }
                 var d = byKind[duty.kind] ?? DutyCounts(kind: duty.kind)

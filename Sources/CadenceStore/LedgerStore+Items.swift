@@ -73,7 +73,13 @@ extension LedgerStore {
             }
             for (name, value) in [("first", item.first), ("main", item.main), ("direct", item.direct)] {
                 guard let value, value.hasPrefix("@") else { continue }
-                if UnitRole(rawValue: String(value.dropFirst())) == nil {
+                if let role = UnitRole(rawValue: String(value.dropFirst())), role.isMember {
+                    problems.append(
+                        (
+                            index,
+                            "the \(name) responsible person '\(value)' is a role several people hold; name one of them"
+                        ))
+                } else if UnitRole(rawValue: String(value.dropFirst())) == nil {
                     problems.append(
                         (
                             index,

@@ -291,6 +291,7 @@ extension LedgerStore {
     /// Ends `person`'s tenure of `role` in `unit` (a member leaving the leading group, say); the
     /// tenure is kept, with its end.
     public func endRole(unit: String, role: UnitRole, person: String, at now: Date, actor: Actor?) throws {
+        let person = person.trimmingCharacters(in: .whitespaces)
         try writer.write { db in
             guard try Self.unitExists(db, unit) else { throw LedgerError.unknownUnit(unit) }
             try db.execute(

@@ -301,14 +301,16 @@ struct ConfigurationLoaderTests {
                 \(directory.path)/holidays.d/cn.conf:2 already lists
                 """
         }
-        // The weekend is the configured one: Friday and Saturday off makes Sunday a working day.
+        // With Weekend=Friday Saturday, a Friday may be a make-up day too (and the national file's
+        // Sundays still pass); a Thursday may not.
         try directory.write("cadenced.conf", "[WorkingDays]\nWeekend=Friday Saturday\n")
-        try directory.write("holidays.d/cn.conf", "[2027]\nWorkingDay=2027-10-09\nWorkingDay=2027-10-10\n")
+        try directory.write(
+            "holidays.d/cn.conf", "[2027]\nWorkingDay=2027-10-08\nWorkingDay=2027-10-10\nWorkingDay=2027-10-07\n")
         #expect {
             try loader.load(reference: reference, systemTimeZone: zone)
         } throws: { error in
             (error as? ConfigurationError)?.description
-                == "\(directory.path)/holidays.d/cn.conf:3: WorkingDay= '2027-10-10' lists 2027-10-10, a Sunday, "
+                == "\(directory.path)/holidays.d/cn.conf:4: WorkingDay= '2027-10-07' lists 2027-10-07, a Thursday, "
                 + "which is a working day anyway: a make-up working day (调休) is a weekend day that is worked"
         }
     }

@@ -154,4 +154,62 @@ struct DutyCadenceTests {
         // city (2 owed) and county-a (4 owed) are short; county-b submitted its 4.
         #expect(units.sorted() == ["city", "county-a"])
     }
+
+    @Test("Units= makes county bureaus and city-direct units owe the review; a township or a department owes none")
+    func unitsOwingTheDuty() throws {
+        let review = """
+            [Cadence]
+            Description=Quarterly leader review
+            OnCalendar=*-03,06,09,12-01 09:00
+            Kind=review
+            Units=county-bureau city-direct
+            Period=quarter
+            """
+        let ledger = try dutyLedger(cadences: ["quarterly-review": review])
+        _ = try ledger.process(at: "2027-01-01 00:00")
+        try ledger.manager.store.addUnits(
+            [
+                NewUnit(id: "city", name: "Example City Bureau", kind: .bureau),
+                NewUnit(id: "county-a", name: "County A", kind: .countyBureau, parent: "city"),
+                NewUnit(id: "hospital", name: "City Hospital", kind: .cityDirect, parent: "city"),
+                NewUnit(id: "town-1", name: "Township One", kind: .township, parent: "county-a"),
+                NewUnit(id: "clinic-1", name: "Village Clinic One", kind: .village, parent: "town-1"),
+                NewUnit(id: "office", name: "Bureau Office", kind: .department, parent: "city"),
+            ], at: ledger.now, actor: nil)
+        _ = try ledger.process(at: "2027-03-01 09:00")
+        _ = try ledger.process(at: "2027-04-01 00:00")
+        let opened = try ledger.manager.store.items(unit: nil, overdueAt: nil, limit: 100).items
+        #expect(opened.map(\.unit).sorted() == ["county-a", "hospital"])
+        // The evaluation counts the duty for those who owe it, and for nobody else.
+        let figures = try EvaluationMaker(store: ledger.manager.store, configuration: ledger.manager.configuration)
+            .figures(year: 2027, variant: .yearEnd, unit: nil, at: utcInstant("2027-04-02 00:00"))
+        let due = Dictionary(uniqueKeysWithValues: figures.units.map { ($0.id, $0.duty(.review).due) })
+        #expect(due == ["city": 0, "county-a": 1, "hospital": 1, "town-1": 0, "clinic-1": 0, "office": 0])
+    }
+
+    @Test("Units= naming no kind of unit, or on a cadence that is no duty, is refused at its line")
+    func unitsRefused() throws {
+        // Bad input: a kind that does not exist (hospital), Units= on a monthly reminder, and a list
+        // of nothing (Units=,).
+        let bad = """
+            [Cadence]
+            OnCalendar=*-03,06,09,12-01 09:00
+            Kind=review
+            Period=quarter
+            Units=county-bureau hospital
+            """
+        let reminder = "[Cadence]\nOnCalendar=*-*-01 09:00\nKind=reminder\nUnits=county-bureau\n"
+        let empty = "[Cadence]\nOnCalendar=*-06,12-01 09:30\nKind=inspection\nPeriod=half-year\nUnits=,\n"
+        #expect {
+            try dutyLedger(cadences: ["quarterly-review": bad, "monthly-reminder": reminder, "inspection": empty])
+        } throws: { error in
+            let text = (error as? ConfigurationError)?.description ?? "\(error)"
+            return text.contains(
+                "quarterly-review.cadence:5: Units= 'county-bureau hospital' names 'hospital', which is not a kind of "
+                    + "unit (bureau, county-bureau, city-direct")
+                && text.contains(
+                    "monthly-reminder.cadence:4: Units= 'county-bureau' is for a duty recorded per unit")
+                && text.contains("inspection.cadence:5: Units= ',' names no kind of unit")
+        }
+    }
 }

@@ -155,6 +155,11 @@ struct EvaluationCadenceTests {
             unit: "county-a", month: PeriodKey(rawValue: "2026-12"), submittedOn: LocalDate("2026-12-30")!,
             title: "工作动态 12", liaison: nil, recipient: nil, at: sampleTime("2027-01-06 10:00"), actor: nil)
         // 10 January 2027 is a Sunday: the final result is due on Monday the 11th at 09:00.
+        // Asked for after the year has closed, a report is final too and counts what was recorded late.
+        let asked = try EvaluationMaker(store: manager.store, configuration: manager.configuration)
+            .figures(year: 2026, variant: .yearEnd, unit: nil, at: sampleTime("2027-01-07 10:00"))
+        #expect(asked.window.isFinal)
+        #expect(asked.units.first { $0.id == "county-a" }?.duty(.review).held == 4)
         // (The year's duty checks, done at its end, come first.)
         try manager.process(at: sampleTime("2027-01-08 12:00"))
         #expect(try manager.nextWake(after: sampleTime("2027-01-08 12:00")) == sampleTime("2027-01-11 09:00"))

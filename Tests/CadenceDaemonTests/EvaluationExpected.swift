@@ -114,7 +114,7 @@ struct EvaluationExpected {
                     direct: spec.direct))
         }
         // Items the daemon opened for duties not recorded by their period's end (R3).
-        for unit in year.units where unit.parent != nil {
+        for unit in year.units where unit.parent != nil && year.owesDuties(unit) {
             for duty in year.duties where duty.end <= year.end && unit.exists(before: duty.end) {
                 let recorded = year.recorded["\(unit.id)/\(duty.kind.rawValue)/\(duty.period)"]
                 guard recorded.map({ $0 > duty.end }) ?? true else { continue }
@@ -151,7 +151,7 @@ struct EvaluationExpected {
                 }
             }
             // Duties: every period has fired by the instant; due once ended, or held.
-            if unit.parent != nil {
+            if unit.parent != nil && year.owesDuties(unit) {
                 for duty in year.duties where unit.exists(before: duty.end) {
                     let recorded = year.recorded["\(unit.id)/\(duty.kind.rawValue)/\(duty.period)"].flatMap {
                         $0 <= t ? $0 : nil

@@ -128,6 +128,10 @@ final class EvaluationSampleYear {
 
     deinit { try? FileManager.default.removeItem(atPath: root) }
 
+    /// Whether a unit owes the shipped duty cadences: they name county bureaus and city-direct units
+    /// (Units=); a township centre owes none (what it records is kept, and not counted).
+    func owesDuties(_ unit: UnitSpec) -> Bool { unit.kind == .countyBureau || unit.kind == .cityDirect }
+
     /// Who held `role` of `unit` at `instant`, from the script.
     func holder(_ unit: String, _ role: String, at instant: Date) -> String? {
         holders["\(unit)/\(role)"]?.last { $0.since <= instant }?.person

@@ -216,14 +216,6 @@ struct LedgerCommandTests {
         #expect(history.last?["item"] as? Int == 1)
     }
 
-    // Bad input tried: for each verb, what makes it a usage error (64: a non-numeric id, missing
-    // options, a bad --encoding), names nothing known (3: unknown item, unit or commitment, as a
-    // target or a filter), or is refused by the daemon (1: a deadline in the past or not a date, a
-    // blank unit, no first responsible person, an unknown source, kind or role, a duplicate or
-    // orphaned unit, removing a unit with sub-units or open items, a quarter review for a half-year,
-    // a review by an unrelated unit, held in the future, month 13, an unknown status, verifying an
-    // open item, reopening an open one, an unknown notice or import kind); an unreadable file (66);
-    // an unreachable socket (69).
     @Test("A leading group has several members at once; role end ends one; a single role still passes on")
     func memberRoles() throws {
         let daemon = try CtlDaemon()
@@ -244,7 +236,8 @@ struct LedgerCommandTests {
             try current() == [
                 "first 林示例", "group-member 吴示例", "group-member 王示例", "group-member 郑示例",
             ])
-        // Bad input: the same member twice, ending a tenure nobody holds, an unknown role, no unit.
+        // Bad input: the same member twice, ending a tenure nobody holds, an unknown role, no unit,
+        // an item naming @group-member.
         let before = try daemon.changes()
         let twice = try daemon.ctl(["role", "assign", "city", "group-member", "吴示例"])
         #expect(twice.status == 1)
@@ -256,6 +249,12 @@ struct LedgerCommandTests {
         let noUnit = try daemon.ctl(["role", "end", "nowhere", "group-member", "吴示例"])
         #expect(noUnit.status == 3)
         #expect(noUnit.stderr.contains("there is no unit 'nowhere'"))
+        // An item cannot name a role several people hold as its responsible person.
+        let several = try daemon.ctl([
+            "item", "add", "--unit", "city", "--title", "T", "--deadline", "2099-01-01", "--direct", "@group-member",
+        ])
+        #expect(several.status == 1)
+        #expect(several.stderr.contains("'@group-member' is a role several people hold; name one of them"))
         #expect(try daemon.changes() == before)
 
         #expect(
@@ -271,6 +270,14 @@ struct LedgerCommandTests {
         #expect(history.contains { $0["action"] as? String == "role.end" && $0["unit"] as? String == "city" })
     }
 
+    // Bad input tried: for each verb, what makes it a usage error (64: a non-numeric id, missing
+    // options, a bad --encoding), names nothing known (3: unknown item, unit or commitment, as a
+    // target or a filter), or is refused by the daemon (1: a deadline in the past or not a date, a
+    // blank unit, no first responsible person, an unknown source, kind or role, a duplicate or
+    // orphaned unit, removing a unit with sub-units or open items, a quarter review for a half-year,
+    // a review by an unrelated unit, held in the future, month 13, an unknown status, verifying an
+    // open item, reopening an open one, an unknown notice or import kind); an unreadable file (66);
+    // an unreachable socket (69).
     @Test("Bad requests say what was wrong, exit with their code and change nothing")
     func badRequests() throws {
         let daemon = try CtlDaemon()

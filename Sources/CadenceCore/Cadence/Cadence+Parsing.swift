@@ -5,7 +5,7 @@ extension Cadence {
     public static let schema = IniSchema([
         "Cadence": [
             "OnCalendar": .list, "Kind": .single, "Period": .single, "WorkingDay": .single, "Description": .single,
-            "Report": .single, "FinalReport": .single,
+            "Report": .single, "FinalReport": .single, "Units": .list,
         ]
     ])
 
@@ -23,7 +23,8 @@ extension Cadence {
     /// `occurrence`, `WorkingDay=` to `none`, `Description=` to the name; `Report=` lists the evaluation
     /// reports written with each occurrence (``EvaluationVariant`` names, or `none`; default by kind);
     /// `FinalReport=` (a calendar expression) when they are written again as the final result, after
-    /// their period has ended. An expression that never elapses
+    /// their period has ended; `Units=` the kinds of unit that owe a duty (a list; default every unit
+    /// with a parent). An expression that never elapses
     /// after `reference` is refused; calendar warnings become ``warnings`` prefixed with `file:line`, as do
     /// expressions that elapse more than once per period (only the first elapse of a period counts).
     /// - Parameters:
@@ -154,12 +155,44 @@ extension Cadence {
             }
         }
 
+        var units: Set<UnitKind>?
+        if let assignments = ini.list("Cadence", "Units"), let last = assignments.last, !last.value.isEmpty {
+            if let kind, !kind.requiresRecord {
+                errors.append(
+                    .badValue(
+                        last.location, key: "Units", value: last.value,
+                        reason: "is for a duty recorded per unit (Kind=review, inspection, appraisal or "
+                            + "evaluation); Kind=\(kind.rawValue) is owed by nobody in particular"))
+            }
+            var kinds: Set<UnitKind> = []
+            for assignment in assignments {
+                for word in assignment.value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }) {
+                    if let unitKind = UnitKind(rawValue: String(word)) {
+                        kinds.insert(unitKind)
+                    } else {
+                        errors.append(
+                            .badValue(
+                                assignment.location, key: "Units", value: assignment.value,
+                                reason: "names '\(word)', which is not a kind of unit (\(UnitKind.names))"))
+                    }
+                }
+            }
+            if kinds.isEmpty {
+                errors.append(
+                    .badValue(
+                        last.location, key: "Units", value: last.value,
+                        reason: "names no kind of unit (leave it out for every unit with a parent)"))
+            }
+            units = kinds
+        }
+
         try ConfigurationError.throwIfAny(errors)
         var cadence = Cadence(
             name: name, expressions: expressions, kind: kind!, period: period, workingDay: shift,
             description: description, warnings: warnings)
         cadence.reports = reports
         cadence.finalReport = finalReport
+        cadence.units = units
         cadence.warnings += cadence.periodWarnings(ini: ini, reference: reference, zone: zone)
         return cadence
     }

@@ -24,6 +24,9 @@ public struct Cadence: Hashable, Sendable {
     /// `FinalReport=`: when the final result of the reports is written, after their period ends (the
     /// first elapse after it, e.g. `*-01-10 09:00`); nil = the reports of each occurrence only.
     public var finalReport: CalendarExpression?
+    /// `Units=`: the kinds of unit that owe this duty (county bureaus and city-direct units, say);
+    /// nil = every unit with a parent.
+    public var units: Set<UnitKind>?
 
     public init(
         name: String, expressions: [CalendarExpression], kind: CadenceKind, period: CadencePeriod = .occurrence,

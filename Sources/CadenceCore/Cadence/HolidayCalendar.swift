@@ -11,8 +11,9 @@ import Foundation
 /// `Holiday=` and `WorkingDay=` take a date `YYYY-MM-DD` or an inclusive range `FIRST..LAST`, then an
 /// optional name (free text, may be Chinese). Both keys may repeat; `Holiday=` with no value is refused.
 /// Every date must lie in its section's year; a day may not be both a holiday and a working day within
-/// one file, nor listed twice as a holiday; a make-up working day must fall on a weekend day (a weekday
-/// is worked anyway, so listing one is a typing error); a range must not run backwards.
+/// one file, nor listed twice; a make-up working day must fall on a Saturday, a Sunday or a day of the
+/// configured weekend (a weekday is worked anyway, so listing one is a typing error); a range must
+/// not run backwards.
 public struct HolidayCalendar: Equatable, Sendable {
     /// The file's name without directory and `.conf` (`cn`).
     public var name: String
@@ -78,7 +79,9 @@ public struct HolidayCalendar: Equatable, Sendable {
                     continue
                 }
                 let weekday = WorkingDayCalendar.Weekday(rawValue: day.isoWeekday)!
-                if !isHoliday, !weekend.contains(weekday) {
+                // The national schedule moves Saturdays and Sundays; an office with another weekend
+                // (Weekend=Sunday) still reads the national file, so both count as weekend days here.
+                if !isHoliday, !weekend.contains(weekday), weekday != .saturday, weekday != .sunday {
                     errors.append(
                         .badValue(
                             assignment.location, key: assignment.key, value: assignment.value,

@@ -56,17 +56,17 @@ public struct EvaluationWindow: Sendable, Equatable {
     public var start: Date
     public var end: Date
     public var asOf: Date
-    /// Records of duties held and reports submitted count up to this instant: ``asOf``, or for a final
-    /// result written after the window ended, that later instant (a fourth-quarter review recorded on
-    /// 5 January counts, as held late).
+    /// Records of duties held and reports submitted count up to this instant: ``asOf``, or for a report
+    /// taken after the window ended (a final result), that later instant: a fourth-quarter review
+    /// recorded on 5 January counts, as held late.
     public var recordsThrough: Date
     /// Every month of the window, in order (also those after ``asOf``).
     public var months: [EvaluationMonth]
 
     /// The window of `variant` for `year`, with its figures taken at `instant` (capped at the end of
     /// the window). Nil when the year is outside 2000–2199 or `instant` is before the window starts.
-    /// With `final`, records made up to `instant` count even when it is after the window's end.
-    public init?(year: Int, variant: EvaluationVariant, zone: TimeZone, at instant: Date, final: Bool = false) {
+    /// Taken after the window's end, records made up to `instant` count (the final result).
+    public init?(year: Int, variant: EvaluationVariant, zone: TimeZone, at instant: Date) {
         guard (2000...2199).contains(year), let first = LocalDate(year: year, month: 1, day: 1) else { return nil }
         let monthCount = variant.isHalfYear ? 6 : 12
         self.year = year
@@ -83,7 +83,7 @@ public struct EvaluationWindow: Sendable, Equatable {
         end = months[months.count - 1].end
         guard instant >= start else { return nil }
         asOf = min(instant, end)
-        recordsThrough = final ? max(instant, asOf) : asOf
+        recordsThrough = max(instant, asOf)
     }
 
     /// True when the figures are taken at the end of the window: the final result. Before it, reports

@@ -182,7 +182,8 @@ struct OverdueCommand: ParsableCommand {
             }
             table.rows.append([
                 "\(item["id"] ?? "?")", item["unit"] as? String ?? "", item["deadline"].map(display) ?? "",
-                "\(item["overdueDays"] ?? "")", Self.level(item["stages"] as? [String] ?? []), person("first"),
+                (item["overdueDays"] as? Int).map(String.init) ?? "",
+                Self.level(item["stages"] as? [String] ?? [], round: item["round"] as? Int ?? 0), person("first"),
                 person("main"), person("direct"), item["title"] as? String ?? "",
             ])
         }
@@ -190,11 +191,10 @@ struct OverdueCommand: ParsableCommand {
         print("\n\(items.count) of \(reply["total"] ?? items.count) overdue items.")
     }
 
-    /// How far an overdue item has escalated, in words: its highest step of the current round.
-    static func level(_ stages: [String]) -> String {
-        let steps = stages.compactMap { ItemStage.parse(stored: $0) }
-        let round = steps.map(\.round).max() ?? 0
-        let levels = steps.filter { $0.round == round }.compactMap { step -> EscalationLevel? in
+    /// How far an overdue item has escalated, in words: its highest step of the current round
+    /// (`stages` are that round's, `round` counts from 0).
+    static func level(_ stages: [String], round: Int) -> String {
+        let levels = stages.compactMap { ItemStage.parse(stored: $0) }.compactMap { step -> EscalationLevel? in
             if case .escalation(let level) = step.stage { return level }
             return nil
         }
