@@ -219,6 +219,7 @@ public final class Manager {
                             periods: announced.map(\.period.rawValue), late: true),
                         description: cadence.description)
                 }
+                notice?.unitKinds = cadence.units.map { $0.map(\.rawValue).sorted() }
                 if let notice = try store.record(occurrences: late.map { ($0, true) }, notice: notice, at: now) {
                     stored.append(notice)
                 }
@@ -236,6 +237,7 @@ public final class Manager {
                         dueAt: occurrence.effective, emittedAt: now, cadence: cadence.name,
                         periods: [occurrence.period.rawValue]),
                     description: cadence.description)
+                notice.unitKinds = cadence.units.map { $0.map(\.rawValue).sorted() }
                 // The monthly reminder is about commitments (R2): each unit's, and how they stand.
                 if cadence.kind == .reminder {
                     let year = LocalDay.of(occurrence.effective, in: zone).year

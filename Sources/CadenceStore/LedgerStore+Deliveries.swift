@@ -43,13 +43,16 @@ extension LedgerStore {
         for audience in NoticeAudience.defaults(for: notice.kind) {
             switch audience {
             case .everyUnit(let role):
+                // A duty owed by some kinds of unit (Units=) is announced to those units only.
+                let kinds = notice.unitKinds ?? []
+                let owing = kinds.isEmpty ? "" : "AND u.kind IN (\(kinds.map { _ in "?" }.joined(separator: ",")))"
                 texts += try String.fetchAll(
                     db,
                     sql: """
                         SELECT r.person FROM roleAssignment r JOIN unit u ON u.id = r.unit
-                        WHERE r.role = ? AND r.until IS NULL AND u.removedAt IS NULL ORDER BY u.id
+                        WHERE r.role = ? AND r.until IS NULL AND u.removedAt IS NULL \(owing) ORDER BY u.id
                         """,
-                    arguments: [role.rawValue])
+                    arguments: [role.rawValue] + StatementArguments(kinds))
             case .namedUnits(let role):
                 for unit in notice.units ?? notice.unit.map({ [$0] }) ?? [] {
                     if let person = try holder(unit, role) { texts.append(person) }

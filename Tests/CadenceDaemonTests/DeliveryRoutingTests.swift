@@ -109,6 +109,30 @@ struct DeliveryRoutingTests {
         #expect(try ledger.outbox(state: "waiting").count == expected.count)
     }
 
+    @Test("A duty owed by county bureaus (Units=) is announced to their liaisons, not to a township's")
+    func dutyAnnouncedToThoseWhoOweIt() throws {
+        let review = "[Cadence]\nOnCalendar=*-03-01 09:00\nKind=review\nUnits=county-bureau\nPeriod=quarter\n"
+        let ledger = try InProcessLedger(
+            conf: "[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n", cadences: ["quarterly-review": review],
+            now: shanghai("2027-01-01 00:00"))
+        try ledger.process(at: shanghai("2027-01-01 00:00"))
+        for (id, kind, parent) in [
+            ("city", "bureau", nil), ("county-a", "county-bureau", "city"), ("town-1", "township", "county-a"),
+        ]
+            as [(String, String, String?)]
+        {
+            var unit: [String: Any] = ["id": id, "name": "示例" + id, "kind": kind]
+            unit["parent"] = parent
+            try ledger.call("AddUnit", unit)
+        }
+        for (id, unit) in [("p-a-liaison", "county-a"), ("p-t-liaison", "town-1")] {
+            try ledger.call("AddPerson", ["id": id, "name": "联络员" + id, "unit": unit, "email": "\(id)@example.org"])
+            try ledger.call("AssignRole", ["unit": unit, "role": "liaison", "person": id])
+        }
+        try ledger.process(at: shanghai("2027-03-01 09:00"))
+        #expect(try ledger.outbox().map { "\($0.kind) \($0.person)" } == ["occurrence p-a-liaison"])
+    }
+
     @Test("Accountability reaches the parent unit's leadership (first and main) as well as the unit's people")
     func accountabilityReachesParentLeadership() throws {
         let ledger = try office()

@@ -21,6 +21,9 @@ public struct Notice: Codable, Hashable, Sendable {
     /// The units a notice about several concerns (a quota shortfall's short units); each becomes a
     /// `CADENCED_UNIT=` field of its one journal entry.
     public var units: [String]?
+    /// The kinds of unit a duty's occurrence is for (`Units=` of its cadence): a notice to every unit
+    /// reaches only these; nil = every unit.
+    public var unitKinds: [String]?
     public var item: Int64?
     public var title: String?
     public var level: EscalationLevel?
