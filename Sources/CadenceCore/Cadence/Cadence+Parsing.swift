@@ -165,8 +165,10 @@ extension Cadence {
                             + "evaluation); Kind=\(kind.rawValue) is owed by nobody in particular"))
             }
             var kinds: Set<UnitKind> = []
+            var words = 0
             for assignment in assignments {
                 for word in assignment.value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }) {
+                    words += 1
                     if let unitKind = UnitKind(rawValue: String(word)) {
                         kinds.insert(unitKind)
                     } else {
@@ -177,7 +179,7 @@ extension Cadence {
                     }
                 }
             }
-            if kinds.isEmpty {
+            if words == 0 {
                 errors.append(
                     .badValue(
                         last.location, key: "Units", value: last.value,
