@@ -21,6 +21,8 @@ public enum LedgerInterface {
 
         \(ReviewRecord.interfaceType)
 
+        \(ReportRecord.interfaceType)
+
         \(QuotaLine.interfaceType)
 
         \(RectificationItem.interfaceType)
@@ -132,8 +134,21 @@ public enum LedgerInterface {
 
         \(ListReviewsCall.definition)
 
+        # Takes out a review recorded by mistake (the reason goes into the history). If no other
+        # record meets its duty, the duty is missed again: duty is "reopened" when the missed-duty
+        # item it had closed is open again, "opened" when the period's check had found it done and
+        # an item is opened now, else "unchanged"; item is that item's number.
+        \(RemoveReviewCall.definition)
+
         # One information report submitted by a unit; month defaults to that of submittedOn.
         \(SubmitReportCall.definition)
+
+        # The reports recorded, newest month first.
+        \(ListReportsCall.definition)
+
+        # Takes out a report recorded by mistake (the reason goes into the history). A month's
+        # quota check already done is not done again.
+        \(RemoveReportCall.definition)
 
         # Reports submitted against quotas in a month (default: the current one).
         \(GetQuotaCall.definition)

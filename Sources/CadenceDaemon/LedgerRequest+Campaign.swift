@@ -1,3 +1,4 @@
+import CadenceConfiguration
 import CadenceControl
 import CadenceCore
 import CadenceStore
@@ -52,7 +53,20 @@ extension LedgerRequest {
                 limit: call.limit)
             return ["reviews": request.wire(reviews)]
         },
+        typed(RemoveReviewCall.self) { try $0.answer($1) },
         typed(SubmitReportCall.self) { try $0.answer($1) },
+        typed(ListReportsCall.self) { request, call in
+            try request.knownUnit(call.unit)
+            let reports = try request.store.reports(
+                unit: call.unit, month: try request.monthKey(call.month), limit: call.limit)
+            return ["reports": request.wire(reports)]
+        },
+        typed(RemoveReportCall.self) { request, call in
+            let report = try request.store.removeReport(
+                call.id, reason: try request.reason(call.reason, "say why the report is taken out"), at: request.now,
+                actor: request.actor)
+            return ["report": request.wire(report)]
+        },
         typed(GetQuotaCall.self) { request, call in
             let month = try request.monthKey(call.month) ?? PeriodKey(.month, date: request.today)
             return [
@@ -145,5 +159,39 @@ extension LedgerRequest {
             unit: call.unit, month: month, submittedOn: submittedOn, title: call.title, liaison: call.liaison,
             recipient: call.recipient, at: now, actor: actor)
         return ["id": id, "month": month.rawValue]
+    }
+
+    /// A correction's reason, refused when blank.
+    func reason(_ text: String, _ ask: String) throws -> String {
+        let reason = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw VarlinkError.invalidArgument("reason", ask) }
+        return reason
+    }
+
+    func answer(_ call: RemoveReviewCall) throws -> [String: Any] {
+        guard let review = try store.reviews(unit: nil, kind: nil, period: nil, id: call.id).first else {
+            throw LedgerError.notFound("there is no review #\(call.id) (see cadencectl review list)")
+        }
+        // The duty it met: its cadence, or (an older ledger's review) the duty cadence of its kind.
+        let duties = manager.configuration.cadences.filter { $0.kind.requiresRecord }
+        let cadence =
+            review.cadence.map { name in duties.first { $0.name == name } }
+            ?? duties.first { $0.kind.rawValue == review.kind }
+        var missed: (cadence: String, item: NewItem)?
+        if let cadence, let unit = try store.unit(review.unit),
+            let item = try manager.missedDutyItem(cadence, unit: unit, period: PeriodKey(rawValue: review.period))
+        {
+            missed = (cadence.name, item)
+        }
+        let reason = try reason(call.reason, "say why the review is taken out")
+        let (removed, duty) = try store.removeReview(
+            call.id, reason: reason, missedDuty: missed, schedule: manager.itemSchedule, at: now, actor: actor)
+        var answer: [String: Any] = ["review": wire(removed)]
+        switch duty {
+        case .unchanged: answer["duty"] = "unchanged"
+        case .reopened(let item): (answer["duty"], answer["item"]) = ("reopened", item)
+        case .opened(let item): (answer["duty"], answer["item"]) = ("opened", item)
+        }
+        return answer
     }
 }

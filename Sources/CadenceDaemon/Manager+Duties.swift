@@ -59,20 +59,7 @@ extension Manager {
                 let missing = try store.unitsMissing(
                     cadence: cadence.name, kind: cadence.kind, period: period, existingBefore: end,
                     owedBy: cadence.units)
-                var opened: [NewItem] = []
-                for unit in missing {
-                    guard let parent = unit.parent else { continue }
-                    let reviewer = try store.holder(unit: parent, role: .first, at: end)
-                    let parentName = try store.unit(parent)?.name ?? parent
-                    opened.append(
-                        NewItem(
-                            unit: unit.id,
-                            title: text.missedDuty(description: cadence.description, period: period.rawValue),
-                            deadline: end, source: .missedDuty, first: reviewer ?? parentName,
-                            origin: LedgerStore.missedDutyOrigin(unit: unit.id, cadence: cadence.name, period: period),
-                            // Due at the end of the period's last day: that day is its date.
-                            deadlineDate: period.days.map { LocalDate(dayNumber: $0.end.dayNumber - 1).description }))
-                }
+                let opened = try missing.compactMap { try missedDutyItem(cadence, unit: $0, period: period) }
                 if let result = try store.recordDutyCheck(
                     cadence: name, period: period, items: opened, notice: nil, schedule: items, at: now),
                     result.items > 0
@@ -85,5 +72,20 @@ extension Manager {
         }
         delivery.stored(stored.map(\.key))
         return stored
+    }
+
+    /// The overdue item a unit gets when it has no record of `cadence`'s duty in `period`; nil when
+    /// the unit owes no such duty (no parent to review it, or not of a kind in `Units=`).
+    func missedDutyItem(_ cadence: Cadence, unit: UnitRecord, period: PeriodKey) throws -> NewItem? {
+        guard let parent = unit.parent, let end = period.end(in: configuration.timeZone) else { return nil }
+        if let kinds = cadence.units, !kinds.contains(where: { $0.rawValue == unit.kind }) { return nil }
+        let reviewer = try store.holder(unit: parent, role: .first, at: end)
+        let parentName = try store.unit(parent)?.name ?? parent
+        return NewItem(
+            unit: unit.id, title: text.missedDuty(description: cadence.description, period: period.rawValue),
+            deadline: end, source: .missedDuty, first: reviewer ?? parentName,
+            origin: LedgerStore.missedDutyOrigin(unit: unit.id, cadence: cadence.name, period: period),
+            // Due at the end of the period's last day: that day is its date.
+            deadlineDate: period.days.map { LocalDate(dayNumber: $0.end.dayNumber - 1).description })
     }
 }

@@ -58,7 +58,7 @@ extension LedgerStore {
                             verifiedBy = ?, note = ? WHERE origin = ? AND closedAt IS NULL
                         """,
                     arguments: [
-                        now.micros, review.reviewer ?? byUnit ?? "", "recorded late as review #\(id)", candidate,
+                        now.micros, review.reviewer ?? byUnit ?? "", Self.closedByReviewNote(id), candidate,
                     ])
                 if db.changesCount > 0 {
                     origin = candidate

@@ -82,15 +82,15 @@ struct AuthorizationTests {
                 return String(line.dropFirst("method ".count).prefix { $0 != "(" })
             })
         let typed = LedgerRequest.typedCalls.map { $0.method }
-        #expect(described.count == 37)
+        #expect(described.count == 40)
         #expect(Set(typed) == described)
         #expect(Set(LedgerRequest.typedMethods.keys) == described)
         #expect(typed.count == described.count)
         #expect(
             ControlHandler.writeMethods == [
                 "AddUnit", "EditUnit", "RemoveUnit", "AssignRole", "EndRole", "AddCommitment", "EvaluateCommitment",
-                "RecordReview",
-                "SubmitReport", "Import", "AddItem", "UpdateItem", "EditItem", "RemoveItem", "CloseItem", "AddPerson",
+                "RecordReview", "RemoveReview", "SubmitReport", "RemoveReport", "Import", "AddItem", "UpdateItem",
+                "EditItem", "RemoveItem", "CloseItem", "AddPerson",
                 "RemovePerson", "RetryDelivery", "RecordDelivery", "SendTest",
             ])
     }

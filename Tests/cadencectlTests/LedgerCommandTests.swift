@@ -509,10 +509,22 @@ struct LedgerCommandTests {
             daemon.ok(["review", "record", "county-a", "--kind", "appraisal", "--by", "alpha", "--override", "--json"]))
         #expect(overridden["override"] as? Bool == true && overridden["byUnit"] as? String == "alpha")
         #expect(try lines(daemon.ok(["review", "list", "--unit", "county-a", "--json"])).count == 2)
+        let appraisalID = try #require(overridden["id"] as? Int)
+        #expect(try daemon.ok(["review", "list", "--unit", "county-a"]).hasPrefix("ID  UNIT"))
+        #expect(
+            try daemon.ok(["review", "remove", "\(appraisalID)", "--reason", "录错了评议单位"])
+                == "Removed appraisal #\(appraisalID) of county-a for \(overridden["period"] ?? "?").\n")
+        #expect(try lines(daemon.ok(["review", "list", "--unit", "county-a", "--json"])).count == 1)
 
         #expect(
             try daemon.ok(["report", "submit", "county-a", "我局开展义诊活动", "--recipient", "City office"])
                 == "Recorded report #1 of county-a for \(month).\n")
+        try daemon.ok(["report", "submit", "county-a", "重复录入的报告"])
+        let reports = try daemon.ok(["report", "list", "--unit", "county-a"])
+        #expect(reports.contains("重复录入的报告") && reports.hasSuffix("\n2 reports.\n"), "\(reports)")
+        #expect(
+            try daemon.ok(["report", "remove", "2", "--reason", "重复录入"])
+                == "Removed report #2 of county-a for \(month).\n")
         let quota = try daemon.ok(["report", "quota"])
         expectAligned(
             quota, header: ["UNIT", "NAME", "KIND", "SUBMITTED", "REQUIRED", "SHORT"],
@@ -535,8 +547,8 @@ struct LedgerCommandTests {
         let actions = Set(try lines(daemon.ok(["history", "--json"])).compactMap { $0["action"] as? String })
         #expect(
             actions == [
-                "unit.add", "role.assign", "commitment.add", "commitment.evaluate", "review.record", "report.submit",
-                "unit.remove",
+                "unit.add", "role.assign", "commitment.add", "commitment.evaluate", "review.record", "review.remove",
+                "report.submit", "report.remove", "unit.remove",
             ])
     }
 

@@ -208,11 +208,11 @@ def test_service(client):
                 "GetStatus", "AddUnit", "EditUnit", "GetUnit", "ListUnits", "RemoveUnit", "AssignRole", "EndRole",
                 "ListRoles",
                 "AddCommitment", "ListCommitments", "EvaluateCommitment", "RecordReview", "ListReviews",
-                "SubmitReport", "GetQuota", "AddItem", "GetItem", "ListItems", "UpdateItem", "EditItem", "CloseItem",
+                "RemoveReview", "SubmitReport", "ListReports", "RemoveReport", "GetQuota", "AddItem", "GetItem", "ListItems", "UpdateItem", "EditItem", "CloseItem",
                 "RemoveItem",
                 "ListNotices", "ListHistory", "Import", "Export", "Evaluate", "AddPerson", "GetPerson",
                 "ListPersons", "RemovePerson", "ListDeliveries", "RetryDelivery", "TakeDeliveries", "RecordDelivery",
-                "SendTest", "Person", "Delivery", "Message", "Unit", "Role", "Commitment", "Review", "QuotaLine", "Item", "Notice", "Status", "HistoryEntry",
+                "SendTest", "Person", "Delivery", "Message", "Unit", "Role", "Commitment", "Review", "Report", "QuotaLine", "Item", "Notice", "Status", "HistoryEntry",
                 "ImportProblem", "ImportChange", "ImportField",
                 "NoSuchItem", "NoSuchUnit", "NotFound", "InvalidArgument", "PermissionDenied", "LedgerFailure",
             }
@@ -426,6 +426,15 @@ def test_reviews():
             says="override", unit=CITY, kind="review")
     no_such_unit("ListReviews of an unknown unit", "ListReviews", NOWHERE, unit=NOWHERE)
     refused("ListReviews with kind 'audit'", "InvalidArgument", "ListReviews", param="kind", kind="audit")
+    wrong = L.call("RecordReview", unit=ALPHA, kind="inspection", byUnit=COUNTY, override=True)["review"]
+    refused("RemoveReview without a reason", "InvalidArgument", "RemoveReview", param="reason", id=wrong["id"],
+            reason=" ")
+    refused("RemoveReview of an unknown review", "NotFound", "RemoveReview", says="987654", id=987654, reason="typo")
+    gone = L.call("RemoveReview", id=wrong["id"], reason="recorded for the wrong unit")
+    t.check(gone["review"]["id"] == wrong["id"] and gone["duty"] == "unchanged" and gone.get("item") is None,
+            "RemoveReview takes the review out; its period has not ended, so no duty changes", repr(gone))
+    t.check(all(x["id"] != wrong["id"] for x in L.call("ListReviews", unit=ALPHA)["reviews"]),
+            "RemoveReview: the review is no longer listed")
 
 
 # --- Information reports
@@ -467,6 +476,20 @@ def test_reports():
     refused("SubmitReport submitted today for a month that has not begun", "InvalidArgument", "SubmitReport",
             param="month", unit=BRANCH, title="报告", month=f"{NEXT_YEAR + 4}-01")
     refused("GetQuota of month 'Q4'", "InvalidArgument", "GetQuota", param="month", month=THIS_QUARTER)
+    listed = L.call("ListReports", unit=COUNTY, month=THIS_MONTH)["reports"]
+    t.check({x["id"] for x in listed} == {first["id"], second["id"]} and listed[0]["unit"] == COUNTY,
+            "ListReports(unit, month) lists the unit's reports of the month", repr(listed))
+    refused("ListReports of month 13", "InvalidArgument", "ListReports", param="month", month=f"{TODAY.year}-13")
+    no_such_unit("ListReports of an unknown unit", "ListReports", NOWHERE, unit=NOWHERE)
+    extra = L.call("SubmitReport", unit=COUNTY, title="Entered twice")
+    refused("RemoveReport without a reason", "InvalidArgument", "RemoveReport", param="reason", id=extra["id"],
+            reason="")
+    refused("RemoveReport of an unknown report", "NotFound", "RemoveReport", says="987654", id=987654, reason="x")
+    removed = L.call("RemoveReport", id=extra["id"], reason="entered twice")["report"]
+    t.check(removed["title"] == "Entered twice", "RemoveReport returns the report taken out", repr(removed))
+    again = {x["unit"]: x for x in L.call("GetQuota")["lines"]}
+    t.check(again.get(COUNTY, {}).get("submitted") == 2, "RemoveReport: the month's count is as before",
+            repr(again.get(COUNTY)))
 
 
 # --- Items: adding and listing

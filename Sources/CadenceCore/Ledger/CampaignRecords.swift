@@ -174,3 +174,32 @@ extension QuotaLine: WireRecord {
         .flag("short", { $0.short }),
     ]
 }
+
+/// One information report a unit submitted (R9).
+public struct ReportRecord: Sendable, Equatable {
+    public var id: Int64
+    public var unit: String
+    public var month: String
+    public var submittedOn: String
+    public var title: String
+    public var liaison: String?
+    public var recipient: String?
+    public var recordedAt: Date
+
+    public init(
+        id: Int64, unit: String, month: String, submittedOn: String, title: String, liaison: String?,
+        recipient: String?, recordedAt: Date
+    ) {
+        (self.id, self.unit, self.month, self.submittedOn, self.title) = (id, unit, month, submittedOn, title)
+        (self.liaison, self.recipient, self.recordedAt) = (liaison, recipient, recordedAt)
+    }
+}
+
+extension ReportRecord: WireRecord {
+    public static let wireType = "Report"
+    public static let wireFields: [WireField<Self>] = [
+        .integer("id", { $0.id }), .text("unit", { $0.unit }), .text("month", { $0.month }),
+        .text("submittedOn", { $0.submittedOn }), .text("title", { $0.title }),
+        .optionalText("liaison", { $0.liaison }), .optionalText("recipient", { $0.recipient }),
+    ]
+}

@@ -87,8 +87,9 @@ struct ReviewCommand: ParsableCommand {
             Examples:
               cadencectl review record county-a --kind review --held 2027-03-20 --form plenary --reviewer 'Leader Qian'
               cadencectl review list --period 2027-Q1
+              cadencectl review remove 12 --reason '录错单位，应为乙县'
             """,
-        subcommands: [Record.self, List.self], defaultSubcommand: List.self)
+        subcommands: [Record.self, List.self, Remove.self], defaultSubcommand: List.self)
 
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record one held (needs write access).")
@@ -139,9 +140,37 @@ struct ReviewCommand: ParsableCommand {
             printList(
                 list,
                 [
-                    ("UNIT", "unit"), ("KIND", "kind"), ("PERIOD", "period"), ("HELD", "heldOn"), ("BY", "byUnit"),
-                    ("REVIEWER", "reviewer"), ("FORM", "form"),
+                    ("ID", "id"), ("UNIT", "unit"), ("KIND", "kind"), ("PERIOD", "period"), ("HELD", "heldOn"),
+                    ("BY", "byUnit"), ("REVIEWER", "reviewer"), ("FORM", "form"),
                 ], json: json, footer: "\(list.count) recorded.")
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take out a review recorded by mistake (needs write access).",
+            discussion: """
+                The review and the reason are kept in the history. If no other record meets the \
+                duty, it is missed again: the overdue item the review had closed is open again, or, \
+                when the period's check had already found the duty done, an overdue item is opened.
+                """)
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The review's number (review list shows it).") var id: Int
+        @Option(help: "Why it is taken out (kept in the history).") var reason: String
+        @Flag(help: "Print the reply as JSON.") var json = false
+
+        func run() throws {
+            let reply = try socket.call(RemoveReviewCall { ($0.id, $0.reason) = (Int64(id), reason) })
+            if json { return print(jsonLine(reply)) }
+            let review = reply["review"] as? [String: Any] ?? [:]
+            print(
+                "Removed \(review["kind"] ?? "review") #\(id) of \(review["unit"] ?? "?") for \(review["period"] ?? "?")."
+            )
+            switch (reply["duty"] as? String, reply["item"]) {
+            case ("reopened", let item?): print("Its duty is missed again: overdue item #\(item) is open again.")
+            case ("opened", let item?): print("Its duty is missed again: overdue item #\(item) is opened.")
+            default: break
+            }
         }
     }
 }
@@ -157,8 +186,10 @@ struct ReportCommand: ParsableCommand {
             Examples:
               cadencectl report submit county-a '我局开展义诊活动' --recipient 'City office'
               cadencectl report quota --month 2027-03
+              cadencectl report list --unit county-a --month 2027-03
+              cadencectl report remove 31 --reason '重复录入'
             """,
-        subcommands: [Submit.self, Quota.self])
+        subcommands: [Submit.self, List.self, Quota.self, Remove.self])
 
     struct Submit: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record one report submitted (needs write access).")
@@ -177,6 +208,44 @@ struct ReportCommand: ParsableCommand {
             }
             let reply = try socket.call(call)
             print("Recorded report #\(reply["id"] ?? "?") of \(unit) for \(reply["month"] ?? "?").")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the reports recorded, newest month first.")
+        @OptionGroup var socket: SocketOptions
+        @Option(help: "Only this unit's.") var unit: String?
+        @Option(help: "Only this month's (YYYY-MM).") var month: String?
+        @Flag(help: "Print one JSON object per report.") var json = false
+
+        func run() throws {
+            let list =
+                try socket.call(ListReportsCall { ($0.unit, $0.month) = (unit, month) })["reports"] as? [[String: Any]]
+                ?? []
+            printList(
+                list,
+                [
+                    ("ID", "id"), ("UNIT", "unit"), ("MONTH", "month"), ("SUBMITTED", "submittedOn"),
+                    ("LIAISON", "liaison"), ("TITLE", "title"),
+                ], json: json, footer: "\(list.count) reports.")
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take out a report recorded by mistake (needs write access).",
+            discussion: """
+                The report and the reason are kept in the history. A month whose quota check has \
+                run is not checked again: its notice stands; report quota shows the count now.
+                """)
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The report's number (report list shows it).") var id: Int
+        @Option(help: "Why it is taken out (kept in the history).") var reason: String
+
+        func run() throws {
+            let reply = try socket.call(RemoveReportCall { ($0.id, $0.reason) = (Int64(id), reason) })
+            let report = reply["report"] as? [String: Any] ?? [:]
+            print("Removed report #\(id) of \(report["unit"] ?? "?") for \(report["month"] ?? "?").")
         }
     }
 

@@ -1,0 +1,45 @@
+import CadenceCore
+
+/// `RemoveReview`: takes out a review recorded by mistake; the duty it met is missed again.
+public struct RemoveReviewCall: TabledCall {
+    public static let method = "RemoveReview"
+    public static let changesLedger = true
+    public static let reply = "(review: Review, duty: string, item: ?int)"
+    public static let parameters: [CallParameter<Self>] = [.int("id", \.id), .string("reason", \.reason)]
+
+    public var id: Int64 = 0
+    /// Why: said in the history with the record taken out.
+    public var reason = ""
+
+    public init() {}
+}
+
+/// `ListReports`: the information reports recorded.
+public struct ListReportsCall: TabledCall {
+    public static let method = "ListReports"
+    public static let changesLedger = false
+    public static let reply = "(reports: []Report)"
+    public static let parameters: [CallParameter<Self>] = [
+        .optionalString("unit", \.unit), .optionalString("month", \.month), .limit(\.limit, fallback: 100_000),
+    ]
+
+    public var unit: String?
+    /// YYYY-MM.
+    public var month: String?
+    public var limit = 100_000
+
+    public init() {}
+}
+
+/// `RemoveReport`: takes out an information report recorded by mistake.
+public struct RemoveReportCall: TabledCall {
+    public static let method = "RemoveReport"
+    public static let changesLedger = true
+    public static let reply = "(report: Report)"
+    public static let parameters: [CallParameter<Self>] = [.int("id", \.id), .string("reason", \.reason)]
+
+    public var id: Int64 = 0
+    public var reason = ""
+
+    public init() {}
+}
