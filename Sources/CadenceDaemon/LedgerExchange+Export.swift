@@ -79,6 +79,46 @@ extension LedgerExchange {
                 r["account"] = person.account
                 rows.append(r)
             }
+        case .reviews:
+            header = ["id"] + kind.columns
+            for review in try store.reviews(unit: unit, kind: nil, period: nil, limit: 1_000_000).reversed() {
+                let kind = ReviewKind(review.kind)
+                var r = [
+                    "id": String(review.id), "unit": review.unit, "heldOn": review.heldOn, "period": review.period,
+                    "kind": chinese ? RecordWords.kindWord[kind] ?? kind.rawValue : kind.rawValue,
+                ]
+                r["cadence"] = review.cadence
+                r["form"] = review.form.map { form in
+                    chinese ? ReviewForm(rawValue: form).flatMap { RecordWords.formWord[$0] } ?? form : form
+                }
+                r["reviewer"] = review.reviewer
+                r["byUnit"] = review.byUnit
+                r["subject"] = review.subject
+                r["outcome"] = review.outcome
+                r["override"] = review.override ? (chinese ? "是" : "yes") : (chinese ? "否" : "no")
+                rows.append(r)
+            }
+        case .reports:
+            header = ["id"] + kind.columns
+            for report in try store.reports(unit: unit, limit: 1_000_000).reversed() {
+                var r = [
+                    "id": String(report.id), "unit": report.unit, "title": report.title,
+                    "submittedOn": report.submittedOn, "month": report.month,
+                ]
+                r["liaison"] = report.liaison
+                r["recipient"] = report.recipient
+                rows.append(r)
+            }
+        case .evaluations:
+            header = ["commitment", "unit", "text", "status", "period", "note"]
+            for e in try store.commitmentEvaluations(unit: unit) {
+                var r = ["commitment": String(e.commitment), "unit": e.unit, "text": e.text, "period": e.period]
+                r["status"] =
+                    chinese
+                    ? CommitmentStatus(rawValue: e.status).flatMap { RecordWords.statusWord[$0] } ?? e.status : e.status
+                r["note"] = e.note
+                rows.append(r)
+            }
         }
         let text: String
         switch format {

@@ -59,7 +59,7 @@ struct LedgerExchange {
                 let headerIndex =
                     records.prefix(10).firstIndex { record in
                         let names = Set(
-                            record.fields.map { ExchangeKind.aliases[Self.trimmed($0)] ?? Self.trimmed($0) })
+                            record.fields.map { kind.column(Self.trimmed($0)) })
                         return kind.required.isSubset(of: names)
                     } ?? 0
                 table = try CSV.table(Array(records[min(headerIndex, records.count)...]))
@@ -68,7 +68,7 @@ struct LedgerExchange {
             } catch let error as CSVTableError {
                 return ([], error.errors.map { RowProblem(line: $0.line, reason: $0.reason) }, [])
             }
-            let header = table.header.map { ExchangeKind.aliases[$0] ?? $0 }
+            let header = table.header.map(kind.column)
             var problems: [RowProblem] = []
             let known = Set(kind.columns + kind.exportOnly)
             let ignored = zip(table.header, header).filter { !known.contains($0.1) }.map(\.0)
@@ -262,6 +262,8 @@ struct LedgerExchange {
             return reply(kind, rows.count, problems, dryRun, ignored: ignored)
         case .items:
             return try importItems(rows, problems: problems, dryRun: dryRun, update: update, ignored: ignored)
+        case .reviews, .reports, .evaluations:
+            return try importRecords(kind: kind, rows, problems: problems, dryRun: dryRun, ignored: ignored)
         }
     }
 

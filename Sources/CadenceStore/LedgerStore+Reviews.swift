@@ -10,85 +10,88 @@ extension LedgerStore {
     /// period, if any, is closed by it.
     @discardableResult
     public func recordReview(_ review: NewReview, at now: Date, actor: Actor?) throws -> Int64 {
-        try writer.write { db in
-            guard
-                let unit = try Row.fetchOne(
-                    db, sql: "SELECT parent FROM unit WHERE id = ? AND removedAt IS NULL", arguments: [review.unit])
-            else { throw LedgerError.unknownUnit(review.unit) }
-            let parent: String? = unit["parent"]
-            let byUnit = review.byUnit ?? parent
-            if let byUnit, byUnit != parent, try !Self.unitExists(db, byUnit) {
-                throw LedgerError.unknownUnit(byUnit)
+        try writer.write { db in try Self.insertReview(review, at: now, actor: actor, db) }
+    }
+
+    /// ``recordReview(_:at:actor:)`` within a transaction.
+    static func insertReview(_ review: NewReview, at now: Date, actor: Actor?, _ db: Database) throws -> Int64 {
+        guard
+            let unit = try Row.fetchOne(
+                db, sql: "SELECT parent FROM unit WHERE id = ? AND removedAt IS NULL", arguments: [review.unit])
+        else { throw LedgerError.unknownUnit(review.unit) }
+        let parent: String? = unit["parent"]
+        let byUnit = review.byUnit ?? parent
+        if let byUnit, byUnit != parent, try !Self.unitExists(db, byUnit) {
+            throw LedgerError.unknownUnit(byUnit)
+        }
+        if !review.override, byUnit != parent || byUnit == nil {
+            let contact = try String.fetchOne(
+                db,
+                sql:
+                    "SELECT person FROM roleAssignment WHERE unit = ? AND role = 'contact-leader' AND until IS NULL",
+                arguments: [review.unit])
+            if contact == nil || contact != review.reviewer {
+                let who = byUnit.map { "'\($0)'" } ?? "nobody"
+                throw LedgerError.invalid(
+                    "reviews follow affiliation: '\(review.unit)' is reviewed by its parent "
+                        + (parent.map { "'\($0)'" } ?? "(it has none)")
+                        + " or its contact-point leader, not by \(who); give --override to record it anyway")
             }
-            if !review.override, byUnit != parent || byUnit == nil {
-                let contact = try String.fetchOne(
-                    db,
-                    sql:
-                        "SELECT person FROM roleAssignment WHERE unit = ? AND role = 'contact-leader' AND until IS NULL",
-                    arguments: [review.unit])
-                if contact == nil || contact != review.reviewer {
-                    let who = byUnit.map { "'\($0)'" } ?? "nobody"
-                    throw LedgerError.invalid(
-                        "reviews follow affiliation: '\(review.unit)' is reviewed by its parent "
-                            + (parent.map { "'\($0)'" } ?? "(it has none)")
-                            + " or its contact-point leader, not by \(who); give --override to record it anyway")
-                }
-            }
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO review (unit, kind, period, heldOn, form, reviewer, byUnit, subject, outcome, override,
+                    recordedAt, cadence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                review.unit, review.kind.rawValue, review.period.rawValue, review.heldOn.description,
+                review.form?.rawValue, review.reviewer, byUnit, review.subject, review.outcome, review.override,
+                now.micros, review.cadence,
+            ])
+        let id = db.lastInsertedRowID
+        // The cadence's missed-duty item; an older ledger's items are keyed by kind.
+        var origins = [Self.missedDutyOrigin(unit: review.unit, kind: review.kind, period: review.period)]
+        if let cadence = review.cadence {
+            origins.insert(Self.missedDutyOrigin(unit: review.unit, cadence: cadence, period: review.period), at: 0)
+        }
+        var origin = origins[0]
+        for candidate in origins {
             try db.execute(
                 sql: """
-                    INSERT INTO review (unit, kind, period, heldOn, form, reviewer, byUnit, subject, outcome, override,
-                        recordedAt, cadence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    UPDATE rectificationItem SET state = 'closed', closedAt = ?, nextEventAt = NULL,
+                        verifiedBy = ?, note = ? WHERE origin = ? AND closedAt IS NULL
                     """,
                 arguments: [
-                    review.unit, review.kind.rawValue, review.period.rawValue, review.heldOn.description,
-                    review.form?.rawValue, review.reviewer, byUnit, review.subject, review.outcome, review.override,
-                    now.micros, review.cadence,
+                    now.micros, review.reviewer ?? byUnit ?? "", Self.closedByReviewNote(id), candidate,
                 ])
-            let id = db.lastInsertedRowID
-            // The cadence's missed-duty item; an older ledger's items are keyed by kind.
-            var origins = [Self.missedDutyOrigin(unit: review.unit, kind: review.kind, period: review.period)]
-            if let cadence = review.cadence {
-                origins.insert(Self.missedDutyOrigin(unit: review.unit, cadence: cadence, period: review.period), at: 0)
+            if db.changesCount > 0 {
+                origin = candidate
+                break
             }
-            var origin = origins[0]
-            for candidate in origins {
-                try db.execute(
-                    sql: """
-                        UPDATE rectificationItem SET state = 'closed', closedAt = ?, nextEventAt = NULL,
-                            verifiedBy = ?, note = ? WHERE origin = ? AND closedAt IS NULL
-                        """,
-                    arguments: [
-                        now.micros, review.reviewer ?? byUnit ?? "", Self.closedByReviewNote(id), candidate,
-                    ])
-                if db.changesCount > 0 {
-                    origin = candidate
-                    break
-                }
-            }
-            let closedItem = db.changesCount > 0
-            if let actor {
-                var details = [
-                    "review": String(id), "kind": review.kind.rawValue, "period": review.period.rawValue,
-                    "heldOn": review.heldOn.description,
-                ]
-                details["cadence"] = review.cadence
-                details["by"] = byUnit
-                details["reviewer"] = review.reviewer
-                if review.override { details["override"] = "yes" }
-                try Self.appendHistory(
-                    db, at: now, actor: actor, action: "review.record", itemId: nil, details: details,
-                    unit: review.unit)
-                if closedItem,
-                    let item = try Int64.fetchOne(
-                        db, sql: "SELECT id FROM rectificationItem WHERE origin = ?", arguments: [origin])
-                {
-                    try Self.appendHistory(
-                        db, at: now, actor: actor, action: "item.close", itemId: item,
-                        details: ["by": "review #\(id)"], unit: review.unit)
-                }
-            }
-            return id
         }
+        let closedItem = db.changesCount > 0
+        if let actor {
+            var details = [
+                "review": String(id), "kind": review.kind.rawValue, "period": review.period.rawValue,
+                "heldOn": review.heldOn.description,
+            ]
+            details["cadence"] = review.cadence
+            details["by"] = byUnit
+            details["reviewer"] = review.reviewer
+            if review.override { details["override"] = "yes" }
+            try Self.appendHistory(
+                db, at: now, actor: actor, action: "review.record", itemId: nil, details: details,
+                unit: review.unit)
+            if closedItem,
+                let item = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM rectificationItem WHERE origin = ?", arguments: [origin])
+            {
+                try Self.appendHistory(
+                    db, at: now, actor: actor, action: "item.close", itemId: item,
+                    details: ["by": "review #\(id)"], unit: review.unit)
+            }
+        }
+        return id
     }
 
     /// Reviews recorded, newest period first.

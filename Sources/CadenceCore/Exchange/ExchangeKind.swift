@@ -1,6 +1,9 @@
 /// What an import or export carries.
 public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
     case units, commitments, items, persons
+    /// Reviews, inspections, appraisals and evaluations held; information reports submitted;
+    /// commitments' evaluations: an office's records of what was done, imported in bulk.
+    case reviews, reports, evaluations
 
     /// Columns a file may have, in export order; the required ones first.
     public var columns: [String] {
@@ -11,6 +14,13 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
             ["unit", "title", "deadline", "source", "scope", "urgency", "difficulty"]
                 + ItemText.allCases.map(\.name) + ["first", "main", "direct", "number"]
         case .persons: ["id", "name", "unit", "mobile", "email", "dingtalk", "wecom", "feishu", "account"]
+        case .reviews:
+            [
+                "unit", "heldOn", "kind", "cadence", "period", "form", "reviewer", "byUnit", "subject", "outcome",
+                "override",
+            ]
+        case .reports: ["unit", "title", "submittedOn", "month", "liaison", "recipient"]
+        case .evaluations: ["commitment", "status", "period", "note"]
         }
     }
 
@@ -20,6 +30,9 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         case .commitments: ["unit", "text"]
         case .items: ["unit", "title", "deadline"]
         case .persons: ["id", "name"]
+        case .reviews: ["unit", "heldOn"]
+        case .reports: ["unit", "title", "submittedOn"]
+        case .evaluations: ["commitment", "status"]
         }
     }
 
@@ -30,6 +43,22 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         case .commitments: ["id", "status", "evaluatedPeriod"]
         case .items: ["id", "state", "overdue", "closedAt", "verifiedBy"]
         case .persons: []
+        case .reviews, .reports: ["id"]
+        case .evaluations: ["unit", "text"]
+        }
+    }
+
+    /// The column a header names in a sheet of this kind: the common names, with those that mean
+    /// something else here (a commitments export read as evaluations: 系统编号 is the commitment,
+    /// 评价期 the period).
+    public func column(_ header: String) -> String {
+        let name = Self.aliases[header] ?? header
+        switch (self, name) {
+        case (.evaluations, "id"): return "commitment"
+        case (.evaluations, "evaluatedPeriod"): return "period"
+        case (.reports, "text"): return "title"
+        case (.reports, "period"): return "month"
+        default: return name
         }
     }
 
@@ -46,6 +75,11 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         case (.persons, "id"): "人员编号"
         case (.persons, "name"): "姓名"
         case (.persons, "unit"): "所在单位"
+        case (.reviews, "kind"): "类型"
+        case (.reviews, "period"), (.reports, "month"): "所属期"
+        case (.reports, "title"): "标题"
+        case (.evaluations, "period"): "评价期"
+        case (.evaluations, "text"): "承诺"
         case (_, "id"): "系统编号"
         default: Self.chineseHeaders[column] ?? column
         }
@@ -59,7 +93,9 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         "quota": "定额", "specialty": "专业", "grade": "等级", "liaison": "联络员", "text": "承诺", "year": "年度",
         "member": "党员", "post": "岗位", "direction": "方向", "publishedOn": "公示日期", "status": "兑现情况",
         "evaluatedPeriod": "评价期", "mobile": "手机", "email": "邮箱", "dingtalk": "钉钉", "wecom": "企业微信",
-        "feishu": "飞书", "account": "系统账号",
+        "feishu": "飞书", "account": "系统账号", "heldOn": "举行日期", "cadence": "节奏", "form": "形式",
+        "reviewer": "点评人", "byUnit": "点评单位", "subject": "对象", "outcome": "结果", "override": "越级记录",
+        "submittedOn": "报送日期", "recipient": "报送对象", "commitment": "承诺编号", "note": "说明",
     ]
 
     /// The headers offices use for column `name` (simplified Chinese first), for the error that it is missing.
@@ -90,6 +126,15 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         "系统编号": "id", "范围": "scope", "紧急程度": "urgency", "难易程度": "difficulty", "状态": "state",
         "是否逾期": "overdue", "销号时间": "closedAt", "验收人": "verifiedBy", "专业": "specialty", "等级": "grade",
         "方向": "direction", "公示日期": "publishedOn", "兑现情况": "status", "评价期": "evaluatedPeriod",
+        // Reviews held, reports submitted, commitments evaluated.
+        "举行日期": "heldOn", "舉行日期": "heldOn", "召开日期": "heldOn", "召開日期": "heldOn", "点评日期": "heldOn",
+        "點評日期": "heldOn", "节奏": "cadence", "節奏": "cadence", "所属期": "period", "所屬期": "period",
+        "期别": "period", "期別": "period", "形式": "form", "点评人": "reviewer", "點評人": "reviewer",
+        "点评单位": "byUnit", "點評單位": "byUnit", "对象": "subject", "對象": "subject", "结果": "outcome",
+        "結果": "outcome", "越级记录": "override", "越級記錄": "override", "标题": "title", "標題": "title",
+        "题目": "title", "題目": "title", "报送日期": "submittedOn", "報送日期": "submittedOn",
+        "上报日期": "submittedOn", "上報日期": "submittedOn", "报送对象": "recipient", "報送對象": "recipient",
+        "承诺编号": "commitment", "承諾編號": "commitment", "月份": "month", "说明": "note", "說明": "note",
     ]
 }
 

@@ -4,11 +4,12 @@ import CadenceControl
 import CadenceCore
 import Foundation
 
-/// `cadencectl import`: units, commitments, items or the directory of persons from a spreadsheet file.
+/// `cadencectl import`: units, commitments, items, the directory of persons, or the records of
+/// reviews held, reports submitted and commitments evaluated, from a spreadsheet file.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import units, commitments, items or persons from CSV or JSON (all or nothing).",
+        abstract: "Import units, commitments, items, persons or records from a sheet (all or nothing).",
         discussion: """
             CSV as spreadsheets write it: UTF-8 with or without BOM, UTF-16 with BOM, or \
             GB18030 (found automatically; --encoding to insist). The first row names the columns:
@@ -24,15 +25,24 @@ struct ImportCommand: ParsableCommand {
             differs from its item is listed, and changed only with --update. A row added by \
             mistake is taken out with cadencectl item remove.
 
+            Records of what was done import the same way (an office starting mid-year brings its \
+            earlier records in): reviews held (类型 点评/检查/评议/总评, 举行日期), reports submitted \
+            (标题, 报送日期) and commitments' evaluations (承诺编号, 兑现情况 已兑现/部分兑现/未兑现, \
+            评价期; an exported commitments sheet with 兑现情况 filled in imports as evaluations). \
+            Each row is checked as its single command would be; a record already in the ledger is \
+            not added again.
+
             Examples:
               cadencectl import units units.csv --dry-run
               cadencectl import items 整改台账.csv
               cadencectl import items 整改台账.csv --update
               cadencectl import commitments commitments.json
               cadencectl import persons 通讯录.csv --dry-run
+              cadencectl import reviews 点评记录.xlsx
+              cadencectl import evaluations 承诺兑现.csv
             """)
     @OptionGroup var socket: SocketOptions
-    @Argument(help: "units, commitments, items or persons.") var kind: String
+    @Argument(help: "units, commitments, items, persons, reviews, reports or evaluations.") var kind: String
     @Argument(help: "The file (- for standard input).") var file: String
     @Option(help: "csv or json (default: by the file name, else csv; an .xlsx file is read as a workbook).")
     var format: ExchangeFormat?
@@ -165,10 +175,10 @@ struct ImportCommand: ParsableCommand {
     }
 }
 
-/// `cadencectl export`: units, commitments, items or persons as CSV or JSON.
+/// `cadencectl export`: units, commitments, items, persons or records as CSV, JSON or .xlsx.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Export units, commitments, items or persons as CSV or JSON.",
+        commandName: "export", abstract: "Export units, commitments, items, persons or records as CSV, JSON or .xlsx.",
         discussion: """
             CSV cells that a spreadsheet would run as a formula (=, +, -, @ …) get a leading '.
             Examples:
@@ -176,7 +186,7 @@ struct ExportCommand: ParsableCommand {
               cadencectl export commitments --unit county-a --encoding gb18030 > 公示.csv
             """)
     @OptionGroup var socket: SocketOptions
-    @Argument(help: "units, commitments, items or persons.") var kind: String
+    @Argument(help: "units, commitments, items, persons, reviews, reports or evaluations.") var kind: String
     @Option(help: "csv, json or xlsx (an Excel workbook; redirect it to a file).") var format = ExportFormat.csv
     @Option(help: "Only this unit's (and for units, its sub-units).") var unit: String?
     @Option(help: "utf8 or gb18030 (for spreadsheet programs on Chinese Windows).") var encoding = "utf8"

@@ -1,0 +1,208 @@
+import CadenceConfiguration
+import CadenceControl
+import CadenceCore
+@testable import CadenceDaemon
+import CadenceStore
+import Foundation
+import Testing
+
+/// 2027-MM-DD HH:00 in UTC.
+private func at(_ day: String, _ hour: Int = 0) -> Date {
+    Date(timeIntervalSince1970: TimeInterval(LocalDate(day)!.dayNumber * 86_400 + hour * 3600))
+}
+
+private let quarterlyReview = """
+    [Cadence]
+    Description=Quarterly leader review
+    OnCalendar=*-03,06,09,12-01 09:00
+    Kind=review
+    Period=quarter
+    """
+
+private let halfYearInspection = """
+    [Cadence]
+    Description=Half-year inspection
+    OnCalendar=*-06,12-01 09:30
+    Kind=inspection
+    Period=half-year
+    """
+
+/// An office (Chinese, UTC) that starts on 1 July 2027 with a city and two county bureaus.
+private func office() throws -> InProcessLedger {
+    let ledger = try InProcessLedger(
+        conf: "[Daemon]\nTimeZone=UTC\nLanguage=zh\n",
+        cadences: ["leader-review": quarterlyReview, "inspection": halfYearInspection], now: at("2027-07-01"))
+    try ledger.process(at: at("2027-07-01", 8))
+    try ledger.manager.store.addUnits(
+        [
+            NewUnit(id: "city", name: "示例市卫生健康委", kind: .cityDirect),
+            NewUnit(id: "county-a", name: "甲县卫生健康局", kind: .countyBureau, parent: "city"),
+            NewUnit(id: "county-b", name: "乙县卫生健康局", kind: .countyBureau, parent: "city"),
+        ], at: ledger.now, actor: nil)
+    return ledger
+}
+
+extension InProcessLedger {
+    fileprivate func importSheet(_ kind: String, _ text: String, dryRun: Bool = false) throws -> [String: Any] {
+        let reply = try self.reply("Import", ["kind": kind, "format": "csv", "text": text, "dryRun": dryRun])
+        return reply["parameters"] as? [String: Any] ?? reply
+    }
+
+    fileprivate func problems(_ reply: [String: Any]) -> [String] {
+        (reply["problems"] as? [[String: Any]] ?? []).map { "\($0["line"] ?? "?"): \($0["reason"] ?? "")" }
+    }
+}
+
+@Suite("Reviews held, reports submitted and commitments evaluated import in bulk, all or nothing, once")
+struct RecordImportTests {
+    // Bad input tried: a unit nobody has, a day in the future, a month instead of a day
+    // (2027年3月), a kind offices do not use (座谈), a form that is no form, override "maybe",
+    // a review quarter written for a half-year duty.
+    @Test("An office's review sheet in Chinese: every bad row by line and nothing recorded; the good sheet once")
+    func reviewSheet() throws {
+        let ledger = try office()
+        let bad = """
+            甲乙两县点评检查记录
+            序号,单位,类型,举行日期,形式,点评人,所属期,越级记录,备注
+            1,甲县卫生健康局,点评,2027年3月20日,集中,Leader Qian,,,
+            2,丙县卫生健康局,点评,2027/03/21,,,,,无此单位
+            3,乙县卫生健康局,点评,2027-07-02,,,,,
+            4,乙县卫生健康局,点评,2027年3月,,,,,
+            5,乙县卫生健康局,座谈,2027-03-22,,,,,
+            6,乙县卫生健康局,检查,2027.05.10,开会,,,,
+            7,乙县卫生健康局,点评,2027-05-10,,,,maybe,
+            8,乙县卫生健康局,检查,2027-05-10,,,2027-Q2,,
+            """
+        let refused = try ledger.importSheet("reviews", bad)
+        let problems = ledger.problems(refused)
+        #expect(refused["imported"] as? Int == 0, "\(refused)")
+        #expect(problems.count == 7, "\(problems)")
+        for (line, says) in [
+            (4, "丙县卫生健康局"), (5, "2027-07-02 is in the future"), (6, "2027年3月"), (7, "kind '座谈'"),
+            (8, "form '开会'"), (9, "override 'maybe'"), (10, "2027-Q2"),
+        ] {
+            #expect(problems.contains { $0.hasPrefix("\(line): ") && $0.contains(says) }, "line \(line): \(problems)")
+        }
+        #expect(refused["ignored"] as? [String] == ["序号", "备注"])
+        #expect(try ledger.manager.store.reviews(unit: nil, kind: nil, period: nil).isEmpty)
+
+        let good = """
+            甲乙两县点评检查记录
+            序号,单位,类型,举行日期,形式,点评人,备注
+            1,甲县卫生健康局,点评,2027年3月20日,集中,Leader Qian,
+            2,乙县卫生健康局,点评,2027/03/21,个别,Leader Qian,
+            3,甲县卫生健康局,检查,2027.05.10,现场,,上半年检查
+            4,甲县卫生健康局,点评,2027-06-15,,,
+            """
+        let dry = try ledger.importSheet("reviews", good, dryRun: true)
+        #expect(ledger.problems(dry).isEmpty && dry["imported"] as? Int == 0, "\(dry)")
+        #expect(try ledger.manager.store.reviews(unit: nil, kind: nil, period: nil).isEmpty)
+
+        let imported = try ledger.importSheet("reviews", good)
+        #expect(imported["imported"] as? Int == 4, "\(imported)")
+        let reviews = try ledger.manager.store.reviews(unit: "county-a", kind: nil, period: nil)
+        #expect(reviews.map(\.period).sorted() == ["2027-H1", "2027-Q1", "2027-Q2"])
+        let q1 = try #require(reviews.first { $0.period == "2027-Q1" })
+        #expect(
+            q1.heldOn == "2027-03-20" && q1.form == "plenary" && q1.byUnit == "city" && q1.cadence == "leader-review")
+        #expect(reviews.first { $0.kind == "inspection" }?.cadence == "inspection")
+
+        let again = try ledger.importSheet("reviews", good)
+        #expect(again["imported"] as? Int == 0 && again["unchanged"] as? Int == 4, "\(again)")
+        #expect(try ledger.manager.store.reviews(unit: nil, kind: nil, period: nil).count == 4)
+
+        // The export (Chinese headers and words) imports back as it is.
+        let export = try ledger.call("Export", ["kind": "reviews", "format": "csv"])
+        let text = try #require(export["text"] as? String)
+        #expect(text.hasPrefix("系统编号,单位,举行日期,类型,节奏,所属期,形式,点评人,点评单位"), "\(text)")
+        #expect(text.contains(",点评,") && text.contains(",集中,") && text.contains(",检查,"), "\(text)")
+        let back = try ledger.importSheet("reviews", text)
+        #expect(back["imported"] as? Int == 0 && back["unchanged"] as? Int == 4, "\(back)")
+    }
+
+    @Test("A late review imported closes the missed-duty item the period's check opened")
+    func importClosesMissedDuty() throws {
+        let ledger = try office()
+        try ledger.process(at: at("2027-09-01", 9))
+        try ledger.process(at: at("2027-10-01", 0))
+        #expect(try ledger.manager.store.items(unit: nil, overdueAt: nil, limit: 10).items.count == 2)
+        ledger.now = at("2027-10-08", 9)
+        let reply = try ledger.importSheet("reviews", "单位,举行日期\ncounty-a,2027-09-28\n")
+        #expect(reply["imported"] as? Int == 1, "\(reply)")
+        let items = try ledger.manager.store.items(unit: nil, overdueAt: nil, limit: 10).items
+        #expect(items.first { $0.unit == "county-a" }?.state == .closed)
+        #expect(items.first { $0.unit == "county-b" }?.state == .open)
+    }
+
+    // Bad input tried: a report submitted tomorrow, a month written for a different month than
+    // it began by (counting ahead), an empty title, an ambiguous or unknown unit.
+    @Test("Reports submitted import with their months; the quota counts them; a second import adds nothing")
+    func reportSheet() throws {
+        let ledger = try office()
+        try ledger.call("AssignRole", ["unit": "county-a", "role": "liaison", "person": "Liaison Li"])
+        let bad =
+            "单位,标题,报送日期,月份\ncounty-a,义诊,2027-07-02,\ncounty-a,义诊,2027-05-03,2027-06\ncounty-a,,2027-05-03,\nnowhere,义诊,2027-05-03,\n"
+        let refused = try ledger.importSheet("reports", bad)
+        let problems = ledger.problems(refused)
+        #expect(problems.count == 4, "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("2: ") && $0.contains("future") })
+        #expect(problems.contains { $0.hasPrefix("3: ") && $0.contains("2027-06 begins on 2027-06-01") })
+        #expect(problems.contains { $0.hasPrefix("4: ") && $0.contains("title") })
+        #expect(problems.contains { $0.hasPrefix("5: ") && $0.contains("nowhere") })
+
+        let good = """
+            单位,标题,报送日期,备注
+            甲县卫生健康局,我局开展义诊活动,2027年5月3日,
+            甲县卫生健康局,我局开展健康讲座,2027/5/20,
+            乙县卫生健康局,乙县家庭医生签约,2027-06-30,
+            """
+        let imported = try ledger.importSheet("reports", good)
+        #expect(imported["imported"] as? Int == 3, "\(imported)")
+        let may = try ledger.manager.store.quota(month: PeriodKey(rawValue: "2027-05"), all: true)
+        #expect(may.first { $0.unit == "county-a" }?.submitted == 2)
+        #expect(try ledger.manager.store.reports(unit: "county-a").allSatisfy { $0.liaison == "Liaison Li" })
+        let again = try ledger.importSheet("reports", good)
+        #expect(again["imported"] as? Int == 0 && again["unchanged"] as? Int == 3, "\(again)")
+        #expect(try ledger.manager.store.reports().count == 3)
+    }
+
+    // Bad input tried: a commitment number that does not exist, one that is not a number, a
+    // status offices do not use (差不多), a quarter that has not begun.
+    @Test("An exported commitments sheet with 兑现情况 filled in imports as evaluations; again, it adds nothing")
+    func evaluationSheet() throws {
+        let ledger = try office()
+        for text in ["全年开展义诊 12 次", "每月走访群众"] {
+            try ledger.call("AddCommitment", ["unit": "county-a", "text": text, "year": 2027])
+        }
+        let exported = try #require(
+            try ledger.call("Export", ["kind": "commitments", "format": "csv"])["text"] as? String)
+        var lines = exported.split(whereSeparator: \.isNewline).map(String.init)
+        try #require(lines.count == 3, "\(exported)")
+        #expect(lines[0].hasPrefix("系统编号,单位,承诺") && lines[0].contains("兑现情况,评价期"), "\(lines[0])")
+        // The office fills in the last two columns.
+        lines[1] = String(lines[1].dropLast(1)) + "已兑现,2027-Q2"
+        lines[2] = String(lines[2].dropLast(1)) + "部分兑现,2027-Q2"
+        let filled = lines.joined(separator: "\r\n") + "\r\n"
+
+        let bad = "承诺编号,兑现情况,评价期\n99,已兑现,2027-Q2\n第一条,已兑现,2027-Q2\n1,差不多,2027-Q2\n1,已兑现,2027-Q4\n"
+        let refused = try ledger.importSheet("evaluations", bad)
+        let problems = ledger.problems(refused)
+        #expect(problems.count == 4, "\(problems)")
+        for (line, says) in [(2, "no commitment #99"), (3, "第一条"), (4, "差不多"), (5, "2027-Q4")] {
+            #expect(problems.contains { $0.hasPrefix("\(line): ") && $0.contains(says) }, "line \(line): \(problems)")
+        }
+
+        let imported = try ledger.importSheet("evaluations", filled)
+        #expect(imported["imported"] as? Int == 2, "\(imported)")
+        let commitments = try ledger.manager.store.commitments(unit: "county-a", year: 2027)
+        #expect(commitments.map(\.status).sorted { ($0 ?? "") < ($1 ?? "") } == ["fulfilled", "partial"])
+        let again = try ledger.importSheet("evaluations", filled)
+        #expect(again["imported"] as? Int == 0 && again["unchanged"] as? Int == 2, "\(again)")
+        let export = try #require(
+            try ledger.call("Export", ["kind": "evaluations", "format": "csv"])["text"] as? String)
+        #expect(export.hasPrefix("承诺编号,单位,承诺,兑现情况,评价期,说明\r\n"), "\(export)")
+        #expect(export.contains(",已兑现,2027-Q2,"), "\(export)")
+        let back = try ledger.importSheet("evaluations", export)
+        #expect(back["imported"] as? Int == 0 && back["unchanged"] as? Int == 2, "\(back)")
+    }
+}
