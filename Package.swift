@@ -104,7 +104,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "ledger-benchmark",
-            dependencies: ["CadenceCore", "CadenceStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "CadenceCore", "CadenceStore", "CadenceConfiguration", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Benchmarks/ledger-benchmark"
         ),
     ],

@@ -2,10 +2,13 @@
 // `cadenced` answers, end to end from `cadencectl` start to exit,
 //   - `cadencectl overdue --json`            (goal: under 100 ms),
 //   - `cadencectl item list --unit X --json` (goal: under 50 ms),
-// and `cadencectl import items FILE` takes 100,000 CSV rows (goal: under 3 s).
+// and `cadencectl import items FILE` takes 100,000 CSV rows (goal: under 3 s) and 100,000 rows of
+// an .xlsx workbook with a title row (goal: under 5 s); `cadencectl ledger print` prints a unit of
+// 5,000 items to PDF through headless Chromium (goal: under 10 s; skipped without Chromium).
 // Run: Benchmarks/run-ledger-benchmark (builds the release binaries, then runs this).
 // Environment: BENCH_ITEMS (1000000), BENCH_OVERDUE (10000), BENCH_IMPORT (100000), BENCH_RUNS (7);
 // BENCH_LEDGER=FILE keeps the seeded ledger there and reuses it on the next run.
+import CadenceConfiguration
 import CadenceCore
 @_spi(Seeding) import CadenceStore
 import Foundation
@@ -141,6 +144,33 @@ for n in 0..<importCount {
 }
 try Data(csv.utf8).write(to: URL(fileURLWithPath: csvPath))
 let imported = run(["import", "items", csvPath])
+
+// 4. The same number of rows from an .xlsx workbook as an office keeps it: a title row above the
+// header, Chinese headers, 序号 and 备注 columns, dates as typed.
+let xlsxPath = root + "/台账.xlsx"
+var sheet = [["示例市卫生健康系统整改台账"], ["序号", "单位", "问题", "整改时限", "整改措施", "第一责任人", "备注"]]
+for n in 0..<importCount {
+    sheet.append([
+        String(n + 1), unitID(n), "表格事项 \(n)，需整改", "2027年\(n % 12 + 1)月15日", "公开回复", "Head of \(unitID(n))", "",
+    ])
+}
+try Data(XLSX.write(sheet: "台账", rows: sheet)).write(to: URL(fileURLWithPath: xlsxPath))
+let importedXLSX = run(["import", "items", xlsxPath])
+
+// 5. One unit's ledger of 5,000 items printed to PDF.
+let printCount = Int(environment["BENCH_PRINT"] ?? "") ?? 5_000
+_ = run(["units", "add", "print-unit", "--name", "示例打印单位", "--kind", "county-bureau", "--parent", "city"])
+var printSheet = "序号,单位,问题,整改时限,整改措施,第一责任人,直接责任人\r\n"
+for n in 0..<printCount {
+    printSheet += "\(n + 1),print-unit,打印事项 \(n)：值班制度未落实到科室,2027-06-30,建立值班台账并每周抽查,局长示例,科长示例\r\n"
+}
+try Data(printSheet.utf8).write(to: URL(fileURLWithPath: root + "/print.csv"))
+let printImport = run(["import", "items", root + "/print.csv"])
+let hasChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].contains {
+    FileManager.default.isExecutableFile(atPath: $0)
+}
+let printed = hasChromium ? run(["ledger", "print", "--unit", "print-unit", "-o", root + "/台账.pdf"]) : (.nan, 0, -1)
+let pdfBytes = (try? FileManager.default.attributesOfItem(atPath: root + "/台账.pdf")[.size] as? Int) ?? 0
 let total = run(["status", "--json"])
 
 kill(daemon.processIdentifier, SIGTERM)
@@ -158,3 +188,14 @@ print(
     String(
         format: "  cadencectl import items (%d rows): %.0f ms (exit %d)", importCount, imported.ms, imported.status))
 _ = total
+print(
+    String(
+        format: "  cadencectl import items (%d .xlsx rows, title row): %.0f ms (exit %d)", importCount,
+        importedXLSX.ms, importedXLSX.status))
+print(
+    hasChromium
+        ? String(
+            format: "  cadencectl ledger print (%d items to PDF): %.0f ms (exit %d, %d KiB; import exit %d)",
+            printCount,
+            printed.ms, printed.status, (pdfBytes ?? 0) / 1024, printImport.status)
+        : "  cadencectl ledger print: skipped (Chromium is not installed)")

@@ -295,8 +295,11 @@ public enum XLSX {
         var rowOfLine: [Int: Int] = [:]
         var line = 1
         for row in sheet.rows where row.cells.contains(where: { !$0.isEmpty }) {
-            let cells = (row.cells + [String](repeating: "", count: width - row.cells.count)).map {
-                $0.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            let cells = (row.cells + [String](repeating: "", count: width - row.cells.count)).map { cell in
+                // Most cells have no carriage return: only those are rewritten (through Foundation, slow).
+                cell.utf8.contains(13)
+                    ? cell.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+                    : cell
             }
             rowOfLine[line] = row.number
             line += 1 + cells.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } }

@@ -72,10 +72,16 @@ enum XMLScanner {
         }
     }
 
+    /// The name without its namespace prefix and the spaces around it. On the bytes: Foundation's
+    /// trimming costs seconds over a sheet of 100,000 rows.
     private static func localName(_ name: String) -> String {
-        let trimmed = name.trimmingCharacters(in: .whitespaces)
-        if let colon = trimmed.lastIndex(of: ":") { return String(trimmed[trimmed.index(after: colon)...]) }
-        return trimmed
+        var utf8 = Substring(name).utf8
+        while let first = utf8.first, first == 32 || first == 9 || first == 10 || first == 13 {
+            utf8 = utf8.dropFirst()
+        }
+        while let last = utf8.last, last == 32 || last == 9 || last == 10 || last == 13 { utf8 = utf8.dropLast() }
+        if let colon = utf8.lastIndex(of: UInt8(ascii: ":")) { utf8 = utf8[utf8.index(after: colon)...] }
+        return String(Substring(utf8))
     }
 
     private static func tag(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (String, [String: String]) {

@@ -1,4 +1,4 @@
-import CadenceCore
+public import CadenceCore
 
 /// `RemoveReview`: takes out a review recorded by mistake; the duty it met is missed again.
 public struct RemoveReviewCall: TabledCall {
@@ -40,6 +40,23 @@ public struct RemoveReportCall: TabledCall {
 
     public var id: Int64 = 0
     public var reason = ""
+
+    public init() {}
+}
+
+/// `PrintLedger`: the rectification ledger (整改台账) as a page to print, per unit.
+public struct PrintLedgerCall: TabledCall {
+    public static let method = "PrintLedger"
+    public static let changesLedger = false
+    public static let reply = "(html: string, units: int, items: int)"
+    public static let parameters: [CallParameter<Self>] = [
+        .optionalString("unit", \.unit, maximum: unitIDLimit), .optionalChoice("language", \.language),
+    ]
+
+    /// This unit and the units under it; every unit when absent.
+    public var unit: String?
+    /// The daemon's `Language=` when absent.
+    public var language: NoticeLanguage?
 
     public init() {}
 }

@@ -150,6 +150,11 @@ public enum LedgerInterface {
         # quota check already done is not done again.
         \(RemoveReportCall.definition)
 
+        # The rectification ledger (整改台账) as one HTML page with an A4 print stylesheet: per
+        # unit (unit and the units under it, or all), the columns offices file, page numbers and a
+        # signature line. cadencectl ledger print makes a PDF of it with headless Chromium.
+        \(PrintLedgerCall.definition)
+
         # Reports submitted against quotas in a month (default: the current one).
         \(GetQuotaCall.definition)
 

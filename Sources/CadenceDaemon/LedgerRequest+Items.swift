@@ -16,7 +16,8 @@ extension LedgerRequest {
         EvaluateCommitmentCall.self, RecordReviewCall.self, ListReviewsCall.self, RemoveReviewCall.self,
         SubmitReportCall.self, ListReportsCall.self, RemoveReportCall.self,
         GetQuotaCall.self, ListNoticesCall.self, ListHistoryCall.self, GetStatusCall.self, ImportCall.self,
-        ExportCall.self, EvaluateCall.self, AddPersonCall.self, GetPersonCall.self, ListPersonsCall.self,
+        ExportCall.self, EvaluateCall.self, PrintLedgerCall.self, AddPersonCall.self, GetPersonCall.self,
+        ListPersonsCall.self,
         RemovePersonCall.self, ListDeliveriesCall.self, RetryDeliveryCall.self, TakeDeliveriesCall.self,
         RecordDeliveryCall.self, SendTestCall.self,
     ]

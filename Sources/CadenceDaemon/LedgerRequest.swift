@@ -34,7 +34,37 @@ struct LedgerRequest {
             try LedgerExchange(request: request).export(kind: call.kind, format: call.format, unit: call.unit)
         },
         typed(EvaluateCall.self) { request, call in try EvaluationRequest(request: request).answer(call) },
+        typed(PrintLedgerCall.self) { try $0.answer($1) },
     ]
+
+    func answer(_ call: PrintLedgerCall) throws -> [String: Any] {
+        let units = try store.units()
+        var scope = units
+        var scopeName: String?
+        if let root = call.unit {
+            guard let unit = units.first(where: { $0.id == root }) else { throw LedgerError.unknownUnit(root) }
+            // The unit, then the units under it, in the tree's order.
+            var ordered: [UnitRecord] = []
+            var queue = [unit]
+            while !queue.isEmpty {
+                let next = queue.removeFirst()
+                ordered.append(next)
+                queue += units.filter { $0.parent == next.id }
+            }
+            scope = ordered
+            scopeName = unit.name
+        }
+        // Unit by unit: a campaign of a million items is not read whole to print one county.
+        var items: [RectificationItem] = []
+        for unit in scope { items += try store.items(unit: unit.id, overdueAt: nil, limit: Int.max).items }
+        let sheet = LedgerSheet(
+            items: items, units: scope.map { ($0.id, $0.name) }, scope: scopeName, at: now,
+            zone: manager.configuration.timeZone, language: call.language ?? manager.text.language)
+        return [
+            "html": sheet.html(), "units": sheet.sections.count,
+            "items": sheet.sections.reduce(0) { $0 + $1.rows.count },
+        ]
+    }
 
     func quota(_ value: Int?) throws -> Int? {
         if let value, !(0...1000).contains(value) {

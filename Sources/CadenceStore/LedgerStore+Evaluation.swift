@@ -138,28 +138,46 @@ extension LedgerStore {
                 """,
             arguments: StatementArguments(names) + [t])
         // (kind, period) → end of the period and the kinds of unit owing it (nil: every unit); two
-        // cadences of one kind and period are one duty, owed by whoever owes either.
-        var periods: [String: (kind: CadenceKind, period: String, end: Int64, owing: Set<UnitKind>?)] = [:]
+        // cadences of one kind and period are one duty, owed by whoever owes either. `fired`: the
+        // daemon asked for it (its cadence fired); a period before cadenced was installed is a duty
+        // too when the office recorded it by hand.
+        var periods: [String: (kind: CadenceKind, period: String, end: Int64, owing: Set<UnitKind>?, fired: Bool)] =
+            [:]
+        func owe(_ name: String?, _ kind: CadenceKind, _ period: PeriodKey, fired: Bool) {
+            guard window.contains(period), let end = period.end(in: window.zone) else { return }
+            let key = "\(kind.rawValue)/\(period)"
+            var owing = name.flatMap { owedBy[$0] }
+            if let earlier = periods[key] { owing = earlier.owing.flatMap { a in owing.map { a.union($0) } } }
+            periods[key] = (kind, period.rawValue, end.micros, owing, fired || periods[key]?.fired == true)
+        }
         for row in fired {
             let name: String = row[0]
-            let period = PeriodKey(rawValue: row[1])
-            guard let kind = duties[name], window.contains(period), let end = period.end(in: window.zone) else {
-                continue
-            }
-            let key = "\(kind.rawValue)/\(period)"
-            var owing = owedBy[name]
-            if let earlier = periods[key] { owing = earlier.owing.flatMap { a in owing.map { a.union($0) } } }
-            periods[key] = (kind, period.rawValue, end.micros, owing)
+            if let kind = duties[name] { owe(name, kind, PeriodKey(rawValue: row[1]), fired: true) }
+        }
+        let dutyKinds = Set(duties.values.map(\.rawValue)).sorted()
+        guard !dutyKinds.isEmpty else { return [:] }
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT cadence, kind, period FROM review WHERE recordedAt <= ?
+                AND kind IN (\(dutyKinds.map { _ in "?" }.joined(separator: ",")))
+                """,
+            arguments: [window.recordsThrough.micros] + StatementArguments(dutyKinds))
+        {
+            let name: String? = row[0]
+            guard let kind = CadenceKind(rawValue: row[1]), name.map({ duties[$0] == kind }) ?? true else { continue }
+            let period = PeriodKey(rawValue: row[2])
+            if periods["\(kind.rawValue)/\(period)"] == nil { owe(name, kind, period, fired: false) }
         }
         guard !periods.isEmpty else { return [:] }
-        // The first record of each unit, kind and period, by the instant.
-        var held: [String: Int64] = [:]
+        // The first record of each unit, kind and period, by the instant, and the first day it was held.
+        var held: [String: (recorded: Int64, heldOn: String)] = [:]
         let kinds = Set(periods.values.map(\.kind.rawValue)).sorted()
         let keys = Set(periods.values.map(\.period)).sorted()
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT unit, kind, period, MIN(recordedAt) FROM review
+                SELECT unit, kind, period, MIN(recordedAt), MIN(heldOn) FROM review
                 WHERE kind IN (\(kinds.map { _ in "?" }.joined(separator: ",")))
                 AND period IN (\(keys.map { _ in "?" }.joined(separator: ","))) AND recordedAt <= ?
                 GROUP BY unit, kind, period
@@ -169,22 +187,30 @@ extension LedgerStore {
             let unit: String = row[0]
             let kind: String = row[1]
             let period: String = row[2]
-            held["\(unit)/\(kind)/\(period)"] = row[3]
+            held["\(unit)/\(kind)/\(period)"] = (row[3], row[4])
         }
         var counts: [String: [CadenceKind: DutyCounts]] = [:]
         for unit in units where unit.parent != nil {
             var byKind: [CadenceKind: DutyCounts] = [:]
-            for duty in periods.values where unit.exists(before: duty.end) {
+            for duty in periods.values {
                 if let owing = duty.owing, !(UnitKind(rawValue: unit.kind).map { owing.contains($0) } ?? false) {
                     continue
                 }
                 let recorded = held["\(unit.id)/\(duty.kind.rawValue)/\(duty.period)"]
+                // A unit added after the period owed it only if the office recorded it held then.
+                guard unit.exists(before: duty.end) || recorded != nil else { continue }
                 guard duty.end <= t || recorded != nil else { continue }
                 var d = byKind[duty.kind] ?? DutyCounts(kind: duty.kind)
                 d.due += 1
                 if let recorded {
                     d.held += 1
-                    if recorded > duty.end { d.heldLate += 1 }
+                    // Late: held after the period, or recorded after it when cadenced asked for it
+                    // then (a period before installation is recorded late by nature).
+                    let lastDay = PeriodKey(rawValue: duty.period).days.map {
+                        LocalDate(dayNumber: $0.end.dayNumber - 1).description
+                    }
+                    let heldAfter = lastDay.map { recorded.heldOn > $0 } ?? false
+                    if heldAfter || (duty.fired && recorded.recorded > duty.end) { d.heldLate += 1 }
                 }
                 byKind[duty.kind] = d
             }
@@ -219,7 +245,7 @@ extension LedgerStore {
                 let state: QuotaState
                 if month.start.micros > t {
                     state = .future
-                } else if unit.quota == 0 || !unit.exists(before: month.end.micros) {
+                } else if unit.quota == 0 || (!unit.exists(before: month.end.micros) && count == 0) {
                     state = .notRequired
                 } else if count >= unit.quota {
                     state = .met

@@ -31,7 +31,8 @@ struct Cadencectl: ParsableCommand {
         subcommands: [
             StatusCommand.self, UnitsCommand.self, RoleCommand.self, CommitmentCommand.self, ReviewCommand.self,
             ReportCommand.self, ItemCommand.self, OverdueCommand.self, NoticesCommand.self, ImportCommand.self,
-            ExportCommand.self, EvaluateCommand.self, HistoryCommand.self, PersonCommand.self, DeliveriesCommand.self,
+            ExportCommand.self, EvaluateCommand.self, LedgerCommand.self, HistoryCommand.self, PersonCommand.self,
+            DeliveriesCommand.self,
             NotifyCommand.self,
             CalendarCommand.self,
             ListCadencesCommand.self,

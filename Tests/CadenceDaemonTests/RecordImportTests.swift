@@ -205,4 +205,37 @@ struct RecordImportTests {
         let back = try ledger.importSheet("evaluations", export)
         #expect(back["imported"] as? Int == 0 && back["unchanged"] as? Int == 2, "\(back)")
     }
+
+    @Test("An office that starts on 1 July: its records of the first half-year count in the evaluation, on time")
+    func midYearStart() throws {
+        let ledger = try office()
+        let reviews = """
+            单位,类型,举行日期
+            甲县卫生健康局,点评,2027-03-20
+            甲县卫生健康局,点评,2027-06-18
+            甲县卫生健康局,检查,2027-06-25
+            """
+        #expect(try ledger.importSheet("reviews", reviews)["imported"] as? Int == 3)
+        let reports = "单位,标题,报送日期\ncounty-a,义诊,2027-05-03\ncounty-a,讲座,2027-05-20\n"
+        #expect(try ledger.importSheet("reports", reports)["imported"] as? Int == 2)
+        // Before installation the daemon asked for nothing; Q3 is asked for on 1 September.
+        try ledger.process(at: at("2027-09-01", 9))
+        try ledger.process(at: at("2027-10-01", 1))
+
+        let figures = try EvaluationMaker(store: ledger.manager.store, configuration: ledger.manager.configuration)
+            .figures(year: 2027, variant: .yearEnd, unit: nil, at: at("2027-10-02"))
+        let a = try #require(figures.units.first { $0.id == "county-a" })
+        let b = try #require(figures.units.first { $0.id == "county-b" })
+        let reviewA = try #require(a.duties.first { $0.kind == .review })
+        // Q1 and Q2 recorded by hand (held in time: not late although recorded in July), Q3 missed.
+        #expect(reviewA == DutyCounts(kind: .review, due: 3, held: 2, heldLate: 0), "\(reviewA)")
+        #expect(
+            a.duties.first { $0.kind == .inspection } == DutyCounts(kind: .inspection, due: 1, held: 1, heldLate: 0))
+        // 乙县 was entered on 1 July with no record of the first half: it owes Q3 only.
+        #expect(b.duties.first { $0.kind == .review } == DutyCounts(kind: .review, due: 1, held: 0, heldLate: 0))
+        // May's reports count against the quota although the unit was entered later; June had none: not owed.
+        let may = try #require(a.months.first { $0.month.rawValue == "2027-05" })
+        #expect(may.submitted == 2 && may.state == .short, "\(may)")
+        #expect(a.months.first { $0.month.rawValue == "2027-06" }?.state == .notRequired)
+    }
 }

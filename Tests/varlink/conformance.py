@@ -208,7 +208,7 @@ def test_service(client):
                 "GetStatus", "AddUnit", "EditUnit", "GetUnit", "ListUnits", "RemoveUnit", "AssignRole", "EndRole",
                 "ListRoles",
                 "AddCommitment", "ListCommitments", "EvaluateCommitment", "RecordReview", "ListReviews",
-                "RemoveReview", "SubmitReport", "ListReports", "RemoveReport", "GetQuota", "AddItem", "GetItem", "ListItems", "UpdateItem", "EditItem", "CloseItem",
+                "RemoveReview", "SubmitReport", "ListReports", "RemoveReport", "PrintLedger", "GetQuota", "AddItem", "GetItem", "ListItems", "UpdateItem", "EditItem", "CloseItem",
                 "RemoveItem",
                 "ListNotices", "ListHistory", "Import", "Export", "Evaluate", "AddPerson", "GetPerson",
                 "ListPersons", "RemovePerson", "ListDeliveries", "RetryDelivery", "TakeDeliveries", "RecordDelivery",
@@ -1120,6 +1120,14 @@ def test_evaluation():
     refused("Evaluate as of a day in the future", "InvalidArgument", "Evaluate", param="asOf", year=year,
             asOf=in_days(3))
     no_such_unit("Evaluate of an unknown unit", "Evaluate", NOWHERE, year=year, unit=NOWHERE)
+    printed = L.call("PrintLedger", unit=COUNTY, language="zh")
+    t.check(printed["html"].startswith("<!DOCTYPE html>") and "示例县卫生局整改台账" in printed["html"]
+            and printed["items"] == printed["html"].count("<tr data-item=") and printed["units"] >= 1,
+            "PrintLedger(unit): the county's ledger page, its rows counted", repr({k: printed[k] for k in ("units", "items")}))
+    every = L.call("PrintLedger")
+    t.check(every["items"] >= printed["items"], "PrintLedger: every unit's ledger")
+    no_such_unit("PrintLedger of an unknown unit", "PrintLedger", NOWHERE, unit=NOWHERE)
+    refused("PrintLedger in Latin", "InvalidArgument", "PrintLedger", param="language", language="la")
 
 
 def test_ledger(client):
