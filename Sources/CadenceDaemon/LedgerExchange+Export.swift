@@ -59,6 +59,7 @@ extension LedgerExchange {
                     chinese ? LocalTimeText.format($0, zone: manager.configuration.timeZone) : ISOTimestamp.utc($0)
                 }
                 r["verifiedBy"] = i.verifiedBy
+                r["foundOn"] = LocalDay.of(i.createdAt, in: manager.configuration.timeZone).description
                 // The office's own number of an imported row goes back out with it.
                 if let key = i.importKey, key.hasPrefix("n\u{1F}") {
                     r["number"] = key.split(separator: "\u{1F}", omittingEmptySubsequences: false).dropFirst(2).first

@@ -68,6 +68,18 @@ extension LedgerExchange {
                     return nil
                 }
             }
+            // 发现日期: when the problem was found, the item's creation (not after today).
+            var foundOn: Date?
+            if let text = v["foundOn"] {
+                let typed = text.utf8.count == 16 ? String(text.prefix(10)) : text
+                switch Self.date(typed, "foundOn") {
+                case .success(let day) where day > request.today:
+                    bad.append("foundOn \(day) is in the future")
+                case .success(let day):
+                    foundOn = LocalDay.instant(day, secondsOfDay: 0, in: manager.configuration.timeZone)
+                case .failure(let problem): bad.append(problem.reason)
+                }
+            }
             let source = choice("source", ItemSource.self)
             let scope = choice("scope", ItemScope.self)
             let urgency = choice("urgency", ItemPriority.self)
@@ -83,6 +95,7 @@ extension LedgerExchange {
                     scope: scope, urgency: urgency, difficulty: difficulty, texts: ItemTexts { v[$0.name] },
                     first: v["first"], main: v["main"], direct: v["direct"], sourceLine: row.line,
                     deadlineDate: deadline!.date))
+            items[items.count - 1].foundOn = foundOn
         }
         // Each row has a key: its unit and number (序号/编号) when the sheet has them, else its unit and
         // problem (with a count for the same problem twice). A row whose key is in the ledger is

@@ -24,6 +24,9 @@ public struct NewItem: Sendable, Equatable {
     public var direct: String?
     public var origin: String?
     public var sourceLine: Int?
+    /// When the problem was found (发现日期, from an office's sheet): the item's creation, so that an
+    /// office moving its ledger in keeps its year's figures true; now when nil.
+    public var foundOn: Date?
 
     public init(
         unit: String, title: String, deadline: Date, source: ItemSource = .selfExamination,
@@ -173,7 +176,7 @@ extension LedgerStore {
         bind(item.unit)
         bind(item.title)
         bind(item.deadline.micros)
-        bind(now.micros)
+        bind((item.foundOn.map { min($0, now) } ?? now).micros)
         bind(next?.micros)
         bind(item.source.rawValue)
         bind(item.scope?.rawValue)

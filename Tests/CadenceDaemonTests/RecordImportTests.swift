@@ -238,4 +238,43 @@ struct RecordImportTests {
         #expect(may.submitted == 2 && may.state == .short, "\(may)")
         #expect(a.months.first { $0.month.rawValue == "2027-06" }?.state == .notRequired)
     }
+
+    // Bad input tried: a day found in the future, a month instead of a day (2027年3月).
+    @Test("Items imported with 发现日期 keep it as their creation: the year's figures and burn-down are true")
+    func foundOn() throws {
+        let ledger = try office()
+        try ledger.call("AssignRole", ["unit": "county-a", "role": "first", "person": "局长示例"])
+        let bad = "单位,问题,整改时限,发现日期\ncounty-a,值班制度未落实,2027-09-30,2027-07-02\ncounty-a,药品库房不规范,2027-09-30,2027年3月\n"
+        let refused = try ledger.importSheet("items", bad)
+        let problems = ledger.problems(refused)
+        #expect(problems.count == 2 && problems[0].contains("2027-07-02 is in the future"), "\(problems)")
+        #expect(problems.count == 2 && problems[1].contains("2027年3月"), "\(problems)")
+
+        let sheet = """
+            甲县整改台账
+            序号,单位,问题,整改时限,发现日期,备注
+            1,甲县卫生健康局,值班制度未落实,2027-09-30,2027年3月5日,
+            2,甲县卫生健康局,药品库房不规范,2027/8/31,2027/4/20,
+            3,甲县卫生健康局,院感培训记录缺失,2027-08-31,,新发现
+            """
+        #expect(try ledger.importSheet("items", sheet)["imported"] as? Int == 3)
+        let items = try ledger.manager.store.items(unit: "county-a", overdueAt: nil, limit: 10).items
+        let zone = TimeZone(identifier: "UTC")!
+        #expect(
+            items.map { LocalDay.of($0.createdAt, in: zone).description }.sorted()
+                == ["2027-03-05", "2027-04-20", "2027-07-01"])
+
+        let figures = try EvaluationMaker(store: ledger.manager.store, configuration: ledger.manager.configuration)
+            .figures(year: 2027, variant: .yearEnd, unit: "county-a", at: at("2027-07-01", 12))
+        #expect(figures.units.first { $0.id == "county-a" }?.items.opened == 3)
+        // Open at the end of April: the two found before, not the one found on 1 July.
+        let april = figures.burndown.first { LocalDay.of($0.at, in: zone).description >= "2027-05-01" }
+        #expect(april?.open == 2, "\(figures.burndown)")
+
+        let export = try #require(try ledger.call("Export", ["kind": "items", "format": "csv"])["text"] as? String)
+        #expect(export.split(whereSeparator: \.isNewline).first?.contains("发现日期") == true)
+        #expect(export.contains("2027-03-05") && export.contains("2027-04-20"))
+        let again = try ledger.importSheet("items", export)
+        #expect(again["imported"] as? Int == 0 && again["unchanged"] as? Int == 3, "\(again)")
+    }
 }

@@ -12,7 +12,7 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         case .commitments: ["unit", "text", "year", "member", "post", "direction", "publishedOn"]
         case .items:
             ["unit", "title", "deadline", "source", "scope", "urgency", "difficulty"]
-                + ItemText.allCases.map(\.name) + ["first", "main", "direct", "number"]
+                + ItemText.allCases.map(\.name) + ["first", "main", "direct", "number", "foundOn"]
         case .persons: ["id", "name", "unit", "mobile", "email", "dingtalk", "wecom", "feishu", "account"]
         case .reviews:
             [
@@ -96,6 +96,7 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         "feishu": "飞书", "account": "系统账号", "heldOn": "举行日期", "cadence": "节奏", "form": "形式",
         "reviewer": "点评人", "byUnit": "点评单位", "subject": "对象", "outcome": "结果", "override": "越级记录",
         "submittedOn": "报送日期", "recipient": "报送对象", "commitment": "承诺编号", "note": "说明",
+        "foundOn": "发现日期",
     ]
 
     /// The headers offices use for column `name` (simplified Chinese first), for the error that it is missing.
@@ -134,7 +135,8 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         "結果": "outcome", "越级记录": "override", "越級記錄": "override", "标题": "title", "標題": "title",
         "题目": "title", "題目": "title", "报送日期": "submittedOn", "報送日期": "submittedOn",
         "上报日期": "submittedOn", "上報日期": "submittedOn", "报送对象": "recipient", "報送對象": "recipient",
-        "承诺编号": "commitment", "承諾編號": "commitment", "月份": "month", "说明": "note", "說明": "note",
+        "承诺编号": "commitment", "承諾編號": "commitment", "月份": "month", "发现日期": "foundOn",
+        "發現日期": "foundOn", "发现时间": "foundOn", "發現時間": "foundOn", "说明": "note", "說明": "note",
     ]
 }
 
