@@ -95,6 +95,30 @@ struct EvaluationReportTests {
         #expect(checkpoint.lines.allSatisfy { $0.rank == nil })
     }
 
+    @Test("A unit with an item at accountability ranks after every unit without one, whatever its score")
+    func accountabilityRanksLast() throws {
+        // top: perfect but one item reached accountability; mid and low have none.
+        let top = unit("top", made: 2, fulfilled: 2, items: ItemCounts(closedOnTime: 4, accountability: 1))
+        let worse = unit(
+            "worse", made: 2, fulfilled: 1, items: ItemCounts(closedOnTime: 1, overdue: 2, accountability: 2))
+        let mid = unit("mid", made: 4, fulfilled: 3)
+        let low = unit("low", made: 4, fulfilled: 1)
+        let assessment = EvaluationAssessment(figures([low, top, worse, mid]))
+        #expect(assessment.lines.map(\.unit.id) == ["mid", "low", "top", "worse"])
+        #expect(assessment.lines.map(\.rank) == [1, 2, 3, 4])
+        #expect(assessment.lines[2].score == 100)
+        #expect(EvaluationText(language: .zh).rankingRule.contains("有事项进入责任追究的单位，无论得分"))
+        #expect(EvaluationText(language: .en).rankingRule.contains("reached accountability ranks after"))
+        // Shown: the unit table has the accountability column.
+        let page = EvaluationReport(figures([low, top, worse, mid]), language: .zh, mask: false, generator: "test")
+            .render(.html)
+        #expect(page.contains("<th>问责</th>"))
+        let row = try #require(page.components(separatedBy: "data-unit=\"worse\"").dropFirst().first)
+        #expect(
+            row.prefix { $0 != "\n" }.hasSuffix("<td>2</td><td>0</td><td>0</td><td>2</td></tr>"),
+            "overdue … accountability: \(row.prefix(300))")
+    }
+
     @Test("The rates of R12: computable ones from the counts, the others marked as not recorded")
     func rates() {
         var f = figures([

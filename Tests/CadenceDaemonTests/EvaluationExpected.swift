@@ -230,7 +230,7 @@ struct EvaluationExpected {
         overdue = items.filter { $0.created <= t && isOverdue($0, at: t) }
 
         // The ranking rule, as the report states it.
-        var scored: [(unit: String, score: Double?, tenths: Int?, overdue: Int)] = []
+        var scored: [(unit: String, score: Double?, tenths: Int?, overdue: Int, accountability: Bool)] = []
         for line in units {
             var parts: [(weight: Double, ratio: Double)] = []
             if line.commitments.made > 0 {
@@ -247,12 +247,18 @@ struct EvaluationExpected {
                 ? nil : 100 * parts.reduce(0) { $0 + $1.weight * $1.ratio } / parts.reduce(0) { $0 + $1.weight }
             let spec = year.units.first { $0.id == line.id }!
             let ranked = spec.parent != nil && (spec.removed.map { $0 > t } ?? true)
-            scored.append((line.id, score, ranked ? score.map { Int(($0 * 10).rounded()) } : nil, line.items.overdue))
+            scored.append(
+                (
+                    line.id, score, ranked ? score.map { Int(($0 * 10).rounded()) } : nil, line.items.overdue,
+                    line.items.accountability > 0
+                ))
         }
         scored.sort { a, b in
             guard let x = a.tenths, let y = b.tenths else {
                 return a.tenths == nil && b.tenths == nil ? a.unit < b.unit : a.tenths != nil
             }
+            // A unit with an item at accountability after every unit without one.
+            if a.accountability != b.accountability { return b.accountability }
             if x != y { return x > y }
             if a.overdue != b.overdue { return a.overdue < b.overdue }
             return a.unit < b.unit

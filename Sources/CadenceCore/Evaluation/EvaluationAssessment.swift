@@ -27,7 +27,8 @@ public struct Ratio: Sendable, Equatable {
 /// commitment fulfilment (fulfilled ÷ made, weight 30), duties held (reviews, inspections,
 /// appraisals and evaluations held ÷ due, weight 25), information-report months (months at
 /// quota ÷ months judged, weight 15), rectification timeliness (closed on time ÷ (closed +
-/// overdue), weight 30). Units are ranked by score rounded to 0.1, higher first; ties go to
+/// overdue), weight 30). A unit with an item that reached accountability (责任追究) by the instant
+/// ranks after every unit without one, whatever its score. Units are ranked by score rounded to 0.1, higher first; ties go to
 /// fewer overdue items, then to the unit id in alphabetical order. Only units under another unit
 /// and still in the tree are ranked (the top of the tree is the evaluating body), and only when
 /// they have something to judge; the others are listed after them by id.
@@ -74,6 +75,9 @@ public struct EvaluationAssessment: Sendable {
             lines.sort { a, b in
                 switch (key(a), key(b)) {
                 case (let x?, let y?):
+                    // A unit with an item at accountability ranks after every unit without one.
+                    let (pa, pb) = (a.unit.items.accountability > 0, b.unit.items.accountability > 0)
+                    if pa != pb { return pb }
                     if x != y { return x > y }
                     if a.unit.items.overdue != b.unit.items.overdue {
                         return a.unit.items.overdue < b.unit.items.overdue

@@ -115,7 +115,7 @@ extension EvaluationReport {
         headers +=
             checkpoint
             ? [text.open, text.overdue, text.deferred, text.referred, text.escalated, text.accountability]
-            : [text.overdue, text.deferred, text.escalated]
+            : [text.overdue, text.deferred, text.escalated, text.accountability]
         for header in headers { out += "<th>\(Self.escape(header))</th>" }
         out += "</tr></thead>\n<tbody>\n"
         for line in assessment.lines {
@@ -152,7 +152,7 @@ extension EvaluationReport {
                     "\(i.open)", "\(i.overdue)", "\(i.deferred)", "\(i.referred)", "\(i.escalated)",
                     "\(i.accountability)",
                 ]
-                : ["\(i.overdue)", "\(i.deferred)", "\(i.escalated)"]
+                : ["\(i.overdue)", "\(i.deferred)", "\(i.escalated)", "\(i.accountability)"]
             out += cells.map { "<td>\($0)</td>" }.joined()
             out += "</tr>\n"
         }

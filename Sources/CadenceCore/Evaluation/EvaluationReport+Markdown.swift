@@ -27,7 +27,7 @@ extension EvaluationReport {
         headers +=
             checkpoint
             ? [text.open, text.overdue, text.deferred, text.referred, text.escalated, text.accountability]
-            : [text.overdue, text.deferred, text.escalated]
+            : [text.overdue, text.deferred, text.escalated, text.accountability]
         let rows = assessment.lines.map { line -> [String] in
             let unit = line.unit
             let c = unit.commitments
@@ -52,7 +52,7 @@ extension EvaluationReport {
                     "\(i.open)", "\(i.overdue)", "\(i.deferred)", "\(i.referred)", "\(i.escalated)",
                     "\(i.accountability)",
                 ]
-                : ["\(i.overdue)", "\(i.deferred)", "\(i.escalated)"]
+                : ["\(i.overdue)", "\(i.deferred)", "\(i.escalated)", "\(i.accountability)"]
             return row
         }
         let textColumns: Set<Int> = checkpoint ? [0, 1] : [1, 2]
