@@ -62,7 +62,12 @@ public final class Manager {
         let daemon = configuration.daemon
         return ItemSchedule(
             warnBefore: daemon.warnBefore, circularAfter: daemon.circularAfter, talkAfter: daemon.talkAfter,
-            accountabilityAfter: daemon.accountabilityAfter)
+            accountabilityAfter: daemon.accountabilityAfter,
+            talkLimit: daemon.talkTimeLimitDays.map {
+                ItemSchedule.TalkLimit(
+                    workingDays: $0, calendar: configuration.workingDays, zone: configuration.timeZone,
+                    secondsOfDay: daemon.deadlineTimeOfDay)
+            })
     }
 
     /// The item schedule in force (for adding items).
@@ -310,8 +315,14 @@ public final class Manager {
                 var records: [(stage: ItemStage, notice: Notice?)] = silent.map { ($0, nil) }
                 for stage in announce {
                     let at = stages.first { $0.stage == stage }?.at ?? item.deadline
-                    records.append(
-                        (stage, text.render(itemNotice(item, stage: stage, at: at, now: now), extra: people(of: item))))
+                    var extra = people(of: item)
+                    extra["time_limit"] = ""
+                    if stage == .escalation(.talk),
+                        let limit = items.timeLimit(deadline: item.deadline, flagged: item.flagged)
+                    {
+                        extra["time_limit"] = text.timeLimitLine(limit)
+                    }
+                    records.append((stage, text.render(itemNotice(item, stage: stage, at: at, now: now), extra: extra)))
                 }
                 var recorded = item.recordedStages
                 for (stage, _) in records { recorded.insert(stage) }

@@ -135,4 +135,25 @@ struct DaemonConfigurationTests {
                     """)
         }
     }
+
+    @Test("TalkTimeLimitDays= is a number of working days from 1 to 250; empty clears it")
+    func talkTimeLimit() throws {
+        #expect(try load("").talkTimeLimitDays == nil)
+        #expect(try load("[Ledger]\nTalkTimeLimitDays=10").talkTimeLimitDays == 10)
+        #expect(
+            try load("[Ledger]\nTalkTimeLimitDays=10", dropIns: ["[Ledger]\nTalkTimeLimitDays="]).talkTimeLimitDays
+                == nil)
+        // Bad input: zero, too many, a word, a span.
+        for value in ["0", "251", "ten", "10d"] {
+            do {
+                _ = try load("[Ledger]\nTalkTimeLimitDays=\(value)")
+                Issue.record("accepted TalkTimeLimitDays=\(value)")
+            } catch {
+                #expect(
+                    error.description
+                        == "cadenced.conf:2: TalkTimeLimitDays= '\(value)' is not a number of working days between 1 and 250"
+                )
+            }
+        }
+    }
 }

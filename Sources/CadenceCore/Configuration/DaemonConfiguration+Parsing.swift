@@ -9,7 +9,7 @@ extension DaemonConfiguration {
         ],
         "Ledger": [
             "WarnBeforeSec": .list, "DeadlineTime": .single, "CircularAfterSec": .single, "TalkAfterSec": .single,
-            "AccountabilityAfterSec": .single,
+            "AccountabilityAfterSec": .single, "TalkTimeLimitDays": .single,
         ],
         "WorkingDays": ["Weekend": .list, "Holidays": .list],
         "Delivery": ["DigestTime": .single, "DigestKinds": .list, "QuietHours": .single],
@@ -108,6 +108,14 @@ extension DaemonConfiguration {
         span(
             "Ledger", "AccountabilityAfterSec", { config.accountabilityAfter = $0 },
             default: defaults.accountabilityAfter)
+        single("Ledger", "TalkTimeLimitDays") { text in
+            if text.isEmpty { config.talkTimeLimitDays = nil; return nil }
+            guard let days = Int(text), (1...250).contains(days) else {
+                return "is not a number of working days between 1 and 250"
+            }
+            config.talkTimeLimitDays = days
+            return nil
+        }
         // The ladder only climbs (DOMAIN.md §4.7: 通報 → 約談 → 責任追究).
         if config.talkAfter <= config.circularAfter,
             let at = ini.last("Ledger", "TalkAfterSec") ?? ini.last("Ledger", "CircularAfterSec")

@@ -41,6 +41,10 @@ public struct DaemonConfiguration: Equatable, Sendable {
     public var talkAfter: Duration = .seconds(7 * 86_400)
     /// `AccountabilityAfterSec=`: from falling overdue to accountability (責任追究).
     public var accountabilityAfter: Duration = .seconds(14 * 86_400)
+    /// `TalkTimeLimitDays=`: the talk sets a new time limit (限期整改) this many working days after
+    /// its day, and accountability falls due when that passes, instead of `AccountabilityAfterSec=`;
+    /// nil (not set) = no new time limit.
+    public var talkTimeLimitDays: Int?
 
     // [WorkingDays]
     /// `Weekend=`: the weekly days off.

@@ -61,22 +61,58 @@ public enum ItemStage: Hashable, Comparable, Sendable, CustomStringConvertible {
 /// instant, never from "the deadline is exactly N days away", so downtime on the day of a
 /// warning cannot swallow it.
 public struct ItemSchedule: Sendable, Equatable {
+    /// The new time limit a talk sets (限期整改, R19): `workingDays` working days after the talk's
+    /// local day, due at `secondsOfDay` of that day.
+    public struct TalkLimit: Sendable, Equatable {
+        public var workingDays: Int
+        public var calendar: WorkingDayCalendar
+        public var zone: TimeZone
+        public var secondsOfDay: Int
+
+        public init(workingDays: Int, calendar: WorkingDayCalendar, zone: TimeZone, secondsOfDay: Int) {
+            (self.workingDays, self.calendar, self.zone, self.secondsOfDay) = (
+                workingDays, calendar, zone, secondsOfDay
+            )
+        }
+
+        /// The time limit set by a talk at `instant`.
+        public func limit(after instant: Date) -> Date {
+            let day = calendar.adding(workingDays: workingDays, to: LocalDay.of(instant, in: zone))
+            return LocalDay.instant(day, secondsOfDay: secondsOfDay, in: zone)
+        }
+    }
+
     public var warnBefore: [Duration]
     public var circularAfter: Duration
     public var talkAfter: Duration
     public var accountabilityAfter: Duration
+    /// When set, accountability falls due at the talk's time limit instead of `accountabilityAfter`.
+    public var talkLimit: TalkLimit?
 
-    public init(warnBefore: [Duration], circularAfter: Duration, talkAfter: Duration, accountabilityAfter: Duration) {
+    public init(
+        warnBefore: [Duration], circularAfter: Duration, talkAfter: Duration, accountabilityAfter: Duration,
+        talkLimit: TalkLimit? = nil
+    ) {
         self.warnBefore = warnBefore
         self.circularAfter = circularAfter
         self.talkAfter = talkAfter
         self.accountabilityAfter = accountabilityAfter
+        self.talkLimit = talkLimit
+    }
+
+    /// The time limit the talk sets for an item with this deadline (限期整改); nil when no limit is
+    /// configured, or the item is flagged (it goes straight to accountability).
+    public func timeLimit(deadline: Date, flagged: Bool = false) -> Date? {
+        guard !flagged, let talkLimit else { return nil }
+        let talk = deadline.addingTimeInterval(talkAfter.seconds)
+        return max(talkLimit.limit(after: talk), talk)
     }
 
     /// Every stage of an item with this deadline, with its instant, in order.
     ///
     /// A flagged item — circulated by a superior body (R20) or reopened after closure (R21) — goes
-    /// straight to accountability at its deadline: every escalation step falls due at once.
+    /// straight to accountability at its deadline: every escalation step falls due at once. With a
+    /// talk time limit, accountability falls due when the limit the talk set passes.
     public func stages(deadline: Date, flagged: Bool = false) -> [(stage: ItemStage, at: Date)] {
         let warnings = Set(warnBefore).sorted(by: >).map {
             (ItemStage.warning(before: $0), deadline.addingTimeInterval(-$0.seconds))
@@ -86,7 +122,10 @@ public struct ItemSchedule: Sendable, Equatable {
             (.overdue, deadline),
             (.escalation(.circular), after(circularAfter)),
             (.escalation(.talk), after(talkAfter)),
-            (.escalation(.accountability), after(accountabilityAfter)),
+            (
+                .escalation(.accountability),
+                timeLimit(deadline: deadline, flagged: flagged) ?? after(accountabilityAfter)
+            ),
         ]
     }
 

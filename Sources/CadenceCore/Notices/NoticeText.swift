@@ -25,7 +25,7 @@ public struct NoticeText: Sendable {
         "overdue_days",
         "level", "late", "count", "shortfalls", "deadline", "what", "directory", "errors", "person", "channel",
         "address", "subject", "reason", "attempts", "delivery", "summary", "lines", "files", "responsible",
-        "accountable",
+        "accountable", "time_limit",
     ]
 
     /// Fills `notice.subject` and `notice.body`.
@@ -132,6 +132,13 @@ public struct NoticeText: Sendable {
 
     /// A deadline typed as a date, as the office typed it, with the hour it falls due that day:
     /// `2026-10-31（当日 24:00 截止）`, `2026-10-31 (by 24:00 that day)`.
+    /// The new time limit a talk sets (`{time_limit}` of the talk's notice), by its local day.
+    public func timeLimitLine(_ limit: Date) -> String {
+        let day = typedDate(LocalDay.of(limit.addingTimeInterval(-0.000_001), in: zone).description)
+        return language == .zh
+            ? "，限期 \(day)前整改到位，逾期即启动责任追究" : ", with a new time limit of \(day); past it, accountability applies"
+    }
+
     func typedDate(_ date: String) -> String {
         let time = String(format: "%02d:%02d", deadlineTimeOfDay / 3600, deadlineTimeOfDay % 3600 / 60)
         return language == .zh ? "\(date)（当日 \(time) 截止）" : "\(date) (by \(time) that day)"
@@ -223,9 +230,9 @@ public struct NoticeText: Sendable {
         case (.overdue, .en):
             "Rectification overdue: {unit_name} {item}{late}\nItem {item} \"{title}\" ({unit_name}) fell due at {deadline} without verified closure; {overdue_days} days overdue.{responsible}"
         case (.escalation, .zh):
-            "整改逾期升级：{level} {unit_name} {item}\n整改事项 {item}「{title}」（{unit_name}）逾期 {overdue_days} 天，升级为{level}。{responsible}"
+            "整改逾期升级：{level} {unit_name} {item}\n整改事项 {item}「{title}」（{unit_name}）逾期 {overdue_days} 天，升级为{level}{time_limit}。{responsible}"
         case (.escalation, .en):
-            "Overdue rectification escalated to {level}: {unit_name} {item}\nItem {item} \"{title}\" ({unit_name}) is {overdue_days} days overdue (due {deadline}); escalated to {level}.{responsible}"
+            "Overdue rectification escalated to {level}: {unit_name} {item}\nItem {item} \"{title}\" ({unit_name}) is {overdue_days} days overdue (due {deadline}); escalated to {level}{time_limit}.{responsible}"
         case (.accountability, .zh):
             "责任追究：{unit_name} {item}\n整改事项 {item}「{title}」（{unit_name}）逾期 {overdue_days} 天仍未整改到位，启动责任追究。{accountable}{responsible}"
         case (.accountability, .en):
