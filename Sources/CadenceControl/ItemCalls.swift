@@ -87,11 +87,14 @@ public struct AddItemCall: TabledCall, ItemFieldsCall {
     public static let parameters: [CallParameter<Self>] =
         [
             .string("unit", \.unit, maximum: unitIDLimit), .string("title", \.title), .string("deadline", \.deadline),
+            .optionalInt("recurrenceOf", \.recurrenceOf),
         ] + fieldParameters
 
     public var unit = ""
     public var title = ""
     public var deadline = ""
+    /// The earlier item, rectified or closed, whose problem came back: linked, and flagged (R21).
+    public var recurrenceOf: Int?
     public var source: ItemSource?
     public var scope: ItemScope?
     public var urgency: ItemPriority?

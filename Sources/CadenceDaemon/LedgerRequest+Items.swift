@@ -49,12 +49,12 @@ extension LedgerRequest {
         guard deadline > now else {
             throw VarlinkError.invalidArgument("deadline", "'\(call.deadline)' is not in the future")
         }
-        let id = try store.addItem(
-            NewItem(
-                unit: call.unit, title: call.title, deadline: deadline, source: call.source ?? .selfExamination,
-                scope: call.scope, urgency: call.urgency, difficulty: call.difficulty, texts: call.texts,
-                first: call.first, main: call.main, direct: call.direct, deadlineDate: deadlineDate),
-            schedule: manager.itemSchedule, at: now, actor: actor)
+        var item = NewItem(
+            unit: call.unit, title: call.title, deadline: deadline, source: call.source ?? .selfExamination,
+            scope: call.scope, urgency: call.urgency, difficulty: call.difficulty, texts: call.texts,
+            first: call.first, main: call.main, direct: call.direct, deadlineDate: deadlineDate)
+        item.recurrenceOf = call.recurrenceOf.map(Int64.init)
+        let id = try store.addItem(item, schedule: manager.itemSchedule, at: now, actor: actor)
         return ["item": try itemObject(id)]
     }
 

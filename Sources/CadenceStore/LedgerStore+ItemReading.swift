@@ -22,7 +22,7 @@ extension LedgerStore {
             i.directResponsible, \(roleHolder("firstResponsible")), \(roleHolder("mainResponsible")),
             \(roleHolder("directResponsible")), i.round, i.flagged, i.originalDeadlineAt, i.plan, i.explanation,
             i.referredTo, i.rectifiedAt, i.verifiedBy, i.note, i.origin, i.deadlineDate, i.originalDeadlineDate,
-            i.importKey, \(ItemText.allCases.map { "i." + $0.name }.joined(separator: ", "))
+            i.importKey, i.linkedItem, \(ItemText.allCases.map { "i." + $0.name }.joined(separator: ", "))
         FROM rectificationItem i
         """
 
@@ -102,7 +102,8 @@ extension LedgerStore {
             item.deadlineDate = text(29)
             item.originalDeadlineDate = text(30)
             item.importKey = text(31)
-            for (offset, field) in ItemText.allCases.enumerated() { item.texts[field] = text(32 + Int32(offset)) }
+            item.recurrenceOf = int(32)
+            for (offset, field) in ItemText.allCases.enumerated() { item.texts[field] = text(33 + Int32(offset)) }
             items.append(item)
         }
         return items

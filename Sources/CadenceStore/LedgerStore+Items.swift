@@ -27,6 +27,9 @@ public struct NewItem: Sendable, Equatable {
     /// When the problem was found (发现日期, from an office's sheet): the item's creation, so that an
     /// office moving its ledger in keeps its year's figures true; now when nil.
     public var foundOn: Date?
+    /// The earlier item, reported rectified or closed, whose problem came back (R21): linked and
+    /// flagged, so that overdue it goes straight to accountability.
+    public var recurrenceOf: Int64?
 
     public init(
         unit: String, title: String, deadline: Date, source: ItemSource = .selfExamination,
@@ -52,8 +55,8 @@ public struct NewItem: Sendable, Equatable {
         self.sourceLine = sourceLine
     }
 
-    /// Circulated by a superior body: straight to accountability when overdue (R20).
-    public var flagged: Bool { source == .superiorCircular }
+    /// Circulated by a superior body (R20), or a recurrence (R21): straight to accountability when overdue.
+    public var flagged: Bool { source == .superiorCircular || recurrenceOf != nil }
 }
 
 extension LedgerStore {
@@ -73,6 +76,21 @@ extension LedgerStore {
             }
             if item.title.isBlank {
                 problems.append((index, "the title is empty"))
+            }
+            if let earlier = item.recurrenceOf {
+                let state = try String.fetchOne(
+                    db, sql: "SELECT state FROM rectificationItem WHERE id = ?", arguments: [earlier])
+                switch state.flatMap(ItemState.init(rawValue:)) {
+                case nil, .removed?: problems.append((index, "there is no item #\(earlier) for it to recur after"))
+                case .closed?, .rectified?: break
+                case let other?:
+                    problems.append(
+                        (
+                            index,
+                            "item #\(earlier) is \(other.rawValue), not rectified or closed: a problem that has not "
+                                + "gone cannot come back; record progress on #\(earlier) instead"
+                        ))
+                }
             }
             for (name, value) in [("first", item.first), ("main", item.main), ("direct", item.direct)] {
                 guard let value, value.hasPrefix("@") else { continue }
@@ -146,7 +164,7 @@ extension LedgerStore {
         [
             "unit", "title", "deadlineAt", "createdAt", "nextEventAt", "source", "scope", "urgency", "difficulty",
             "firstResponsible", "mainResponsible", "directResponsible", "flagged", "origin", "deadlineDate",
-            "importKey",
+            "importKey", "linkedItem",
         ] + ItemText.allCases.map(\.name)
 
     /// `INSERT` of ``insertColumns``, ending with `suffix` (`ON CONFLICT DO NOTHING`).
@@ -189,6 +207,7 @@ extension LedgerStore {
         bind(item.origin)
         bind(item.deadlineDate)
         bind(item.importKey)
+        bind(item.recurrenceOf)
         for text in ItemText.allCases { bind(item.texts[text]) }
         let code = sqlite3_step(s)
         sqlite3_reset(s)
@@ -227,6 +246,7 @@ extension LedgerStore {
                 details["first"] = items[0].first
                 details["main"] = item.main
                 details["direct"] = item.direct
+                details["recurrenceOf"] = item.recurrenceOf.map { "#\($0)" }
                 try Self.appendHistory(
                     db, at: now, actor: actor, action: "item.add", itemId: id, details: details, unit: item.unit)
             }

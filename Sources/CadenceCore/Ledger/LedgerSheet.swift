@@ -88,6 +88,7 @@ public struct LedgerSheet: Sendable {
             status += zh ? "（逾期 \(days) 天）" : " (\(days) days overdue)"
         }
         var remarks: [String] = []
+        if let earlier = item.recurrenceOf { remarks.append(zh ? "复发（原 #\(earlier)）" : "recurrence of #\(earlier)") }
         if let original = item.originalDeadlineDate ?? item.originalDeadline.map(date) {
             remarks.append(zh ? "原时限 \(original)" : "first deadline \(original)")
         }

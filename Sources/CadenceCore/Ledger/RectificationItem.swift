@@ -45,6 +45,8 @@ public struct RectificationItem: Sendable, Equatable {
     public var origin: String?
     /// The key of the imported row it came from (unit, then its number or its content).
     public var importKey: String?
+    /// The earlier item whose problem this one is a recurrence of (R21).
+    public var recurrenceOf: Int64?
 
     /// An item with its required fields; the store sets the rest from its columns.
     public init(id: Int64, unit: String, title: String, deadline: Date, state: ItemState, createdAt: Date) {
@@ -108,6 +110,7 @@ extension RectificationItem: WireRecord {
             .optionalText("verifiedBy", label: "Verified by", { $0.verifiedBy }),
             .optionalText("note", label: "Note", { $0.note }),
             Field("flagged", "Flagged", "bool") { item, _ in .flag(item.flagged) },
+            Field("recurrenceOf", "Recurrence of", "?int") { item, _ in .integer(item.recurrenceOf) },
             Field("round", "Round", "int") { item, _ in .integer(Int64(item.round)) },
             Field("stages", "Stages", "[]string") { item, _ in
                 .texts(item.recordedStages.isEmpty ? [] : item.recordedStages.sorted().map(\.description))

@@ -106,16 +106,25 @@ struct ItemCommand: ParsableCommand {
                 days, or an ISO 8601 instant; it must be in the future. Responsible people are names \
                 or roles of the unit (@first, @main, @direct): a role follows its holder. The first \
                 responsible person defaults to @first and is required.
+
+                A problem that came back after it was reported rectified or closed is added with \
+                --recurrence-of EARLIER: the two are linked (item show shows the chain) and the new one is \
+                flagged: overdue, it goes straight to accountability.
+
+                Example:
+                  cadencectl item add --unit county-a --title '值班制度又未落实' --deadline +10wd --recurrence-of 17
                 """)
         @OptionGroup var socket: SocketOptions
         @Option(help: "The unit that answers for it (its id).") var unit: String
         @Option(help: "What is to be rectified.") var title: String
         @Option(help: "YYYY-MM-DD, +N, +Nwd or an ISO 8601 instant.") var deadline: String
+        @Option(help: "The earlier item (rectified or closed) whose problem came back.") var recurrenceOf: Int?
         @OptionGroup var fields: ItemFieldOptions
         @Flag(help: "Print the item as JSON.") var json = false
 
         func run() throws {
             let call = AddItemCall {
+                $0.recurrenceOf = recurrenceOf
                 ($0.unit, $0.title, $0.deadline, $0.source) = (unit, title, deadline, fields.source)
                 ($0.scope, $0.urgency, $0.difficulty) = (fields.scope, fields.urgency, fields.difficulty)
                 ($0.texts, $0.first, $0.main, $0.direct) = (fields.texts, fields.first, fields.main, fields.direct)
@@ -157,6 +166,19 @@ struct ItemCommand: ParsableCommand {
             if let stages = item["stages"] as? [String] { shown["stages"] = stages.map(ItemCommand.stageWords) }
             if let round = item["round"] as? Int { shown["round"] = round + 1 }
             printRecord(shown, ItemCommand.fields)
+            // A recurrence: the chain of earlier items whose problem came back, newest first.
+            var chain: [String] = []
+            var earlier = item["recurrenceOf"] as? Int
+            while let number = earlier, chain.count < 50 {
+                let previous = try socket.call(GetItemCall { $0.id = Int64(number) })["item"] as? [String: Any] ?? [:]
+                let state =
+                    (previous["closedAt"] as? String).map { "closed \($0.prefix(10))" } ?? "\(previous["state"] ?? "?")"
+                chain.append("#\(number) \(previous["title"] ?? "") (\(state))")
+                earlier = previous["recurrenceOf"] as? Int
+            }
+            if !chain.isEmpty {
+                print("\nThe same problem before, newest first:\n" + chain.map { "  " + $0 }.joined(separator: "\n"))
+            }
             let entries = try socket.call(ListHistoryCall { $0.item = id })["entries"] as? [[String: Any]] ?? []
             if !entries.isEmpty {
                 print("\nHistory:")
