@@ -87,7 +87,7 @@ public struct AddItemCall: TabledCall, ItemFieldsCall {
     public static let parameters: [CallParameter<Self>] =
         [
             .string("unit", \.unit, maximum: unitIDLimit), .string("title", \.title), .string("deadline", \.deadline),
-            .optionalInt("recurrenceOf", \.recurrenceOf),
+            .optionalInt("recurrenceOf", \.recurrenceOf), .optionalInt("appraisal", \.appraisal),
         ] + fieldParameters
 
     public var unit = ""
@@ -95,6 +95,8 @@ public struct AddItemCall: TabledCall, ItemFieldsCall {
     public var deadline = ""
     /// The earlier item, rectified or closed, whose problem came back: linked, and flagged (R21).
     public var recurrenceOf: Int?
+    /// The public appraisal (a review of kind appraisal of the unit) that found the problem (R23).
+    public var appraisal: Int?
     public var source: ItemSource?
     public var scope: ItemScope?
     public var urgency: ItemPriority?
@@ -227,4 +229,19 @@ public struct CloseItemCall: TabledCall {
 
     /// The same step as an `UpdateItem` call.
     public var update: UpdateItemCall { UpdateItemCall(id, .verify) { ($0.note, $0.by) = (note, by) } }
+}
+
+/// `ReplyItem`: the reply given to the complainant of a complaint item (R23), recorded before the
+/// item can be closed.
+public struct ReplyItemCall: TabledCall {
+    public static let method = "ReplyItem"
+    public static let changesLedger = true
+    public static let reply = "(item: Item)"
+    public static let parameters: [CallParameter<Self>] = [.int("id", \.id), .string("reply", \.reply)]
+
+    public var id: Int64 = 0
+    /// What the complainant was told.
+    public var reply = ""
+
+    public init() {}
 }

@@ -181,6 +181,11 @@ public enum LedgerInterface {
         # Takes out an item added by mistake; refused once people acted on it, unless force.
         \(RemoveItemCall.definition)
 
+        # The reply given to the complainant of a complaint item. A complaint has a reply deadline
+        # of its own (replyDue: ComplaintReplyDays= working days after it is recorded) and cannot be
+        # verified before its reply is recorded (Refused, parameter reply).
+        \(ReplyItemCall.definition)
+
         # Verified and struck off (挂牌销号): UpdateItem with action verify.
         \(CloseItemCall.definition)
 

@@ -9,7 +9,7 @@ extension LedgerRequest {
     /// The calls read as typed values.
     static let typedCalls: [any LedgerCall.Type] = [
         AddItemCall.self, GetItemCall.self, ListItemsCall.self, UpdateItemCall.self, EditItemCall.self,
-        RemoveItemCall.self,
+        RemoveItemCall.self, ReplyItemCall.self,
         CloseItemCall.self, AddUnitCall.self, EditUnitCall.self, GetUnitCall.self, ListUnitsCall.self,
         RemoveUnitCall.self,
         AssignRoleCall.self, EndRoleCall.self, ListRolesCall.self, AddCommitmentCall.self, ListCommitmentsCall.self,
@@ -30,6 +30,13 @@ extension LedgerRequest {
             typed(ListItemsCall.self) { try $0.answer($1) },
             typed(UpdateItemCall.self) { request, call in ["item": try request.update(call)] },
             typed(RemoveItemCall.self) { try $0.answer($1) },
+            typed(ReplyItemCall.self) { request, call in
+                [
+                    "item": request.wire(
+                        try request.store.recordReply(call.id, reply: call.reply, at: request.now, actor: request.actor)
+                    )
+                ]
+            },
             typed(EditItemCall.self) { try $0.answer($1) },
             typed(CloseItemCall.self) { request, call in ["item": try request.update(call.update)] },
         ] + campaignMethods + otherMethods + deliveryMethods)
@@ -54,6 +61,10 @@ extension LedgerRequest {
             scope: call.scope, urgency: call.urgency, difficulty: call.difficulty, texts: call.texts,
             first: call.first, main: call.main, direct: call.direct, deadlineDate: deadlineDate)
         item.recurrenceOf = call.recurrenceOf.map(Int64.init)
+        item.appraisal = call.appraisal.map(Int64.init)
+        // Found by a public appraisal: that is its source, unless another was given.
+        if call.appraisal != nil, call.source == nil { item.source = .publicAppraisal }
+        item.replyDueAt = manager.replyDue(source: item.source, recordedAt: now)
         let id = try store.addItem(item, schedule: manager.itemSchedule, at: now, actor: actor)
         return ["item": try itemObject(id)]
     }

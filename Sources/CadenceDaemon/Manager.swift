@@ -408,6 +408,16 @@ extension Manager {
     /// A deadline as given by a person: a local date, `+N` days or `+Nwd` working days from today
     /// (falling due at `DeadlineTime=` of that day in the configured zone), or an ISO 8601 instant.
     /// A deadline given as a day keeps that day (`date`, as `YYYY-MM-DD`): it is shown as typed.
+    /// By when a complaint recorded at `recordedAt` is answered (`ComplaintReplyDays=` working days
+    /// on, at `DeadlineTime=`); nil for another source or with no reply deadline configured.
+    func replyDue(source: ItemSource, recordedAt: Date) -> Date? {
+        let days = configuration.daemon.complaintReplyDays
+        guard source == .complaint, days > 0 else { return nil }
+        let zone = configuration.timeZone
+        let day = configuration.workingDays.adding(workingDays: days, to: LocalDay.of(recordedAt, in: zone))
+        return LocalDay.instant(day, secondsOfDay: configuration.daemon.deadlineTimeOfDay, in: zone)
+    }
+
     func parseDeadline(_ text: String, at now: Date) -> (instant: Date, date: String?)? {
         let zone = configuration.timeZone
         if let day = LocalDay.parse(text, today: LocalDay.of(now, in: zone), workingDays: configuration.workingDays) {

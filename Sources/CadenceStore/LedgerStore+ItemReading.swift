@@ -22,7 +22,7 @@ extension LedgerStore {
             i.directResponsible, \(roleHolder("firstResponsible")), \(roleHolder("mainResponsible")),
             \(roleHolder("directResponsible")), i.round, i.flagged, i.originalDeadlineAt, i.plan, i.explanation,
             i.referredTo, i.rectifiedAt, i.verifiedBy, i.note, i.origin, i.deadlineDate, i.originalDeadlineDate,
-            i.importKey, i.linkedItem, \(ItemText.allCases.map { "i." + $0.name }.joined(separator: ", "))
+            i.importKey, i.linkedItem, i.appraisal, i.reply, i.repliedAt, i.replyDueAt, \(ItemText.allCases.map { "i." + $0.name }.joined(separator: ", "))
         FROM rectificationItem i
         """
 
@@ -103,7 +103,11 @@ extension LedgerStore {
             item.originalDeadlineDate = text(30)
             item.importKey = text(31)
             item.recurrenceOf = int(32)
-            for (offset, field) in ItemText.allCases.enumerated() { item.texts[field] = text(33 + Int32(offset)) }
+            item.appraisal = int(33)
+            item.reply = text(34)
+            item.repliedAt = date(35)
+            item.replyDueAt = date(36)
+            for (offset, field) in ItemText.allCases.enumerated() { item.texts[field] = text(37 + Int32(offset)) }
             items.append(item)
         }
         return items

@@ -30,6 +30,10 @@ public struct NewItem: Sendable, Equatable {
     /// The earlier item, reported rectified or closed, whose problem came back (R21): linked and
     /// flagged, so that overdue it goes straight to accountability.
     public var recurrenceOf: Int64?
+    /// The public appraisal (a review of kind appraisal of the item's unit) that found the problem (R23).
+    public var appraisal: Int64?
+    /// For a complaint: by when the complainant is answered (set by the daemon from `ComplaintReplyDays=`).
+    public var replyDueAt: Date?
 
     public init(
         unit: String, title: String, deadline: Date, source: ItemSource = .selfExamination,
@@ -76,6 +80,25 @@ extension LedgerStore {
             }
             if item.title.isBlank {
                 problems.append((index, "the title is empty"))
+            }
+            if let appraisal = item.appraisal {
+                let review = try Row.fetchOne(
+                    db, sql: "SELECT unit, kind FROM review WHERE id = ?", arguments: [appraisal])
+                if review == nil {
+                    problems.append((index, "there is no review #\(appraisal) (see review list)"))
+                } else if review?["kind"] as String? != CadenceKind.appraisal.rawValue {
+                    problems.append(
+                        (
+                            index,
+                            "review #\(appraisal) is a \(review?["kind"] as String? ?? "?"), not a public appraisal"
+                        ))
+                } else if review?["unit"] as String? != item.unit {
+                    problems.append(
+                        (
+                            index,
+                            "appraisal #\(appraisal) is of '\(review?["unit"] as String? ?? "?")', not of '\(item.unit)'"
+                        ))
+                }
             }
             if let earlier = item.recurrenceOf {
                 let state = try String.fetchOne(
@@ -164,7 +187,7 @@ extension LedgerStore {
         [
             "unit", "title", "deadlineAt", "createdAt", "nextEventAt", "source", "scope", "urgency", "difficulty",
             "firstResponsible", "mainResponsible", "directResponsible", "flagged", "origin", "deadlineDate",
-            "importKey", "linkedItem",
+            "importKey", "linkedItem", "appraisal", "replyDueAt",
         ] + ItemText.allCases.map(\.name)
 
     /// `INSERT` of ``insertColumns``, ending with `suffix` (`ON CONFLICT DO NOTHING`).
@@ -208,6 +231,8 @@ extension LedgerStore {
         bind(item.deadlineDate)
         bind(item.importKey)
         bind(item.recurrenceOf)
+        bind(item.appraisal)
+        bind(item.replyDueAt?.micros)
         for text in ItemText.allCases { bind(item.texts[text]) }
         let code = sqlite3_step(s)
         sqlite3_reset(s)
@@ -247,6 +272,7 @@ extension LedgerStore {
                 details["main"] = item.main
                 details["direct"] = item.direct
                 details["recurrenceOf"] = item.recurrenceOf.map { "#\($0)" }
+                details["appraisal"] = item.appraisal.map { "#\($0)" }
                 try Self.appendHistory(
                     db, at: now, actor: actor, action: "item.add", itemId: id, details: details, unit: item.unit)
             }

@@ -289,6 +289,17 @@ extension LedgerStore {
                     CREATE UNIQUE INDEX roleAssignment_member ON roleAssignment(unit, role, person) WHERE until IS NULL;
                     """)
         }
+        migrator.registerMigration("v8: appraisals and replies") { db in
+            try db.execute(
+                sql: """
+                    -- The public appraisal (a review of kind appraisal) an item was found by (R23).
+                    ALTER TABLE rectificationItem ADD COLUMN appraisal INTEGER;
+                    -- A complaint is answered before it is closed, by a deadline of its own (R23).
+                    ALTER TABLE rectificationItem ADD COLUMN reply TEXT;
+                    ALTER TABLE rectificationItem ADD COLUMN repliedAt INTEGER;
+                    ALTER TABLE rectificationItem ADD COLUMN replyDueAt INTEGER;
+                    """)
+        }
         return migrator
     }
 }

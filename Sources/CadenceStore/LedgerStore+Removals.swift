@@ -172,3 +172,39 @@ extension LedgerStore {
         }
     }
 }
+
+extension LedgerStore {
+    // MARK: - Replies to complaints (R23)
+
+    /// Records the reply given to the complainant of complaint item `id`; a later reply replaces it
+    /// (the history keeps each).
+    /// - Throws: ``LedgerError/unknownItem(_:)``; ``LedgerError/invalid(_:)`` for an empty reply, an
+    ///   item that is no complaint, or one already closed.
+    public func recordReply(_ id: Int64, reply: String, at now: Date, actor: Actor?) throws -> RectificationItem {
+        let reply = reply.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reply.isEmpty else { throw LedgerError.invalid("the reply is empty") }
+        return try writer.write { db in
+            guard let item = try Self.fetchItem(db, "WHERE i.id = ? AND i.state != 'removed'", [id]) else {
+                throw LedgerError.unknownItem(id)
+            }
+            guard item.source == ItemSource.complaint.rawValue else {
+                throw LedgerError.invalid(
+                    "item #\(id) came from \(item.source), not a complaint: it has no complainant to answer")
+            }
+            guard item.closedAt == nil else { throw LedgerError.invalid("item #\(id) is closed") }
+            try db.execute(
+                sql: "UPDATE rectificationItem SET reply = ?, repliedAt = ? WHERE id = ?",
+                arguments: [reply, now.micros, id])
+            if let actor {
+                var details = ["reply": reply]
+                if let due = item.replyDueAt, now > due { details["late"] = "yes" }
+                try Self.appendHistory(
+                    db, at: now, actor: actor, action: "item.reply", itemId: id, details: details, unit: item.unit)
+            }
+            guard let replied = try Self.fetchItem(db, "WHERE i.id = ?", [id]) else {
+                throw LedgerError.unknownItem(id)
+            }
+            return replied
+        }
+    }
+}

@@ -156,4 +156,22 @@ struct DaemonConfigurationTests {
             }
         }
     }
+
+    @Test("ComplaintReplyDays= is 15 working days unless set, 0 for none; other values are refused")
+    func complaintReplyDays() throws {
+        #expect(try load("").complaintReplyDays == 15)
+        #expect(try load("[Ledger]\nComplaintReplyDays=0").complaintReplyDays == 0)
+        #expect(
+            try load("[Ledger]\nComplaintReplyDays=5", dropIns: ["[Ledger]\nComplaintReplyDays="]).complaintReplyDays
+                == 15)
+        // Bad input: negative, too many, a word.
+        for value in ["-1", "251", "soon"] {
+            do {
+                _ = try load("[Ledger]\nComplaintReplyDays=\(value)")
+                Issue.record("accepted ComplaintReplyDays=\(value)")
+            } catch {
+                #expect(error.description.hasPrefix("cadenced.conf:2: ComplaintReplyDays= '\(value)' is not a number"))
+            }
+        }
+    }
 }

@@ -82,7 +82,7 @@ struct AuthorizationTests {
                 return String(line.dropFirst("method ".count).prefix { $0 != "(" })
             })
         let typed = LedgerRequest.typedCalls.map { $0.method }
-        #expect(described.count == 41)
+        #expect(described.count == 42)
         #expect(Set(typed) == described)
         #expect(Set(LedgerRequest.typedMethods.keys) == described)
         #expect(typed.count == described.count)
@@ -90,7 +90,7 @@ struct AuthorizationTests {
             ControlHandler.writeMethods == [
                 "AddUnit", "EditUnit", "RemoveUnit", "AssignRole", "EndRole", "AddCommitment", "EvaluateCommitment",
                 "RecordReview", "RemoveReview", "SubmitReport", "RemoveReport", "Import", "AddItem", "UpdateItem",
-                "EditItem", "RemoveItem", "CloseItem", "AddPerson",
+                "EditItem", "RemoveItem", "ReplyItem", "CloseItem", "AddPerson",
                 "RemovePerson", "RetryDelivery", "RecordDelivery", "SendTest",
             ])
     }

@@ -209,7 +209,7 @@ def test_service(client):
                 "ListRoles",
                 "AddCommitment", "ListCommitments", "EvaluateCommitment", "RecordReview", "ListReviews",
                 "RemoveReview", "SubmitReport", "ListReports", "RemoveReport", "PrintLedger", "GetQuota", "AddItem", "GetItem", "ListItems", "UpdateItem", "EditItem", "CloseItem",
-                "RemoveItem",
+                "RemoveItem", "ReplyItem",
                 "ListNotices", "ListHistory", "Import", "Export", "Evaluate", "AddPerson", "GetPerson",
                 "ListPersons", "RemovePerson", "ListDeliveries", "RetryDelivery", "TakeDeliveries", "RecordDelivery",
                 "SendTest", "Person", "Delivery", "Message", "Unit", "Role", "Commitment", "Review", "Report", "QuotaLine", "Item", "Notice", "Status", "HistoryEntry",
@@ -659,6 +659,22 @@ def test_lifecycle():
     refused("UpdateItem of an unknown id", "NoSuchItem", "UpdateItem", fields={"id": "987654321"}, id=987654321,
             action="progress")
     refused("CloseItem of an unknown id", "NoSuchItem", "CloseItem", id=987654321)
+
+    c = L.call("AddItem", unit=COUNTY, title="投诉：候诊时间过长", deadline=f"{NEXT_YEAR}-05-31", source="complaint")["item"]
+    t.check(c.get("replyDue") is not None and c.get("replyOverdue") is False and c.get("reply") is None,
+            "AddItem of a complaint: a reply deadline of its own", repr({k: c.get(k) for k in ("replyDue", "reply")}))
+    L.call("UpdateItem", id=c["id"], action="rectified")
+    refused("verify of a complaint not yet answered", "Refused", "UpdateItem",
+            fields={"code": "missing", "parameter": "reply"}, says="complainant", id=c["id"], action="verify",
+            by="Inspector Li")
+    refused("ReplyItem with an empty reply", "InvalidArgument", "ReplyItem", says="empty", id=c["id"], reply=" ")
+    refused("ReplyItem to an item that is no complaint", "InvalidArgument", "ReplyItem", says="not a complaint",
+            id=xid, reply="已答复")
+    refused("ReplyItem to an unknown id", "NoSuchItem", "ReplyItem", id=987654321, reply="已答复")
+    r = L.call("ReplyItem", id=c["id"], reply="已电话答复投诉人")["item"]
+    t.check(r["reply"] == "已电话答复投诉人" and r["repliedAt"] is not None, "ReplyItem records the reply", repr(r))
+    v = L.call("UpdateItem", id=c["id"], action="verify", by="Inspector Li")["item"]
+    t.check(v["state"] == "closed", "verify of an answered complaint closes it", repr(v["state"]))
 
     p = L.call("UpdateItem", id=xid, action="progress", note="整改方案已制定")["item"]
     t.check(p["state"] == "in-progress" and p["note"] == "整改方案已制定", "progress: in-progress with the note",

@@ -10,6 +10,7 @@ extension DaemonConfiguration {
         "Ledger": [
             "WarnBeforeSec": .list, "DeadlineTime": .single, "CircularAfterSec": .single, "TalkAfterSec": .single,
             "AccountabilityAfterSec": .single, "TalkTimeLimitDays": .single,
+            "ComplaintReplyDays": .single,
         ],
         "WorkingDays": ["Weekend": .list, "Holidays": .list],
         "Delivery": ["DigestTime": .single, "DigestKinds": .list, "QuietHours": .single],
@@ -114,6 +115,14 @@ extension DaemonConfiguration {
                 return "is not a number of working days between 1 and 250"
             }
             config.talkTimeLimitDays = days
+            return nil
+        }
+        single("Ledger", "ComplaintReplyDays") { text in
+            if text.isEmpty { config.complaintReplyDays = defaults.complaintReplyDays; return nil }
+            guard let days = Int(text), (0...250).contains(days) else {
+                return "is not a number of working days between 0 (no reply deadline) and 250"
+            }
+            config.complaintReplyDays = days
             return nil
         }
         // The ladder only climbs (DOMAIN.md §4.7: 通報 → 約談 → 責任追究).

@@ -45,6 +45,9 @@ public struct DaemonConfiguration: Equatable, Sendable {
     /// its day, and accountability falls due when that passes, instead of `AccountabilityAfterSec=`;
     /// nil (not set) = no new time limit.
     public var talkTimeLimitDays: Int?
+    /// `ComplaintReplyDays=`: a complaint item is answered within this many working days of being
+    /// recorded, and cannot be closed before its reply is (R23); 0 = no reply deadline.
+    public var complaintReplyDays: Int = 15
 
     // [WorkingDays]
     /// `Weekend=`: the weekly days off.

@@ -177,6 +177,14 @@ public enum ItemLifecycle {
                         "\(named) is the direct responsible person of item #\(item.id) and cannot verify it; "
                             + "verification is by someone else"))
             }
+            // A complaint with a reply deadline is answered before it is closed (R23).
+            if item.source == ItemSource.complaint.rawValue, item.replyDueAt != nil, item.repliedAt == nil {
+                return .failure(
+                    refusal(
+                        .missing, "reply",
+                        "item #\(item.id) is a complaint: the reply to the complainant is recorded before it is closed")
+                )
+            }
             history["by"] = by
             if let raw = details.by { history["onBehalfOf"] = raw }
             history["verifier"] = caller

@@ -88,6 +88,18 @@ public struct LedgerSheet: Sendable {
             status += zh ? "（逾期 \(days) 天）" : " (\(days) days overdue)"
         }
         var remarks: [String] = []
+        if let replied = item.repliedAt {
+            remarks.append(zh ? "已答复投诉人（\(date(replied))）" : "complainant answered \(date(replied))")
+        } else if let due = item.replyDueAt, item.closedAt == nil {
+            let day = date(due.addingTimeInterval(-0.000_001))
+            remarks.append(
+                item.isReplyOverdue(at: instant)
+                    ? (zh ? "答复逾期（应于 \(day) 前答复）" : "reply overdue (due \(day))")
+                    : (zh ? "应于 \(day) 前答复投诉人" : "answer the complainant by \(day)"))
+        }
+        if let appraisal = item.appraisal {
+            remarks.append(zh ? "群众评议发现（#\(appraisal)）" : "found by appraisal #\(appraisal)")
+        }
         if let earlier = item.recurrenceOf { remarks.append(zh ? "复发（原 #\(earlier)）" : "recurrence of #\(earlier)") }
         if let original = item.originalDeadlineDate ?? item.originalDeadline.map(date) {
             remarks.append(zh ? "原时限 \(original)" : "first deadline \(original)")

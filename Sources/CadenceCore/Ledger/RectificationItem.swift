@@ -47,6 +47,17 @@ public struct RectificationItem: Sendable, Equatable {
     public var importKey: String?
     /// The earlier item whose problem this one is a recurrence of (R21).
     public var recurrenceOf: Int64?
+    /// The public appraisal (a review's number) that found it (R23).
+    public var appraisal: Int64?
+    /// A complaint's reply to the complainant, when it was recorded, and by when it is due (R23).
+    public var reply: String?
+    public var repliedAt: Date?
+    public var replyDueAt: Date?
+
+    /// A complaint whose reply is not recorded and whose reply deadline has passed at `instant`.
+    public func isReplyOverdue(at instant: Date) -> Bool {
+        repliedAt == nil && closedAt == nil && replyDueAt.map { $0 <= instant } == true
+    }
 
     /// An item with its required fields; the store sets the rest from its columns.
     public init(id: Int64, unit: String, title: String, deadline: Date, state: ItemState, createdAt: Date) {
@@ -111,6 +122,11 @@ extension RectificationItem: WireRecord {
             .optionalText("note", label: "Note", { $0.note }),
             Field("flagged", "Flagged", "bool") { item, _ in .flag(item.flagged) },
             Field("recurrenceOf", "Recurrence of", "?int") { item, _ in .integer(item.recurrenceOf) },
+            Field("appraisal", "Found by appraisal", "?int") { item, _ in .integer(item.appraisal) },
+            .optionalInstant("replyDue", label: "Reply due", { $0.replyDueAt }),
+            .optionalInstant("repliedAt", label: "Replied", { $0.repliedAt }),
+            .optionalText("reply", label: "Reply", { $0.reply }),
+            Field("replyOverdue", "Reply overdue", "bool") { item, instant in .flag(item.isReplyOverdue(at: instant)) },
             Field("round", "Round", "int") { item, _ in .integer(Int64(item.round)) },
             Field("stages", "Stages", "[]string") { item, _ in
                 .texts(item.recordedStages.isEmpty ? [] : item.recordedStages.sorted().map(\.description))

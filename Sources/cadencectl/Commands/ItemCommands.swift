@@ -60,7 +60,7 @@ struct ItemCommand: ParsableCommand {
             """,
         subcommands: [
             Add.self, List.self, Show.self, Progress.self, Rectified.self, Verify.self, Close.self, Reject.self,
-            Defer.self, Refer.self, Reopen.self, Edit.self, Remove.self,
+            Defer.self, Refer.self, Reopen.self, Reply.self, Edit.self, Remove.self,
         ])
 
     /// What `item show` prints: the item's fields that have a label, in their order.
@@ -119,12 +119,15 @@ struct ItemCommand: ParsableCommand {
         @Option(help: "What is to be rectified.") var title: String
         @Option(help: "YYYY-MM-DD, +N, +Nwd or an ISO 8601 instant.") var deadline: String
         @Option(help: "The earlier item (rectified or closed) whose problem came back.") var recurrenceOf: Int?
+        @Option(
+            help: "The public appraisal (review number) that found it; its source then defaults to public-appraisal.")
+        var appraisal: Int?
         @OptionGroup var fields: ItemFieldOptions
         @Flag(help: "Print the item as JSON.") var json = false
 
         func run() throws {
             let call = AddItemCall {
-                $0.recurrenceOf = recurrenceOf
+                ($0.recurrenceOf, $0.appraisal) = (recurrenceOf, appraisal)
                 ($0.unit, $0.title, $0.deadline, $0.source) = (unit, title, deadline, fields.source)
                 ($0.scope, $0.urgency, $0.difficulty) = (fields.scope, fields.urgency, fields.difficulty)
                 ($0.texts, $0.first, $0.main, $0.direct) = (fields.texts, fields.first, fields.main, fields.direct)
@@ -146,6 +149,28 @@ struct ItemCommand: ParsableCommand {
             let call = ListItemsCall { ($0.unit, $0.overdueOnly, $0.state, $0.limit) = (unit, overdue, state, limit) }
             if json { return try socket.printJSONLines(call, key: "items") }
             printItems(try socket.call(call), json: false)
+        }
+    }
+
+    struct Reply: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record the reply given to a complainant (needs write access).",
+            discussion: """
+                A complaint item is answered within ComplaintReplyDays= working days of being recorded \
+                (item show says by when), and cannot be closed before its reply is recorded.
+
+                Example:
+                  cadencectl item reply 23 '已电话答复投诉人，整改方案已公示'
+                """)
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "The item number.") var id: Int
+        @Argument(help: "What the complainant was told.") var reply: String
+        @Flag(help: "Print the item as JSON.") var json = false
+
+        func run() throws {
+            ItemCommand.report(
+                try socket.call(ReplyItemCall { ($0.id, $0.reply) = (Int64(id), reply) }), json: json,
+                "Recorded the reply to")
         }
     }
 

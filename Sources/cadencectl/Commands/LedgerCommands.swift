@@ -116,6 +116,8 @@ enum Refusal {
             return "Mark it rectified first: cadencectl item rectified \(item)"
         case "wrong-state":
             return "See where it stands: cadencectl item show \(item)"
+        case "missing" where refusal["parameter"] == "reply":
+            return "Record the reply first: cadencectl item reply \(item) '…'"
         case "missing":
             guard let parameter = refusal["parameter"] else { return nil }
             let option = parameter == "deadline" ? (action == "defer" ? "--until" : "--deadline") : options[parameter]
