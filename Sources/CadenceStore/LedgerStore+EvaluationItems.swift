@@ -33,6 +33,10 @@ extension LedgerStore {
             )
             _ = arguments.append(contentsOf: [at, at, at, at, at])
         }
+        // Complaints' replies (R23), after the burn-down's columns.
+        columns.append("SUM(replyDueAt IS NOT NULL AND (replyDueAt <= ? OR repliedAt <= ?))")
+        columns.append("SUM(repliedAt IS NOT NULL AND repliedAt <= ? AND repliedAt <= replyDueAt)")
+        _ = arguments.append(contentsOf: [t, t, t])
         _ = arguments.append(contentsOf: [t, s])
         let statement = try db.makeStatement(
             sql: """
@@ -62,6 +66,9 @@ extension LedgerStore {
             var bySource = sources[source] ?? SourceCounts()
             bySource.onLedger += counts.onLedger
             bySource.closed += counts.closed
+            let replies = 14 + 2 * Int32(samples.count)
+            bySource.replyDue += int(replies)
+            bySource.repliedOnTime += int(replies + 1)
             sources[source] = bySource
             for index in samples.indices {
                 burndown[index].open += int(14 + 2 * Int32(index))

@@ -168,7 +168,8 @@ struct ItemCallTests {
         #expect(lines.count >= 2)
         #expect(lines.allSatisfy { $0.count <= 100 })
         #expect(
-            lines[0] == "method AddItem(unit: string, title: string, deadline: string, source: ?string, scope: ?string,"
+            lines[0]
+                == "method AddItem(unit: string, title: string, deadline: string, recurrenceOf: ?int, appraisal: ?int,"
         )
         #expect(lines.dropFirst().allSatisfy { $0.hasPrefix(indent) && !$0.hasPrefix(indent + " ") })
         for (line, next) in zip(lines, lines.dropFirst()) {

@@ -75,6 +75,9 @@ struct ComplaintReplyTests {
         let notComplaint = try ledger.reply("ReplyItem", ["id": other, "reply": "已答复"])
         #expect((ledger.error(notComplaint).parameters["reason"] as? String)?.contains("not a complaint") == true)
 
+        // A third, answered at once: on time.
+        let prompt = try #require(try ledger.item(["source": "complaint", "title": "挂号难"])["id"] as? Int64)
+        try ledger.call("ReplyItem", ["id": prompt, "reply": "已开通预约挂号"])
         // A second complaint, not answered: after 22 March it is overdue for its reply.
         let silent = try #require(try ledger.item(["source": "complaint", "title": "收费不透明"])["id"] as? Int64)
         ledger.now = local("2027-03-23", 1)
@@ -92,6 +95,12 @@ struct ComplaintReplyTests {
         let closed =
             try ledger.call("UpdateItem", ["id": id, "action": "verify", "by": "验收人示例"])["item"] as? [String: Any]
         #expect(closed?["state"] as? String == "closed")
+        // The evaluation's complaint reply rate.
+        let figures = try EvaluationMaker(store: ledger.manager.store, configuration: ledger.manager.configuration)
+            .figures(year: 2027, variant: .yearEnd, unit: nil, at: ledger.now)
+        let rate = EvaluationAssessment(figures).rates.first { $0.key == "complaint-reply" }
+        // One answered on time of three due (one answered late, one not at all).
+        #expect(rate?.ratio == Ratio(1, of: 3), "\(String(describing: rate))")
         let history = try ledger.manager.store.history(item: id).map(\.action)
         #expect(history.contains("item.reply"))
         #expect(

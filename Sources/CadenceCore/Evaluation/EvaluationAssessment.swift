@@ -171,6 +171,13 @@ public struct EvaluationAssessment: Sendable {
 
     /// The rates, in report order: R12's (targets 100 % / 100 % / > 95 % / ≥ 95 % / 100 % / 100 %) and
     /// the related ones the ledger records.
+    /// Complaints answered by their reply deadline ÷ those whose deadline came or that were
+    /// answered; nil (not recorded) when no complaint in the ledger has a reply deadline.
+    var complaintReplies: Ratio? {
+        let counts = figures.bySource[ItemSource.complaint.rawValue] ?? SourceCounts()
+        return counts.replyDue == 0 ? nil : Ratio(counts.repliedOnTime, of: counts.replyDue)
+    }
+
     public var rates: [Rate] {
         let items = self.items
         let c = commitments
@@ -187,7 +194,7 @@ public struct EvaluationAssessment: Sendable {
             Rate(key: "appraisal-coverage", ratio: duty(.appraisal), target: 1, strictTarget: false),
             Rate(key: "member-appraisal-coverage", ratio: nil, target: 1, strictTarget: false),
             Rate(key: "satisfaction", ratio: nil, target: 0.95, strictTarget: true),
-            Rate(key: "complaint-reply", ratio: nil, target: 0.95, strictTarget: false),
+            Rate(key: "complaint-reply", ratio: complaintReplies, target: 0.95, strictTarget: false),
             Rate(key: "complaint-closure", ratio: source(.complaint), target: 0.95, strictTarget: false),
             Rate(key: "petition-closure", ratio: source(.petition), target: 1, strictTarget: false),
             Rate(key: "hazard-rectification", ratio: source(.hazardSweep), target: 1, strictTarget: false),

@@ -210,10 +210,16 @@ public struct ItemCounts: Sendable, Equatable {
 public struct SourceCounts: Sendable, Equatable {
     public var onLedger = 0
     public var closed = 0
+    /// Complaints whose reply deadline had come by the instant, or that were answered by it (R23).
+    public var replyDue = 0
+    /// Of those, answered by the instant and by their reply deadline.
+    public var repliedOnTime = 0
 
-    public init(onLedger: Int = 0, closed: Int = 0) {
+    public init(onLedger: Int = 0, closed: Int = 0, replyDue: Int = 0, repliedOnTime: Int = 0) {
         self.onLedger = onLedger
         self.closed = closed
+        self.replyDue = replyDue
+        self.repliedOnTime = repliedOnTime
     }
 }
 

@@ -69,9 +69,12 @@ extension EvaluationText {
         case ("fulfilment", false): "fulfilled ÷ made (latest evaluation)"
         case ("appraisal-coverage", true): "已开展群众评议 ÷ 应开展（单位 × 半年）"
         case ("appraisal-coverage", false): "appraisals held ÷ due (units × half-years)"
-        case ("member-appraisal-coverage", _), ("satisfaction", _), ("complaint-reply", _): notRecorded
-        case ("complaint-closure", true): "来源为投诉的事项：已销号 ÷ 在账（答复未记录）"
-        case ("complaint-closure", false): "items from complaints: closed ÷ on the ledger (replies are not recorded)"
+        case ("member-appraisal-coverage", _), ("satisfaction", _): notRecorded
+        case ("complaint-reply", true): "有答复时限的投诉事项：按时答复 ÷（答复已到期 + 提前答复）；无答复记录时为“未记录”"
+        case ("complaint-reply", false):
+            "complaints with a reply deadline: answered by it ÷ (deadline come + answered earlier); not recorded when none has one"
+        case ("complaint-closure", true): "来源为投诉的事项：已销号 ÷ 在账"
+        case ("complaint-closure", false): "items from complaints: closed ÷ on the ledger"
         case ("petition-closure", true): "来源为信访的事项：已销号 ÷ 在账"
         case ("petition-closure", false): "items from petitions: closed ÷ on the ledger"
         case ("hazard-rectification", true): "来源为隐患排查的事项：已销号 ÷ 在账"
@@ -108,7 +111,7 @@ extension EvaluationText {
                 ("燃尽图", "年初及每月末（统计时点在月中时另加统计时点）未销号事项数，其中逾期部分单列。"),
                 (
                     "不计算的指标",
-                    "群众满意度、党员个人评议覆盖率、投诉答复率在台账中没有记录，不作计算。各项目标值取自活动方案：承诺兑现 100%、评议覆盖 100%、满意度 >95%、投诉答复 ≥95%、信访办结 100%、隐患整改 100%。"
+                    "群众满意度、党员个人评议覆盖率在台账中没有记录，不作计算；投诉答复率只计有答复时限（ComplaintReplyDays=）的投诉事项。各项目标值取自活动方案：承诺兑现 100%、评议覆盖 100%、满意度 >95%、投诉答复 ≥95%、信访办结 100%、隐患整改 100%。"
                 ),
                 ("说明", "统计时点早于现在时，按记录的建立、销号时间判断；该时点以后的延期或重新整改不作回溯。"),
             ]
@@ -157,7 +160,7 @@ extension EvaluationText {
             ),
             (
                 "Not computed",
-                "Public satisfaction, members' appraisal coverage and the complaint reply rate are not recorded in the ledger. Targets are the campaign's: fulfilment 100%, appraisal coverage 100%, satisfaction > 95%, complaint replies ≥ 95%, petitions closed 100%, hazards rectified 100%."
+                "Public satisfaction and members' appraisal coverage are not recorded in the ledger; the complaint reply rate counts complaints with a reply deadline (ComplaintReplyDays=) only. Targets are the campaign's: fulfilment 100%, appraisal coverage 100%, satisfaction > 95%, complaint replies ≥ 95%, petitions closed 100%, hazards rectified 100%."
             ),
             (
                 "Note",
