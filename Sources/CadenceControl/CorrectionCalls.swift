@@ -60,3 +60,27 @@ public struct PrintLedgerCall: TabledCall {
 
     public init() {}
 }
+
+/// `CommitmentBoard`: the commitments notice board (公示栏) of a year, per unit, with the
+/// commitments not published in time.
+public struct CommitmentBoardCall: TabledCall {
+    public static let method = "CommitmentBoard"
+    public static let changesLedger = false
+    public static let reply = "(text: string, commitments: int, unpublished: int, deadline: ?string)"
+    public static let parameters: [CallParameter<Self>] = [
+        .optionalString("unit", \.unit, maximum: unitIDLimit), .optionalInt("year", \.year),
+        .optionalChoice("format", \.format), .optionalChoice("language", \.language), .flag("mask", \.mask),
+    ]
+
+    /// This unit and the units under it; every unit when absent.
+    public var unit: String?
+    /// This year when absent.
+    public var year: Int?
+    /// Markdown when absent (html and csv too).
+    public var format: EvaluationFormat?
+    public var language: NoticeLanguage?
+    /// Members' names masked (孙三 → 孙*), as a board posted in public shows them.
+    public var mask = false
+
+    public init() {}
+}

@@ -124,6 +124,12 @@ public enum LedgerInterface {
 
         \(ListCommitmentsCall.definition)
 
+        # The commitments notice board (公示栏) of a year (default this one), per unit (unit and the
+        # units under it, or all): who, post, commitment, publication date, standing; then those not
+        # published by the deadline the commitment call's PublishWithinDays= sets (or not at all).
+        # format md (default), html or csv (json is refused); mask shows members as 孙*.
+        \(CommitmentBoardCall.definition)
+
         # How far a commitment is honoured (fulfilled, partial, unfulfilled), judged at a review.
         \(EvaluateCommitmentCall.definition)
 

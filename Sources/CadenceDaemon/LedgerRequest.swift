@@ -35,25 +35,71 @@ struct LedgerRequest {
         },
         typed(EvaluateCall.self) { request, call in try EvaluationRequest(request: request).answer(call) },
         typed(PrintLedgerCall.self) { try $0.answer($1) },
+        typed(CommitmentBoardCall.self) { try $0.answer($1) },
     ]
 
-    func answer(_ call: PrintLedgerCall) throws -> [String: Any] {
+    /// The unit `root` and every unit under it, in the tree's order (all units when nil).
+    func subtree(_ root: String?) throws -> (units: [UnitRecord], root: UnitRecord?) {
         let units = try store.units()
-        var scope = units
-        var scopeName: String?
-        if let root = call.unit {
-            guard let unit = units.first(where: { $0.id == root }) else { throw LedgerError.unknownUnit(root) }
-            // The unit, then the units under it, in the tree's order.
-            var ordered: [UnitRecord] = []
-            var queue = [unit]
-            while !queue.isEmpty {
-                let next = queue.removeFirst()
-                ordered.append(next)
-                queue += units.filter { $0.parent == next.id }
-            }
-            scope = ordered
-            scopeName = unit.name
+        guard let root else { return (units, nil) }
+        guard let unit = units.first(where: { $0.id == root }) else { throw LedgerError.unknownUnit(root) }
+        var ordered: [UnitRecord] = []
+        var queue = [unit]
+        while !queue.isEmpty {
+            let next = queue.removeFirst()
+            ordered.append(next)
+            queue += units.filter { $0.parent == next.id }
         }
+        return (ordered, unit)
+    }
+
+    func answer(_ call: CommitmentBoardCall) throws -> [String: Any] {
+        let format = call.format ?? .md
+        guard format != .json else {
+            throw VarlinkError.invalidArgument("format", "the board is md, html or csv (ListCommitments gives JSON)")
+        }
+        let year = call.year ?? today.year
+        guard (2000...2199).contains(year) else {
+            throw VarlinkError.invalidArgument("year", "\(year) is not a year between 2000 and 2199")
+        }
+        let (scope, _) = try subtree(call.unit)
+        let ids = Set(scope.map(\.id))
+        let commitments = try store.commitments(unit: nil, year: year, limit: 1_000_000).filter {
+            ids.contains($0.unit)
+        }
+        // The deadline: the commitment call of that year, plus PublishWithinDays= working days.
+        var deadline: LocalDate?
+        let zone = manager.configuration.timeZone
+        for cadence in manager.configuration.cadences where cadence.kind == .commitment {
+            guard let days = cadence.publishWithinDays,
+                let call = try store.occurrences(cadence: cadence.name).first(where: {
+                    LocalDay.of($0.effective, in: zone).year == year
+                })
+            else { continue }
+            let day = manager.configuration.workingDays.adding(
+                workingDays: days, to: LocalDay.of(call.effective, in: zone))
+            deadline = min(deadline ?? day, day)
+        }
+        let board = CommitmentBoard(
+            commitments: commitments, units: scope.map { ($0.id, $0.name) }, year: year, deadline: deadline,
+            today: today, mask: call.mask, language: call.language ?? manager.text.language)
+        let text =
+            switch format {
+            case .html: board.html()
+            case .csv: board.csv()
+            default: board.markdown()
+            }
+        var answer: [String: Any] = [
+            "text": text, "commitments": board.sections.reduce(0) { $0 + $1.rows.count },
+            "unpublished": board.unpublished.count,
+        ]
+        answer["deadline"] = deadline?.description
+        return answer
+    }
+
+    func answer(_ call: PrintLedgerCall) throws -> [String: Any] {
+        let (scope, root) = try subtree(call.unit)
+        let scopeName = root?.name
         // Unit by unit: a campaign of a million items is not read whole to print one county.
         var items: [RectificationItem] = []
         for unit in scope { items += try store.items(unit: unit.id, overdueAt: nil, limit: Int.max).items }

@@ -248,4 +248,28 @@ struct CadenceTests {
                 reference: reference, zone: shanghai, zones: .foundation)
         }
     }
+
+    @Test("PublishWithinDays= is for the commitment call: 1 to 250 working days")
+    func publishWithinDays() throws {
+        #expect(try cadence("OnCalendar=*-01-05 09:00\nKind=commitment\nPublishWithinDays=10").publishWithinDays == 10)
+        #expect(try cadence("OnCalendar=*-01-05 09:00\nKind=commitment").publishWithinDays == nil)
+        // Bad input: on a review, zero, a word.
+        for (body, says) in [
+            (
+                "Kind=review\nPeriod=quarter\nPublishWithinDays=10",
+                "is for the commitment call (Kind=commitment), not Kind=review"
+            ),
+            ("Kind=commitment\nPublishWithinDays=0", "is not a number of working days between 1 and 250"),
+            ("Kind=commitment\nPublishWithinDays=ten", "is not a number of working days between 1 and 250"),
+        ] {
+            do {
+                _ = try cadence("OnCalendar=*-01-05 09:00\n" + body)
+                Issue.record("accepted \(body)")
+            } catch {
+                #expect(
+                    error.description.hasPrefix("test.cadence:") && error.description.contains(": PublishWithinDays=")
+                        && error.description.hasSuffix(says), "\(error)")
+            }
+        }
+    }
 }

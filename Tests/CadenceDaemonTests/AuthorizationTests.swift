@@ -82,7 +82,7 @@ struct AuthorizationTests {
                 return String(line.dropFirst("method ".count).prefix { $0 != "(" })
             })
         let typed = LedgerRequest.typedCalls.map { $0.method }
-        #expect(described.count == 42)
+        #expect(described.count == 43)
         #expect(Set(typed) == described)
         #expect(Set(LedgerRequest.typedMethods.keys) == described)
         #expect(typed.count == described.count)

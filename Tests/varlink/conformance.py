@@ -207,7 +207,7 @@ def test_service(client):
             expected = {
                 "GetStatus", "AddUnit", "EditUnit", "GetUnit", "ListUnits", "RemoveUnit", "AssignRole", "EndRole",
                 "ListRoles",
-                "AddCommitment", "ListCommitments", "EvaluateCommitment", "RecordReview", "ListReviews",
+                "AddCommitment", "ListCommitments", "EvaluateCommitment", "CommitmentBoard", "RecordReview", "ListReviews",
                 "RemoveReview", "SubmitReport", "ListReports", "RemoveReport", "PrintLedger", "GetQuota", "AddItem", "GetItem", "ListItems", "UpdateItem", "EditItem", "CloseItem",
                 "RemoveItem", "ReplyItem",
                 "ListNotices", "ListHistory", "Import", "Export", "Evaluate", "AddPerson", "GetPerson",
@@ -369,6 +369,16 @@ def test_commitments():
             param="period", id=c["id"], status="partial", period=f"{NEXT_YEAR + 4}-Q1")
     refused("EvaluateCommitment of an unknown commitment", "NotFound", "EvaluateCommitment", says="987654",
             id=987654, status="partial")
+    board = L.call("CommitmentBoard", unit=COUNTY, language="zh")
+    mine = L.call("ListCommitments", unit=COUNTY, year=TODAY.year)["commitments"]
+    t.check(board["text"].startswith(f"# {TODAY.year} 年公开承诺公示栏") and board["commitments"] >= len(mine)
+            and isinstance(board["unpublished"], int), "CommitmentBoard(unit): the unit's board in Markdown",
+            repr({k: board[k] for k in ("commitments", "unpublished")}))
+    page = L.call("CommitmentBoard", format="html", mask=True)["text"]
+    t.check(page.startswith("<!DOCTYPE html>") and "<script" not in page, "CommitmentBoard(format=html, mask)")
+    refused("CommitmentBoard as JSON", "InvalidArgument", "CommitmentBoard", param="format", format="json")
+    refused("CommitmentBoard of the year 1999", "InvalidArgument", "CommitmentBoard", param="year", year=1999)
+    no_such_unit("CommitmentBoard of an unknown unit", "CommitmentBoard", NOWHERE, unit=NOWHERE)
 
 
 # --- Reviews

@@ -5,7 +5,7 @@ extension Cadence {
     public static let schema = IniSchema([
         "Cadence": [
             "OnCalendar": .list, "Kind": .single, "Period": .single, "WorkingDay": .single, "Description": .single,
-            "Report": .single, "FinalReport": .single, "Units": .list,
+            "Report": .single, "FinalReport": .single, "Units": .list, "PublishWithinDays": .single,
         ]
     ])
 
@@ -24,7 +24,8 @@ extension Cadence {
     /// reports written with each occurrence (``EvaluationVariant`` names, or `none`; default by kind);
     /// `FinalReport=` (a calendar expression) when they are written again as the final result, after
     /// their period has ended; `Units=` the kinds of unit that owe a duty (a list; default every unit
-    /// with a parent). An expression that never elapses
+    /// with a parent); `PublishWithinDays=` (Kind=commitment) the working days after the call within
+    /// which commitments are published (公示). An expression that never elapses
     /// after `reference` is refused; calendar warnings become ``warnings`` prefixed with `file:line`, as do
     /// expressions that elapse more than once per period (only the first elapse of a period counts).
     /// - Parameters:
@@ -188,6 +189,23 @@ extension Cadence {
             units = kinds
         }
 
+        var publishWithin: Int?
+        if let assignment = ini.last("Cadence", "PublishWithinDays"), !assignment.value.isEmpty {
+            if let kind, kind != .commitment {
+                errors.append(
+                    .badValue(
+                        assignment.location, key: "PublishWithinDays", value: assignment.value,
+                        reason: "is for the commitment call (Kind=commitment), not Kind=\(kind.rawValue)"))
+            } else if let days = Int(assignment.value), (1...250).contains(days) {
+                publishWithin = days
+            } else {
+                errors.append(
+                    .badValue(
+                        assignment.location, key: "PublishWithinDays", value: assignment.value,
+                        reason: "is not a number of working days between 1 and 250"))
+            }
+        }
+
         try ConfigurationError.throwIfAny(errors)
         var cadence = Cadence(
             name: name, expressions: expressions, kind: kind!, period: period, workingDay: shift,
@@ -195,6 +213,7 @@ extension Cadence {
         cadence.reports = reports
         cadence.finalReport = finalReport
         cadence.units = units
+        cadence.publishWithinDays = publishWithin
         cadence.warnings += cadence.periodWarnings(ini: ini, reference: reference, zone: zone)
         return cadence
     }

@@ -27,6 +27,9 @@ public struct Cadence: Hashable, Sendable {
     /// `Units=`: the kinds of unit that owe this duty (county bureaus and city-direct units, say);
     /// nil = every unit with a parent.
     public var units: Set<UnitKind>?
+    /// `PublishWithinDays=` (Kind=commitment): commitments are published (公示) within this many working
+    /// days of the call; a later or missing publication date is reported on the notice board (R25).
+    public var publishWithinDays: Int?
 
     public init(
         name: String, expressions: [CalendarExpression], kind: CadenceKind, period: CadencePeriod = .occurrence,

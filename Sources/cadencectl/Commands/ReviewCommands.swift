@@ -14,8 +14,53 @@ struct CommitmentCommand: ParsableCommand {
               cadencectl commitment add county-a '每月走访群众' --member 'Zhou Qi' --post 'Nurse'
               cadencectl commitment fulfil 17 fulfilled --period 2027-Q1
               cadencectl commitment list --unit county-a
+              cadencectl commitment board --unit county-a --format html --mask -o 公示栏.html
             """,
-        subcommands: [Add.self, List.self, Fulfil.self], defaultSubcommand: List.self)
+        subcommands: [Add.self, List.self, Fulfil.self, Board.self], defaultSubcommand: List.self)
+
+    struct Board: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The commitments notice board (公示栏) of a year, per unit.",
+            discussion: """
+                Each unit's commitments with who made them, the post, the publication date and how \
+                far each is honoured; then the commitments not published in time: with \
+                PublishWithinDays= on the commitment call's cadence, those published after that many \
+                working days from the call (or not at all, once that day has passed); without it, those \
+                with no publication date. --mask shows members as 孙*, as a board posted in public does.
+                """)
+        @OptionGroup var socket: SocketOptions
+        @Option(help: "This unit and the units under it (default: every unit).") var unit: String?
+        @Option(help: "The year (default: this year).") var year: Int?
+        @Option(help: "md (default), html or csv.") var format: EvaluationFormat = .md
+        @Option(help: "Its language (default: the daemon's Language=).") var language: NoticeLanguage?
+        @Flag(help: "Mask members' names (孙三 → 孙*).") var mask = false
+        @Option(name: [.customShort("o"), .long], help: "Write to this file instead of standard output.")
+        var output: String?
+
+        func validate() throws {
+            if format == .json {
+                throw ValidationError("--format is md, html or csv (commitment list --json gives JSON)")
+            }
+        }
+
+        func run() throws {
+            let call = CommitmentBoardCall {
+                ($0.unit, $0.year, $0.format, $0.language, $0.mask) = (unit, year, format, language, mask)
+            }
+            let reply = try socket.call(call)
+            let text = reply["text"] as? String ?? ""
+            guard let output else { return FileHandle.standardOutput.write(Data(text.utf8)) }
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            } catch {
+                printError("cannot write '\(output)': \(error.localizedDescription)")
+                throw ExitCode(73)  // EX_CANTCREAT
+            }
+            printError(
+                "\(reply["commitments"] ?? 0) commitments, \(reply["unpublished"] ?? 0) not published in time"
+                    + ((reply["deadline"] as? String).map { " (due by \($0))" } ?? "") + ".")
+        }
+    }
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a commitment (needs write access).")
