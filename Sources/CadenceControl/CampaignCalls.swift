@@ -216,6 +216,8 @@ public struct RecordReviewCall: TabledCall {
         .optionalDate("heldOn", \.heldOn), .optionalChoice("form", \.form), .optionalString("reviewer", \.reviewer),
         .optionalString("byUnit", \.byUnit), .optionalString("subject", \.subject),
         .optionalString("outcome", \.outcome), .flag("override", \.override),
+        .optionalInt("formsReturned", \.formsReturned), .optionalInt("satisfied", \.satisfied),
+        .optionalInt("members", \.members), .optionalInt("membersAppraised", \.membersAppraised),
     ]
 
     public var unit = ""
@@ -231,6 +233,11 @@ public struct RecordReviewCall: TabledCall {
     public var subject: String?
     public var outcome: String?
     public var override = false
+    /// A public appraisal's results: forms returned and of them satisfied; members and of them appraised.
+    public var formsReturned: Int?
+    public var satisfied: Int?
+    public var members: Int?
+    public var membersAppraised: Int?
 
     public init() {}
 }

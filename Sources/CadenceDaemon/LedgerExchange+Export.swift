@@ -97,6 +97,10 @@ extension LedgerExchange {
                 r["subject"] = review.subject
                 r["outcome"] = review.outcome
                 r["override"] = review.override ? (chinese ? "是" : "yes") : (chinese ? "否" : "no")
+                r["formsReturned"] = review.results?.formsReturned.map(String.init)
+                r["satisfied"] = review.results?.satisfied.map(String.init)
+                r["members"] = review.results?.members.map(String.init)
+                r["membersAppraised"] = review.results?.membersAppraised.map(String.init)
                 rows.append(r)
             }
         case .reports:

@@ -188,9 +188,21 @@ extension LedgerExchange {
         let cadence = try request.dutyCadence(named: v["cadence"], kind: kind?.cadenceKind, period: v["period"])
         let period = try request.periodKey(v["period"], length: cadence.length, on: heldOn)
         try request.begun(period, by: heldOn, "period", "the day it was held (\(heldOn))")
-        return NewReview(
+        var counts: [String: Int] = [:]
+        for name in ["formsReturned", "satisfied", "members", "membersAppraised"] {
+            guard let text = v[name] else { continue }
+            guard let number = Int(text) else { throw RowProblem(line: 0, reason: "\(name) '\(text)' is not a number") }
+            counts[name] = number
+        }
+        var review = NewReview(
             unit: v["unit"]!, kind: cadence.kind, period: period, heldOn: heldOn, form: form, reviewer: v["reviewer"],
             byUnit: v["byUnit"], subject: v["subject"], outcome: v["outcome"], override: override,
             cadence: cadence.name)
+        review.results =
+            AppraisalResults(
+                formsReturned: counts["formsReturned"], satisfied: counts["satisfied"], members: counts["members"],
+                membersAppraised: counts["membersAppraised"]
+            ).nonEmpty
+        return review
     }
 }

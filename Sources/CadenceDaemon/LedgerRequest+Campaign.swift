@@ -138,14 +138,18 @@ extension LedgerRequest {
         let cadence = try dutyCadence(named: call.cadence, kind: call.kind?.cadenceKind, period: call.period)
         let period = try periodKey(call.period, length: cadence.length, on: heldOn)
         try begun(period, by: heldOn, "period", "the day it was held (\(heldOn))")
-        let id = try store.recordReview(
-            NewReview(
-                unit: call.unit, kind: cadence.kind, period: period, heldOn: heldOn, form: call.form,
-                reviewer: call.reviewer, byUnit: call.byUnit, subject: call.subject, outcome: call.outcome,
-                override: call.override, cadence: cadence.name),
-            at: now, actor: actor)
-        let review = try store.reviews(unit: nil, kind: nil, period: nil, id: id).first
-        return ["review": review.map { wire($0) } ?? RecordJSON.emptyObject]
+        var review = NewReview(
+            unit: call.unit, kind: cadence.kind, period: period, heldOn: heldOn, form: call.form,
+            reviewer: call.reviewer, byUnit: call.byUnit, subject: call.subject, outcome: call.outcome,
+            override: call.override, cadence: cadence.name)
+        review.results =
+            AppraisalResults(
+                formsReturned: call.formsReturned, satisfied: call.satisfied, members: call.members,
+                membersAppraised: call.membersAppraised
+            ).nonEmpty
+        let id = try store.recordReview(review, at: now, actor: actor)
+        let recorded = try store.reviews(unit: nil, kind: nil, period: nil, id: id).first
+        return ["review": recorded.map { wire($0) } ?? RecordJSON.emptyObject]
     }
 
     func answer(_ call: SubmitReportCall) throws -> [String: Any] {

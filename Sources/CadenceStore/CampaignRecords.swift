@@ -71,6 +71,9 @@ public struct NewReview: Sendable, Equatable {
     public var outcome: String?
     /// Accept a reviewing unit that is not the parent.
     public var override: Bool
+    /// A public appraisal's results (R12): the forms returned and of them the satisfied ones; the
+    /// unit's members and of them those appraised.
+    public var results: AppraisalResults?
 
     public init(
         unit: String, kind: CadenceKind, period: PeriodKey, heldOn: LocalDate, form: ReviewForm? = nil,

@@ -41,11 +41,40 @@ extension LedgerStore {
                     duties: DutyCounts.kinds.map { dutyCounts[u.id]?[$0] ?? DutyCounts(kind: $0) },
                     months: quota[u.id] ?? [], items: items[u.id] ?? ItemCounts())
             }
-            return EvaluationFigures(
+            var result = EvaluationFigures(
                 window: window, scope: unit, units: figures,
                 burndown: zip(samples, burndown).map { BurndownPoint(at: $0, open: $1.open, overdue: $1.overdue) },
                 items: listed, bySource: bySource)
+            result.appraisals = try Self.appraisalResults(db, window: window, selected: selected)
+            return result
         }
+    }
+
+    /// The results the window's public appraisals recorded (by the instant), summed; a pair no
+    /// appraisal gave stays nil (not recorded).
+    private static func appraisalResults(_ db: Database, window: EvaluationWindow, selected: Set<String>) throws
+        -> AppraisalResults
+    {
+        var sum = AppraisalResults()
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT unit, period, formsReturned, satisfied, members, membersAppraised FROM review
+                WHERE kind = 'appraisal' AND recordedAt <= ? AND (formsReturned IS NOT NULL OR members IS NOT NULL)
+                """,
+            arguments: [window.recordsThrough.micros])
+        {
+            guard selected.contains(row["unit"]), window.contains(PeriodKey(rawValue: row["period"])) else { continue }
+            if let returned: Int = row["formsReturned"], let satisfied: Int = row["satisfied"] {
+                sum.formsReturned = (sum.formsReturned ?? 0) + returned
+                sum.satisfied = (sum.satisfied ?? 0) + satisfied
+            }
+            if let members: Int = row["members"], let appraised: Int = row["membersAppraised"] {
+                sum.members = (sum.members ?? 0) + members
+                sum.membersAppraised = (sum.membersAppraised ?? 0) + appraised
+            }
+        }
+        return sum
     }
 
     struct EvaluatedUnit {

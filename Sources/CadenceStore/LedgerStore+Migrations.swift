@@ -298,6 +298,12 @@ extension LedgerStore {
                     ALTER TABLE rectificationItem ADD COLUMN reply TEXT;
                     ALTER TABLE rectificationItem ADD COLUMN repliedAt INTEGER;
                     ALTER TABLE rectificationItem ADD COLUMN replyDueAt INTEGER;
+                    -- What a public appraisal found (R12): forms returned, of them satisfied; members
+                    -- of the unit, of them appraised.
+                    ALTER TABLE review ADD COLUMN formsReturned INTEGER;
+                    ALTER TABLE review ADD COLUMN satisfied INTEGER;
+                    ALTER TABLE review ADD COLUMN members INTEGER;
+                    ALTER TABLE review ADD COLUMN membersAppraised INTEGER;
                     """)
         }
         return migrator

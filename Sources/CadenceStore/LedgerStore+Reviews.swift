@@ -38,15 +38,24 @@ extension LedgerStore {
                         + " or its contact-point leader, not by \(who); give --override to record it anyway")
             }
         }
+        if let results = review.results {
+            guard review.kind == .appraisal else {
+                throw LedgerError.invalid(
+                    "results (forms, satisfied, members) are a public appraisal's, not a \(review.kind.rawValue)'s")
+            }
+            if let problem = results.problem { throw LedgerError.invalid(problem) }
+        }
         try db.execute(
             sql: """
                 INSERT INTO review (unit, kind, period, heldOn, form, reviewer, byUnit, subject, outcome, override,
-                    recordedAt, cadence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    recordedAt, cadence, formsReturned, satisfied, members, membersAppraised)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 review.unit, review.kind.rawValue, review.period.rawValue, review.heldOn.description,
                 review.form?.rawValue, review.reviewer, byUnit, review.subject, review.outcome, review.override,
-                now.micros, review.cadence,
+                now.micros, review.cadence, review.results?.formsReturned, review.results?.satisfied,
+                review.results?.members, review.results?.membersAppraised,
             ])
         let id = db.lastInsertedRowID
         // The cadence's missed-duty item; an older ledger's items are keyed by kind.
@@ -108,11 +117,17 @@ extension LedgerStore {
                 db, sql: "SELECT * FROM review \(filter.clause) ORDER BY period DESC, unit, id LIMIT ?",
                 arguments: filter.arguments + [limit]
             ).map { row in
-                ReviewRecord(
+                var record = ReviewRecord(
                     id: row["id"], unit: row["unit"], kind: row["kind"], cadence: row["cadence"], period: row["period"],
                     heldOn: row["heldOn"],
                     form: row["form"], reviewer: row["reviewer"], byUnit: row["byUnit"], subject: row["subject"],
                     outcome: row["outcome"], override: row["override"], recordedAt: Date(micros: row["recordedAt"]))
+                record.results =
+                    AppraisalResults(
+                        formsReturned: row["formsReturned"], satisfied: row["satisfied"], members: row["members"],
+                        membersAppraised: row["membersAppraised"]
+                    ).nonEmpty
+                return record
             }
         }
     }

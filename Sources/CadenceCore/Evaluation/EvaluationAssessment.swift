@@ -192,8 +192,14 @@ public struct EvaluationAssessment: Sendable {
         return [
             Rate(key: "fulfilment", ratio: Ratio(c.fulfilled, of: c.made), target: 1, strictTarget: false),
             Rate(key: "appraisal-coverage", ratio: duty(.appraisal), target: 1, strictTarget: false),
-            Rate(key: "member-appraisal-coverage", ratio: nil, target: 1, strictTarget: false),
-            Rate(key: "satisfaction", ratio: nil, target: 0.95, strictTarget: true),
+            Rate(
+                key: "member-appraisal-coverage",
+                ratio: figures.appraisals.members.map { Ratio(figures.appraisals.membersAppraised ?? 0, of: $0) },
+                target: 1, strictTarget: false),
+            Rate(
+                key: "satisfaction",
+                ratio: figures.appraisals.formsReturned.map { Ratio(figures.appraisals.satisfied ?? 0, of: $0) },
+                target: 0.95, strictTarget: true),
             Rate(key: "complaint-reply", ratio: complaintReplies, target: 0.95, strictTarget: false),
             Rate(key: "complaint-closure", ratio: source(.complaint), target: 0.95, strictTarget: false),
             Rate(key: "petition-closure", ratio: source(.petition), target: 1, strictTarget: false),

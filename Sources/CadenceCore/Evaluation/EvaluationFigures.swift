@@ -16,6 +16,8 @@ public struct EvaluationFigures: Sendable, Equatable {
     public var items: [ListedItem]
     /// Items on the ledger and closed, by source (`petition`, `hazard-sweep`, …), for the rates of R12.
     public var bySource: [String: SourceCounts]
+    /// What the public appraisals of the window recorded, summed over the units covered (R12).
+    public var appraisals = AppraisalResults()
 
     public init(
         window: EvaluationWindow, scope: String?, units: [UnitFigures], burndown: [BurndownPoint],

@@ -69,7 +69,12 @@ extension EvaluationText {
         case ("fulfilment", false): "fulfilled ÷ made (latest evaluation)"
         case ("appraisal-coverage", true): "已开展群众评议 ÷ 应开展（单位 × 半年）"
         case ("appraisal-coverage", false): "appraisals held ÷ due (units × half-years)"
-        case ("member-appraisal-coverage", _), ("satisfaction", _): notRecorded
+        case ("member-appraisal-coverage", true): "群众评议记录的参评党员 ÷ 党员人数；无记录时为“未记录”"
+        case ("member-appraisal-coverage", false):
+            "members appraised ÷ members, as the appraisals recorded; not recorded when none did"
+        case ("satisfaction", true): "群众评议收回的测评表中满意的 ÷ 收回数；无记录时为“未记录”"
+        case ("satisfaction", false):
+            "satisfied ÷ forms returned, as the appraisals recorded; not recorded when none did"
         case ("complaint-reply", true): "有答复时限的投诉事项：按时答复 ÷（答复已到期 + 提前答复）；无答复记录时为“未记录”"
         case ("complaint-reply", false):
             "complaints with a reply deadline: answered by it ÷ (deadline come + answered earlier); not recorded when none has one"
@@ -111,7 +116,7 @@ extension EvaluationText {
                 ("燃尽图", "年初及每月末（统计时点在月中时另加统计时点）未销号事项数，其中逾期部分单列。"),
                 (
                     "不计算的指标",
-                    "群众满意度、党员个人评议覆盖率在台账中没有记录，不作计算；投诉答复率只计有答复时限（ComplaintReplyDays=）的投诉事项。各项目标值取自活动方案：承诺兑现 100%、评议覆盖 100%、满意度 >95%、投诉答复 ≥95%、信访办结 100%、隐患整改 100%。"
+                    "群众满意度和党员个人评议覆盖率取自群众评议记录的结果（收回测评表、满意数、党员人数、参评党员），未记录时不作计算；投诉答复率只计有答复时限（ComplaintReplyDays=）的投诉事项。各项目标值取自活动方案：承诺兑现 100%、评议覆盖 100%、满意度 >95%、投诉答复 ≥95%、信访办结 100%、隐患整改 100%。"
                 ),
                 ("说明", "统计时点早于现在时，按记录的建立、销号时间判断；该时点以后的延期或重新整改不作回溯。"),
             ]
@@ -160,7 +165,7 @@ extension EvaluationText {
             ),
             (
                 "Not computed",
-                "Public satisfaction and members' appraisal coverage are not recorded in the ledger; the complaint reply rate counts complaints with a reply deadline (ComplaintReplyDays=) only. Targets are the campaign's: fulfilment 100%, appraisal coverage 100%, satisfaction > 95%, complaint replies ≥ 95%, petitions closed 100%, hazards rectified 100%."
+                "Public satisfaction and members' appraisal coverage come from the results public appraisals recorded (forms returned, satisfied, members, members appraised), and are not computed where none was recorded; the complaint reply rate counts complaints with a reply deadline (ComplaintReplyDays=) only. Targets are the campaign's: fulfilment 100%, appraisal coverage 100%, satisfaction > 95%, complaint replies ≥ 95%, petitions closed 100%, hazards rectified 100%."
             ),
             (
                 "Note",

@@ -17,7 +17,7 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         case .reviews:
             [
                 "unit", "heldOn", "kind", "cadence", "period", "form", "reviewer", "byUnit", "subject", "outcome",
-                "override",
+                "override", "formsReturned", "satisfied", "members", "membersAppraised",
             ]
         case .reports: ["unit", "title", "submittedOn", "month", "liaison", "recipient"]
         case .evaluations: ["commitment", "status", "period", "note"]
@@ -96,7 +96,8 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         "feishu": "飞书", "account": "系统账号", "heldOn": "举行日期", "cadence": "节奏", "form": "形式",
         "reviewer": "点评人", "byUnit": "点评单位", "subject": "对象", "outcome": "结果", "override": "越级记录",
         "submittedOn": "报送日期", "recipient": "报送对象", "commitment": "承诺编号", "note": "说明",
-        "foundOn": "发现日期",
+        "foundOn": "发现日期", "formsReturned": "收回测评表", "satisfied": "满意数", "members": "党员人数",
+        "membersAppraised": "参评党员",
     ]
 
     /// The headers offices use for column `name` (simplified Chinese first), for the error that it is missing.
@@ -135,7 +136,10 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         "結果": "outcome", "越级记录": "override", "越級記錄": "override", "标题": "title", "標題": "title",
         "题目": "title", "題目": "title", "报送日期": "submittedOn", "報送日期": "submittedOn",
         "上报日期": "submittedOn", "上報日期": "submittedOn", "报送对象": "recipient", "報送對象": "recipient",
-        "承诺编号": "commitment", "承諾編號": "commitment", "月份": "month", "发现日期": "foundOn",
+        "承诺编号": "commitment", "承諾編號": "commitment", "月份": "month", "发现日期": "foundOn", "收回测评表": "formsReturned",
+        "收回測評表": "formsReturned", "满意数": "satisfied",
+        "滿意數": "satisfied", "党员人数": "members", "黨員人數": "members", "参评党员": "membersAppraised",
+        "參評黨員": "membersAppraised",
         "發現日期": "foundOn", "发现时间": "foundOn", "發現時間": "foundOn", "说明": "note", "說明": "note",
     ]
 }

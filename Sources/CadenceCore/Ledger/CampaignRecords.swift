@@ -128,6 +128,8 @@ public struct ReviewRecord: Sendable, Equatable {
     public var outcome: String?
     public var override: Bool
     public var recordedAt: Date
+    /// A public appraisal's results, when recorded.
+    public var results: AppraisalResults?
 
     public init(
         id: Int64, unit: String, kind: String, cadence: String?, period: String, heldOn: String, form: String?,
@@ -149,7 +151,51 @@ extension ReviewRecord: WireRecord {
         .optionalText("form", { $0.form }), .optionalText("reviewer", { $0.reviewer }),
         .optionalText("byUnit", { $0.byUnit }), .optionalText("subject", { $0.subject }),
         .optionalText("outcome", { $0.outcome }), .flag("override", { $0.override }),
+        WireField("formsReturned", nil, "?int") { r, _ in .integer(r.results?.formsReturned.map(Int64.init)) },
+        WireField("satisfied", nil, "?int") { r, _ in .integer(r.results?.satisfied.map(Int64.init)) },
+        WireField("members", nil, "?int") { r, _ in .integer(r.results?.members.map(Int64.init)) },
+        WireField("membersAppraised", nil, "?int") { r, _ in .integer(r.results?.membersAppraised.map(Int64.init)) },
     ]
+}
+
+/// What a public appraisal (群众评议) found (R12): of the forms returned, how many were satisfied;
+/// of the unit's members, how many were appraised. Either pair may be left out.
+public struct AppraisalResults: Sendable, Equatable {
+    public var formsReturned: Int?
+    public var satisfied: Int?
+    public var members: Int?
+    public var membersAppraised: Int?
+
+    public init(formsReturned: Int? = nil, satisfied: Int? = nil, members: Int? = nil, membersAppraised: Int? = nil) {
+        (self.formsReturned, self.satisfied, self.members, self.membersAppraised) = (
+            formsReturned, satisfied, members, membersAppraised
+        )
+    }
+
+    /// Nil when nothing is given.
+    public var nonEmpty: AppraisalResults? {
+        [formsReturned, satisfied, members, membersAppraised].allSatisfy { $0 == nil } ? nil : self
+    }
+
+    /// Why these results cannot be (a count below zero, more satisfied than returned, more appraised
+    /// than members, half of a pair), or nil.
+    public var problem: String? {
+        for (name, value) in [
+            ("formsReturned", formsReturned), ("satisfied", satisfied), ("members", members),
+            ("membersAppraised", membersAppraised),
+        ] {
+            if let value, value < 0 { return "\(name) \(value) is below zero" }
+        }
+        if (formsReturned == nil) != (satisfied == nil) { return "give formsReturned and satisfied together" }
+        if (members == nil) != (membersAppraised == nil) { return "give members and membersAppraised together" }
+        if let returned = formsReturned, let satisfied, satisfied > returned {
+            return "\(satisfied) satisfied of \(returned) forms returned: more than were returned"
+        }
+        if let members, let appraised = membersAppraised, appraised > members {
+            return "\(appraised) members appraised of \(members): more than the unit has"
+        }
+        return nil
+    }
 }
 
 /// One unit's information reports in a month against its quota.

@@ -154,10 +154,16 @@ struct ReviewCommand: ParsableCommand {
         @Option(help: "Organisation or member reviewed.") var subject: String?
         @Option(help: "Achievements, problems, direction.") var outcome: String?
         @Flag(help: "Accept a reviewing unit that is not the parent.") var override = false
+        @Option(help: "A public appraisal: appraisal forms returned.") var formsReturned: Int?
+        @Option(help: "A public appraisal: of the forms returned, those satisfied.") var satisfied: Int?
+        @Option(help: "A public appraisal: the unit's members.") var members: Int?
+        @Option(help: "A public appraisal: of the members, those appraised.") var membersAppraised: Int?
         @Flag(help: "Print the review as JSON.") var json = false
 
         func run() throws {
             let call = RecordReviewCall {
+                ($0.formsReturned, $0.satisfied) = (formsReturned, satisfied)
+                ($0.members, $0.membersAppraised) = (members, membersAppraised)
                 ($0.unit, $0.kind, $0.cadence, $0.period, $0.heldOn) = (unit, kind, cadence, period, held)
                 ($0.form, $0.reviewer, $0.byUnit, $0.subject) = (form, reviewer, by, subject)
                 ($0.outcome, $0.override) = (outcome, override)
