@@ -243,6 +243,7 @@ public final class Manager {
                         periods: [occurrence.period.rawValue]),
                     description: cadence.description)
                 notice.unitKinds = cadence.units.map { $0.map(\.rawValue).sorted() }
+                var unitReminders: [Notice] = []
                 // The monthly reminder is about commitments (R2): each unit's, and how they stand.
                 if cadence.kind == .reminder {
                     let year = LocalDay.of(occurrence.effective, in: zone).year
@@ -252,10 +253,12 @@ public final class Manager {
                             partial: $0.partial, unfulfilled: $0.unfulfilled)
                     }
                     if !lines.isEmpty { notice.body += "\n\n" + lines.joined(separator: "\n") }
+                    unitReminders = try commitmentReminders(cadence, occurrence: occurrence, year: year, at: now)
+                    // Each unit's liaison hears of its own commitments, not of everyone's.
+                    notice.perUnit = true
                 }
-                if let notice = try store.record(occurrences: [(occurrence, false)], notice: notice, at: now) {
-                    stored.append(notice)
-                }
+                stored += try store.record(
+                    occurrences: [(occurrence, false)], notices: [notice] + unitReminders, at: now)
             }
         }
         try store.advanceScheduledThrough(to: now)
@@ -408,16 +411,6 @@ extension Manager {
     /// A deadline as given by a person: a local date, `+N` days or `+Nwd` working days from today
     /// (falling due at `DeadlineTime=` of that day in the configured zone), or an ISO 8601 instant.
     /// A deadline given as a day keeps that day (`date`, as `YYYY-MM-DD`): it is shown as typed.
-    /// By when a complaint recorded at `recordedAt` is answered (`ComplaintReplyDays=` working days
-    /// on, at `DeadlineTime=`); nil for another source or with no reply deadline configured.
-    func replyDue(source: ItemSource, recordedAt: Date) -> Date? {
-        let days = configuration.daemon.complaintReplyDays
-        guard source == .complaint, days > 0 else { return nil }
-        let zone = configuration.timeZone
-        let day = configuration.workingDays.adding(workingDays: days, to: LocalDay.of(recordedAt, in: zone))
-        return LocalDay.instant(day, secondsOfDay: configuration.daemon.deadlineTimeOfDay, in: zone)
-    }
-
     func parseDeadline(_ text: String, at now: Date) -> (instant: Date, date: String?)? {
         let zone = configuration.timeZone
         if let day = LocalDay.parse(text, today: LocalDay.of(now, in: zone), workingDays: configuration.workingDays) {

@@ -35,6 +35,7 @@ extension LedgerStore {
     /// The names (person ids or names, as the ledger holds them) the notice's audience comes to.
     static func audienceTexts(_ notice: Notice, _ db: Database) throws -> [String] {
         var texts: [String] = []
+        if notice.perUnit == true { return [] }
         func holder(_ unit: String, _ role: UnitRole) throws -> String? {
             try String.fetchOne(
                 db, sql: "SELECT person FROM roleAssignment WHERE unit = ? AND role = ? AND until IS NULL",

@@ -101,6 +101,14 @@ public final class LedgerStore: Sendable {
     public func record(occurrences: [(occurrence: Occurrence, late: Bool)], notice: Notice?, at now: Date) throws
         -> Notice?
     {
+        try record(occurrences: occurrences, notices: notice.map { [$0] } ?? [], at: now).first
+    }
+
+    /// Records occurrences with the notices they bring (a reminder's, then each unit's), in one
+    /// transaction; returns the notices stored, none when every occurrence was recorded already.
+    public func record(occurrences: [(occurrence: Occurrence, late: Bool)], notices: [Notice], at now: Date) throws
+        -> [Notice]
+    {
         try writer.write { db in
             var inserted = 0
             for (occurrence, late) in occurrences {
@@ -111,12 +119,12 @@ public final class LedgerStore: Sendable {
                         """,
                     arguments: [
                         occurrence.cadence, occurrence.period.rawValue, occurrence.nominal.micros,
-                        occurrence.effective.micros, now.micros, late, notice?.key,
+                        occurrence.effective.micros, now.micros, late, notices.first?.key,
                     ])
                 inserted += db.changesCount
             }
-            guard inserted > 0, let notice else { return nil }
-            return try Self.insert(notice, db) ? notice : nil
+            guard inserted > 0 else { return [] }
+            return try notices.filter { try Self.insert($0, db) }
         }
     }
 

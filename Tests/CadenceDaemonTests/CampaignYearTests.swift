@@ -371,6 +371,19 @@ struct CampaignYearTests {
 
         // Every notice, and only those, at its instant (none late: the daemon never slept).
         let notices = try store.notices().map(\.notice)
+        // Each monthly reminder comes with one reminder per unit under the city (R1, R2), at its instant,
+        // to that unit's liaison; the reminder itself is sent to nobody.
+        for reminder in notices where reminder.kind == .occurrence && reminder.cadence == "monthly-reminder" {
+            #expect(reminder.perUnit == true)
+            for unit in units where unit.parent != nil {
+                expected["reminder/monthly-reminder/\(reminder.periods[0])/\(unit.id)"] = (
+                    .commitmentReminder, reminder.dueAt
+                )
+            }
+        }
+        let unitReminder = try #require(notices.first { $0.key == "reminder/monthly-reminder/2026-03/county-7" })
+        #expect(unitReminder.unit == "county-7" && unitReminder.subject == "Commitments reminder: 示例第7县卫生局 2026-03")
+        #expect(unitReminder.body.hasPrefix("This unit has recorded no commitments for 2026"), "\(unitReminder.body)")
         let itemNotices = notices.filter { $0.kind != .occurrence }
         let missing = Set(expected.keys).subtracting(itemNotices.map(\.key)).sorted()
         let unexpected = Set(itemNotices.map(\.key)).subtracting(expected.keys).sorted()

@@ -72,14 +72,14 @@ extension InProcessLedger {
 @Suite("Notices reach people: the directory, the default routing and the outbox")
 struct DeliveryRoutingTests {
     @Test(
-        "A campaign month: the reminder reaches every liaison, the warnings and the overdue notice the item's responsible people, the circular also the parent's first responsible person; once each"
+        "A campaign month: each unit's commitment reminder reaches its liaison, the warnings and the overdue notice the item's responsible people, the circular also the parent's first responsible person; once each"
     )
     func campaignMonth() throws {
         let ledger = try office()
         try ledger.process(at: shanghai("2027-01-01 09:00"))
         #expect(
             try ledger.outbox().map { "\($0.kind) \($0.person)" } == [
-                "occurrence p-a-liaison", "occurrence p-b-liaison",
+                "commitment-reminder p-a-liaison", "commitment-reminder p-b-liaison",
             ])
 
         // Due on 2027-01-20 (24:00): warnings 7 days and 1 day before, overdue after, circular 3 days later.
@@ -90,7 +90,7 @@ struct DeliveryRoutingTests {
                 "direct": "王五",
             ])
         let responsible = ["p-a-first", "p-a-main", "p-a-direct"]
-        var expected = ["occurrence p-a-liaison", "occurrence p-b-liaison"]
+        var expected = ["commitment-reminder p-a-liaison", "commitment-reminder p-b-liaison"]
         for (instant, kind, people) in [
             ("2027-01-14 00:00", "deadline-warning", responsible),
             ("2027-01-20 00:00", "deadline-warning", responsible),
@@ -142,6 +142,42 @@ struct DeliveryRoutingTests {
         #expect(people == ["p-a-first", "p-city-first", "p-city-main"])
     }
 
+    @Test("Each unit's reminder lists its own commitments not yet honoured, with their last evaluation; once (R1, R2)")
+    func unitReminders() throws {
+        let ledger = try office()
+        var ids: [Int64] = []
+        for (text, member) in [("全年开展义诊 12 次", nil), ("每月走访群众", "周六"), ("落实家庭医生签约", nil), ("整治候诊秩序", nil)]
+            as [(String, String?)]
+        {
+            var parameters: [String: Any] = ["unit": "county-a", "text": text, "year": 2027]
+            parameters["member"] = member
+            ids.append(
+                try #require(
+                    (try ledger.call("AddCommitment", parameters)["commitment"] as? [String: Any])?["id"] as? Int64))
+        }
+        try ledger.call("EvaluateCommitment", ["id": ids[0], "status": "fulfilled", "period": "2027-Q1"])
+        try ledger.call("EvaluateCommitment", ["id": ids[1], "status": "partial", "period": "2027-Q1"])
+        try ledger.call("EvaluateCommitment", ["id": ids[3], "status": "unfulfilled", "period": "2027-Q1"])
+        let notices = try ledger.process(at: shanghai("2027-01-01 09:00"))
+        let a = try #require(notices.first { $0.key == "reminder/monthly/2027-01/county-a" })
+        #expect(a.kind == .commitmentReminder && a.subject == "公开承诺提醒：甲县卫生局 2027-01")
+        #expect(
+            a.body == """
+                本单位 2027 年公开承诺 4 项，已兑现 1 项，尚未兑现 3 项（一月一提醒）：
+                - #\(ids[1]) 每月走访群众（周六）：部分兑现，2027-Q1
+                - #\(ids[2]) 落实家庭医生签约：待评价
+                - #\(ids[3]) 整治候诊秩序：未兑现，2027-Q1
+                """, "\(a.body)")
+        let b = try #require(notices.first { $0.key == "reminder/monthly/2027-01/county-b" })
+        #expect(b.body.hasPrefix("本单位尚未录入 2027 年公开承诺"))
+        // The city is the top: it reminds, it is not reminded.
+        #expect(!notices.contains { $0.key.hasSuffix("/city") })
+        // To each unit's liaison its own reminder; the cadence's notice (every unit's counts) to nobody.
+        let outbox = try ledger.outbox().map { "\($0.kind) \($0.person)" }
+        #expect(outbox == ["commitment-reminder p-a-liaison", "commitment-reminder p-b-liaison"])
+        #expect(try ledger.process(at: shanghai("2027-01-01 09:00")).isEmpty)
+    }
+
     @Test(
         "The delivery service's reports: sent, a passing failure tried again with backoff, a refusal given up with a delivery-failed notice; retry"
     )
@@ -151,7 +187,7 @@ struct DeliveryRoutingTests {
         let taken = try ledger.call("TakeDeliveries", [:])["messages"] as? [[String: Any]] ?? []
         #expect(taken.map { $0["address"] as? String } == ["zhou.liu@example.org", "zheng.ba@example.org"])
         #expect(taken.map { $0["personName"] as? String } == ["周六", "郑八"])
-        #expect((taken.first?["subject"] as? String)?.contains("每月提醒") == true)
+        #expect((taken.first?["subject"] as? String)?.hasPrefix("公开承诺提醒：") == true, "\(taken.first ?? [:])")
         #expect((taken.first?["body"] as? String)?.isEmpty == false)
         let keys = Set(taken.compactMap { $0["messageKey"] as? String })
         #expect(keys.count == 2)

@@ -24,6 +24,9 @@ public struct Notice: Codable, Hashable, Sendable {
     /// The kinds of unit a duty's occurrence is for (`Units=` of its cadence): a notice to every unit
     /// reaches only these; nil = every unit.
     public var unitKinds: [String]?
+    /// True when the notice is announced to each unit by notices of its own (a reminder cadence's
+    /// occurrence, whose units each get their commitment reminder): no person is sent this one.
+    public var perUnit: Bool?
     public var item: Int64?
     public var title: String?
     public var level: EscalationLevel?

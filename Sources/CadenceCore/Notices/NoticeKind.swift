@@ -33,6 +33,9 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
     /// A cadence's reports were written again as the final result, after their period ended
     /// (`FinalReport=`): the one to circulate.
     case finalReport = "final-report"
+    /// The monthly reminder of one unit's commitments (R1, R2): its commitments not yet honoured,
+    /// each with its last evaluation; to that unit's liaison.
+    case commitmentReminder = "commitment-reminder"
 
     /// The journal `MESSAGE_ID` of this kind (generated once with `systemd-id128 new`; never change).
     public var messageID: String {
@@ -50,6 +53,7 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
         case .test: "4145680c8721401aa07958439c78b9ac"
         case .holidayDataMissing: "c6d978d1fd6348b6a752c02d257dcf41"
         case .finalReport: "d4f04e2f09dc4401b3dc00f4f060786c"
+        case .commitmentReminder: "59c7edcbc6414cd195be50faab83b49a"
         }
     }
 
@@ -63,7 +67,7 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
     /// or a message cannot be delivered; crit (2) at accountability.
     public var priority: Int {
         switch self {
-        case .occurrence, .catchUp, .deadlineWarning, .digest, .test, .finalReport: 5
+        case .occurrence, .catchUp, .deadlineWarning, .digest, .test, .finalReport, .commitmentReminder: 5
         case .overdue, .quotaShortfall, .holidayDataMissing: 4
         case .escalation, .configurationRefused, .deliveryFailed: 3
         case .accountability: 2

@@ -60,6 +60,36 @@ public struct NoticeText: Sendable {
         return rendered
     }
 
+    /// One unit's own reminder (`{summary}` and `{lines}` of a commitment reminder): its commitments
+    /// of the year not yet honoured, each with its last evaluation; or that it has recorded none.
+    public func unitReminder(year: Int, commitments: [CommitmentRecord]) -> (summary: String, lines: String) {
+        let zh = language == .zh
+        guard !commitments.isEmpty else {
+            return zh
+                ? ("本单位尚未录入 \(year) 年公开承诺，请按要求作出承诺并公示后登记。", "")
+                : ("This unit has recorded no commitments for \(year): make them, publish them and record them.", "")
+        }
+        let open = commitments.filter { $0.status != CommitmentStatus.fulfilled.rawValue }
+        let words: [String: String] =
+            zh
+            ? ["partial": "部分兑现", "unfulfilled": "未兑现"] : ["partial": "partly fulfilled", "unfulfilled": "unfulfilled"]
+        let lines = open.sorted { $0.id < $1.id }.map { c -> String in
+            let who = c.member.map { zh ? "（\($0)）" : " (\($0))" } ?? ""
+            let standing =
+                c.status.map { status in
+                    (words[status] ?? status) + (c.evaluatedPeriod.map { zh ? "，\($0)" : ", \($0)" } ?? "")
+                } ?? (zh ? "待评价" : "not yet evaluated")
+            return zh ? "- #\(c.id) \(c.text)\(who)：\(standing)" : "- #\(c.id) \(c.text)\(who): \(standing)"
+        }
+        let summary =
+            zh
+            ? "本单位 \(year) 年公开承诺 \(commitments.count) 项，已兑现 \(commitments.count - open.count) 项，"
+                + (open.isEmpty ? "均已兑现。" : "尚未兑现 \(open.count) 项（一月一提醒）：")
+            : "\(commitments.count) commitments for \(year), \(commitments.count - open.count) fulfilled; "
+                + (open.isEmpty ? "all are fulfilled." : "\(open.count) not yet (the monthly reminder):")
+        return (summary, lines.joined(separator: "\n"))
+    }
+
     /// One unit's commitments in the monthly reminder: how many, and how the latest evaluations stand.
     public func commitmentLine(unit: String, name: String, total: Int, fulfilled: Int, partial: Int, unfulfilled: Int)
         -> String
@@ -180,6 +210,7 @@ public struct NoticeText: Sendable {
         case .test: "测试消息"
         case .holidayDataMissing: "节假日安排缺失"
         case .finalReport: "最终结果"
+        case .commitmentReminder: "公开承诺提醒"
         }
     }
 
@@ -255,6 +286,10 @@ public struct NoticeText: Sendable {
             "cadenced 测试消息：{person}\n这是一条测试消息，用于确认 cadenced 能把整改提醒送达 {person}（{channel}）。发送时间 {due}。无需回复。"
         case (.test, .en):
             "cadenced test message: {person}\nThis is a test message to confirm that cadenced's notices reach {person} ({channel}). Sent at {due}. No reply needed."
+        case (.commitmentReminder, .zh):
+            "公开承诺提醒：{unit_name} {period}{late}\n{summary}\n{lines}"
+        case (.commitmentReminder, .en):
+            "Commitments reminder: {unit_name} {period}{late}\n{summary}\n{lines}"
         case (.finalReport, .zh):
             "{description}：{period} 最终结果已生成{late}\n{period} 的统计区间已结束，{description}的最终结果已写入通知目录，以本结果为准（区间结束前生成的为初步结果）：\n{files}\n对外通报请用隐去姓名的版本（文件名以 -masked 结尾）。"
         case (.finalReport, .en):
