@@ -96,8 +96,8 @@ extension LedgerExchange {
                     first: v["first"], main: v["main"], direct: v["direct"], sourceLine: row.line,
                     deadlineDate: deadline!.date))
             items[items.count - 1].foundOn = foundOn
-            items[items.count - 1].replyDueAt = manager.replyDue(
-                source: source ?? .selfExamination, recordedAt: min(foundOn ?? now, now))
+            // Counted from when cadenced learns of it: a complaint found long ago is not overdue on arrival.
+            items[items.count - 1].replyDueAt = manager.replyDue(source: source ?? .selfExamination, recordedAt: now)
         }
         // Each row has a key: its unit and number (序号/编号) when the sheet has them, else its unit and
         // problem (with a count for the same problem twice). A row whose key is in the ledger is

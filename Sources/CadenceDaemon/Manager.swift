@@ -225,9 +225,15 @@ public final class Manager {
                         description: cadence.description)
                 }
                 notice?.unitKinds = cadence.units.map { $0.map(\.rawValue).sorted() }
-                if let notice = try store.record(occurrences: late.map { ($0, true) }, notice: notice, at: now) {
-                    stored.append(notice)
+                // A reminder missed while the daemon was down still reaches each unit: the latest one, late.
+                var unitReminders: [Notice] = []
+                if cadence.kind == .reminder, notice != nil, let last = announced.last {
+                    let year = LocalDay.of(last.effective, in: zone).year
+                    unitReminders = try commitmentReminders(cadence, occurrence: last, year: year, at: now)
+                    notice?.perUnit = true
                 }
+                stored += try store.record(
+                    occurrences: late.map { ($0, true) }, notices: (notice.map { [$0] } ?? []) + unitReminders, at: now)
                 let silent = late.count - announced.count
                 if silent > 0 {
                     logger.notice(

@@ -101,9 +101,17 @@ extension LedgerStore {
                 }
             }
             if let earlier = item.recurrenceOf {
-                let state = try String.fetchOne(
-                    db, sql: "SELECT state FROM rectificationItem WHERE id = ?", arguments: [earlier])
-                switch state.flatMap(ItemState.init(rawValue:)) {
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT state, unit FROM rectificationItem WHERE id = ?", arguments: [earlier])
+                if let unit: String = row?["unit"], unit != item.unit, row?["state"] as String? != "removed" {
+                    problems.append(
+                        (
+                            index,
+                            "item #\(earlier) is of '\(unit)', not of '\(item.unit)': a problem recurs where it was"
+                        ))
+                    continue
+                }
+                switch (row?["state"] as String?).flatMap(ItemState.init(rawValue:)) {
                 case nil, .removed?: problems.append((index, "there is no item #\(earlier) for it to recur after"))
                 case .closed?, .rectified?: break
                 case let other?:

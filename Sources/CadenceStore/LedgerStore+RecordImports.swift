@@ -55,7 +55,7 @@ extension LedgerStore {
 
     /// Records many reviews at once (an office moving its paper records in): each row as
     /// ``recordReview(_:at:actor:)`` would, in one transaction, all or nothing. A row the ledger
-    /// has already (same unit, duty, period and day held) is counted as `already` and not added
+    /// has already (same unit, duty, period, day held, subject, form and reviewer) is counted as `already` and not added
     /// again, so importing a sheet twice adds nothing.
     /// - Throws: ``LedgerError/badRows(_:)`` with every refused row by its line; nothing is written then.
     public func recordReviews(_ rows: [(line: Int, review: NewReview)], dryRun: Bool, at now: Date, actor: Actor?)
@@ -67,11 +67,11 @@ extension LedgerStore {
                     db,
                     sql: """
                         SELECT EXISTS (SELECT 1 FROM review WHERE unit = ? AND kind = ? AND period = ? AND heldOn = ?
-                            AND cadence IS ?)
+                            AND cadence IS ? AND subject IS ? AND form IS ? AND reviewer IS ?)
                         """,
                     arguments: [
                         review.unit, review.kind.rawValue, review.period.rawValue, review.heldOn.description,
-                        review.cadence,
+                        review.cadence, review.subject, review.form?.rawValue, review.reviewer,
                     ])
                 if known == true {
                     result.already += 1
@@ -150,14 +150,16 @@ extension LedgerStore {
                     problems.append(RowProblem(line: line, reason: "there is no commitment #\(e.commitment)"))
                     continue
                 }
-                let latest = try Row.fetchOne(
+                // Recorded already when an evaluation of that period says the same: a sheet exported
+                // with two evaluations of one period imports back as it is.
+                let known = try Bool.fetchOne(
                     db,
                     sql: """
-                        SELECT status, note FROM commitmentEvaluation WHERE commitmentId = ? AND period = ?
-                        ORDER BY id DESC LIMIT 1
+                        SELECT EXISTS (SELECT 1 FROM commitmentEvaluation WHERE commitmentId = ? AND period = ?
+                            AND status = ? AND note IS ?)
                         """,
-                    arguments: [e.commitment, e.period.rawValue])
-                if let latest, latest["status"] as String == e.status.rawValue, latest["note"] as String? == e.note {
+                    arguments: [e.commitment, e.period.rawValue, e.status.rawValue, e.note])
+                if known == true {
                     result.already += 1
                     continue
                 }

@@ -101,8 +101,11 @@ extension LedgerStore {
             guard let item = try fetchItem(db, "WHERE i.origin = ? AND i.state != 'removed'", [origin]) else {
                 continue
             }
-            // Only the closure this review made is undone; an item closed otherwise stays as people left it.
-            guard item.state == .closed, item.note == closedByReviewNote(review.id) else { return .unchanged }
+            // Only a closure a review made is undone (no review meets the duty now: this one, or a
+            // duplicate taken out before it); an item closed otherwise stays as people left it.
+            guard item.state == .closed, item.note?.hasPrefix(closedByReviewNote(nil)) == true else {
+                return .unchanged
+            }
             let next = schedule.nextEvent(deadline: item.deadline, flagged: item.flagged, recorded: item.recordedStages)
             try db.execute(
                 sql: """
@@ -122,7 +125,9 @@ extension LedgerStore {
     }
 
     /// The note a review leaves on the missed-duty item it closes.
-    static func closedByReviewNote(_ review: Int64) -> String { "recorded late as review #\(review)" }
+    static func closedByReviewNote(_ review: Int64?) -> String {
+        "recorded late as review #" + (review.map(String.init) ?? "")
+    }
 
     /// Takes out report submission `id`, recorded by mistake; the history keeps what it was and why.
     /// A month's quota check that already ran is not done again: its notice stands as it was sent.
@@ -193,7 +198,8 @@ extension LedgerStore {
             }
             guard item.closedAt == nil else { throw LedgerError.invalid("item #\(id) is closed") }
             try db.execute(
-                sql: "UPDATE rectificationItem SET reply = ?, repliedAt = ? WHERE id = ?",
+                // The first answer's time stands: a corrected wording does not make a reply late.
+                sql: "UPDATE rectificationItem SET reply = ?, repliedAt = COALESCE(repliedAt, ?) WHERE id = ?",
                 arguments: [reply, now.micros, id])
             if let actor {
                 var details = ["reply": reply]

@@ -86,7 +86,16 @@ struct ItemCallTests {
                     ReviewForm.allCases.first, "Inspector Li", "city", "班子"
                 )
                 ($0.outcome, $0.override) = ("好", true)
+                ($0.formsReturned, $0.satisfied, $0.members, $0.membersAppraised) = (100, 90, 20, 18)
             },
+            RemoveReviewCall { ($0.id, $0.reason) = (4, "录错单位") },
+            ListReportsCall { ($0.unit, $0.month, $0.limit) = ("county-a", "2027-03", 9) },
+            RemoveReportCall { ($0.id, $0.reason) = (5, "重复录入") },
+            PrintLedgerCall { ($0.unit, $0.language) = ("county-a", .zh) },
+            CommitmentBoardCall {
+                ($0.unit, $0.year, $0.format, $0.language, $0.mask) = ("county-a", 2027, .csv, .en, true)
+            },
+            ReplyItemCall { ($0.id, $0.reply) = (8, "已答复") },
             ListReviewsCall { ($0.unit, $0.kind, $0.period, $0.limit) = ("county-a", .appraisal, "2027-H1", 3) },
             SubmitReportCall {
                 ($0.unit, $0.title, $0.month, $0.submittedOn) = ("county-a", "义诊简报", "2027-03", day)

@@ -92,6 +92,11 @@ struct ComplaintReplyTests {
         let replied = try ledger.call("ReplyItem", ["id": id, "reply": "已电话答复投诉人，导诊台已设立"])["item"] as? [String: Any]
         #expect(replied?["reply"] as? String == "已电话答复投诉人，导诊台已设立")
         #expect(replied?["repliedAt"] as? String == ISOTimestamp.utc(ledger.now))
+        // A corrected wording keeps the time of the first answer.
+        ledger.now = local("2027-03-24", 9)
+        let reworded =
+            try ledger.call("ReplyItem", ["id": id, "reply": "已电话答复投诉人，导诊台已于3月10日设立"])["item"] as? [String: Any]
+        #expect(reworded?["repliedAt"] as? String == replied?["repliedAt"] as? String)
         let closed =
             try ledger.call("UpdateItem", ["id": id, "action": "verify", "by": "验收人示例"])["item"] as? [String: Any]
         #expect(closed?["state"] as? String == "closed")
@@ -106,6 +111,16 @@ struct ComplaintReplyTests {
         #expect(
             try ledger.manager.store.history(item: id).first { $0.action == "item.reply" }?.details.contains(
                 "\"late\":\"yes\"") == true)
+    }
+
+    @Test("A complaint imported with an old 发现日期 has its reply deadline from the import, not overdue on arrival")
+    func importedComplaint() throws {
+        let ledger = try office()
+        let sheet = "单位,问题,整改时限,来源,发现日期\ncounty-a,候诊时间过长,2027-04-30,complaint,2026-11-02\n"
+        #expect(try ledger.call("Import", ["kind": "items", "format": "csv", "text": sheet])["imported"] as? Int == 1)
+        let item = try #require(try ledger.manager.store.items(unit: "county-a", overdueAt: nil, limit: 5).items.first)
+        #expect(LocalDay.of(item.createdAt, in: shanghai).description == "2026-11-02")
+        #expect(item.replyDueAt == local("2027-03-23") && !item.isReplyOverdue(at: ledger.now))
     }
 
     @Test("ComplaintReplyDays=0: no reply deadline, and closing does not wait")

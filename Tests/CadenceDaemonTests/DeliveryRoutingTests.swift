@@ -178,6 +178,21 @@ struct DeliveryRoutingTests {
         #expect(try ledger.process(at: shanghai("2027-01-01 09:00")).isEmpty)
     }
 
+    @Test("A reminder missed while the daemon was down still reaches each unit's liaison, late, once")
+    func lateUnitReminders() throws {
+        let ledger = try office()
+        // Down from midnight to noon of 1 January: the 09:00 reminder is caught up.
+        let notices = try ledger.process(at: shanghai("2027-01-01 12:00"))
+        let reminder = try #require(notices.first { $0.key == "reminder/monthly/2027-01/county-a" })
+        #expect(reminder.late && reminder.subject.hasSuffix("（补发）"), "\(reminder.subject)")
+        #expect(notices.contains { $0.kind == .catchUp && $0.perUnit == true })
+        #expect(
+            try ledger.outbox().map { "\($0.kind) \($0.person)" } == [
+                "commitment-reminder p-a-liaison", "commitment-reminder p-b-liaison",
+            ])
+        #expect(try ledger.process(at: shanghai("2027-01-01 12:00")).isEmpty)
+    }
+
     @Test(
         "The delivery service's reports: sent, a passing failure tried again with backoff, a refusal given up with a delivery-failed notice; retry"
     )
@@ -313,7 +328,9 @@ struct DeliveryRoutingTests {
                 // Warnings and overdue notices wait; nothing of theirs is handed out before the digest.
                 let taken = try ledger.call("TakeDeliveries", [:])["messages"] as? [[String: Any]] ?? []
                 #expect(
-                    taken.allSatisfy { ["digest", "escalation", "catch-up"].contains($0["kind"] as? String ?? "") },
+                    taken.allSatisfy {
+                        ["digest", "escalation", "commitment-reminder"].contains($0["kind"] as? String ?? "")
+                    },
                     "\(date) \(time): \(taken.map { $0["kind"] ?? "" })")
                 for message in taken {
                     try ledger.call("RecordDelivery", ["id": message["id"]!, "outcome": "sent"])
@@ -341,7 +358,7 @@ struct DeliveryRoutingTests {
         let states = Dictionary(grouping: outbox) { "\($0["kind"] ?? "") \($0["state"] ?? "")" }.mapValues(\.count)
         #expect(
             states == [
-                "catch-up sent": 2, "deadline-warning digested": 4, "overdue digested": 2, "digest sent": 6,
+                "commitment-reminder sent": 2, "deadline-warning digested": 4, "overdue digested": 2, "digest sent": 6,
                 "escalation sent": 3,
             ], "\(states)")
         // cadencectl notices lists what the journal has: digests only when asked for by kind.
@@ -397,7 +414,8 @@ struct DeliveryRoutingTests {
             for message in messages { try ledger.call("RecordDelivery", ["id": message["id"]!, "outcome": "sent"]) }
             return (messages.map { $0["kind"] as? String ?? "" }, reply["nextAt"] as? String)
         }
-        #expect(try taken().kinds == ["catch-up", "catch-up"])
+        // The reminder of 1 January, caught up: each county's own, to its liaison.
+        #expect(try taken().kinds == ["commitment-reminder", "commitment-reminder"])
         // Due 2027-01-03 00:00: overdue then, circular 3 days later, both at night.
         try ledger.call("AddItem", ["unit": "county-a", "title": "夜间测试", "deadline": "2027-01-02"])
         try ledger.process(at: shanghai("2027-01-01 23:00"))

@@ -110,6 +110,13 @@ struct RecordImportTests {
         let again = try ledger.importSheet("reviews", good)
         #expect(again["imported"] as? Int == 0 && again["unchanged"] as? Int == 4, "\(again)")
         #expect(try ledger.manager.store.reviews(unit: nil, kind: nil, period: nil).count == 4)
+        // Two reviews of one day, of different members, are two.
+        let members = "单位,类型,举行日期,形式,对象\n甲县卫生健康局,点评,2027-06-16,个别,党员甲\n甲县卫生健康局,点评,2027-06-16,个别,党员乙\n"
+        #expect(try ledger.importSheet("reviews", members)["imported"] as? Int == 2)
+        for review in try ledger.manager.store.reviews(unit: "county-a", kind: nil, period: nil)
+        where review.heldOn == "2027-06-16" {
+            try ledger.call("RemoveReview", ["id": review.id, "reason": "这两条只为测试"])
+        }
 
         // The export (Chinese headers and words) imports back as it is.
         let export = try ledger.call("Export", ["kind": "reviews", "format": "csv"])
@@ -198,12 +205,14 @@ struct RecordImportTests {
         #expect(commitments.map(\.status).sorted { ($0 ?? "") < ($1 ?? "") } == ["fulfilled", "partial"])
         let again = try ledger.importSheet("evaluations", filled)
         #expect(again["imported"] as? Int == 0 && again["unchanged"] as? Int == 2, "\(again)")
+        // Judged again in the same quarter: the export has both, and still imports back unchanged.
+        try ledger.call("EvaluateCommitment", ["id": 2, "status": "fulfilled", "period": "2027-Q2", "note": "已补齐"])
         let export = try #require(
             try ledger.call("Export", ["kind": "evaluations", "format": "csv"])["text"] as? String)
         #expect(export.hasPrefix("承诺编号,单位,承诺,兑现情况,评价期,说明\r\n"), "\(export)")
         #expect(export.contains(",已兑现,2027-Q2,"), "\(export)")
         let back = try ledger.importSheet("evaluations", export)
-        #expect(back["imported"] as? Int == 0 && back["unchanged"] as? Int == 2, "\(back)")
+        #expect(back["imported"] as? Int == 0 && back["unchanged"] as? Int == 3, "\(back)")
     }
 
     @Test("An office that starts on 1 July: its records of the first half-year count in the evaluation, on time")

@@ -132,6 +132,29 @@ struct RecordRemovalTests {
         #expect(history.contains("review.remove") && history.contains("item.add"))
     }
 
+    @Test(
+        "Two late records of one duty: taking out the one that closed the item changes nothing; then the other reopens it"
+    )
+    func duplicateLateReviews() throws {
+        let ledger = try campaign()
+        try ledger.process(at: at("2027-04-01"))
+        ledger.now = at("2027-04-03", 10)
+        let first = try ledger.review("county-a", heldOn: "2027-03-20")
+        let second = try ledger.review("county-a", heldOn: "2027-03-21")
+        let item = try #require(try ledger.items.first { $0.unit == "county-a" })
+        #expect(item.state == .closed)
+        #expect(
+            try ledger.call("RemoveReview", ["id": first, "reason": "entered twice"])["duty"] as? String == "unchanged")
+        let last = try ledger.call("RemoveReview", ["id": second, "reason": "the review was not held"])
+        #expect(last["duty"] as? String == "reopened" && last["item"] as? Int64 == item.id)
+        // Printed in Chinese, the note cadenced wrote reads in Chinese.
+        let reopened = try #require(try ledger.items.first { $0.id == item.id })
+        let sheet = LedgerSheet(
+            items: [reopened], units: [("county-a", "甲县")], scope: nil, at: ledger.now,
+            zone: TimeZone(identifier: "UTC")!, language: .zh)
+        #expect(sheet.sections.first?.rows.first?.remark == "点评等记录 #\(second) 已撤销：the review was not held")
+    }
+
     @Test("With a second review of the same duty, taking out one changes nothing else")
     func secondReviewStays() throws {
         let ledger = try campaign()

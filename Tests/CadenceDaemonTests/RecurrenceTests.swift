@@ -41,6 +41,15 @@ struct RecurrenceTests {
         try ledger.call("UpdateItem", ["id": first, "action": "rectified", "note": "已建立值班台账"])
         try ledger.call("UpdateItem", ["id": first, "action": "verify", "by": "验收人示例"])
 
+        try ledger.manager.store.addUnits(
+            [NewUnit(id: "county-b", name: "乙县卫生健康局", kind: .countyBureau, parent: "city")], at: ledger.now, actor: nil)
+        let elsewhere = try ledger.reply(
+            "AddItem",
+            ["unit": "county-b", "title": "值班制度未落实", "deadline": "2027-03-25", "recurrenceOf": first, "first": "局长示例"])
+        #expect(
+            ((elsewhere["parameters"] as? [String: Any])?["reason"] as? String)?.contains(
+                "a problem recurs where it was")
+                == true, "\(elsewhere)")
         for (earlier, says) in [
             (4242, "no item #4242"), (open, "is open, not rectified or closed"), (removed, "no item"),
         ] {

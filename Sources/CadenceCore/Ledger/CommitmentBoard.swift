@@ -73,6 +73,13 @@ public struct CommitmentBoard: Sendable {
         }
     }
 
+    /// A commitment not published in time, as the board's list names it.
+    func listed(_ row: Row) -> String {
+        language == .zh
+            ? "#\(row.commitment) \(row.who)：\(row.text)（\(row.publishedOn)）"
+            : "#\(row.commitment) \(row.who): \(row.text) (\(row.publishedOn))"
+    }
+
     public var columns: [String] {
         language == .zh
             ? ["编号", "承诺人", "岗位", "承诺内容", "公示日期", "兑现情况"]
@@ -105,7 +112,7 @@ public struct CommitmentBoard: Sendable {
             for row in section.rows { out += line(cells(row)) + "\n" }
         }
         out += "\n## " + (language == .zh ? "公示检查" : "Publication") + "\n\n" + publicationLine + "\n"
-        for row in unpublished { out += "\n- #\(row.commitment) \(row.who)：\(row.text)（\(row.publishedOn)）" }
+        for row in unpublished { out += "\n- " + listed(row) }
         return out + (unpublished.isEmpty ? "" : "\n")
     }
 
@@ -153,7 +160,7 @@ public struct CommitmentBoard: Sendable {
             out += "<ul>\n"
             for row in unpublished {
                 out +=
-                    "<li data-commitment=\"\(row.commitment)\">#\(row.commitment) \(e(row.who))：\(e(row.text))（\(e(row.publishedOn))）</li>\n"
+                    "<li data-commitment=\"\(row.commitment)\">\(e(listed(row)))</li>\n"
             }
             out += "</ul>\n"
         }

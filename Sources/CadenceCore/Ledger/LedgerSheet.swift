@@ -80,7 +80,7 @@ public struct LedgerSheet: Sendable {
         let people = [
             (zh ? "第一" : "first", item.firstPerson ?? item.first), (zh ? "主要" : "main", item.mainPerson ?? item.main),
             (zh ? "直接" : "direct", item.directPerson ?? item.direct),
-        ].compactMap { role, name in name.map { "\(role)：\($0)" } }
+        ].compactMap { role, name in name.map { zh ? "\(role)：\($0)" : "\(role): \($0)" } }
         let overdue = item.isOverdue(at: instant)
         var status = text.state(item.state.rawValue)
         if overdue {
@@ -90,7 +90,7 @@ public struct LedgerSheet: Sendable {
         var remarks: [String] = []
         if let replied = item.repliedAt {
             remarks.append(zh ? "已答复投诉人（\(date(replied))）" : "complainant answered \(date(replied))")
-        } else if let due = item.replyDueAt, item.closedAt == nil {
+        } else if let due = item.replyDueAt, item.closedAt == nil, item.source == ItemSource.complaint.rawValue {
             let day = date(due.addingTimeInterval(-0.000_001))
             remarks.append(
                 item.isReplyOverdue(at: instant)
@@ -105,13 +105,26 @@ public struct LedgerSheet: Sendable {
             remarks.append(zh ? "原时限 \(original)" : "first deadline \(original)")
         }
         if let referred = item.referredTo { remarks.append(zh ? "已上报\(referred)" : "referred to \(referred)") }
-        if let note = item.note, !note.isEmpty { remarks.append(note) }
+        if let note = item.note, !note.isEmpty { remarks.append(zh ? chineseNote(note) : note) }
         return Row(
             item: item.id, number: officeNumber(item) ?? String(index + 1), problem: item.title,
             measures: item.texts[.measures] ?? item.plan ?? "", responsible: people.joined(separator: zh ? "；" : "; "),
             deadline: item.deadlineDate ?? date(item.deadline), status: status,
             closedOn: item.closedAt.map(date) ?? "", verifier: item.verifiedBy ?? "",
             remark: remarks.joined(separator: zh ? "；" : "; "), overdue: overdue)
+    }
+
+    /// The notes cadenced itself writes on an item, in Chinese for a Chinese ledger (those people
+    /// wrote stay as written).
+    static func chineseNote(_ note: String) -> String {
+        if note.hasPrefix("recorded late as review #") {
+            return "已补记点评等记录（#\(note.dropFirst("recorded late as review #".count))），销号"
+        }
+        if note.hasPrefix("review #"), let colon = note.range(of: " taken out: ") {
+            let number = note[note.index(note.startIndex, offsetBy: "review #".count)..<colon.lowerBound]
+            return "点评等记录 #\(number) 已撤销：\(note[colon.upperBound...])"
+        }
+        return note
     }
 
     /// The column headings, in print order.

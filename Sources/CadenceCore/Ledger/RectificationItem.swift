@@ -56,7 +56,8 @@ public struct RectificationItem: Sendable, Equatable {
 
     /// A complaint whose reply is not recorded and whose reply deadline has passed at `instant`.
     public func isReplyOverdue(at instant: Date) -> Bool {
-        repliedAt == nil && closedAt == nil && replyDueAt.map { $0 <= instant } == true
+        source == ItemSource.complaint.rawValue && repliedAt == nil && closedAt == nil
+            && replyDueAt.map { $0 <= instant } == true
     }
 
     /// An item with its required fields; the store sets the rest from its columns.
