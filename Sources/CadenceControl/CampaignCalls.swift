@@ -374,12 +374,15 @@ public struct ExportCall: TabledCall {
     public static let reply = "(text: string, rows: int)"
     public static let parameters: [CallParameter<Self>] = [
         .choice("kind", \.kind), .choice("format", \.format), .optionalString("unit", \.unit),
+        .flag("mask", \.mask),
     ]
 
     public var kind = ExchangeKind.items
     public var format = ExchangeFormat.csv
     /// Only this unit's (for units: and its sub-units).
     public var unit: String?
+    /// People masked (孙三 → 孙*, mobiles and addresses in part), for a copy that leaves the office.
+    public var mask = false
 
     public init() {}
 }

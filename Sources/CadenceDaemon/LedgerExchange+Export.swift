@@ -5,7 +5,27 @@ import CadenceStore
 import Foundation
 
 extension LedgerExchange {
-    func export(kind: ExchangeKind, format: ExchangeFormat, unit: String?) throws -> [String: Any] {
+    /// The columns that name or reach a person, masked by `export --mask` (R30).
+    static let personalColumns: Set<String> = [
+        "liaison", "member", "first", "main", "direct", "verifiedBy", "reviewer", "name", "mobile", "email",
+        "dingtalk", "wecom", "feishu", "account",
+    ]
+
+    /// A person's name or contact, masked: 孙三 → 孙*, 13812345678 → 138****5678, zhou@x.org → z***@x.org;
+    /// a role (`@first`) stays.
+    static func masked(_ column: String, _ value: String) -> String {
+        guard !value.hasPrefix("@") else { return value }
+        switch column {
+        case "mobile" where value.count >= 7:
+            return String(value.prefix(3)) + String(repeating: "*", count: value.count - 7) + String(value.suffix(4))
+        case "email":
+            guard let at = value.firstIndex(of: "@"), let first = value.first else { return NameMask.mask(value) }
+            return "\(first)***" + value[at...]
+        default: return NameMask.mask(value)
+        }
+    }
+
+    func export(kind: ExchangeKind, format: ExchangeFormat, unit: String?, mask: Bool = false) throws -> [String: Any] {
         let store = manager.store
         if let unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
         // A sheet for a Chinese office (Language=zh) has Chinese headers; JSON keeps the field names.
@@ -123,6 +143,17 @@ extension LedgerExchange {
                     ? CommitmentStatus(rawValue: e.status).flatMap { RecordWords.statusWord[$0] } ?? e.status : e.status
                 r["note"] = e.note
                 rows.append(r)
+            }
+        }
+        if mask {
+            // Units are not people: a unit's id and name stay (the persons sheet's name is a person's).
+            rows = rows.map { row in
+                var row = row
+                for (column, value) in row where Self.personalColumns.contains(column) {
+                    if kind == .units && column == "name" { continue }
+                    row[column] = Self.masked(column, value)
+                }
+                return row
             }
         }
         let text: String

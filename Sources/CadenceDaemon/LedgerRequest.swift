@@ -31,7 +31,8 @@ struct LedgerRequest {
                 kind: call.kind, format: call.format, text: call.text, dryRun: call.dryRun, update: call.update)
         },
         typed(ExportCall.self) { request, call in
-            try LedgerExchange(request: request).export(kind: call.kind, format: call.format, unit: call.unit)
+            try LedgerExchange(request: request).export(
+                kind: call.kind, format: call.format, unit: call.unit, mask: call.mask)
         },
         typed(EvaluateCall.self) { request, call in try EvaluationRequest(request: request).answer(call) },
         typed(PrintLedgerCall.self) { try $0.answer($1) },

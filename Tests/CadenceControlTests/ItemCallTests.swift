@@ -105,7 +105,7 @@ struct ItemCallTests {
             ListNoticesCall { ($0.kind, $0.unit, $0.limit) = (.overdue, "county-a", 7) },
             ListHistoryCall { ($0.limit, $0.item, $0.unit) = (5, 9, "county-a") }, GetStatusCall(),
             ImportCall { ($0.kind, $0.format, $0.text, $0.dryRun, $0.update) = (.units, .json, "[]", true, true) },
-            ExportCall { ($0.kind, $0.format, $0.unit) = (.commitments, .json, "county-a") },
+            ExportCall { ($0.kind, $0.format, $0.unit, $0.mask) = (.commitments, .json, "county-a", true) },
             EvaluateCall {
                 ($0.year, $0.variant, $0.unit, $0.format) = (2026, .midYear, "county-a", .html)
                 ($0.language, $0.mask, $0.asOf) = (.en, true, "2026-06-30")

@@ -180,7 +180,9 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Export units, commitments, items, persons or records as CSV, JSON or .xlsx.",
         discussion: """
-            CSV cells that a spreadsheet would run as a formula (=, +, -, @ …) get a leading '.
+            CSV cells that a spreadsheet would run as a formula (=, +, -, @ …) get a leading '. \
+            --mask masks people (names, mobiles, e-mail) for a copy that leaves the office; it is \
+            for reading, not for importing back.
             Examples:
               cadencectl export items --unit county-a > county-a.csv
               cadencectl export commitments --unit county-a --encoding gb18030 > 公示.csv
@@ -191,6 +193,8 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Only this unit's (and for units, its sub-units).") var unit: String?
     @Option(help: "utf8 or gb18030 (for spreadsheet programs on Chinese Windows).") var encoding = "utf8"
     @Flag(help: "Start UTF-8 with a byte order mark (Excel).") var bom = false
+    @Flag(help: "Mask people (孙三 → 孙*, mobiles and e-mail in part) for a copy that leaves the office.")
+    var mask = false
 
     func validate() throws {
         guard ExchangeKind(rawValue: kind) != nil else {
@@ -212,7 +216,7 @@ struct ExportCommand: ParsableCommand {
             throw ExitCode(64)
         }
         let call = ExportCall {
-            ($0.kind, $0.format, $0.unit) = (ExchangeKind(rawValue: kind) ?? .items, exchange, unit)
+            ($0.kind, $0.format, $0.unit, $0.mask) = (ExchangeKind(rawValue: kind) ?? .items, exchange, unit, mask)
         }
         let text = try socket.call(call)["text"] as? String ?? ""
         if format == .xlsx {
