@@ -259,6 +259,14 @@ struct LedgerExchange {
             }
             let onlyCheck = dryRun || !problems.isEmpty
             check { try store.addCommitments(commitments, at: now, actor: actor, dryRun: onlyCheck) }
+            if !onlyCheck && problems.isEmpty {
+                for (year, group) in Dictionary(grouping: commitments, by: \.year) {
+                    check {
+                        try request.closeMissedCommitments(
+                            units: Array(Set(group.map(\.unit))).sorted(), year: year, by: "an imported commitment")
+                    }
+                }
+            }
             return reply(kind, rows.count, problems, dryRun, ignored: ignored)
         case .items:
             return try importItems(rows, problems: problems, dryRun: dryRun, update: update, ignored: ignored)

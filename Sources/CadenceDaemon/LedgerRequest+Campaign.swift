@@ -116,11 +116,13 @@ extension LedgerRequest {
     }
 
     func answer(_ call: AddCommitmentCall) throws -> [String: Any] {
+        let year = call.year ?? today.year
         let id = try store.addCommitment(
             NewCommitment(
                 unit: call.unit, member: call.member, post: call.post, direction: call.direction,
-                year: call.year ?? today.year, text: call.text, publishedOn: call.publishedOn),
+                year: year, text: call.text, publishedOn: call.publishedOn),
             at: now, actor: actor)
+        try closeMissedCommitments(units: [call.unit], year: year, by: "commitment #\(id)")
         return ["commitment": try commitmentObject(id)]
     }
 
@@ -163,6 +165,17 @@ extension LedgerRequest {
             unit: call.unit, month: month, submittedOn: submittedOn, title: call.title, liaison: call.liaison,
             recipient: call.recipient, at: now, actor: actor)
         return ["id": id, "month": month.rawValue]
+    }
+
+    /// A unit's missed commitment call of `year` (`RecordWithinDays=`) is met once it records one.
+    func closeMissedCommitments(units: [String], year: Int, by what: String) throws {
+        let calls = manager.configuration.cadences.filter { $0.kind == .commitment && $0.recordWithinDays != nil }
+        let origins = calls.flatMap { cadence in
+            units.map {
+                LedgerStore.missedDutyOrigin(unit: $0, cadence: cadence.name, period: PeriodKey(rawValue: String(year)))
+            }
+        }
+        try store.closeMissedDuties(origins: origins, by: what, at: now, actor: actor)
     }
 
     /// A correction's reason, refused when blank.

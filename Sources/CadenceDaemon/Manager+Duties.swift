@@ -5,16 +5,33 @@ import Foundation
 import Logging
 
 extension Manager {
-    /// The cadences whose periods are checked at their end: duties recorded per unit, and report quotas.
+    /// The cadences whose periods are checked: duties recorded per unit and report quotas at their
+    /// period's end; the commitment call with `RecordWithinDays=` that many working days after it.
     var dutyCadences: [Cadence] {
-        configuration.cadences.filter { $0.kind.requiresRecord || $0.kind == .quotaCheck }
+        configuration.cadences.filter {
+            $0.kind.requiresRecord || $0.kind == .quotaCheck || ($0.kind == .commitment && $0.recordWithinDays != nil)
+        }
     }
 
-    /// The earliest end of a period whose duty check is still owed.
+    /// When `cadence`'s check of `period` falls due: at the period's end; for the commitment call,
+    /// `RecordWithinDays=` working days after the call's day, at `DeadlineTime=`.
+    func checkDue(_ cadence: Cadence, period: PeriodKey) throws -> Date? {
+        guard cadence.kind == .commitment, let days = cadence.recordWithinDays else {
+            return period.end(in: configuration.timeZone)
+        }
+        guard let call = try store.occurrences(cadence: cadence.name).first(where: { $0.period == period.rawValue })
+        else { return nil }
+        let zone = configuration.timeZone
+        let day = configuration.workingDays.adding(workingDays: days, to: LocalDay.of(call.effective, in: zone))
+        return LocalDay.instant(day, secondsOfDay: configuration.daemon.deadlineTimeOfDay, in: zone)
+    }
+
+    /// The earliest instant a duty check still owed falls due.
     func nextDutyCheck() throws -> Date? {
         let cadences = dutyCadences
         return try store.uncheckedDuties(cadences: cadences.map(\.name)).compactMap { duty in
-            duty.period.end(in: configuration.timeZone)
+            guard let cadence = cadences.first(where: { $0.name == duty.cadence }) else { return nil }
+            return try checkDue(cadence, period: duty.period)
         }.min()
     }
 
@@ -27,7 +44,9 @@ extension Manager {
         let zone = configuration.timeZone
         var stored: [Notice] = []
         for (name, period) in try store.uncheckedDuties(cadences: cadences.map(\.name)) {
-            guard let cadence = cadences.first(where: { $0.name == name }), let end = period.end(in: zone), end <= now
+            guard let cadence = cadences.first(where: { $0.name == name }),
+                let end = try checkDue(cadence, period: period),
+                end <= now
             else { continue }
             let late = now.timeIntervalSince(end) > Self.lateAfter
             if cadence.kind == .quotaCheck {
@@ -54,6 +73,31 @@ extension Manager {
                     let notice = result.notice
                 {
                     stored.append(notice)
+                }
+            } else if cadence.kind == .commitment {
+                // The commitment call (R1): a unit under the top with none of the year's recorded by the day.
+                let day = LocalDay.of(end.addingTimeInterval(-0.000_001), in: zone)
+                let year = Int(period.rawValue.prefix(4)) ?? LocalDay.of(end, in: zone).year
+                var opened: [NewItem] = []
+                for unit in try store.unitsWithoutCommitments(year: year, existingBefore: end) {
+                    guard let parent = unit.parent else { continue }
+                    let reviewer = try store.holder(unit: parent, role: .first, at: end)
+                    opened.append(
+                        NewItem(
+                            unit: unit.id,
+                            title: text.missedDuty(description: cadence.description, period: String(year)),
+                            deadline: end, source: .missedDuty,
+                            first: try reviewer ?? store.unit(parent)?.name ?? parent,
+                            origin: LedgerStore.missedDutyOrigin(unit: unit.id, cadence: cadence.name, period: period),
+                            deadlineDate: day.description))
+                }
+                if let result = try store.recordDutyCheck(
+                    cadence: name, period: period, items: opened, notice: nil, schedule: items, at: now),
+                    result.items > 0
+                {
+                    logger.notice(
+                        "\(name) \(period): \(result.items) units without commitments recorded; overdue items opened",
+                        metadata: ["cadence": "\(name)", "period": "\(period)", "items": "\(result.items)"])
                 }
             } else {
                 let missing = try store.unitsMissing(

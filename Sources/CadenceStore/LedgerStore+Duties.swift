@@ -70,4 +70,53 @@ extension LedgerStore {
             return (stored, added)
         }
     }
+
+    /// Units under the top of the tree, there before `end`, with no commitment of `year` recorded.
+    public func unitsWithoutCommitments(year: Int, existingBefore end: Date) throws -> [UnitRecord] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.unitColumns) FROM unit u
+                    WHERE u.parent IS NOT NULL AND u.createdAt < ? AND (u.removedAt IS NULL OR u.removedAt >= ?)
+                    AND NOT EXISTS (SELECT 1 FROM commitment c WHERE c.unit = u.id AND c.year = ?)
+                    ORDER BY u.id
+                    """,
+                arguments: [end.micros, end.micros, year]
+            ).map(Self.unit)
+        }
+    }
+
+    /// Closes the open missed-duty items of these origins, now met (a commitment recorded late);
+    /// each closure is in the history. Returns the items closed.
+    @discardableResult
+    public func closeMissedDuties(origins: [String], by what: String, at now: Date, actor: Actor?) throws -> [Int64] {
+        guard !origins.isEmpty else { return [] }
+        return try writer.write { db in
+            var closed: [Int64] = []
+            for origin in origins {
+                guard
+                    let row = try Row.fetchOne(
+                        db,
+                        sql:
+                            "SELECT id, unit FROM rectificationItem WHERE origin = ? AND closedAt IS NULL AND state != 'removed'",
+                        arguments: [origin])
+                else { continue }
+                let id: Int64 = row["id"]
+                try db.execute(
+                    sql: """
+                        UPDATE rectificationItem SET state = 'closed', closedAt = ?, nextEventAt = NULL, note = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [now.micros, "recorded late as \(what)", id])
+                if let actor {
+                    try Self.appendHistory(
+                        db, at: now, actor: actor, action: "item.close", itemId: id, details: ["by": what],
+                        unit: row["unit"])
+                }
+                closed.append(id)
+            }
+            return closed
+        }
+    }
 }

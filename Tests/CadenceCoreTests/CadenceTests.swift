@@ -253,6 +253,15 @@ struct CadenceTests {
     func publishWithinDays() throws {
         #expect(try cadence("OnCalendar=*-01-05 09:00\nKind=commitment\nPublishWithinDays=10").publishWithinDays == 10)
         #expect(try cadence("OnCalendar=*-01-05 09:00\nKind=commitment").publishWithinDays == nil)
+        #expect(try cadence("OnCalendar=*-01-05 09:00\nKind=commitment\nRecordWithinDays=5").recordWithinDays == 5)
+        do {
+            _ = try cadence("OnCalendar=*-*-01 09:00\nKind=reminder\nRecordWithinDays=5")
+            Issue.record("accepted RecordWithinDays= on a reminder")
+        } catch {
+            #expect(
+                error.description.hasSuffix(
+                    "RecordWithinDays= '5' is for the commitment call (Kind=commitment), not Kind=reminder"))
+        }
         // Bad input: on a review, zero, a word.
         for (body, says) in [
             (

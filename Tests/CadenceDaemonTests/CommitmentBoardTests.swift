@@ -91,3 +91,64 @@ struct CommitmentBoardTests {
         }
     }
 }
+
+@Suite("The commitment call's record deadline: a unit with no commitments by then gets a missed-duty item (R1)")
+struct CommitmentRecordDeadlineTests {
+    private let recordCall = """
+        [Cadence]
+        Description=年初公开承诺
+        OnCalendar=*-01-05 09:00
+        Kind=commitment
+        Period=year
+        RecordWithinDays=5
+        """
+
+    @Test(
+        "Checked once, five working days after the call; recording a commitment, by hand or by import, closes the item")
+    func recordDeadline() throws {
+        let ledger = try InProcessLedger(
+            conf: "[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n", cadences: ["commitments": recordCall],
+            now: local("2027-01-04", 9))
+        try ledger.process(at: local("2027-01-04", 9))
+        try ledger.manager.store.addUnits(
+            [
+                NewUnit(id: "city", name: "示例市卫生健康委", kind: .cityDirect),
+                NewUnit(id: "county-a", name: "甲县卫生健康局", kind: .countyBureau, parent: "city"),
+                NewUnit(id: "county-b", name: "乙县卫生健康局", kind: .countyBureau, parent: "city"),
+                NewUnit(id: "county-c", name: "丙县卫生健康局", kind: .countyBureau, parent: "city"),
+            ], at: ledger.now, actor: nil)
+        try ledger.call("AssignRole", ["unit": "city", "role": "first", "person": "主任示例"])
+        try ledger.process(at: local("2027-01-05", 9))
+        // Tuesday 5 January; five working days on: Tuesday 12 January, by 24:00.
+        #expect(try ledger.manager.nextDutyCheck() == local("2027-01-13"))
+        ledger.now = local("2027-01-08", 10)
+        try ledger.call("AddCommitment", ["unit": "county-a", "text": "全年开展义诊 12 次", "year": 2027])
+
+        try ledger.process(at: local("2027-01-12", 23))
+        #expect(try ledger.manager.store.items(unit: nil, overdueAt: nil, limit: 10).items.isEmpty)
+        try ledger.process(at: local("2027-01-13"))
+        let items = try ledger.manager.store.items(unit: nil, overdueAt: nil, limit: 10).items
+        #expect(items.map(\.unit).sorted() == ["county-b", "county-c"])
+        let b = try #require(items.first { $0.unit == "county-b" })
+        #expect(b.title == "2027 未记录：年初公开承诺" && b.first == "主任示例" && b.deadlineDate == "2027-01-12")
+        #expect(b.origin == "missed/commitments/2027/county-b")
+        // Once: the check is not done again.
+        try ledger.process(at: local("2027-01-14"))
+        #expect(try ledger.manager.store.items(unit: nil, overdueAt: nil, limit: 10).items.count == 2)
+
+        ledger.now = local("2027-01-15", 10)
+        let added = try ledger.call("AddCommitment", ["unit": "county-b", "text": "每月走访群众", "year": 2027])
+        let id = try #require((added["commitment"] as? [String: Any])?["id"] as? Int64)
+        let closed = try #require(try ledger.manager.store.item(b.id))
+        #expect(closed.state == .closed && closed.note == "recorded late as commitment #\(id)")
+        let sheet = LedgerSheet(
+            items: [closed], units: [("county-b", "乙县卫生健康局")], scope: nil, at: ledger.now, zone: shanghai,
+            language: .zh)
+        #expect(sheet.sections.first?.rows.first?.remark == "已补录公开承诺（#\(id)），销号")
+        let imported = try ledger.call(
+            "Import", ["kind": "commitments", "format": "csv", "text": "单位,承诺,年度\ncounty-c,落实家庭医生签约,2027\n"])
+        #expect(imported["imported"] as? Int == 1)
+        #expect(
+            try ledger.manager.store.items(unit: "county-c", overdueAt: nil, limit: 5).items.first?.state == .closed)
+    }
+}

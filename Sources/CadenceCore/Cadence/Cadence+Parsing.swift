@@ -6,6 +6,7 @@ extension Cadence {
         "Cadence": [
             "OnCalendar": .list, "Kind": .single, "Period": .single, "WorkingDay": .single, "Description": .single,
             "Report": .single, "FinalReport": .single, "Units": .list, "PublishWithinDays": .single,
+            "RecordWithinDays": .single,
         ]
     ])
 
@@ -189,22 +190,26 @@ extension Cadence {
             units = kinds
         }
 
-        var publishWithin: Int?
-        if let assignment = ini.last("Cadence", "PublishWithinDays"), !assignment.value.isEmpty {
+        /// A number of working days after the commitment call (`PublishWithinDays=`, `RecordWithinDays=`).
+        func callDays(_ key: String) -> Int? {
+            guard let assignment = ini.last("Cadence", key), !assignment.value.isEmpty else { return nil }
             if let kind, kind != .commitment {
                 errors.append(
                     .badValue(
-                        assignment.location, key: "PublishWithinDays", value: assignment.value,
+                        assignment.location, key: key, value: assignment.value,
                         reason: "is for the commitment call (Kind=commitment), not Kind=\(kind.rawValue)"))
             } else if let days = Int(assignment.value), (1...250).contains(days) {
-                publishWithin = days
+                return days
             } else {
                 errors.append(
                     .badValue(
-                        assignment.location, key: "PublishWithinDays", value: assignment.value,
+                        assignment.location, key: key, value: assignment.value,
                         reason: "is not a number of working days between 1 and 250"))
             }
+            return nil
         }
+        let publishWithin = callDays("PublishWithinDays")
+        let recordWithin = callDays("RecordWithinDays")
 
         try ConfigurationError.throwIfAny(errors)
         var cadence = Cadence(
@@ -214,6 +219,7 @@ extension Cadence {
         cadence.finalReport = finalReport
         cadence.units = units
         cadence.publishWithinDays = publishWithin
+        cadence.recordWithinDays = recordWithin
         cadence.warnings += cadence.periodWarnings(ini: ini, reference: reference, zone: zone)
         return cadence
     }

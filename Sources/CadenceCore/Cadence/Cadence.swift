@@ -30,6 +30,10 @@ public struct Cadence: Hashable, Sendable {
     /// `PublishWithinDays=` (Kind=commitment): commitments are published (公示) within this many working
     /// days of the call; a later or missing publication date is reported on the notice board (R25).
     public var publishWithinDays: Int?
+    /// `RecordWithinDays=` (Kind=commitment): each unit under the top records its commitments within
+    /// this many working days of the call; one that has recorded none by then gets a missed-duty item,
+    /// closed when it records one (R1).
+    public var recordWithinDays: Int?
 
     public init(
         name: String, expressions: [CalendarExpression], kind: CadenceKind, period: CadencePeriod = .occurrence,

@@ -120,6 +120,10 @@ public struct LedgerSheet: Sendable {
         if note.hasPrefix("recorded late as review #") {
             return "已补记点评等记录（#\(note.dropFirst("recorded late as review #".count))），销号"
         }
+        if note.hasPrefix("recorded late as commitment #") {
+            return "已补录公开承诺（#\(note.dropFirst("recorded late as commitment #".count))），销号"
+        }
+        if note == "recorded late as an imported commitment" { return "已导入补录的公开承诺，销号" }
         if note.hasPrefix("review #"), let colon = note.range(of: " taken out: ") {
             let number = note[note.index(note.startIndex, offsetBy: "review #".count)..<colon.lowerBound]
             return "点评等记录 #\(number) 已撤销：\(note[colon.upperBound...])"
