@@ -41,4 +41,26 @@ struct RecurrenceCommandTests {
         #expect(lines.count == 2 && lines[0].hasPrefix("#2 值班制度再次未落实 (closed 20"), "\(chain)")
         #expect(lines.count == 2 && lines[1].hasPrefix("#1 值班制度未落实 (closed 20"), "\(chain)")
     }
+
+    @Test("item show --mask and history --mask name nobody; roles and units stay")
+    func masked() throws {
+        let daemon = try CtlDaemon()
+        try daemon.succeed(["units", "add", "city", "--name", "示例市卫生健康委", "--kind", "city-direct"])
+        try daemon.succeed([
+            "units", "add", "county-a", "--name", "甲县卫生健康局", "--kind", "county-bureau", "--parent", "city",
+        ])
+        try daemon.succeed(["role", "assign", "county-a", "first", "局长示例"])
+        try daemon.succeed([
+            "item", "add", "--unit", "county-a", "--title", "值班制度未落实", "--deadline", "+30", "--main", "孙示例",
+        ])
+        try daemon.succeed(["item", "rectified", "1", "--note", "已整改"])
+        try daemon.succeed(["item", "close", "1", "--by", "验收人示例"])
+        let shown = try daemon.succeed(["item", "show", "1", "--mask"]).stdout
+        for name in ["局长示例", "孙示例", "验收人示例"] { #expect(!shown.contains(name), "\(name): \(shown)") }
+        #expect(
+            shown.contains("局***") && shown.contains("孙**") && shown.contains("@first") && shown.contains("county-a"))
+        let history = try daemon.succeed(["history", "--mask"]).stdout
+        #expect(!history.contains("验收人示例") && !history.contains("局长示例") && history.contains("验****"), "\(history)")
+        #expect(try daemon.succeed(["history"]).stdout.contains("验收人示例"))
+    }
 }

@@ -179,9 +179,11 @@ struct ItemCommand: ParsableCommand {
         @OptionGroup var socket: SocketOptions
         @Argument(help: "The item number.") var id: Int
         @Flag(help: "Print the item as JSON.") var json = false
+        @Flag(help: "Mask the people named (孙三 → 孙*), for a copy that leaves the office.") var mask = false
 
         func run() throws {
-            let item = try socket.call(GetItemCall { $0.id = Int64(id) })["item"] as? [String: Any] ?? [:]
+            var item = try socket.call(GetItemCall { $0.id = Int64(id) })["item"] as? [String: Any] ?? [:]
+            if mask { item = PersonMask.masked(item) }
             if json {
                 print(jsonLine(item))
                 return
@@ -204,7 +206,8 @@ struct ItemCommand: ParsableCommand {
             if !chain.isEmpty {
                 print("\nThe same problem before, newest first:\n" + chain.map { "  " + $0 }.joined(separator: "\n"))
             }
-            let entries = try socket.call(ListHistoryCall { $0.item = id })["entries"] as? [[String: Any]] ?? []
+            var entries = try socket.call(ListHistoryCall { $0.item = id })["entries"] as? [[String: Any]] ?? []
+            if mask { entries = entries.map(PersonMask.masked) }
             if !entries.isEmpty {
                 print("\nHistory:")
                 printList(
