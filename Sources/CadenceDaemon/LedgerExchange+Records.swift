@@ -84,78 +84,58 @@ extension LedgerExchange {
             }
             return v
         }
-        func refuse(_ row: SheetRow, _ problem: RowProblem) {
-            problems.append(RowProblem(line: row.line, reason: problem.reason))
-        }
-        var result = RecordImport()
-        switch kind {
-        case .reviews:
-            var reviews: [(line: Int, review: NewReview)] = []
+        /// Each good row as `make` reads it (the unit column first resolved); a row it refuses is a
+        /// problem with its line.
+        func records<Record>(_ make: ([String: String]) throws -> Record) -> [(Int, Record)] {
+            var out: [(Int, Record)] = []
             for row in rows where valid(row) {
-                guard let v = resolved(row) else { continue }
+                guard let values = resolved(row) else { continue }
                 do {
-                    reviews.append((row.line, try review(v, today: today)))
+                    out.append((row.line, try make(values)))
                 } catch let problem as RowProblem {
-                    refuse(row, problem)
+                    problems.append(RowProblem(line: row.line, reason: problem.reason))
                 } catch {
                     problems.append(RowProblem(line: row.line, reason: Self.reason(error)))
                 }
             }
+            return out
+        }
+        var result = RecordImport()
+        switch kind {
+        case .reviews:
+            let reviews = records { try review($0, today: today) }.map { (line: $0.0, review: $0.1) }
             let onlyCheck = dryRun || !problems.isEmpty
             Self.collect(&problems) {
                 result = try manager.store.recordReviews(
                     reviews, dryRun: onlyCheck, at: request.now, actor: request.actor)
             }
         case .reports:
-            var reports: [(line: Int, report: NewReport)] = []
-            for row in rows where valid(row) {
-                guard let v = resolved(row) else { continue }
-                do {
-                    let submitted = try Self.date(v["submittedOn"]!, "submittedOn").get()
-                    guard submitted <= today else {
-                        throw RowProblem(line: 0, reason: "submittedOn \(submitted) is in the future")
-                    }
-                    let month = try request.monthKey(v["month"]) ?? PeriodKey(.month, date: submitted)
-                    try request.begun(month, by: submitted, "month", "the day it was submitted (\(submitted))")
-                    reports.append(
-                        (
-                            row.line,
-                            NewReport(
-                                unit: v["unit"]!, month: month, submittedOn: submitted, title: v["title"]!,
-                                liaison: v["liaison"], recipient: v["recipient"])
-                        ))
-                } catch let problem as RowProblem {
-                    refuse(row, problem)
-                } catch {
-                    problems.append(RowProblem(line: row.line, reason: Self.reason(error)))
+            let reports = records { v -> NewReport in
+                let submitted = try Self.date(v["submittedOn"]!, "submittedOn").get()
+                guard submitted <= today else {
+                    throw RowProblem(line: 0, reason: "submittedOn \(submitted) is in the future")
                 }
-            }
+                let month = try request.monthKey(v["month"]) ?? PeriodKey(.month, date: submitted)
+                try request.begun(month, by: submitted, "month", "the day it was submitted (\(submitted))")
+                return NewReport(
+                    unit: v["unit"]!, month: month, submittedOn: submitted, title: v["title"]!, liaison: v["liaison"],
+                    recipient: v["recipient"])
+            }.map { (line: $0.0, report: $0.1) }
             let onlyCheck = dryRun || !problems.isEmpty
             Self.collect(&problems) {
                 result = try manager.store.submitReports(
                     reports, dryRun: onlyCheck, at: request.now, actor: request.actor)
             }
         case .evaluations:
-            var evaluations: [(line: Int, evaluation: NewEvaluation)] = []
-            for row in rows where valid(row) {
-                let v = row.values
-                do {
-                    guard let id = Int64(v["commitment"]!.trimmingCharacters(in: CharacterSet(charactersIn: "#")))
-                    else {
-                        throw RowProblem(
-                            line: 0, reason: "commitment '\(v["commitment"]!)' is not a commitment's number")
-                    }
-                    let status = try RecordWords.parse(v["status"]!, "status", RecordWords.statuses).get()
-                    let period = try request.periodKey(v["period"], kind: .review, on: today)
-                    try request.begun(period, by: today, "period", "today")
-                    evaluations.append(
-                        (row.line, NewEvaluation(commitment: id, period: period, status: status, note: v["note"])))
-                } catch let problem as RowProblem {
-                    refuse(row, problem)
-                } catch {
-                    problems.append(RowProblem(line: row.line, reason: Self.reason(error)))
+            let evaluations = records { v -> NewEvaluation in
+                guard let id = Int64(v["commitment"]!.trimmingCharacters(in: CharacterSet(charactersIn: "#"))) else {
+                    throw RowProblem(line: 0, reason: "commitment '\(v["commitment"]!)' is not a commitment's number")
                 }
-            }
+                let status = try RecordWords.parse(v["status"]!, "status", RecordWords.statuses).get()
+                let period = try request.periodKey(v["period"], kind: .review, on: today)
+                try request.begun(period, by: today, "period", "today")
+                return NewEvaluation(commitment: id, period: period, status: status, note: v["note"])
+            }.map { (line: $0.0, evaluation: $0.1) }
             let onlyCheck = dryRun || !problems.isEmpty
             Self.collect(&problems) {
                 result = try manager.store.evaluateCommitments(

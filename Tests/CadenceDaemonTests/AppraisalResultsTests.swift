@@ -6,12 +6,6 @@ import CadenceStore
 import Foundation
 import Testing
 
-private let shanghai = TimeZone(identifier: "Asia/Shanghai")!
-
-private func local(_ day: String, _ hours: Int = 0) -> Date {
-    LocalDay.instant(LocalDate(day)!, secondsOfDay: hours * 3600, in: shanghai)
-}
-
 @Suite("A public appraisal records what it found; satisfaction and members' coverage are computed (R12)")
 struct AppraisalResultsTests {
     // Bad input tried: more satisfied than returned, more appraised than members, half of a pair,
@@ -19,8 +13,8 @@ struct AppraisalResultsTests {
     @Test("Recorded one by one and from a sheet, checked, and summed in the evaluation's rates")
     func results() throws {
         let ledger = try InProcessLedger(
-            conf: "[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n", now: local("2027-06-20", 9))
-        try ledger.process(at: local("2027-06-20", 9))
+            conf: "[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n", now: inShanghai("2027-06-20", 9))
+        try ledger.process(at: inShanghai("2027-06-20", 9))
         try ledger.manager.store.addUnits(
             [
                 NewUnit(id: "city", name: "示例市卫生健康委", kind: .cityDirect),

@@ -6,12 +6,6 @@ import CadenceStore
 import Foundation
 import Testing
 
-private let shanghai = TimeZone(identifier: "Asia/Shanghai")!
-
-private func local(_ day: String, _ hours: Int = 0) -> Date {
-    LocalDay.instant(LocalDate(day)!, secondsOfDay: hours * 3600, in: shanghai)
-}
-
 private let call = """
     [Cadence]
     Description=Year-start public commitments
@@ -30,8 +24,8 @@ struct CommitmentBoardTests {
     func board() throws {
         let ledger = try InProcessLedger(
             conf: "[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n", cadences: ["commitments": call],
-            now: local("2027-01-04", 9))
-        try ledger.process(at: local("2027-01-04", 9))
+            now: inShanghai("2027-01-04", 9))
+        try ledger.process(at: inShanghai("2027-01-04", 9))
         try ledger.manager.store.addUnits(
             [
                 NewUnit(id: "city", name: "示例市卫生健康委", kind: .cityDirect),
@@ -40,8 +34,8 @@ struct CommitmentBoardTests {
                 NewUnit(id: "county-b", name: "乙县卫生健康局", kind: .countyBureau, parent: "city"),
             ], at: ledger.now, actor: nil)
         // The call on Tuesday 5 January; five working days: publish by Tuesday 12 January.
-        try ledger.process(at: local("2027-01-05", 9))
-        ledger.now = local("2027-01-08", 10)
+        try ledger.process(at: inShanghai("2027-01-05", 9))
+        ledger.now = inShanghai("2027-01-08", 10)
         func commit(_ unit: String, _ text: String, member: String? = nil, published: String? = nil) throws -> Int64 {
             var parameters: [String: Any] = ["unit": unit, "text": text, "year": 2027]
             parameters["member"] = member
@@ -59,7 +53,7 @@ struct CommitmentBoardTests {
         #expect(early["unpublished"] as? Int == 0 && early["deadline"] as? String == "2027-01-12", "\(early)")
         #expect(early["commitments"] as? Int == 3)
 
-        ledger.now = local("2027-01-20", 10)
+        ledger.now = inShanghai("2027-01-20", 10)
         let late = try commit("county-a", "每季度开展健康讲座", published: "2027-01-20")
         try ledger.call("EvaluateCommitment", ["id": inTime, "status": "fulfilled", "period": "2027-Q1"])
 
@@ -108,8 +102,8 @@ struct CommitmentRecordDeadlineTests {
     func recordDeadline() throws {
         let ledger = try InProcessLedger(
             conf: "[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n", cadences: ["commitments": recordCall],
-            now: local("2027-01-04", 9))
-        try ledger.process(at: local("2027-01-04", 9))
+            now: inShanghai("2027-01-04", 9))
+        try ledger.process(at: inShanghai("2027-01-04", 9))
         try ledger.manager.store.addUnits(
             [
                 NewUnit(id: "city", name: "示例市卫生健康委", kind: .cityDirect),
@@ -118,31 +112,31 @@ struct CommitmentRecordDeadlineTests {
                 NewUnit(id: "county-c", name: "丙县卫生健康局", kind: .countyBureau, parent: "city"),
             ], at: ledger.now, actor: nil)
         try ledger.call("AssignRole", ["unit": "city", "role": "first", "person": "主任示例"])
-        try ledger.process(at: local("2027-01-05", 9))
+        try ledger.process(at: inShanghai("2027-01-05", 9))
         // Tuesday 5 January; five working days on: Tuesday 12 January, by 24:00.
-        #expect(try ledger.manager.nextDutyCheck() == local("2027-01-13"))
-        ledger.now = local("2027-01-08", 10)
+        #expect(try ledger.manager.nextDutyCheck() == inShanghai("2027-01-13"))
+        ledger.now = inShanghai("2027-01-08", 10)
         try ledger.call("AddCommitment", ["unit": "county-a", "text": "全年开展义诊 12 次", "year": 2027])
 
-        try ledger.process(at: local("2027-01-12", 23))
+        try ledger.process(at: inShanghai("2027-01-12", 23))
         #expect(try ledger.manager.store.items(unit: nil, overdueAt: nil, limit: 10).items.isEmpty)
-        try ledger.process(at: local("2027-01-13"))
+        try ledger.process(at: inShanghai("2027-01-13"))
         let items = try ledger.manager.store.items(unit: nil, overdueAt: nil, limit: 10).items
         #expect(items.map(\.unit).sorted() == ["county-b", "county-c"])
         let b = try #require(items.first { $0.unit == "county-b" })
         #expect(b.title == "2027 未记录：年初公开承诺" && b.first == "主任示例" && b.deadlineDate == "2027-01-12")
         #expect(b.origin == "missed/commitments/2027/county-b")
         // Once: the check is not done again.
-        try ledger.process(at: local("2027-01-14"))
+        try ledger.process(at: inShanghai("2027-01-14"))
         #expect(try ledger.manager.store.items(unit: nil, overdueAt: nil, limit: 10).items.count == 2)
 
-        ledger.now = local("2027-01-15", 10)
+        ledger.now = inShanghai("2027-01-15", 10)
         let added = try ledger.call("AddCommitment", ["unit": "county-b", "text": "每月走访群众", "year": 2027])
         let id = try #require((added["commitment"] as? [String: Any])?["id"] as? Int64)
         let closed = try #require(try ledger.manager.store.item(b.id))
         #expect(closed.state == .closed && closed.note == "recorded late as commitment #\(id)")
         let sheet = LedgerSheet(
-            items: [closed], units: [("county-b", "乙县卫生健康局")], scope: nil, at: ledger.now, zone: shanghai,
+            items: [closed], units: [("county-b", "乙县卫生健康局")], scope: nil, at: ledger.now, zone: shanghaiZone,
             language: .zh)
         #expect(sheet.sections.first?.rows.first?.remark == "已补录公开承诺（#\(id)），销号")
         let imported = try ledger.call(

@@ -6,17 +6,11 @@ import CadenceStore
 import Foundation
 import Testing
 
-private let shanghai = TimeZone(identifier: "Asia/Shanghai")!
-
-private func local(_ day: String, _ hours: Int = 0) -> Date {
-    LocalDay.instant(LocalDate(day)!, secondsOfDay: hours * 3600, in: shanghai)
-}
-
 /// 甲县 and 乙县 under a city, on Monday 1 March 2027 at 09:00 in Shanghai.
 private func office(_ ledger: String = "") throws -> InProcessLedger {
     let ledger = try InProcessLedger(
-        conf: "[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n" + ledger, now: local("2027-03-01", 9))
-    try ledger.process(at: local("2027-03-01", 9))
+        conf: "[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n" + ledger, now: inShanghai("2027-03-01", 9))
+    try ledger.process(at: inShanghai("2027-03-01", 9))
     try ledger.manager.store.addUnits(
         [
             NewUnit(id: "city", name: "示例市卫生健康委", kind: .cityDirect),
@@ -54,7 +48,7 @@ struct ComplaintReplyTests {
         let complaint = try ledger.item(["source": "complaint"])
         let id = try #require(complaint["id"] as? Int64)
         // Fifteen working days after Monday 1 March: Monday 22 March, by 24:00.
-        #expect(complaint["replyDue"] as? String == ISOTimestamp.utc(local("2027-03-23")))
+        #expect(complaint["replyDue"] as? String == ISOTimestamp.utc(inShanghai("2027-03-23")))
         #expect(complaint["replyOverdue"] as? Bool == false)
         let other = try #require(try ledger.item(["source": "inspection"])["id"] as? Int64)
         #expect(try ledger.item(["source": "inspection"])["replyDue"] == nil)
@@ -80,12 +74,12 @@ struct ComplaintReplyTests {
         try ledger.call("ReplyItem", ["id": prompt, "reply": "已开通预约挂号"])
         // A second complaint, not answered: after 22 March it is overdue for its reply.
         let silent = try #require(try ledger.item(["source": "complaint", "title": "收费不透明"])["id"] as? Int64)
-        ledger.now = local("2027-03-23", 1)
+        ledger.now = inShanghai("2027-03-23", 1)
         let late = try ledger.call("GetItem", ["id": silent])["item"] as? [String: Any]
         #expect(late?["replyOverdue"] as? Bool == true)
         let sheet = LedgerSheet(
             items: try ledger.manager.store.items(unit: "county-a", overdueAt: nil, limit: 10).items,
-            units: [("county-a", "甲县卫生健康局")], scope: nil, at: ledger.now, zone: shanghai, language: .zh)
+            units: [("county-a", "甲县卫生健康局")], scope: nil, at: ledger.now, zone: shanghaiZone, language: .zh)
         #expect(
             sheet.sections.first?.rows.first { $0.item == silent }?.remark.contains("答复逾期（应于 2027-03-22 前答复）") == true)
 
@@ -93,7 +87,7 @@ struct ComplaintReplyTests {
         #expect(replied?["reply"] as? String == "已电话答复投诉人，导诊台已设立")
         #expect(replied?["repliedAt"] as? String == ISOTimestamp.utc(ledger.now))
         // A corrected wording keeps the time of the first answer.
-        ledger.now = local("2027-03-24", 9)
+        ledger.now = inShanghai("2027-03-24", 9)
         let reworded =
             try ledger.call("ReplyItem", ["id": id, "reply": "已电话答复投诉人，导诊台已于3月10日设立"])["item"] as? [String: Any]
         #expect(reworded?["repliedAt"] as? String == replied?["repliedAt"] as? String)
@@ -119,8 +113,8 @@ struct ComplaintReplyTests {
         let sheet = "单位,问题,整改时限,来源,发现日期\ncounty-a,候诊时间过长,2027-04-30,complaint,2026-11-02\n"
         #expect(try ledger.call("Import", ["kind": "items", "format": "csv", "text": sheet])["imported"] as? Int == 1)
         let item = try #require(try ledger.manager.store.items(unit: "county-a", overdueAt: nil, limit: 5).items.first)
-        #expect(LocalDay.of(item.createdAt, in: shanghai).description == "2026-11-02")
-        #expect(item.replyDueAt == local("2027-03-23") && !item.isReplyOverdue(at: ledger.now))
+        #expect(LocalDay.of(item.createdAt, in: shanghaiZone).description == "2026-11-02")
+        #expect(item.replyDueAt == inShanghai("2027-03-23") && !item.isReplyOverdue(at: ledger.now))
     }
 
     @Test("ComplaintReplyDays=0: no reply deadline, and closing does not wait")

@@ -6,12 +6,6 @@ import CadenceStore
 import Foundation
 import Testing
 
-private let shanghai = TimeZone(identifier: "Asia/Shanghai")!
-
-private func local(_ day: String, _ hours: Int = 0) -> Date {
-    LocalDay.instant(LocalDate(day)!, secondsOfDay: hours * 3600, in: shanghai)
-}
-
 @Suite("A problem that comes back is linked to its earlier item and flagged (R21)")
 struct RecurrenceTests {
     // Bad input tried: an item that does not exist, one still open (a problem that has not gone
@@ -19,8 +13,8 @@ struct RecurrenceTests {
     @Test("Recorded as a recurrence of a closed item: linked, flagged, and overdue it goes straight to accountability")
     func recurrence() throws {
         let ledger = try InProcessLedger(
-            conf: "[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n", now: local("2027-03-01", 9))
-        try ledger.process(at: local("2027-03-01", 9))
+            conf: "[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n", now: inShanghai("2027-03-01", 9))
+        try ledger.process(at: inShanghai("2027-03-01", 9))
         try ledger.manager.store.addUnits(
             [
                 NewUnit(id: "city", name: "示例市卫生健康委", kind: .cityDirect),
@@ -70,12 +64,12 @@ struct RecurrenceTests {
         #expect(history.first?.details.contains("#\(first)") == true, "\(history)")
 
         // Overdue: accountability at once, not after the circular and the talk.
-        let notices = try ledger.process(at: local("2027-04-11", 1)).filter { $0.item == number }
+        let notices = try ledger.process(at: inShanghai("2027-04-11", 1)).filter { $0.item == number }
         #expect(notices.map(\.kind).contains(.accountability), "\(notices.map(\.kind))")
         // Printed, the ledger says which problem came back.
         let sheet = LedgerSheet(
             items: try ledger.manager.store.items(unit: "county-a", overdueAt: nil, limit: 10).items,
-            units: [("county-a", "甲县卫生健康局")], scope: nil, at: ledger.now, zone: shanghai, language: .zh)
+            units: [("county-a", "甲县卫生健康局")], scope: nil, at: ledger.now, zone: shanghaiZone, language: .zh)
         #expect(sheet.sections.first?.rows.first { $0.item == number }?.remark.contains("复发（原 #\(first)）") == true)
     }
 }
