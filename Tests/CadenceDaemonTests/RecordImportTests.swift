@@ -6,19 +6,6 @@ import CadenceStore
 import Foundation
 import Testing
 
-/// 2027-MM-DD HH:00 in UTC.
-private func at(_ day: String, _ hour: Int = 0) -> Date {
-    Date(timeIntervalSince1970: TimeInterval(LocalDate(day)!.dayNumber * 86_400 + hour * 3600))
-}
-
-private let quarterlyReview = """
-    [Cadence]
-    Description=Quarterly leader review
-    OnCalendar=*-03,06,09,12-01 09:00
-    Kind=review
-    Period=quarter
-    """
-
 private let halfYearInspection = """
     [Cadence]
     Description=Half-year inspection
@@ -31,8 +18,8 @@ private let halfYearInspection = """
 private func office() throws -> InProcessLedger {
     let ledger = try InProcessLedger(
         conf: "[Daemon]\nTimeZone=UTC\nLanguage=zh\n",
-        cadences: ["leader-review": quarterlyReview, "inspection": halfYearInspection], now: at("2027-07-01"))
-    try ledger.process(at: at("2027-07-01", 8))
+        cadences: ["leader-review": quarterlyReviewCadence, "inspection": halfYearInspection], now: inUTC("2027-07-01"))
+    try ledger.process(at: inUTC("2027-07-01", 8))
     try ledger.manager.store.addUnits(
         [
             NewUnit(id: "city", name: "示例市卫生健康委", kind: .cityDirect),
@@ -130,10 +117,10 @@ struct RecordImportTests {
     @Test("A late review imported closes the missed-duty item the period's check opened")
     func importClosesMissedDuty() throws {
         let ledger = try office()
-        try ledger.process(at: at("2027-09-01", 9))
-        try ledger.process(at: at("2027-10-01", 0))
+        try ledger.process(at: inUTC("2027-09-01", 9))
+        try ledger.process(at: inUTC("2027-10-01", 0))
         #expect(try ledger.manager.store.items(unit: nil, overdueAt: nil, limit: 10).items.count == 2)
-        ledger.now = at("2027-10-08", 9)
+        ledger.now = inUTC("2027-10-08", 9)
         let reply = try ledger.importSheet("reviews", "单位,举行日期\ncounty-a,2027-09-28\n")
         #expect(reply["imported"] as? Int == 1, "\(reply)")
         let items = try ledger.manager.store.items(unit: nil, overdueAt: nil, limit: 10).items
@@ -228,11 +215,11 @@ struct RecordImportTests {
         let reports = "单位,标题,报送日期\ncounty-a,义诊,2027-05-03\ncounty-a,讲座,2027-05-20\n"
         #expect(try ledger.importSheet("reports", reports)["imported"] as? Int == 2)
         // Before installation the daemon asked for nothing; Q3 is asked for on 1 September.
-        try ledger.process(at: at("2027-09-01", 9))
-        try ledger.process(at: at("2027-10-01", 1))
+        try ledger.process(at: inUTC("2027-09-01", 9))
+        try ledger.process(at: inUTC("2027-10-01", 1))
 
         let figures = try EvaluationMaker(store: ledger.manager.store, configuration: ledger.manager.configuration)
-            .figures(year: 2027, variant: .yearEnd, unit: nil, at: at("2027-10-02"))
+            .figures(year: 2027, variant: .yearEnd, unit: nil, at: inUTC("2027-10-02"))
         let a = try #require(figures.units.first { $0.id == "county-a" })
         let b = try #require(figures.units.first { $0.id == "county-b" })
         let reviewA = try #require(a.duties.first { $0.kind == .review })
@@ -274,7 +261,7 @@ struct RecordImportTests {
                 == ["2027-03-05", "2027-04-20", "2027-07-01"])
 
         let figures = try EvaluationMaker(store: ledger.manager.store, configuration: ledger.manager.configuration)
-            .figures(year: 2027, variant: .yearEnd, unit: "county-a", at: at("2027-07-01", 12))
+            .figures(year: 2027, variant: .yearEnd, unit: "county-a", at: inUTC("2027-07-01", 12))
         #expect(figures.units.first { $0.id == "county-a" }?.items.opened == 3)
         // Open at the end of April: the two found before, not the one found on 1 July.
         let april = figures.burndown.first { LocalDay.of($0.at, in: zone).description >= "2027-05-01" }

@@ -6,25 +6,12 @@ import CadenceStore
 import Foundation
 import Testing
 
-/// 2027-MM-DD HH:MM in UTC.
-private func at(_ day: String, _ hour: Int = 0) -> Date {
-    Date(timeIntervalSince1970: TimeInterval(LocalDate(day)!.dayNumber * 86_400 + hour * 3600))
-}
-
-private let quarterlyReview = """
-    [Cadence]
-    Description=Quarterly leader review
-    OnCalendar=*-03,06,09,12-01 09:00
-    Kind=review
-    Period=quarter
-    """
-
 /// A city with two counties, a quarterly review duty, in UTC with English notices, on 2027-01-01.
 private func campaign() throws -> InProcessLedger {
     let ledger = try InProcessLedger(
-        conf: "[Daemon]\nTimeZone=UTC\nLanguage=en\n", cadences: ["leader-review": quarterlyReview],
-        now: at("2027-01-01"))
-    try ledger.process(at: at("2027-01-01"))
+        conf: "[Daemon]\nTimeZone=UTC\nLanguage=en\n", cadences: ["leader-review": quarterlyReviewCadence],
+        now: inUTC("2027-01-01"))
+    try ledger.process(at: inUTC("2027-01-01"))
     try ledger.manager.store.addUnits(
         [
             NewUnit(id: "city", name: "Example City Bureau", kind: .cityDirect),
@@ -32,7 +19,7 @@ private func campaign() throws -> InProcessLedger {
             NewUnit(id: "county-b", name: "County B Health Bureau", kind: .countyBureau, parent: "city"),
         ], at: ledger.now, actor: nil)
     try ledger.manager.store.assignRole(unit: "city", role: .first, person: "Director Wu", at: ledger.now, actor: nil)
-    try ledger.process(at: at("2027-03-01", 9))
+    try ledger.process(at: inUTC("2027-03-01", 9))
     return ledger
 }
 
@@ -52,12 +39,12 @@ struct RecordRemovalTests {
     @Test("Taking out the late review that closed a missed-duty item opens the item again where its stages were")
     func lateReviewRemoved() throws {
         let ledger = try campaign()
-        try ledger.process(at: at("2027-04-01"))
+        try ledger.process(at: inUTC("2027-04-01"))
         let missed = try ledger.items
         #expect(missed.map(\.unit).sorted() == ["county-a", "county-b"])
         let itemA = try #require(missed.first { $0.unit == "county-a" })
 
-        ledger.now = at("2027-04-03", 10)
+        ledger.now = inUTC("2027-04-03", 10)
         let id = try ledger.review("county-a", heldOn: "2027-03-20")
         #expect(try ledger.items.first { $0.id == itemA.id }?.state == .closed)
 
@@ -97,14 +84,14 @@ struct RecordRemovalTests {
 
         // Recorded again (rightly), it closes the item again; the daemon does not open another.
         _ = try ledger.review("county-a", heldOn: "2027-03-21")
-        try ledger.process(at: at("2027-04-05"))
+        try ledger.process(at: inUTC("2027-04-05"))
         #expect(try ledger.items.filter { $0.unit == "county-a" }.map(\.state) == [.closed])
     }
 
     @Test("Taking out a review the period's check had counted opens the missed-duty item then")
     func reviewInTimeRemoved() throws {
         let ledger = try campaign()
-        ledger.now = at("2027-03-10")
+        ledger.now = inUTC("2027-03-10")
         let a = try ledger.review("county-a", heldOn: "2027-03-10")
         let b = try ledger.review("county-b", heldOn: "2027-03-10")
         // Before the period ends, taking it out leaves the check to do its work.
@@ -113,10 +100,10 @@ struct RecordRemovalTests {
         #expect(early["item"] == nil)
         #expect(try ledger.items.isEmpty)
 
-        try ledger.process(at: at("2027-04-01"))
+        try ledger.process(at: inUTC("2027-04-01"))
         #expect(try ledger.items.map(\.unit) == ["county-b"])
 
-        ledger.now = at("2027-04-10", 8)
+        ledger.now = inUTC("2027-04-10", 8)
         let late = try ledger.call("RemoveReview", ["id": a, "reason": "the meeting was cancelled"])
         #expect(late["duty"] as? String == "opened")
         let opened = try #require(try ledger.items.first { $0.unit == "county-a" })
@@ -126,7 +113,7 @@ struct RecordRemovalTests {
         #expect(opened.deadlineDate == "2027-03-31")
         #expect(opened.state == .open)
         // The check does not run again for the period, and does not open a second item.
-        try ledger.process(at: at("2027-04-11"))
+        try ledger.process(at: inUTC("2027-04-11"))
         #expect(try ledger.items.filter { $0.unit == "county-a" }.count == 1)
         let history = try ledger.manager.store.history(unit: "county-a").map(\.action)
         #expect(history.contains("review.remove") && history.contains("item.add"))
@@ -137,8 +124,8 @@ struct RecordRemovalTests {
     )
     func duplicateLateReviews() throws {
         let ledger = try campaign()
-        try ledger.process(at: at("2027-04-01"))
-        ledger.now = at("2027-04-03", 10)
+        try ledger.process(at: inUTC("2027-04-01"))
+        ledger.now = inUTC("2027-04-03", 10)
         let first = try ledger.review("county-a", heldOn: "2027-03-20")
         let second = try ledger.review("county-a", heldOn: "2027-03-21")
         let item = try #require(try ledger.items.first { $0.unit == "county-a" })
@@ -158,10 +145,10 @@ struct RecordRemovalTests {
     @Test("With a second review of the same duty, taking out one changes nothing else")
     func secondReviewStays() throws {
         let ledger = try campaign()
-        ledger.now = at("2027-03-12", 12)
+        ledger.now = inUTC("2027-03-12", 12)
         let first = try ledger.review("county-a", heldOn: "2027-03-10")
         _ = try ledger.review("county-a", heldOn: "2027-03-12")
-        try ledger.process(at: at("2027-04-01"))
+        try ledger.process(at: inUTC("2027-04-01"))
         let reply = try ledger.call("RemoveReview", ["id": first, "reason": "entered twice"])
         #expect(reply["duty"] as? String == "unchanged")
         #expect(try ledger.items.map(\.unit) == ["county-b"])
@@ -170,7 +157,7 @@ struct RecordRemovalTests {
     @Test("A report recorded by mistake is taken out; the month's count falls and the history says why")
     func reportRemoved() throws {
         let ledger = try campaign()
-        ledger.now = at("2027-03-10")
+        ledger.now = inUTC("2027-03-10")
         var ids: [Int64] = []
         for title in ["Free clinic in the county seat", "Free clinic in the county seat (again)"] {
             let reply = try ledger.call(

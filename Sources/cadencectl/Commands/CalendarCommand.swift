@@ -89,3 +89,15 @@ struct CalendarCommand: ParsableCommand {
 func printError(_ message: String) {
     FileHandle.standardError.write(Data(("cadencectl: " + message + "\n").utf8))
 }
+
+/// Writes `data` to the file `output` (`-o`, atomically), or to standard output when nil.
+/// - Throws: exit 73 (EX_CANTCREAT) with the reason when the file cannot be written.
+func writeOutput(_ data: Data, to output: String?) throws {
+    guard let output else { return FileHandle.standardOutput.write(data) }
+    do {
+        try data.write(to: URL(fileURLWithPath: output), options: .atomic)
+    } catch {
+        printError("cannot write '\(output)': \(error.localizedDescription)")
+        throw ExitCode(73)  // EX_CANTCREAT
+    }
+}

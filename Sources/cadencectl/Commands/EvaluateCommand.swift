@@ -61,16 +61,6 @@ struct EvaluateCommand: ParsableCommand {
             ($0.language, $0.asOf) = (language, asOf)
         }
         let text = try socket.call(call)["text"] as? String ?? ""
-        let bytes = try SpreadsheetText.encode(text, as: encoding, bom: bom)
-        guard let output else {
-            FileHandle.standardOutput.write(Data(bytes))
-            return
-        }
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            printError("cannot write '\(output)': \(error.localizedDescription)")
-            throw ExitCode(73)  // EX_CANTCREAT
-        }
+        try writeOutput(Data(try SpreadsheetText.encode(text, as: encoding, bom: bom)), to: output)
     }
 }

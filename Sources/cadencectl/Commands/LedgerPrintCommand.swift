@@ -39,18 +39,8 @@ struct LedgerCommand: ParsableCommand {
         func run() throws {
             let reply = try socket.call(PrintLedgerCall { ($0.unit, $0.language) = (unit, language) })
             let html = reply["html"] as? String ?? ""
-            guard let output else {
-                FileHandle.standardOutput.write(Data(html.utf8))
-                return
-            }
-            guard output.lowercased().hasSuffix(".pdf") else {
-                do {
-                    try Data(html.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-                } catch {
-                    printError("cannot write '\(output)': \(error.localizedDescription)")
-                    throw ExitCode(73)  // EX_CANTCREAT
-                }
-                return
+            guard let output, output.lowercased().hasSuffix(".pdf") else {
+                return try writeOutput(Data(html.utf8), to: output)
             }
             try printPDF(html, to: output)
             let items = reply["items"] as? Int ?? 0

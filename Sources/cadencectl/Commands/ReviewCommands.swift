@@ -49,13 +49,9 @@ struct CommitmentCommand: ParsableCommand {
             }
             let reply = try socket.call(call)
             let text = reply["text"] as? String ?? ""
-            guard let output else { return FileHandle.standardOutput.write(Data(text.utf8)) }
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                printError("cannot write '\(output)': \(error.localizedDescription)")
-                throw ExitCode(73)  // EX_CANTCREAT
-            }
+            try writeOutput(Data(text.utf8), to: output)
+            // Written to a file: say what the board reports.
+            guard output != nil else { return }
             printError(
                 "\(reply["commitments"] ?? 0) commitments, \(reply["unpublished"] ?? 0) not published in time"
                     + ((reply["deadline"] as? String).map { " (due by \($0))" } ?? "") + ".")
