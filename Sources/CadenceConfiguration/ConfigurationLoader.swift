@@ -106,7 +106,7 @@ public struct ConfigurationLoader: Sendable {
                     + (gap.started
                         ? "only the weekend is a day off in \(gap.year)"
                         : "from 1 January \(gap.year) only the weekend will be a day off")
-                    + ": add \(gap.year)'s days off and make-up working days as announced (README, \"Adding next year's holidays\")"
+                    + ": add \(gap.year)'s days off and make-up working days as announced (docs/manual/configuration.md, \"Adding next year's holidays\")"
             )
         }
 

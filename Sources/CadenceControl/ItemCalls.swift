@@ -12,6 +12,9 @@ public protocol LedgerCall: Sendable, Equatable {
     static var reply: String { get }
     /// Whether the call changes the ledger (then only root and `AdminGroup=` may make it).
     static var changesLedger: Bool { get }
+    /// Whether only root and `AdminGroup=` may make it: every call that changes the ledger, and
+    /// a backup (a copy of the whole ledger, written to the server's disk).
+    static var needsAdmin: Bool { get }
     /// Whether the delivery service (group `cadenced-deliver`) may make it: it reads the outbox and
     /// reports what became of each message, and nothing else.
     static var forDeliveryService: Bool { get }
@@ -24,6 +27,7 @@ public protocol LedgerCall: Sendable, Equatable {
 
 extension LedgerCall {
     public static var forDeliveryService: Bool { false }
+    public static var needsAdmin: Bool { changesLedger }
 
     /// `method AddItem(unit: string, …) -> (item: Item)`, wrapped under its parenthesis after 100
     /// columns as the rest of the interface is.

@@ -247,6 +247,15 @@ public enum LedgerInterface {
         # with codes; language zh or en (default: the daemon's).
         \(EvaluateCall.definition)
 
+        # An online, consistent copy of the whole ledger (SQLite's backup API, while notices keep
+        # being written), checked and kept in the state directory as backup; root and AdminGroup=
+        # only. Read it with ReadBackup; copies not read within an hour are deleted.
+        \(BackupCall.definition)
+
+        # Up to 4 MiB of a backup's bytes from offset, in base64 (data); size is the whole copy's.
+        # The copy is deleted when its last byte has been read.
+        \(ReadBackupCall.definition)
+
         error NoSuchItem (id: string)
         error NoSuchUnit (id: string)
         error NotFound (reason: string)

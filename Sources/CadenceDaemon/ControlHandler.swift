@@ -53,13 +53,14 @@ final class ControlHandler {
     }
 
     /// Who may do what is refused, in the words of the groups configured.
-    private func refusal(_ peer: Peer, _ access: Access) -> String {
+    private func refusal(_ peer: Peer, _ access: Access, copying: Bool = false) -> String {
         if access == .deliver {
             return "\(peer.user) (uid \(peer.uid)) is not the delivery service; only root, AdminGroup= and members "
                 + "of group '\(Self.deliveryGroupName)' may take and report the outbox's messages"
         }
         let write = access == .write
-        let who = "\(peer.user) (uid \(peer.uid)) may not \(write ? "change" : "read") the ledger; "
+        let verb = copying ? "back up" : write ? "change" : "read"
+        let who = "\(peer.user) (uid \(peer.uid)) may not \(verb) the ledger; "
         let admins = adminGroupName.map { "members of group '\($0)' (AdminGroup=)" }
         if write {
             return who + "only root" + (admins.map { " and " + $0 } ?? " (AdminGroup= is not set)") + " may"
@@ -107,8 +108,11 @@ final class ControlHandler {
         }
     }
 
-    /// Methods that change the ledger (root and `AdminGroup=` only).
-    static let writeMethods = Set(LedgerRequest.typedCalls.filter { $0.changesLedger }.map { $0.method })
+    /// Methods for root and `AdminGroup=` only: those that change the ledger, and backups.
+    static let writeMethods = Set(LedgerRequest.typedCalls.filter { $0.needsAdmin }.map { $0.method })
+
+    /// Methods that change the ledger: the daemon plans again after each.
+    static let changingMethods = Set(LedgerRequest.typedCalls.filter { $0.changesLedger }.map { $0.method })
 
     /// Methods for the delivery service (root, `AdminGroup=` and group `cadenced-deliver`).
     static let deliveryMethods = Set(LedgerRequest.typedCalls.filter { $0.forDeliveryService }.map { $0.method })
@@ -117,7 +121,8 @@ final class ControlHandler {
         let write = Self.writeMethods.contains(call.member)
         let access: Access = Self.deliveryMethods.contains(call.member) ? .deliver : write ? .write : .read
         guard allowed(peer, access) || (access == .deliver && allowed(peer, .write)) else {
-            throw VarlinkError.permissionDenied(refusal(peer, access))
+            let copying = write && !Self.changingMethods.contains(call.member)
+            throw VarlinkError.permissionDenied(refusal(peer, access, copying: copying))
         }
         // Who did it: the directory's person of this account, else the account's full name.
         let mapped = try? manager.store.person(account: peer.user)
@@ -132,7 +137,7 @@ final class ControlHandler {
         }
         // A delivery service's report changes the outbox only (a dead letter is delivered by its
         // answer): no tick, which at hundreds of reports a second would be the bottleneck.
-        if write && access != .deliver { onChange() }
+        if Self.changingMethods.contains(call.member) && access != .deliver { onChange() }
         return reply
     }
 

@@ -20,7 +20,7 @@ extension LedgerRequest {
         GetPersonCall.self,
         ListPersonsCall.self,
         RemovePersonCall.self, ListDeliveriesCall.self, RetryDeliveryCall.self, TakeDeliveriesCall.self,
-        RecordDeliveryCall.self, SendTestCall.self,
+        RecordDeliveryCall.self, SendTestCall.self, BackupCall.self, ReadBackupCall.self,
     ]
 
     /// How each of ``typedCalls`` is answered, by method name.
@@ -40,7 +40,7 @@ extension LedgerRequest {
             },
             typed(EditItemCall.self) { try $0.answer($1) },
             typed(CloseItemCall.self) { request, call in ["item": try request.update(call.update)] },
-        ] + campaignMethods + otherMethods + deliveryMethods)
+        ] + campaignMethods + otherMethods + deliveryMethods + backupMethods)
 
     static func typed<Call: LedgerCall>(
         _ type: Call.Type, _ answer: @escaping @Sendable (LedgerRequest, Call) throws -> [String: Any]

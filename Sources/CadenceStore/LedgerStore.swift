@@ -13,7 +13,7 @@ public final class LedgerStore: Sendable {
     /// The database itself: the store's own. Benchmarks that seed a year of rows by SQL reach it
     /// with `@_spi(Seeding) import CadenceStore`; nothing else does.
     @_spi(Seeding) public let writer: any DatabaseWriter
-    let path: String
+    public let path: String
 
     /// Opens (creating if absent) the ledger at `path`. A newer or damaged database is refused and
     /// left exactly as it was.

@@ -32,7 +32,7 @@ struct Cadencectl: ParsableCommand {
             StatusCommand.self, UnitsCommand.self, RoleCommand.self, CommitmentCommand.self, ReviewCommand.self,
             ReportCommand.self, ItemCommand.self, OverdueCommand.self, NoticesCommand.self, ImportCommand.self,
             ExportCommand.self, EvaluateCommand.self, LedgerCommand.self, HistoryCommand.self, PersonCommand.self,
-            DeliveriesCommand.self,
+            DeliveriesCommand.self, BackupCommand.self,
             NotifyCommand.self,
             CalendarCommand.self,
             ListCadencesCommand.self,

@@ -261,13 +261,13 @@ struct ConfigurationLoaderTests {
             try loader.load(reference: shanghaiTime("2026-12-01 00:00"), systemTimeZone: zone).warnings == [
                 "\(directory.path)/holidays.d: no holiday file covers 2027 (the holiday files end with 2026); "
                     + "from 1 January 2027 only the weekend will be a day off: add 2027's days off and make-up "
-                    + "working days as announced (README, \"Adding next year's holidays\")"
+                    + "working days as announced (docs/manual/configuration.md, \"Adding next year's holidays\")"
             ])
         #expect(
             try loader.load(reference: shanghaiTime("2027-01-01 00:00"), systemTimeZone: zone).warnings == [
                 "\(directory.path)/holidays.d: no holiday file covers 2027 (the holiday files end with 2026); "
                     + "only the weekend is a day off in 2027: add 2027's days off and make-up working days as "
-                    + "announced (README, \"Adding next year's holidays\")"
+                    + "announced (docs/manual/configuration.md, \"Adding next year's holidays\")"
             ])
         // The office adds the announced schedule: the warning goes.
         try directory.write("holidays.d/2027.conf", "[2027]\nHoliday=2027-10-01..2027-10-07 国庆节\n")

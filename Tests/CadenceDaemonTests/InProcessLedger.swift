@@ -22,7 +22,11 @@ final class InProcessLedger {
     ///   - conf: the whole `cadenced.conf`.
     ///   - cadences: `cadences.d/NAME.cadence` files by name.
     ///   - holidays: `holidays.d/test.conf`, when given.
-    init(conf: String, cadences: [String: String] = [:], holidays: String? = nil, now: Date) throws {
+    ///   - ledger: a ledger file (a backup) to start from, copied into the state directory, as an
+    ///     administrator restores one.
+    init(
+        conf: String, cadences: [String: String] = [:], holidays: String? = nil, ledger: String? = nil, now: Date
+    ) throws {
         root =
             FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-ledger-\(UUID().uuidString)").path
         self.now = now
@@ -37,6 +41,7 @@ final class InProcessLedger {
                 atPath: root + "/config/holidays.d", withIntermediateDirectories: true)
             try Data(holidays.utf8).write(to: URL(fileURLWithPath: root + "/config/holidays.d/test.conf"))
         }
+        if let ledger { try FileManager.default.copyItem(atPath: ledger, toPath: root + "/state/ledger.sqlite") }
         manager = Manager(
             store: try LedgerStore(path: root + "/state/ledger.sqlite"), configuration: try Self.load(root, now),
             noticeDirectory: root + "/state/notices", journal: journal, logger: Logger(label: "test"))

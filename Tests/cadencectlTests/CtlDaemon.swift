@@ -18,7 +18,8 @@ final class CtlDaemon {
     /// - Parameters:
     ///   - name: a word in the temporary directory's name.
     ///   - files: more files of the configuration directory, by relative path (`robots.d/x.robot`).
-    init(name: String, files: [String: String] = [:]) throws {
+    ///   - ledger: a ledger file (a backup) to start from, copied in as an administrator restores one.
+    init(name: String, files: [String: String] = [:], ledger: String? = nil) throws {
         root =
             FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-\(name)-\(UUID().uuidString)")
             .path
@@ -32,6 +33,7 @@ final class CtlDaemon {
                 atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data(text.utf8).write(to: URL(fileURLWithPath: full))
         }
+        if let ledger { try FileManager.default.copyItem(atPath: ledger, toPath: root + "/state/ledger.sqlite") }
         process.executableURL = Self.cadenced!
         process.arguments = ["--config-dir", root + "/config", "--state-dir", root + "/state"]
         process.standardError = FileHandle.nullDevice

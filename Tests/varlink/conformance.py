@@ -212,7 +212,7 @@ def test_service(client):
                 "RemoveItem", "ReplyItem",
                 "ListNotices", "ListHistory", "Import", "Export", "Evaluate", "AddPerson", "GetPerson",
                 "ListPersons", "RemovePerson", "ListDeliveries", "RetryDelivery", "TakeDeliveries", "RecordDelivery",
-                "SendTest", "Person", "Delivery", "Message", "Unit", "Role", "Commitment", "Review", "Report", "QuotaLine", "Item", "Notice", "Status", "HistoryEntry",
+                "SendTest", "Backup", "ReadBackup", "Person", "Delivery", "Message", "Unit", "Role", "Commitment", "Review", "Report", "QuotaLine", "Item", "Notice", "Status", "HistoryEntry",
                 "ImportProblem", "ImportChange", "ImportField",
                 "NoSuchItem", "NoSuchUnit", "NotFound", "InvalidArgument", "PermissionDenied", "LedgerFailure",
             }
@@ -1156,6 +1156,32 @@ def test_evaluation():
     refused("PrintLedger in Latin", "InvalidArgument", "PrintLedger", param="language", language="la")
 
 
+# --- Backups
+
+
+def test_backup():
+    import base64
+    taken = L.call("Backup")
+    name, size = taken["backup"], taken["size"]
+    t.check(size > 0 and taken["items"] == snapshot()["total"] and taken["notices"] >= 0
+            and parse_instant(taken["takenAt"]) <= datetime.datetime.now(datetime.timezone.utc),
+            "Backup: a copy of the ledger with its items counted", repr(taken))
+    refused("ReadBackup of a path", "InvalidArgument", "ReadBackup", param="backup", says="not the name of a backup",
+            backup="../ledger.sqlite", offset=0)
+    refused("ReadBackup past its end", "InvalidArgument", "ReadBackup", param="offset", backup=name, offset=size + 1)
+    data = b""
+    while len(data) < size:
+        part = L.call("ReadBackup", backup=name, offset=len(data))
+        chunk = base64.b64decode(part["data"])
+        if not chunk:
+            break
+        data += chunk
+    t.check(len(data) == size and data.startswith(b"SQLite format 3\0"),
+            "ReadBackup: the whole copy, an SQLite database", f"{len(data)} of {size} bytes")
+    refused("ReadBackup of a copy read to its end", "NotFound", "ReadBackup", says="read to its end", backup=name,
+            offset=0)
+
+
 def test_ledger(client):
     global L
     with client.open(LEDGER) as handle:
@@ -1172,6 +1198,7 @@ def test_ledger(client):
         t.run("notices and history", test_notices_history, state.get("x"))
         t.run("evaluation", test_evaluation)
         t.run("people and deliveries", test_people_deliveries)
+        t.run("backups", test_backup)
         methods = {name for name, m in interfaces[LEDGER].members.items() if isinstance(m, scanner._Method)}
         t.check(methods <= L.answered, "every method of io.cadenced.Ledger was answered through the varlink package",
                 f"never answered: {sorted(methods - L.answered)}")
