@@ -10,10 +10,15 @@
 #   make uninstall       removes them again (configuration only where unmodified)
 #   make check-units     systemd-analyze verify and security of units/
 #   make check-ldd       the binaries need no Swift runtime library
+#   make man             the manual pages into build/man: cadencectl(1) generated from the tool's
+#                        own definitions (scripts/generate-manual), the others from man/
+#   make check-man       every page renders without a warning (groff -ww, man -l)
+#   make deb             the Debian package, build/deb/cadenced_VERSION_amd64.deb (debhelper;
+#                        needs debhelper and swift on the PATH), checked with lintian when present
 #
 # Variables: PREFIX (/usr/local), SYSCONFDIR (/etc), DESTDIR (staging root for packagers;
 # works without root), BINDIR, UNITDIR, SYSUSERSDIR, TMPFILESDIR, CATALOGDIR, BASHCOMPDIR,
-# ZSHCOMPDIR, FISHCOMPDIR, SWIFT,
+# ZSHCOMPDIR, FISHCOMPDIR, MANDIR, SWIFT,
 # SCRATCH_PATH (swift build's --scratch-path, .build-static).
 #
 # Configuration under $(SYSCONFDIR)/cadenced is never overwritten: an existing cadenced.conf,
@@ -33,6 +38,7 @@ CATALOGDIR ?= $(PREFIX)/lib/systemd/catalog
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+MANDIR ?= $(PREFIX)/share/man
 CONFDIR := $(SYSCONFDIR)/cadenced
 DESTDIR ?=
 
@@ -48,7 +54,14 @@ SUBSTITUTE := sed -e 's|/usr/bin/cadenced|$(BINDIR)/cadenced|g' -e 's|/etc/caden
 # Libraries a binary built with --static-swift-stdlib must not need.
 SWIFT_RUNTIME := libswift|libFoundation|lib_Foundation|libdispatch|libBlocksRuntime|libicu|libXCTest
 
-.PHONY: all install uninstall check-ldd check-units clean FORCE
+.PHONY: all install uninstall check-ldd check-units man check-man deb clean FORCE
+
+# The manual pages: written by hand in man/, but cadencectl(1), which its own help makes.
+MAN_PAGES := $(wildcard man/*.[1-8])
+MAN_BUILT := build/man
+VERSION := $(shell sed -n 's/.*static let string = "\(.*\)"/\1/p' Sources/CadenceConfiguration/Version.swift)
+# The pages' date: the last commit's (a build of the same tree makes the same page).
+MAN_DATE := $(shell git log -1 --format=%cs 2>/dev/null || date +%F)
 
 all: $(addprefix $(BUILT)/,$(PROGRAMS))
 
@@ -77,7 +90,27 @@ check-units:
 	systemd-analyze security --offline=yes --threshold=20 --no-pager units/cadenced-deliver.service | tail -1
 	@echo
 
-install: all check-ldd
+man: all
+	mkdir -p $(MAN_BUILT)
+	scripts/generate-manual $(BUILT)/cadencectl --date $(MAN_DATE) --version $(VERSION) >$(MAN_BUILT)/cadencectl.1
+	cp $(MAN_PAGES) $(MAN_BUILT)/
+
+check-man: man
+	@for page in $(MAN_BUILT)/*.[1-8]; do \
+	    out=$$(LC_ALL=C.UTF-8 groff -ww -z -K utf8 -man $$page 2>&1; \
+	           LC_ALL=C.UTF-8 MANWIDTH=80 man -l $$page 2>&1 >/dev/null); \
+	    if [ -n "$$out" ]; then echo "$$page:"; echo "$$out"; exit 1; fi; \
+	done
+	@echo "$$(ls $(MAN_BUILT)/*.[1-8] | wc -l) manual pages render without warnings"
+
+# debhelper runs the build and make install (debian/rules); the package lands in build/deb.
+deb:
+	dpkg-checkbuilddeps
+	SCRATCH_PATH=$(SCRATCH_PATH) debian/rules binary
+	@if command -v lintian >/dev/null; then lintian --fail-on error build/deb/cadenced_$(VERSION)_amd64.deb; \
+	else echo "lintian is not installed: the package is not checked"; fi
+
+install: all check-ldd man
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 0755 $(addprefix $(BUILT)/,$(PROGRAMS)) $(DESTDIR)$(BINDIR)/
 	for unit in cadenced.service cadenced.socket cadenced-deliver.service; do \
@@ -86,11 +119,17 @@ install: all check-ldd
 	install -m 0644 units/sysusers.d/cadenced.conf $(DESTDIR)$(SYSUSERSDIR)/cadenced.conf
 	install -m 0644 units/tmpfiles.d/cadenced.conf $(DESTDIR)$(TMPFILESDIR)/cadenced.conf
 	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	@# Sourced, not run: no "#!" line (Debian policy).
 	$(BUILT)/cadencectl --generate-completion-script bash >$(DESTDIR)$(BASHCOMPDIR)/cadencectl
+	sed -i '1{/^#!/d}' $(DESTDIR)$(BASHCOMPDIR)/cadencectl
 	$(BUILT)/cadencectl --generate-completion-script zsh >$(DESTDIR)$(ZSHCOMPDIR)/_cadencectl
 	$(BUILT)/cadencectl --generate-completion-script fish >$(DESTDIR)$(FISHCOMPDIR)/cadencectl.fish
 	chmod 0644 $(DESTDIR)$(BASHCOMPDIR)/cadencectl $(DESTDIR)$(ZSHCOMPDIR)/_cadencectl \
 	    $(DESTDIR)$(FISHCOMPDIR)/cadencectl.fish
+	for page in $(MAN_BUILT)/*.[1-8]; do \
+	    section=$${page##*.}; install -d $(DESTDIR)$(MANDIR)/man$$section || exit 1; \
+	    install -m 0644 $$page $(DESTDIR)$(MANDIR)/man$$section/ || exit 1; \
+	done
 	@find etc/cadenced -type f | sort | while read -r file; do \
 	    relative=$${file#etc/cadenced/}; \
 	    target="$(DESTDIR)$(CONFDIR)/$$relative"; \
@@ -125,6 +164,8 @@ uninstall:
 	rm -f $(DESTDIR)$(CATALOGDIR)/cadenced.catalog
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/cadencectl $(DESTDIR)$(ZSHCOMPDIR)/_cadencectl \
 	    $(DESTDIR)$(FISHCOMPDIR)/cadencectl.fish
+	rm -f $(DESTDIR)$(MANDIR)/man1/cadencectl.1 $(addprefix $(DESTDIR)$(MANDIR)/man, \
+	    $(foreach page,$(notdir $(MAN_PAGES)),$(subst .,,$(suffix $(page)))/$(page)))
 	@find etc/cadenced -type f | sort | while read -r file; do \
 	    target="$(DESTDIR)$(CONFDIR)/$${file#etc/cadenced/}"; \
 	    if cmp -s "$$file" "$$target"; then rm -f "$$target"; \

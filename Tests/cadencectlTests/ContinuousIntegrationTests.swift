@@ -11,7 +11,7 @@ import Testing
 @Suite("The machine has every part the tests use (CI)")
 struct ContinuousIntegrationTests {
     @Test(
-        "Under CI=true: root, systemd-analyze, journalctl, systemd-journald, iconv, setpriv, make, sqlite3, faketime, pdftoppm, pdftotext, chromium, python3 with varlink"
+        "Under CI=true: root, systemd-analyze, journalctl, systemd-journald, iconv, setpriv, make, sqlite3, faketime, pdftoppm, pdftotext, groff, man, debootstrap, dh, lintian, chromium, python3 with varlink"
     )
     func everyPartPresent() throws {
         guard ProcessInfo.processInfo.environment["CI"] == "true" else {
@@ -20,7 +20,7 @@ struct ContinuousIntegrationTests {
         #expect(getuid() == 0, "CI runs the tests as root (namespaces, journald, other users)")
         for tool in [
             "systemd-analyze", "journalctl", "iconv", "setpriv", "make", "sqlite3", "faketime", "unshare", "pdftoppm",
-            "pdftotext",
+            "pdftotext", "groff", "man", "debootstrap", "dh", "lintian", "dpkg-deb",
         ] {
             #expect(BinaryRunner.which(tool) != nil, "\(tool) is missing (scripts/deps installs it)")
         }

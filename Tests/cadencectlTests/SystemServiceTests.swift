@@ -7,16 +7,28 @@ import Testing
 
 /// The installed service under a real systemd: runs `Tests/system/service-test.sh`, which builds
 /// the release binaries (`make`), boots systemd in a private namespace (`scripts/systemd-ns`),
-/// installs there and drives `cadenced.service` with systemctl. Needs root; CI runs as root.
-@Suite("cadenced.service under a real systemd")
+/// installs there and drives `cadenced.service` with systemctl; `Tests/system/package-test.sh`
+/// builds the Debian package and installs it on a fresh Debian 12 booted the same way. One after
+/// the other: both build in one scratch directory. Needs root; CI runs as root.
+@Suite("cadenced.service under a real systemd", .serialized)
 struct SystemServiceTests {
     @Test(
         "Tests/system/service-test.sh passes",
         .enabled(if: getuid() == 0, "needs root: boots systemd in a private pid and mount namespace"),
         .timeLimit(.minutes(10))
     )
-    func serviceTest() throws {
-        let script = BinaryRunner.packageRoot.appendingPathComponent("Tests/system/service-test.sh")
+    func serviceTest() throws { try Self.runScript("Tests/system/service-test.sh") }
+
+    @Test(
+        "Tests/system/package-test.sh passes: the .deb installs, upgrades, removes and purges on a fresh Debian 12",
+        .enabled(if: getuid() == 0, "needs root: boots a fresh Debian's systemd in a private namespace"),
+        .timeLimit(.minutes(15))
+    )
+    func packageTest() throws { try Self.runScript("Tests/system/package-test.sh") }
+
+    /// Runs a system test script, prints its lines, and fails with its last ones.
+    static func runScript(_ path: String) throws {
+        let script = BinaryRunner.packageRoot.appendingPathComponent(path)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [script.path]
@@ -36,11 +48,11 @@ struct SystemServiceTests {
         if process.terminationStatus == 0,
             let skip = text.split(separator: "\n").first(where: { $0.hasPrefix("SKIP: ") })
         {
-            try Test.cancel("service-test.sh did not run: \(skip.dropFirst(6))")
+            try Test.cancel("\(path) did not run: \(skip.dropFirst(6))")
         }
         #expect(
             process.terminationStatus == 0,
-            "service-test.sh exited with \(process.terminationStatus):\n\(text.split(separator: "\n").suffix(5).joined(separator: "\n"))"
+            "\(path) exited with \(process.terminationStatus):\n\(text.split(separator: "\n").suffix(5).joined(separator: "\n"))"
         )
     }
 }
