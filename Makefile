@@ -45,7 +45,9 @@ DESTDIR ?=
 SWIFT ?= swift
 SCRATCH_PATH ?= .build-static
 BUILT := $(SCRATCH_PATH)/release
-SWIFT_BUILD := $(SWIFT) build -c release --static-swift-stdlib --scratch-path $(SCRATCH_PATH)
+# Full RELRO (bind now), as Debian's hardening flags ask of a daemon.
+SWIFT_BUILD := $(SWIFT) build -c release --static-swift-stdlib --scratch-path $(SCRATCH_PATH) \
+    -Xlinker -z -Xlinker relro -Xlinker -z -Xlinker now
 PROGRAMS := cadenced cadencectl cadenced-deliver
 CATALOG := $(wildcard catalog/cadenced.catalog)
 

@@ -64,6 +64,7 @@ public final class DaemonRunner {
             templates: Self.templates(
                 refusedConfiguration == nil
                     ? configurationDirectory : LastGoodConfiguration(stateDirectory: stateDirectory).path,
+                language: configuration.daemon.resolvedLanguage(lang: ProcessInfo.processInfo.environment["LANG"]),
                 logger: logger))
     }
 
@@ -80,15 +81,22 @@ public final class DaemonRunner {
         return loaded
     }
 
-    /// Template overrides: `templates/LANG/KIND.md` in the configuration directory.
-    static func templates(_ directory: String, logger: Logger) -> [NoticeKind: String] {
+    /// Template overrides: `templates/LANG/KIND.md` in the configuration directory, for the
+    /// language notices are written in. Another language's templates are not used (said in the log).
+    nonisolated static func templates(_ directory: String, language: NoticeLanguage, logger: Logger) -> [NoticeKind:
+        String]
+    {
         var overrides: [NoticeKind: String] = [:]
-        for language in NoticeLanguage.allCases {
+        for other in NoticeLanguage.allCases {
             for kind in NoticeKind.allCases {
-                let path = "\(directory)/templates/\(language.rawValue)/\(kind.rawValue).md"
-                if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+                let path = "\(directory)/templates/\(other.rawValue)/\(kind.rawValue).md"
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+                if other == language {
                     overrides[kind] = text
                     logger.info("Using the notice template \(path)")
+                } else {
+                    logger.notice(
+                        "Not using the notice template \(path): notices are in \(language.rawValue) (Language=)")
                 }
             }
         }
@@ -333,7 +341,7 @@ public final class DaemonRunner {
             manager.replace(
                 configuration: loaded,
                 noticeDirectory: loaded.daemon.resolvedNoticeDirectory(stateDirectory: stateDirectory),
-                templates: Self.templates(configurationDirectory, logger: logger))
+                templates: Self.templates(configurationDirectory, language: manager.text.language, logger: logger))
             logger.notice("Configuration reloaded")
             configurationProblem = nil
             logSchedule()

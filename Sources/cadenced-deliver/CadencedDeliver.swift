@@ -131,7 +131,10 @@ struct CadencedDeliver: ParsableCommand {
                 }
 
             } catch {
-                if once { throw CleanExit.message("cadenced-deliver: \(error)") }
+                if once {
+                    Self.log("cannot take the outbox from cadenced: \(error)")
+                    throw ExitCode(69)  // EX_UNAVAILABLE
+                }
                 if !unreachable { Self.log("cannot take the outbox from cadenced: \(error); trying again") }
                 unreachable = true
             }

@@ -16,6 +16,8 @@ private final class Workspace {
     }
 
     func write(_ relative: String, _ text: String) throws {
+        try FileManager.default.createDirectory(
+            atPath: (path + "/" + relative as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(text.utf8).write(to: URL(fileURLWithPath: path + "/" + relative))
     }
 
@@ -151,6 +153,8 @@ struct CadencedProcessTests {
         let workspace = try Workspace()
         try workspace.write(
             "config/cadences.d/monthly.cadence", "[Cadence]\nOnCalendar=*-*-01 09:00\nKind=reminder\nPeriod=month\n")
+        // A chat group's robot: on the last good configuration, its notices still reach the group.
+        try workspace.write("config/robots.d/county-group.robot", "[Robot]\nDescription=甲县卫生局工作群\nChannel=dingtalk\n")
         let arguments = ["--config-dir", workspace.path + "/config", "--state-dir", workspace.path + "/state"]
         func start() throws -> (Process, LineCollector) {
             let process = Process()
@@ -185,6 +189,15 @@ struct CadencedProcessTests {
         let copy = try String(
             contentsOfFile: workspace.path + "/state/last-good-config/cadences.d/monthly.cadence", encoding: .utf8)
         #expect(copy.contains("Kind=reminder"))
+        // The group robot is in force on the last good configuration: routing still posts to it.
+        #expect(
+            FileManager.default.fileExists(
+                atPath: workspace.path + "/state/last-good-config/robots.d/county-group.robot"))
+        if let sqlite3 = BinaryRunner.which("sqlite3") {
+            let robots = try BinaryRunner.run(
+                sqlite3, ["-readonly", workspace.path + "/state/ledger.sqlite", "SELECT name FROM robot"])
+            #expect(robots.stdout == "county-group\n", "robots in force: \(robots.stdout) \(robots.stderr)")
+        }
         kill(second.processIdentifier, SIGTERM)
         second.waitUntilExit()
         #expect(second.terminationStatus == 0)

@@ -209,6 +209,12 @@ struct DeliveryServiceTests {
         close(probe)
         let down = try BinaryRunner.run(deliver!, try deliverArguments(daemon, port: unusedPort) + ["--once"])
         #expect(down.status == 0, "\(down.stderr)")
+        // With --once, a cadenced that cannot be reached is exit status 69 (EX_UNAVAILABLE), as --help says.
+        let noDaemon = try BinaryRunner.run(
+            deliver!, try deliverArguments(daemon, port: unusedPort) + ["--once"],
+            environment: ["CADENCED_SOCKET": daemon.root + "/no-such-socket"])
+        #expect(noDaemon.status == 69, "\(noDaemon.status): \(noDaemon.stderr)")
+        #expect(noDaemon.stderr.contains("cannot take the outbox from cadenced"), "\(noDaemon.stderr)")
         let waiting = try deliveries(daemon)
         #expect(waiting.map { $0["state"] as? String } == ["waiting", "waiting"])
         #expect(
