@@ -35,7 +35,8 @@ struct CadencedDeliver: ParsableCommand {
         version: CadenceVersion.string)
 
     @Option(help: "The configuration directory.") var configDir = "/etc/cadenced"
-    @Option(help: "cadenced's control socket (default: Socket= of deliver.conf).") var socket: String?
+    @Option(help: "cadenced's control socket (default: $CADENCED_SOCKET, else Socket= of deliver.conf).") var socket:
+        String?
     @Flag(help: "Send what is due once and exit.") var once = false
     @Flag(help: "Check the configuration and exit.") var checkConfig = false
 
