@@ -38,6 +38,7 @@ public final class Manager {
         text.deadlineTimeOfDay = configuration.daemon.deadlineTimeOfDay
         self.items = Self.itemSchedule(configuration)
         storeRobots()
+        replanItems()
     }
 
     /// Gives routing the configuration's group robots.
@@ -56,6 +57,17 @@ public final class Manager {
         text.deadlineTimeOfDay = configuration.daemon.deadlineTimeOfDay
         items = Self.itemSchedule(configuration)
         storeRobots()
+        replanItems()
+    }
+
+    /// Items already in the ledger follow a changed ladder or reminders too.
+    private func replanItems() {
+        do {
+            let count = try store.replanItems(schedule: items)
+            if count > 0 { logger.notice("Planned the next stage of \(count) items again under the changed schedule") }
+        } catch {
+            logger.error("The items' next stages could not be planned again: \(error)")
+        }
     }
 
     static func itemSchedule(_ configuration: LoadedConfiguration) -> ItemSchedule {
@@ -67,6 +79,10 @@ public final class Manager {
                 ItemSchedule.TalkLimit(
                     workingDays: $0, calendar: configuration.workingDays, zone: configuration.timeZone,
                     secondsOfDay: daemon.deadlineTimeOfDay)
+            },
+            reminders: daemon.remindOverdueEveryDays.map {
+                ItemSchedule.Reminders(
+                    workingDays: $0, calendar: configuration.workingDays, zone: configuration.timeZone)
             })
     }
 
@@ -318,13 +334,18 @@ public final class Manager {
             var batch: [(item: Int64, round: Int, stages: [(stage: ItemStage, notice: Notice?)], nextEventAt: Date?)] =
                 []
             for item in due {
-                let (announce, silent) = items.due(
+                var (announce, silent) = items.due(
                     deadline: item.deadline, flagged: item.flagged, recorded: item.recordedStages, at: now)
-                let stages = items.stages(deadline: item.deadline, flagged: item.flagged)
+                // Claimed rectified, the item waits for its verifier: no reminder that it is overdue.
+                if item.state == .rectified {
+                    silent += announce.filter(\.isReminder)
+                    announce.removeAll(where: \.isReminder)
+                }
                 var records: [(stage: ItemStage, notice: Notice?)] = silent.map { ($0, nil) }
                 for stage in announce {
-                    let at = stages.first { $0.stage == stage }?.at ?? item.deadline
+                    let at = items.instant(of: stage, deadline: item.deadline, flagged: item.flagged) ?? item.deadline
                     var extra = people(of: item)
+                    if stage.isReminder { extra["late"] = text.reminderMark }
                     extra["time_limit"] = ""
                     if stage == .escalation(.talk),
                         let limit = items.timeLimit(deadline: item.deadline, flagged: item.flagged)
@@ -356,6 +377,7 @@ public final class Manager {
         case .escalation(let l):
             kind = l == .accountability ? .accountability : .escalation
             level = l
+        case .reminder: kind = .overdue
         }
         let overdueDays = item.deadline <= now ? Int(now.timeIntervalSince(item.deadline) / 86_400) : nil
         var notice = Notice(

@@ -306,6 +306,9 @@ extension LedgerStore {
                     ALTER TABLE review ADD COLUMN membersAppraised INTEGER;
                     """)
         }
+        // No table changes: item stages may now be reminders (`remind-overdue-2`), which an older
+        // cadenced would take for a damaged ledger. With this step it says the ledger is newer.
+        migrator.registerMigration("v9: overdue reminders") { _ in }
         return migrator
     }
 }

@@ -9,7 +9,7 @@ extension DaemonConfiguration {
         ],
         "Ledger": [
             "WarnBeforeSec": .list, "DeadlineTime": .single, "CircularAfterSec": .single, "TalkAfterSec": .single,
-            "AccountabilityAfterSec": .single, "TalkTimeLimitDays": .single,
+            "AccountabilityAfterSec": .single, "TalkTimeLimitDays": .single, "RemindOverdueEveryDays": .single,
             "ComplaintReplyDays": .single,
         ],
         "WorkingDays": ["Weekend": .list, "Holidays": .list],
@@ -115,6 +115,14 @@ extension DaemonConfiguration {
                 return "is not a number of working days between 1 and 250"
             }
             config.talkTimeLimitDays = days
+            return nil
+        }
+        single("Ledger", "RemindOverdueEveryDays") { text in
+            if text.isEmpty { config.remindOverdueEveryDays = nil; return nil }
+            guard let days = Int(text), (1...250).contains(days) else {
+                return "is not a number of working days between 1 and 250"
+            }
+            config.remindOverdueEveryDays = days
             return nil
         }
         single("Ledger", "ComplaintReplyDays") { text in

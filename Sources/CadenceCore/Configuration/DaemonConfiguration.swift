@@ -45,6 +45,10 @@ public struct DaemonConfiguration: Equatable, Sendable {
     /// its day, and accountability falls due when that passes, instead of `AccountabilityAfterSec=`;
     /// nil (not set) = no new time limit.
     public var talkTimeLimitDays: Int?
+    /// `RemindOverdueEveryDays=`: an overdue item whose state does not change is announced again
+    /// every this many working days after its last stage (the overdue notice, each escalation), until
+    /// it is rectified; nil (not set) = no repeats.
+    public var remindOverdueEveryDays: Int?
     /// `ComplaintReplyDays=`: a complaint item is answered within this many working days of being
     /// recorded, and cannot be closed before its reply is (R23); 0 = no reply deadline.
     public var complaintReplyDays: Int = 15

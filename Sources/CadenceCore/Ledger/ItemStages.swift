@@ -7,19 +7,30 @@ public enum ItemStage: Hashable, Comparable, Sendable, CustomStringConvertible {
     case warning(before: Duration)
     case overdue
     case escalation(EscalationLevel)
+    /// The `count`-th reminder that the item is still overdue after the stage `after` (the overdue
+    /// notice or an escalation), `RemindOverdueEveryDays=` working days after the one before.
+    indirect case reminder(after: ItemStage, count: Int)
 
-    /// The name stored in the ledger: `warn-604800s`, `overdue`, `circular`, `talk`, `accountability`.
+    /// The name stored in the ledger: `warn-604800s`, `overdue`, `circular`, `talk`, `accountability`,
+    /// `remind-overdue-2`.
     public var description: String {
         switch self {
         case .warning(let before): "warn-\(before.components.seconds)s"
         case .overdue: "overdue"
         case .escalation(let level): level.rawValue
+        case .reminder(let after, let count): "remind-\(after)-\(count)"
         }
     }
 
     /// The stage a stored name (``description``) stands for, or nil.
     public init?(_ name: some StringProtocol) {
-        if name == "overdue" {
+        if name.hasPrefix("remind-"), let dash = name.lastIndex(of: "-"),
+            let count = Int(name[name.index(after: dash)...]),
+            count > 0, let after = ItemStage(name[name.index(name.startIndex, offsetBy: 7)..<dash]),
+            after == .overdue || after.isEscalation
+        {
+            self = .reminder(after: after, count: count)
+        } else if name == "overdue" {
             self = .overdue
         } else if let level = EscalationLevel(rawValue: String(name)) {
             self = .escalation(level)
@@ -43,11 +54,17 @@ public enum ItemStage: Hashable, Comparable, Sendable, CustomStringConvertible {
         return (round, stage)
     }
 
-    private var rank: (Int, Int64) {
+    var isEscalation: Bool { if case .escalation = self { true } else { false } }
+
+    /// A reminder that the item is still overdue.
+    public var isReminder: Bool { if case .reminder = self { true } else { false } }
+
+    private var rank: (Int, Int64, Int) {
         switch self {
-        case .warning(let before): (0, -before.components.seconds)
-        case .overdue: (1, 0)
-        case .escalation(let level): (2, Int64(EscalationLevel.allCases.firstIndex(of: level)!))
+        case .warning(let before): (0, -before.components.seconds, 0)
+        case .overdue: (1, 0, 0)
+        case .escalation(let level): (2, Int64(EscalationLevel.allCases.firstIndex(of: level)!), 0)
+        case .reminder(let after, let count): (after.rank.0, after.rank.1, count)
         }
     }
 
@@ -82,22 +99,60 @@ public struct ItemSchedule: Sendable, Equatable {
         }
     }
 
+    /// Reminders of an unchanged overdue item (`RemindOverdueEveryDays=`): `workingDays` working days
+    /// after its last stage, at the same time of day, again and again until the next stage.
+    public struct Reminders: Sendable, Equatable {
+        public var workingDays: Int
+        public var calendar: WorkingDayCalendar
+        public var zone: TimeZone
+
+        public init(workingDays: Int, calendar: WorkingDayCalendar, zone: TimeZone) {
+            (self.workingDays, self.calendar, self.zone) = (workingDays, calendar, zone)
+        }
+
+        /// The `count`-th reminder after a stage at `instant`.
+        public func reminder(_ count: Int, after instant: Date) -> Date {
+            let day = LocalDay.of(instant, in: zone)
+            let seconds = Int(instant.timeIntervalSince(LocalDay.instant(day, secondsOfDay: 0, in: zone)))
+            return LocalDay.instant(
+                calendar.adding(workingDays: workingDays * count, to: day), secondsOfDay: seconds, in: zone)
+        }
+    }
+
     public var warnBefore: [Duration]
     public var circularAfter: Duration
     public var talkAfter: Duration
     public var accountabilityAfter: Duration
     /// When set, accountability falls due at the talk's time limit instead of `accountabilityAfter`.
     public var talkLimit: TalkLimit?
+    /// When set, an overdue item is reminded of between its stages and after the last.
+    public var reminders: Reminders?
 
     public init(
         warnBefore: [Duration], circularAfter: Duration, talkAfter: Duration, accountabilityAfter: Duration,
-        talkLimit: TalkLimit? = nil
+        talkLimit: TalkLimit? = nil, reminders: Reminders? = nil
     ) {
         self.warnBefore = warnBefore
         self.circularAfter = circularAfter
         self.talkAfter = talkAfter
         self.accountabilityAfter = accountabilityAfter
         self.talkLimit = talkLimit
+        self.reminders = reminders
+    }
+
+    /// The schedule in words that stay the same from one run to the next: the ledger keeps it to
+    /// know when its items must be planned again.
+    public var fingerprint: String {
+        let warnings = Set(warnBefore.map { $0.components.seconds }).sorted().map(String.init).joined(separator: ",")
+        var parts = [
+            "warn=\(warnings)", "circular=\(circularAfter.components.seconds)", "talk=\(talkAfter.components.seconds)",
+            "accountability=\(accountabilityAfter.components.seconds)",
+        ]
+        if let talkLimit {
+            parts.append("limit=\(talkLimit.workingDays)wd@\(talkLimit.secondsOfDay)s/\(talkLimit.zone.identifier)")
+        }
+        if let reminders { parts.append("remind=\(reminders.workingDays)wd/\(reminders.zone.identifier)") }
+        return parts.joined(separator: " ")
     }
 
     /// The time limit the talk sets for an item with this deadline (限期整改); nil when no limit is
@@ -131,7 +186,8 @@ public struct ItemSchedule: Sendable, Equatable {
 
     /// What to do at `now` for an item: stages to announce, and stages to record silently because
     /// a later stage of the same group is already due (after downtime only the latest warning and
-    /// the highest escalation are announced; the overdue notice always is).
+    /// the highest escalation are announced; the overdue notice always is). Of the reminders due,
+    /// only the latest is announced, and none when a stage is: a stage says more.
     public func due(deadline: Date, flagged: Bool = false, recorded: Set<ItemStage>, at now: Date) -> (
         announce: [ItemStage], silent: [ItemStage]
     ) {
@@ -141,7 +197,7 @@ public struct ItemSchedule: Sendable, Equatable {
         var announce: [ItemStage] = []
         var silent: [ItemStage] = []
         let warnings = pending.filter { if case .warning = $0.stage { true } else { false } }
-        let escalations = pending.filter { if case .escalation = $0.stage { true } else { false } }
+        let escalations = pending.filter { $0.stage.isEscalation }
         let overdueDue = pending.contains { $0.stage == .overdue }
         // A warning is moot once the deadline has passed; of several due at once, the nearest says it all.
         if let last = warnings.last, deadline > now {
@@ -155,12 +211,68 @@ public struct ItemSchedule: Sendable, Equatable {
             announce.append(highest.stage)
             silent += escalations.dropLast().map(\.stage)
         }
+        let reminders = reminders(deadline: deadline, flagged: flagged) { at, stage in
+            at <= now ? (recorded.contains(stage) ? .skip : .take) : .stop
+        }
+        if let latest = reminders.last, announce.isEmpty {
+            announce.append(latest.stage)
+            silent += reminders.dropLast().map(\.stage)
+        } else {
+            silent += reminders.map(\.stage)
+        }
         return (announce, silent)
     }
 
-    /// The instant of the first stage not yet recorded, or nil when every stage is.
+    /// The instant of the first stage or reminder not yet recorded, or nil when every stage is
+    /// and there are no reminders.
     public func nextEvent(deadline: Date, flagged: Bool = false, recorded: Set<ItemStage>) -> Date? {
-        stages(deadline: deadline, flagged: flagged).first { !recorded.contains($0.stage) }?.at
+        let stage = stages(deadline: deadline, flagged: flagged).first { !recorded.contains($0.stage) }?.at
+        let reminder = reminders(deadline: deadline, flagged: flagged) { _, stage in
+            recorded.contains(stage) ? .skip : .last
+        }.first?.at
+        return [stage, reminder].compactMap { $0 }.min()
+    }
+
+    /// When `stage` falls due for an item with this deadline (a reminder's instant too); nil for a
+    /// stage the schedule does not have.
+    public func instant(of stage: ItemStage, deadline: Date, flagged: Bool = false) -> Date? {
+        if let at = stages(deadline: deadline, flagged: flagged).first(where: { $0.stage == stage })?.at { return at }
+        guard case .reminder = stage else { return nil }
+        return reminders(deadline: deadline, flagged: flagged) { _, candidate in candidate == stage ? .last : .skip }
+            .last?.at
+    }
+
+    /// What ``reminders(deadline:flagged:_:)`` does with each reminder, in order of time.
+    enum ReminderChoice { case take, skip, stop, last }
+
+    /// The reminders of an overdue item, in order of time: after each stage from the overdue notice
+    /// on, every `RemindOverdueEveryDays=` working days until the next stage, and after the last
+    /// stage without end; `choose` takes, skips or stops at each (`last`: take it and stop).
+    func reminders(deadline: Date, flagged: Bool, _ choose: (Date, ItemStage) -> ReminderChoice) -> [(
+        stage: ItemStage, at: Date
+    )] {
+        guard let rule = reminders else { return [] }
+        let rungs = stages(deadline: deadline, flagged: flagged).filter {
+            $0.stage == .overdue || $0.stage.isEscalation
+        }
+        var taken: [(stage: ItemStage, at: Date)] = []
+        for (index, rung) in rungs.enumerated() {
+            let next = index + 1 < rungs.count ? rungs[index + 1].at : nil
+            var count = 1
+            while true {
+                let at = rule.reminder(count, after: rung.at)
+                if let next, at >= next { break }
+                let stage = ItemStage.reminder(after: rung.stage, count: count)
+                switch choose(at, stage) {
+                case .take: taken.append((stage, at))
+                case .skip: break
+                case .stop: return taken
+                case .last: return taken + [(stage, at)]
+                }
+                count += 1
+            }
+        }
+        return taken
     }
 }
 

@@ -60,6 +60,9 @@ public struct NoticeText: Sendable {
         return rendered
     }
 
+    /// What marks a reminder that an item is still overdue (in `{late}` of its notice).
+    public var reminderMark: String { language == .zh ? "（仍未整改，再次提醒）" : " (still overdue: reminder)" }
+
     /// One unit's own reminder (`{summary}` and `{lines}` of a commitment reminder): its commitments
     /// of the year not yet honoured, each with its last evaluation; or that it has recorded none.
     public func unitReminder(year: Int, commitments: [CommitmentRecord]) -> (summary: String, lines: String) {

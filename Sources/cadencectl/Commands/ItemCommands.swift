@@ -72,6 +72,11 @@ struct ItemCommand: ParsableCommand {
     /// "talk (约谈), round 2".
     static func stageWords(_ stored: String) -> String {
         guard let (round, stage) = ItemStage.parse(stored: stored) else { return stored }
+        let words = stageWords(stage)
+        return round == 0 ? words : "\(words), round \(round + 1)"
+    }
+
+    private static func stageWords(_ stage: ItemStage) -> String {
         let words: String
         switch stage {
         case .warning(let before):
@@ -89,8 +94,10 @@ struct ItemCommand: ParsableCommand {
             case .talk: words = "talk (约谈)"
             case .accountability: words = "accountability (责任追究)"
             }
+        case .reminder(let after, let count):
+            words = "still overdue, reminder \(count) after " + stageWords(after)
         }
-        return round == 0 ? words : "\(words), round \(round + 1)"
+        return words
     }
 
     static func report(_ reply: [String: Any], json: Bool, _ message: String) {
