@@ -30,10 +30,12 @@ struct MakefileTests {
         let plan = try BinaryRunner.run(
             make!, ["-n", "-C", BinaryRunner.packageRoot.path, "SCRATCH_PATH=\(scratch.path)", "all"])
         #expect(plan.status == 0, "\(plan.stderr)")
+        // Linked with full RELRO (bind now), as Debian's hardening asks (lintian: hardening-no-bindnow).
         #expect(
             plan.stdout.contains(
-                "build -c release --static-swift-stdlib --scratch-path \(scratch.path) --product cadenced"
-            ))
+                "build -c release --static-swift-stdlib --scratch-path \(scratch.path) "
+                    + "-Xlinker -z -Xlinker relro -Xlinker -z -Xlinker now --product cadenced"
+            ), "\(plan.stdout)")
         #expect(plan.stdout.contains("--product cadencectl"))
     }
 }
