@@ -15,6 +15,8 @@ public struct LoadedConfiguration: Sendable {
     public var workingDays: WorkingDayCalendar
     /// The group robots notices are posted into (`robots.d`), sorted by name.
     public var robots: [RobotRoute] = []
+    /// The office's routing rules (`routes.d`), sorted by name.
+    public var routes: [NoticeRoute] = []
     /// Advice for the administrator (`file:line: …`); the configuration is usable as it is.
     public var warnings: [String]
 }
@@ -24,7 +26,8 @@ public struct LoadedConfiguration: Sendable {
 /// - `cadenced.conf`, then `cadenced.conf.d/*.conf` in lexical order (a missing `cadenced.conf` means defaults);
 /// - `cadences.d/NAME.cadence`, one cadence each, NAME a safe identifier;
 /// - `holidays.d/NAME.conf`, one holiday calendar each;
-/// - `robots.d/NAME.robot`, one chat group's robot each.
+/// - `robots.d/NAME.robot`, one chat group's robot each;
+/// - `routes.d/NAME.route`, one routing rule each.
 ///
 /// Hidden files are skipped. Error messages name files as `directory/relative-path`, with `directory`
 /// exactly as given. Every error of every file is reported, and nothing is returned unless all are valid.
@@ -137,11 +140,24 @@ public struct ConfigurationLoader: Sendable {
             do { robots.append(try RobotRoute.parse(name: name, source: source)) } catch { errors.append(error) }
         }
 
+        // routes.d
+        var routes: [NoticeRoute] = []
+        for path in files(in: "routes.d", suffix: ".route", errors: &errors, warnings: &warnings) {
+            let name = String(path.baseName.dropLast(".route".count))
+            guard DaemonConfiguration.isSafeName(name) else {
+                errors.append(.invalid(location(path), reason: "route file name '\(name)' is not a safe identifier"))
+                continue
+            }
+            guard let source = read(path, errors: &errors) else { continue }
+            do { routes.append(try NoticeRoute.parse(name: name, source: source)) } catch { errors.append(error) }
+        }
+
         try ConfigurationError.throwIfAny(errors)
         return LoadedConfiguration(
             directory: directory, daemon: daemon, timeZone: zone, cadences: cadences.sorted { $0.name < $1.name },
             holidayCalendars: calendars.sorted { $0.name < $1.name }, workingDays: workingDays,
-            robots: robots.sorted { $0.name < $1.name }, warnings: warnings)
+            robots: robots.sorted { $0.name < $1.name }, routes: routes.sorted { $0.name < $1.name },
+            warnings: warnings)
     }
 
     // MARK: - Files

@@ -5,7 +5,7 @@ public import Foundation
 /// ledger (DESIGN.md "Bad input and faults").
 ///
 /// The copy holds the files the loader reads (`cadenced.conf`, `cadenced.conf.d/*.conf`,
-/// `cadences.d/*.cadence`, `holidays.d/*.conf`, `robots.d/*.robot`) and the notice templates
+/// `cadences.d/*.cadence`, `holidays.d/*.conf`, `robots.d/*.robot`, `routes.d/*.route`) and the notice templates
 /// (`templates/LANG/*.md`).
 /// `last-good-config` is a symbolic link to a directory named by the instant it was saved; a new
 /// copy is written beside it and the link replaced with `rename(2)`, so a kill at any moment leaves
@@ -91,6 +91,7 @@ public struct LastGoodConfiguration: Sendable {
         for relative in names("cadences.d", suffix: ".cadence") { add(relative) }
         for relative in names("holidays.d", suffix: ".conf") { add(relative) }
         for relative in names("robots.d", suffix: ".robot") { add(relative) }
+        for relative in names("routes.d", suffix: ".route") { add(relative) }
         for language in (try? manager.contentsOfDirectory(atPath: directory + "/templates")) ?? []
         where !language.hasPrefix(".") {
             for relative in names("templates/" + language, suffix: ".md") { add(relative) }

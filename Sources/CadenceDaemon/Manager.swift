@@ -41,10 +41,13 @@ public final class Manager {
         replanItems()
     }
 
-    /// Gives routing the configuration's group robots.
+    /// Gives routing the configuration's group robots and routing rules.
     private func storeRobots() {
         do { try store.replaceRobots(configuration.robots) } catch {
             logger.error("The group robots of the configuration are not in force: \(error)")
+        }
+        do { try store.replaceRoutes(configuration.routes) } catch {
+            logger.error("The routing rules of the configuration are not in force: \(error)")
         }
     }
 

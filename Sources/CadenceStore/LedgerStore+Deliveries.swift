@@ -11,7 +11,7 @@ extension LedgerStore {
         try routeToRobots(notice, db)
         var seen: Set<String> = []
         var recipients: [PersonRecord] = []
-        for text in try audienceTexts(notice, db) {
+        for text in try audienceTexts(notice, db) + routedTexts(notice, db) {
             guard let person = try resolvePerson(text, db), seen.insert(person.id).inserted else { continue }
             recipients.append(person)
         }

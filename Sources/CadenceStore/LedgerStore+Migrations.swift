@@ -309,6 +309,20 @@ extension LedgerStore {
         // No table changes: item stages may now be reminders (`remind-overdue-2`), which an older
         // cadenced would take for a damaged ledger. With this step it says the ledger is newer.
         migrator.registerMigration("v9: overdue reminders") { _ in }
+        migrator.registerMigration("v10: routing rules") { db in
+            try db.execute(
+                sql: """
+                    -- The office's routing rules (routes.d), as the configuration in force has them:
+                    -- routing reads them in the notice's transaction.
+                    CREATE TABLE noticeRoute (
+                        name TEXT PRIMARY KEY,
+                        description TEXT,
+                        kinds TEXT NOT NULL,
+                        units TEXT NOT NULL,
+                        receivers TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -24,10 +24,12 @@ private let monthlyReminder = """
 
 /// The office of the tests: a city bureau over two counties, everyone invented. County A's people
 /// all have e-mail; county B's first responsible person has none.
-private func office(conf: String = "", holidays: String? = nil) throws -> InProcessLedger {
+private func office(conf: String = "", holidays: String? = nil, files: [String: String] = [:]) throws
+    -> InProcessLedger
+{
     let ledger = try InProcessLedger(
         conf: "[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n" + conf, cadences: ["monthly": monthlyReminder],
-        holidays: holidays, now: shanghai("2027-01-01 00:00"))
+        holidays: holidays, files: files, now: shanghai("2027-01-01 00:00"))
     try ledger.process(at: shanghai("2027-01-01 00:00"))
     for (id, name, kind, parent) in [
         ("city", "示例市卫生局", "bureau", nil), ("county-a", "甲县卫生局", "county-bureau", "city"),
@@ -434,6 +436,89 @@ struct DeliveryRoutingTests {
             #expect(throws: ConfigurationError.self, "\(bad)") {
                 try DaemonConfiguration.parse(
                     main: IniSource(fileName: "cadenced.conf", text: "[Delivery]\nQuietHours=\(bad)\n"), dropIns: [])
+            }
+        }
+    }
+
+    @Test(
+        "Routing rules (routes.d) add receivers: a 通报 to every county bureau's liaison, a county's overdue notices to its parent's leader; once each, none taken away; a reload without them stops them"
+    )
+    func routingRules() throws {
+        let routes = [
+            "routes.d/circulation.route": """
+            [Route]
+            Description=通报抄送各县卫生局联络员
+            Kinds=escalation
+            To=@county-bureau:liaison p-city-main
+            # Already a default receiver: still one message.
+            To=p-a-first
+            """,
+            "routes.d/county-a-overdue.route": """
+            [Route]
+            Kinds=overdue
+            Units=county-a
+            To=@parent:main @liaison
+            """,
+        ]
+        let ledger = try office(files: routes)
+        try ledger.call("AddItem", ["unit": "county-a", "title": "值班制度未落实", "deadline": "2027-01-20"])
+        try ledger.call("AddItem", ["unit": "county-b", "title": "台账不全", "deadline": "2027-01-20", "first": "郑八"])
+        try ledger.process(at: shanghai("2027-01-21 00:00"))
+        let overdue = try ledger.outbox().filter { $0.kind == "overdue" }.map(\.person)
+        // County A's overdue notice: its first responsible person, and by the rule its parent's main
+        // one and its liaison; county B's (not under the rule): its own only.
+        #expect(overdue.sorted() == ["p-a-first", "p-a-liaison", "p-b-liaison", "p-city-main"], "\(overdue)")
+
+        try ledger.process(at: shanghai("2027-01-24 00:00"))
+        let escalation = try ledger.outbox().filter { $0.kind == "escalation" }.map(\.person)
+        // Each circular (county A's and county B's): the defaults (the first responsible person, the
+        // parent's first) plus every county bureau's liaison, the city's main leader and p-a-first,
+        // each once per notice though p-a-first is also county A's default and 郑八 county B's.
+        #expect(
+            escalation.sorted() == [
+                "p-a-first", "p-a-first", "p-a-liaison", "p-a-liaison", "p-b-liaison", "p-b-liaison", "p-city-first",
+                "p-city-first", "p-city-main", "p-city-main",
+            ], "\(escalation)")
+        #expect(try ledger.manager.store.routes().map(\.name) == ["circulation", "county-a-overdue"])
+
+        // Taken away by a reload: the accountability step comes with the default receivers only.
+        try ledger.reload(
+            conf: "[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n", remove: Array(routes.keys))
+        #expect(try ledger.manager.store.routes().isEmpty)
+        try ledger.process(at: shanghai("2027-02-04 00:00"))
+        let accountability = try ledger.outbox().filter { $0.kind == "accountability" }.map(\.person)
+        #expect(
+            accountability.sorted() == [
+                "p-a-first", "p-b-liaison", "p-city-first", "p-city-first", "p-city-main", "p-city-main",
+            ], "\(accountability)")
+    }
+
+    @Test(
+        "A bad routing rule is refused at its line and nothing of it applies: no Kinds=, no To=, an unknown kind, role or kind of unit, a path as a unit"
+    )
+    func badRoutingRules() throws {
+        for (text, says) in [
+            ("[Route]\nTo=p-city-main\n", "circulation.route:1: Kinds= is missing"),
+            ("[Route]\nKinds=overdue\n", "circulation.route:1: To= is missing"),
+            ("[Route]\nKinds=birthday\nTo=p-city-main\n", "circulation.route:2: Kinds= 'birthday' is not one of:"),
+            ("[Route]\nKinds=overdue\nTo=@boss\n", "circulation.route:3: To= '@boss' does not end in a role"),
+            (
+                "[Route]\nKinds=overdue\nTo=@town:first\n",
+                "circulation.route:3: To= '@town:first' names no kind of unit"
+            ),
+            ("[Route]\nKinds=overdue\nTo=@a:b:first\n", "circulation.route:3: To= '@a:b:first' is not @ROLE"),
+            (
+                "[Route]\nKinds=overdue\nUnits=../etc\nTo=@first\n",
+                "circulation.route:3: Units= '../etc' is not a unit id"
+            ),
+            ("[Route]\nKinds=digest\nTo=@first\n", "circulation.route:2: Kinds= 'digest' is not one of:"),
+            ("[Route]\nKinds=overdue\nTo=@first\nCc=p-city-main\n", "circulation.route:4:"),
+        ] {
+            do {
+                _ = try office(files: ["routes.d/circulation.route": text])
+                Issue.record("accepted \(text)")
+            } catch {
+                #expect("\(error)".contains(says), "\(text): \(error)")
             }
         }
     }

@@ -22,10 +22,12 @@ final class InProcessLedger {
     ///   - conf: the whole `cadenced.conf`.
     ///   - cadences: `cadences.d/NAME.cadence` files by name.
     ///   - holidays: `holidays.d/test.conf`, when given.
+    ///   - files: more files of the configuration directory, by relative path (`routes.d/x.route`).
     ///   - ledger: a ledger file (a backup) to start from, copied into the state directory, as an
     ///     administrator restores one.
     init(
-        conf: String, cadences: [String: String] = [:], holidays: String? = nil, ledger: String? = nil, now: Date
+        conf: String, cadences: [String: String] = [:], holidays: String? = nil, files: [String: String] = [:],
+        ledger: String? = nil, now: Date
     ) throws {
         root =
             FileManager.default.temporaryDirectory.appendingPathComponent("cadenced-ledger-\(UUID().uuidString)").path
@@ -41,6 +43,12 @@ final class InProcessLedger {
                 atPath: root + "/config/holidays.d", withIntermediateDirectories: true)
             try Data(holidays.utf8).write(to: URL(fileURLWithPath: root + "/config/holidays.d/test.conf"))
         }
+        for (path, text) in files {
+            let full = root + "/config/" + path
+            try FileManager.default.createDirectory(
+                atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: full))
+        }
         if let ledger { try FileManager.default.copyItem(atPath: ledger, toPath: root + "/state/ledger.sqlite") }
         manager = Manager(
             store: try LedgerStore(path: root + "/state/ledger.sqlite"), configuration: try Self.load(root, now),
@@ -52,8 +60,10 @@ final class InProcessLedger {
             reference: now, systemTimeZone: TimeZone(identifier: "UTC")!)
     }
 
-    /// A reload with a new `cadenced.conf`, as SIGHUP does it.
-    func reload(conf: String) throws {
+    /// A reload with a new `cadenced.conf`, as SIGHUP does it; `remove` takes configuration files
+    /// away first (by relative path).
+    func reload(conf: String, remove: [String] = []) throws {
+        for path in remove { try FileManager.default.removeItem(atPath: root + "/config/" + path) }
         try Data(conf.utf8).write(to: URL(fileURLWithPath: root + "/config/cadenced.conf"))
         manager.replace(
             configuration: try Self.load(root, now), noticeDirectory: root + "/state/notices", templates: [:])
