@@ -388,6 +388,8 @@ struct DeliveryRoutingTests {
             ("[Delivery]\nDigestTime=24:00\n", "is not a time of day between 00:00 and 23:59"),
             ("[Delivery]\nDigestKinds=overdue digest\n", "has 'digest', which is not a kind of notice a person gets"),
             ("[Delivery]\nDigestKinds=late\n", "has 'late'"),
+            ("[Delivery]\nDigestKinds=overdue escalation\n", "has 'escalation', which never waits"),
+            ("[Delivery]\nDigestKinds=accountability\n", "has 'accountability', which never waits"),
             ("[Delivery]\nQuietHours=22:00\n", "is not a span of the day such as 22:00-07:00"),
         ] {
             #expect(throws: ConfigurationError.self, "\(text)") {

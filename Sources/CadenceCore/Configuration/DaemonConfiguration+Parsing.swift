@@ -174,6 +174,11 @@ extension DaemonConfiguration {
             for assignment in list {
                 for word in assignment.value.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
                     switch NoticeKind.named(String(word)) {
+                    case .success(let kind) where kind == .escalation || kind == .accountability:
+                        errors.append(
+                            .badValue(
+                                assignment.location, key: "DigestKinds", value: assignment.value,
+                                reason: "has '\(word)', which never waits: escalations and accountability go at once"))
                     case .success(let kind) where !NoticeKind.notForPeople.contains(kind):
                         if !kinds.contains(kind) { kinds.append(kind) }
                     case .success, .failure:
