@@ -59,19 +59,7 @@ extension LedgerStore {
                     if let person = try holder(unit, role) { texts.append(person) }
                 }
             case .itemResponsible(let role):
-                guard let item = notice.item, let unit = notice.unit else { continue }
-                let column = "\(role.rawValue)Responsible"
-                guard
-                    let given = try String.fetchOne(
-                        db, sql: "SELECT \(column) FROM rectificationItem WHERE id = ?", arguments: [item])
-                else { continue }
-                if given.hasPrefix("@") {
-                    if let named = UnitRole(rawValue: String(given.dropFirst())), let person = try holder(unit, named) {
-                        texts.append(person)
-                    }
-                } else {
-                    texts.append(given)
-                }
+                texts += try itemResponsible(notice, role, db)
             case .parentUnit(let role):
                 guard let unit = notice.unit,
                     let parent = try String.fetchOne(
@@ -81,6 +69,23 @@ extension LedgerStore {
             }
         }
         return texts
+    }
+
+    /// The item's responsible person of `role` (first, main, direct), as the item names them: a
+    /// person, or `@ROLE` of its unit meaning that role's holder now.
+    static func itemResponsible(_ notice: Notice, _ role: UnitRole, _ db: Database) throws -> [String] {
+        guard let item = notice.item, let unit = notice.unit else { return [] }
+        guard
+            let given = try String.fetchOne(
+                db, sql: "SELECT \(role.rawValue)Responsible FROM rectificationItem WHERE id = ?", arguments: [item])
+        else { return [] }
+        guard given.hasPrefix("@") else { return [given] }
+        guard let named = UnitRole(rawValue: String(given.dropFirst())),
+            let person = try String.fetchOne(
+                db, sql: "SELECT person FROM roleAssignment WHERE unit = ? AND role = ? AND until IS NULL",
+                arguments: [unit, named.rawValue])
+        else { return [] }
+        return [person]
     }
 
     // MARK: - The outbox

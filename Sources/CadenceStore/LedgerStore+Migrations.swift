@@ -319,6 +319,8 @@ extension LedgerStore {
                         description TEXT,
                         kinds TEXT NOT NULL,
                         units TEXT NOT NULL,
+                        levels TEXT NOT NULL,
+                        cadences TEXT NOT NULL,
                         receivers TEXT NOT NULL
                     ) WITHOUT ROWID;
                     """)

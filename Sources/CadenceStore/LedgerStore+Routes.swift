@@ -10,10 +10,15 @@ extension LedgerStore {
             try db.execute(sql: "DELETE FROM noticeRoute")
             for route in routes {
                 try db.execute(
-                    sql: "INSERT INTO noticeRoute (name, description, kinds, units, receivers) VALUES (?, ?, ?, ?, ?)",
+                    sql: """
+                        INSERT INTO noticeRoute (name, description, kinds, units, levels, cadences, receivers)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
                     arguments: [
                         route.name, route.description, route.kinds.map(\.rawValue).joined(separator: " "),
-                        route.units.joined(separator: " "), route.receivers.map(\.description).joined(separator: " "),
+                        route.units.joined(separator: " "), route.levels.map(\.rawValue).joined(separator: " "),
+                        route.cadences.joined(separator: " "),
+                        route.receivers.map(\.description).joined(separator: " "),
                     ])
             }
         }
@@ -27,10 +32,13 @@ extension LedgerStore {
     static func routes(_ db: Database) throws -> [NoticeRoute] {
         try Row.fetchAll(db, sql: "SELECT * FROM noticeRoute ORDER BY name").map { row in
             let words = { (column: String) in (row[column] as String).split(separator: " ").map(String.init) }
-            return NoticeRoute(
+            var route = NoticeRoute(
                 name: row["name"], description: row["description"],
                 kinds: words("kinds").compactMap { NoticeKind(rawValue: $0) }, units: words("units"),
                 receivers: words("receivers").compactMap { try? NoticeRoute.Receiver.parse($0).get() })
+            route.levels = words("levels").compactMap { EscalationLevel(rawValue: $0) }
+            route.cadences = words("cadences")
+            return route
         }
     }
 
@@ -46,7 +54,8 @@ extension LedgerStore {
                 arguments: [unit, role.rawValue])
         }
         var texts: [String] = []
-        for route in routes where route.takes(kind: notice.kind, unitChains: chains) {
+        for route in routes
+        where route.takes(kind: notice.kind, level: notice.level, cadence: notice.cadence, unitChains: chains) {
             for receiver in route.receivers {
                 switch receiver {
                 case .person(let person):

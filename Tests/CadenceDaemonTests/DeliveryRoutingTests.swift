@@ -461,8 +461,21 @@ struct DeliveryRoutingTests {
             Units=county-a
             To=@parent:main @liaison
             """,
+            // The talk (约谈) only, also to the unit's leader in charge (the items name none).
+            "routes.d/talk.route": "[Route]\nKinds=escalation\nLevels=talk\nTo=@main\n",
+            // The monthly reminder also to the city's leader in charge; another cadence's notices not.
+            "routes.d/monthly.route": "[Route]\nKinds=occurrence commitment-reminder\nCadences=monthly\nTo=钱二\n",
         ]
         let ledger = try office(files: routes)
+        try ledger.process(at: shanghai("2027-01-01 09:00"))
+        let reminders = try ledger.outbox().map { "\($0.kind) \($0.person)" }
+        #expect(
+            reminders == [
+                // The reminder's own notice (every unit's counts) reaches nobody by default; by the rule, 钱二.
+                "occurrence p-city-main", "commitment-reminder p-a-liaison", "commitment-reminder p-city-main",
+                "commitment-reminder p-b-liaison",
+                "commitment-reminder p-city-main",
+            ], "\(reminders)")
         try ledger.call("AddItem", ["unit": "county-a", "title": "值班制度未落实", "deadline": "2027-01-20"])
         try ledger.call("AddItem", ["unit": "county-b", "title": "台账不全", "deadline": "2027-01-20", "first": "郑八"])
         try ledger.process(at: shanghai("2027-01-21 00:00"))
@@ -481,7 +494,14 @@ struct DeliveryRoutingTests {
                 "p-a-first", "p-a-first", "p-a-liaison", "p-a-liaison", "p-b-liaison", "p-b-liaison", "p-city-first",
                 "p-city-first", "p-city-main", "p-city-main",
             ], "\(escalation)")
-        #expect(try ledger.manager.store.routes().map(\.name) == ["circulation", "county-a-overdue"])
+        #expect(
+            try ledger.manager.store.routes().map(\.name) == ["circulation", "county-a-overdue", "monthly", "talk"])
+        // The talk (a week after the deadline) reaches county A's leader in charge (李四) by the rule
+        // of its level; the circular did not. County B has none: nobody more.
+        try ledger.process(at: shanghai("2027-01-28 00:00"))
+        let talk = try ledger.outbox().filter { $0.kind == "escalation" }.map(\.person)
+        #expect(!escalation.contains("p-a-main"))
+        #expect(talk.filter { $0 == "p-a-main" }.count == 1, "\(talk)")
 
         // Taken away by a reload: the accountability step comes with the default receivers only.
         try ledger.reload(
@@ -515,6 +535,8 @@ struct DeliveryRoutingTests {
             ),
             ("[Route]\nKinds=digest\nTo=@first\n", "circulation.route:2: Kinds= 'digest' is not one of:"),
             ("[Route]\nKinds=overdue\nTo=@first\nCc=p-city-main\n", "circulation.route:4:"),
+            ("[Route]\nKinds=escalation\nLevels=accountability\nTo=@first\n", "circulation.route:3: Levels="),
+            ("[Route]\nKinds=occurrence\nCadences=../x\nTo=@first\n", "circulation.route:3: Cadences= '../x'"),
         ] {
             do {
                 _ = try office(files: ["routes.d/circulation.route": text])

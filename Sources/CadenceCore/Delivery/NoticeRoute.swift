@@ -36,7 +36,8 @@ public struct NoticeRoute: Sendable, Equatable {
             case 2 where parts[0] == "parent": return .success(.parentRole(role))
             case 2:
                 guard let kind = UnitKind(rawValue: parts[0]) else {
-                    return .failure(.init(reason: "names no kind of unit ('parent', or one of: \(UnitKind.names))"))
+                    return .failure(
+                        .init(reason: "names no kind of unit ('parent', or one of: \(UnitKind.names))"))
                 }
                 return .success(.everyUnit(kind, role))
             default: return .failure(.init(reason: "is not @ROLE, @parent:ROLE or @KIND:ROLE"))
@@ -54,6 +55,10 @@ public struct NoticeRoute: Sendable, Equatable {
     public var kinds: [NoticeKind]
     /// `Units=`: notices about these units and their sub-units; empty: every notice of the kinds.
     public var units: [String]
+    /// `Levels=`: escalations of these levels only (circular, talk); empty: every level.
+    public var levels: [EscalationLevel] = []
+    /// `Cadences=`: notices of these cadences only; empty: of every cadence, and about none.
+    public var cadences: [String] = []
     /// `To=`: the receivers it adds (required).
     public var receivers: [Receiver]
 
@@ -67,13 +72,21 @@ public struct NoticeRoute: Sendable, Equatable {
 
     /// Whether a notice of `kind` about `units` (each with its parent chain, nearest first) takes
     /// this rule. A notice about no unit takes only a rule without `Units=`.
-    public func takes(kind: NoticeKind, unitChains: [[String]]) -> Bool {
+    public func takes(kind: NoticeKind, level: EscalationLevel? = nil, cadence: String? = nil, unitChains: [[String]])
+        -> Bool
+    {
         guard kinds.contains(kind) else { return false }
+        if !levels.isEmpty, kind == .escalation, !levels.contains(where: { $0 == level }) { return false }
+        if !cadences.isEmpty, !cadences.contains(where: { $0 == cadence }) { return false }
         if units.isEmpty { return true }
         return unitChains.contains { chain in chain.contains { units.contains($0) } }
     }
 
-    static let schema = IniSchema(["Route": ["Description": .single, "Kinds": .list, "Units": .list, "To": .list]])
+    static let schema = IniSchema([
+        "Route": [
+            "Description": .single, "Kinds": .list, "Units": .list, "Levels": .list, "Cadences": .list, "To": .list,
+        ]
+    ])
 
     /// Parses one route file, reporting every error with `file:line`.
     public static func parse(name: String, source: IniSource) throws(ConfigurationError) -> NoticeRoute {
@@ -103,6 +116,29 @@ public struct NoticeRoute: Sendable, Equatable {
                     errors.append(.badValue(assignment.location, key: "Units", value: unit, reason: "is not a unit id"))
                 } else if !route.units.contains(unit) {
                     route.units.append(unit)
+                }
+            }
+        }
+        for assignment in ini.list("Route", "Levels") ?? [] {
+            for word in assignment.value.split(separator: " ").map(String.init) {
+                if let level = EscalationLevel(rawValue: word), level != .accountability {
+                    if !route.levels.contains(level) { route.levels.append(level) }
+                } else {
+                    errors.append(
+                        .badValue(
+                            assignment.location, key: "Levels", value: word,
+                            reason: "is not a level of escalation (circular, talk; accountability is a kind of its own)"
+                        ))
+                }
+            }
+        }
+        for assignment in ini.list("Route", "Cadences") ?? [] {
+            for name in assignment.value.split(separator: " ").map(String.init) {
+                if DaemonConfiguration.isSafeName(name) {
+                    if !route.cadences.contains(name) { route.cadences.append(name) }
+                } else {
+                    errors.append(
+                        .badValue(assignment.location, key: "Cadences", value: name, reason: "is not a cadence's name"))
                 }
             }
         }
