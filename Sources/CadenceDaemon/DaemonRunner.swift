@@ -341,7 +341,10 @@ public final class DaemonRunner {
             manager.replace(
                 configuration: loaded,
                 noticeDirectory: loaded.daemon.resolvedNoticeDirectory(stateDirectory: stateDirectory),
-                templates: Self.templates(configurationDirectory, language: manager.text.language, logger: logger))
+                templates: Self.templates(
+                    configurationDirectory,
+                    language: loaded.daemon.resolvedLanguage(lang: ProcessInfo.processInfo.environment["LANG"]),
+                    logger: logger))
             logger.notice("Configuration reloaded")
             configurationProblem = nil
             logSchedule()

@@ -54,9 +54,11 @@ public final class Manager {
     /// Takes a new configuration (a reload); occurrences already recorded stay recorded.
     public func replace(configuration: LoadedConfiguration, noticeDirectory: String, templates: [NoticeKind: String]) {
         self.configuration = configuration
+        // Language= of the new configuration: notices after the reload are in it.
+        let language = configuration.daemon.resolvedLanguage(lang: ProcessInfo.processInfo.environment["LANG"])
         delivery.files = NoticeFileWriter(
-            directory: noticeDirectory, zone: configuration.timeZone, language: text.language)
-        text = NoticeText(language: text.language, zone: configuration.timeZone, overrides: templates)
+            directory: noticeDirectory, zone: configuration.timeZone, language: language)
+        text = NoticeText(language: language, zone: configuration.timeZone, overrides: templates)
         text.deadlineTimeOfDay = configuration.daemon.deadlineTimeOfDay
         items = Self.itemSchedule(configuration)
         storeRobots()

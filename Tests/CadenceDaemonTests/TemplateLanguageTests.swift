@@ -23,4 +23,17 @@ struct TemplateLanguageTests {
         #expect(chinese == [.overdue: "【逾期】{title}"])
         #expect(english == [.overdue: "OVERDUE: {title}", .escalation: "ESCALATED: {title}"])
     }
+
+    @Test("A reload that changes Language= writes the notices after it in the new language")
+    func reloadChangesLanguage() throws {
+        let daily = "[Cadence]\nDescription=值班提醒\nOnCalendar=*-*-* 09:00\nKind=reminder\nPeriod=occurrence\n"
+        let ledger = try InProcessLedger(
+            conf: "[Daemon]\nTimeZone=UTC\nLanguage=zh\n", cadences: ["duty": daily], now: inUTC("2027-03-01", 8))
+        try ledger.process(at: ledger.now)
+        let chinese = try #require(try ledger.process(at: inUTC("2027-03-01", 9)).first)
+        #expect(!chinese.subject.contains("is due"), "\(chinese.subject)")
+        try ledger.reload(conf: "[Daemon]\nTimeZone=UTC\nLanguage=en\n")
+        let english = try #require(try ledger.process(at: inUTC("2027-03-02", 9)).first)
+        #expect(english.subject == "值班提醒: period 2027-03-02T09:00:00 is due", "\(english.subject)")
+    }
 }
