@@ -128,28 +128,29 @@ public struct ConfigurationLoader: Sendable {
             }
         }
 
-        // robots.d
-        var robots: [RobotRoute] = []
-        for path in files(in: "robots.d", suffix: ".robot", errors: &errors, warnings: &warnings) {
-            let name = String(path.baseName.dropLast(".robot".count))
-            guard DaemonConfiguration.isSafeName(name) else {
-                errors.append(.invalid(location(path), reason: "robot file name '\(name)' is not a safe identifier"))
-                continue
+        // robots.d and routes.d: one file each, named by a safe identifier.
+        func named<Value>(
+            _ folder: String, _ suffix: String, _ what: String,
+            _ parse: (String, IniSource) throws(ConfigurationError) -> Value
+        ) -> [Value] {
+            var values: [Value] = []
+            for path in files(in: folder, suffix: suffix, errors: &errors, warnings: &warnings) {
+                let name = String(path.baseName.dropLast(suffix.count))
+                guard DaemonConfiguration.isSafeName(name) else {
+                    errors.append(
+                        .invalid(location(path), reason: "\(what) file name '\(name)' is not a safe identifier"))
+                    continue
+                }
+                guard let source = read(path, errors: &errors) else { continue }
+                do { values.append(try parse(name, source)) } catch { errors.append(error) }
             }
-            guard let source = read(path, errors: &errors) else { continue }
-            do { robots.append(try RobotRoute.parse(name: name, source: source)) } catch { errors.append(error) }
+            return values
         }
-
-        // routes.d
-        var routes: [NoticeRoute] = []
-        for path in files(in: "routes.d", suffix: ".route", errors: &errors, warnings: &warnings) {
-            let name = String(path.baseName.dropLast(".route".count))
-            guard DaemonConfiguration.isSafeName(name) else {
-                errors.append(.invalid(location(path), reason: "route file name '\(name)' is not a safe identifier"))
-                continue
-            }
-            guard let source = read(path, errors: &errors) else { continue }
-            do { routes.append(try NoticeRoute.parse(name: name, source: source)) } catch { errors.append(error) }
+        let robots = named("robots.d", ".robot", "robot") { name, source throws(ConfigurationError) in
+            try RobotRoute.parse(name: name, source: source)
+        }
+        let routes = named("routes.d", ".route", "route") { name, source throws(ConfigurationError) in
+            try NoticeRoute.parse(name: name, source: source)
         }
 
         try ConfigurationError.throwIfAny(errors)

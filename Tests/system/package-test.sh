@@ -28,16 +28,8 @@ passed=0
 failed=0
 NS_PID=""
 
-skip() {
-    if [ "${CI:-}" = true ]; then
-        echo "not ok - cannot run under CI=true: $*"
-        exit 1
-    fi
-    echo "SKIP: $*"
-    exit 0
-}
-
-diag() { sed 's/^/# /'; }
+# skip, diag
+. "$ROOT/Tests/system/lib.sh"
 
 check() {
     local description=$1

@@ -29,17 +29,8 @@ failed=0
 NS_PID=""
 MARKER=""
 
-skip() {
-    # Under CI (root, scripts/deps run) nothing may be missing: a skip there is a failure.
-    if [ "${CI:-}" = true ]; then
-        echo "not ok - cannot run under CI=true: $*"
-        exit 1
-    fi
-    echo "SKIP: $*"
-    exit 0
-}
-
-diag() { sed 's/^/# /'; }
+# skip, diag
+. "$ROOT/Tests/system/lib.sh"
 
 # check DESCRIPTION FUNCTION [ARGS...]: runs one check, counts it and returns its status.
 check() {

@@ -109,21 +109,19 @@ extension DaemonConfiguration {
         span(
             "Ledger", "AccountabilityAfterSec", { config.accountabilityAfter = $0 },
             default: defaults.accountabilityAfter)
-        single("Ledger", "TalkTimeLimitDays") { text in
-            if text.isEmpty { config.talkTimeLimitDays = nil; return nil }
-            guard let days = Int(text), (1...250).contains(days) else {
-                return "is not a number of working days between 1 and 250"
+        // A number of working days from 1 to 250; empty: not set.
+        for (key, path) in [
+            ("TalkTimeLimitDays", \DaemonConfiguration.talkTimeLimitDays),
+            ("RemindOverdueEveryDays", \DaemonConfiguration.remindOverdueEveryDays),
+        ] {
+            single("Ledger", key) { text in
+                if text.isEmpty { config[keyPath: path] = nil; return nil }
+                guard let days = Int(text), (1...250).contains(days) else {
+                    return "is not a number of working days between 1 and 250"
+                }
+                config[keyPath: path] = days
+                return nil
             }
-            config.talkTimeLimitDays = days
-            return nil
-        }
-        single("Ledger", "RemindOverdueEveryDays") { text in
-            if text.isEmpty { config.remindOverdueEveryDays = nil; return nil }
-            guard let days = Int(text), (1...250).contains(days) else {
-                return "is not a number of working days between 1 and 250"
-            }
-            config.remindOverdueEveryDays = days
-            return nil
         }
         single("Ledger", "ComplaintReplyDays") { text in
             if text.isEmpty { config.complaintReplyDays = defaults.complaintReplyDays; return nil }
