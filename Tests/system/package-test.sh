@@ -118,18 +118,22 @@ status_answers() {
 catalog_and_man() {
     # The catalog is taken into the journal's database (systemd's dpkg trigger runs
     # journalctl --update-catalog); the man pages render.
-    inside journalctl --list-catalog 2>/dev/null | grep -qi "cadenced" || {
+    # Outputs are read whole before they are searched: with pipefail, `grep -q` stopping early
+    # would fail the pipeline with the writer's SIGPIPE.
+    local catalog page manual
+    catalog=$(inside journalctl --list-catalog 2>/dev/null)
+    grep -qi "cadenced" <<<"$catalog" || {
         echo "no cadenced entry in journalctl --list-catalog" | diag
         return 1
     }
-    local page
     for page in cadenced cadencectl cadenced.conf cadenced.cadence cadenced-deliver; do
         inside man -w "$page" >/dev/null 2>&1 || {
             echo "man -w $page finds nothing" | diag
             return 1
         }
     done
-    inside sh -c 'MANWIDTH=80 man cadencectl 2>&1' | grep -q "cadencectl backup"
+    manual=$(inside sh -c 'MANWIDTH=80 man cadencectl 2>&1')
+    grep -q "cadencectl backup" <<<"$manual"
 }
 
 deliver_not_started() {
@@ -168,7 +172,8 @@ kept_after_upgrade() {
         echo "the modified cadenced.conf was replaced" | diag
         return 1
     }
-    comes_up && inside cadencectl units list 2>&1 | grep -q "升级测试县卫生局"
+    local units
+    comes_up && units=$(inside cadencectl units list 2>&1) && grep -q "升级测试县卫生局" <<<"$units"
 }
 
 removes() {
