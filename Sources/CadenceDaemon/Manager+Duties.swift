@@ -114,7 +114,7 @@ extension Manager {
                 }
             }
         }
-        delivery.stored(stored.map(\.key))
+        delivery.stored(stored)
         return stored
     }
 

@@ -84,7 +84,7 @@ extension Manager {
                 "Final result written",
                 metadata: ["cadence": "\(owed.cadence.name)", "period": "\(owed.period)", "files": "\(paths.count)"])
         }
-        delivery.stored(stored.map(\.key))
+        delivery.stored(stored)
         return stored
     }
 }

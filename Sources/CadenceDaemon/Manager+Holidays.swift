@@ -33,7 +33,7 @@ extension Manager {
                 "No holiday file covers \(stored.map { $0.periods.joined() }.joined(separator: ", ")): notice stored",
                 metadata: ["years": "\(stored.flatMap(\.periods).joined(separator: " "))"])
         }
-        delivery.stored(stored.map(\.key))
+        delivery.stored(stored)
         return stored
     }
 }

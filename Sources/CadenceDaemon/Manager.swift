@@ -289,7 +289,7 @@ public final class Manager {
             }
         }
         try store.advanceScheduledThrough(to: now)
-        delivery.stored(stored.map(\.key))
+        delivery.stored(stored)
         return stored
     }
 
@@ -369,7 +369,7 @@ public final class Manager {
             }
             stored += try store.record(items: batch, at: now)
         }
-        delivery.stored(stored.map(\.key))
+        delivery.stored(stored)
         return stored
     }
 
@@ -418,7 +418,7 @@ public final class Manager {
             "CONFIG_DIR": directory, "CONFIG_OUTCOME": reload ? "reload refused" : "started on the last good copy",
         ]
         guard let stored = try store.record(notice: notice) else { return nil }
-        delivery.stored([stored.key])
+        delivery.stored([stored])
         return stored
     }
 

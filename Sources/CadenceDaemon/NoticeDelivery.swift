@@ -26,10 +26,22 @@ final class NoticeDelivery {
         self.logger = logger
     }
 
+    /// The notices of ``fresh`` as stored, so that a pass need not decode them again from the ledger.
+    private var known: [String: Notice] = [:]
+
     /// Notes notices this process has just stored: the next pass delivers them.
     func stored(_ keys: some Sequence<String>) {
         for key in keys {
             fresh.insert(key)
+            waiting = true
+        }
+    }
+
+    /// Notes notices this process has just stored, as stored: the next pass delivers them.
+    func stored(_ notices: [Notice]) {
+        for notice in notices {
+            fresh.insert(notice.key)
+            known[notice.key] = LedgerStore.asStored(notice)
             waiting = true
         }
     }
@@ -45,7 +57,7 @@ final class NoticeDelivery {
 
     /// Delivers stored notices not yet in both sinks, oldest first, at most ``batchSize``.
     func deliverPending() throws {
-        let pending = try store.undeliveredNotices(limit: Self.batchSize)
+        let pending = try store.undeliveredNotices(limit: Self.batchSize, known: known)
         backlog = pending.count == Self.batchSize
         guard !pending.isEmpty else {
             waiting = false
@@ -112,6 +124,7 @@ final class NoticeDelivery {
         for stored in pending
         where files[stored.notice.key] != nil && (stored.journalSent || sentNow.contains(stored.notice.key)) {
             fresh.remove(stored.notice.key)
+            known[stored.notice.key] = nil
         }
         if failed { backlog = false }
         waiting = failed || backlog

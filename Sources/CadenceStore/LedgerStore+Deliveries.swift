@@ -16,7 +16,7 @@ extension LedgerStore {
             recipients.append(person)
         }
         guard !recipients.isEmpty else { return }
-        let statement = try db.makeStatement(
+        let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO delivery (noticeKey, person, channel, address, createdAt, nextAttemptAt)
                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
@@ -36,11 +36,7 @@ extension LedgerStore {
     static func audienceTexts(_ notice: Notice, _ db: Database) throws -> [String] {
         var texts: [String] = []
         if notice.perUnit == true { return [] }
-        func holder(_ unit: String, _ role: UnitRole) throws -> String? {
-            try String.fetchOne(
-                db, sql: "SELECT person FROM roleAssignment WHERE unit = ? AND role = ? AND until IS NULL",
-                arguments: [unit, role.rawValue])
-        }
+        func holder(_ unit: String, _ role: UnitRole) throws -> String? { try roleHolder(unit, role, db) }
         for audience in NoticeAudience.defaults(for: notice.kind) {
             switch audience {
             case .everyUnit(let role):
@@ -48,11 +44,11 @@ extension LedgerStore {
                 let kinds = notice.unitKinds ?? []
                 let owing = kinds.isEmpty ? "" : "AND u.kind IN (\(kinds.map { _ in "?" }.joined(separator: ",")))"
                 texts += try String.fetchAll(
-                    db,
-                    sql: """
-                        SELECT r.person FROM roleAssignment r JOIN unit u ON u.id = r.unit
-                        WHERE r.role = ? AND r.until IS NULL AND u.removedAt IS NULL \(owing) ORDER BY u.id
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT r.person FROM roleAssignment r JOIN unit u ON u.id = r.unit
+                            WHERE r.role = ? AND r.until IS NULL AND u.removedAt IS NULL \(owing) ORDER BY u.id
+                            """),
                     arguments: [role.rawValue] + StatementArguments(kinds))
             case .namedUnits(let role):
                 for unit in notice.units ?? notice.unit.map({ [$0] }) ?? [] {
@@ -63,7 +59,7 @@ extension LedgerStore {
             case .parentUnit(let role):
                 guard let unit = notice.unit,
                     let parent = try String.fetchOne(
-                        db, sql: "SELECT parent FROM unit WHERE id = ?", arguments: [unit])
+                        db.cachedStatement(sql: "SELECT parent FROM unit WHERE id = ?"), arguments: [unit])
                 else { continue }
                 if let person = try holder(parent, role) { texts.append(person) }
             }
@@ -77,15 +73,21 @@ extension LedgerStore {
         guard let item = notice.item, let unit = notice.unit else { return [] }
         guard
             let given = try String.fetchOne(
-                db, sql: "SELECT \(role.rawValue)Responsible FROM rectificationItem WHERE id = ?", arguments: [item])
+                db.cachedStatement(sql: "SELECT \(role.rawValue)Responsible FROM rectificationItem WHERE id = ?"),
+                arguments: [item])
         else { return [] }
         guard given.hasPrefix("@") else { return [given] }
         guard let named = UnitRole(rawValue: String(given.dropFirst())),
-            let person = try String.fetchOne(
-                db, sql: "SELECT person FROM roleAssignment WHERE unit = ? AND role = ? AND until IS NULL",
-                arguments: [unit, named.rawValue])
+            let person = try roleHolder(unit, named, db)
         else { return [] }
         return [person]
+    }
+
+    /// Who holds `role` in `unit` now, as the ledger names them (a person id or a name).
+    static func roleHolder(_ unit: String, _ role: UnitRole, _ db: Database) throws -> String? {
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT person FROM roleAssignment WHERE unit = ? AND role = ? AND until IS NULL"),
+            arguments: [unit, role.rawValue])
     }
 
     // MARK: - The outbox

@@ -211,19 +211,19 @@ extension LedgerStore {
     ) throws -> [Notice] {
         try writer.write { db in
             var stored: [Notice] = []
+            let insertStage = try db.cachedStatement(
+                sql: """
+                    INSERT INTO itemStage (itemId, stage, recordedAt, noticeKey) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(itemId, stage) DO NOTHING
+                    """)
+            let moveNext = try db.cachedStatement(
+                sql: "UPDATE rectificationItem SET nextEventAt = ? WHERE id = ? AND round = ?")
             for (id, round, stages, nextEventAt) in items {
                 for (stage, notice) in stages {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO itemStage (itemId, stage, recordedAt, noticeKey) VALUES (?, ?, ?, ?)
-                            ON CONFLICT(itemId, stage) DO NOTHING
-                            """,
-                        arguments: [id, stage.stored(round: round), now.micros, notice?.key])
+                    try insertStage.execute(arguments: [id, stage.stored(round: round), now.micros, notice?.key])
                     if db.changesCount > 0, let notice, try Self.insert(notice, db) { stored.append(notice) }
                 }
-                try db.execute(
-                    sql: "UPDATE rectificationItem SET nextEventAt = ? WHERE id = ? AND round = ?",
-                    arguments: [nextEventAt?.micros, id, round])
+                try moveNext.execute(arguments: [nextEventAt?.micros, id, round])
             }
             return stored
         }

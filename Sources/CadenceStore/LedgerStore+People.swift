@@ -136,12 +136,13 @@ extension LedgerStore {
     /// person of that name (two of one name reach neither: the id must be used).
     static func resolvePerson(_ text: String, _ db: Database) throws -> PersonRecord? {
         if let row = try Row.fetchOne(
-            db, sql: "SELECT * FROM person WHERE id = ? AND removedAt IS NULL", arguments: [text])
+            db.cachedStatement(sql: "SELECT * FROM person WHERE id = ? AND removedAt IS NULL"), arguments: [text])
         {
             return person(row)
         }
         let rows = try Row.fetchAll(
-            db, sql: "SELECT * FROM person WHERE name = ? AND removedAt IS NULL LIMIT 2", arguments: [text])
+            db.cachedStatement(sql: "SELECT * FROM person WHERE name = ? AND removedAt IS NULL LIMIT 2"),
+            arguments: [text])
         return rows.count == 1 ? person(rows[0]) : nil
     }
 }

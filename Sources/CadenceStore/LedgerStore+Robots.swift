@@ -28,7 +28,7 @@ extension LedgerStore {
     }
 
     static func robots(_ db: Database) throws -> [RobotRoute] {
-        try Row.fetchAll(db, sql: "SELECT * FROM robot ORDER BY name").map(robot)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM robot ORDER BY name")).map(robot)
     }
 
     static func robot(_ row: Row) -> RobotRoute {
@@ -48,11 +48,12 @@ extension LedgerStore {
         let units = notice.units ?? notice.unit.map { [$0] } ?? []
         let chains = try units.map { try unitChain($0, db) }
         for robot in robots where robot.takes(kind: notice.kind, unitChains: chains) {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO delivery (noticeKey, person, channel, address, createdAt, nextAttemptAt)
                     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     notice.key, robot.name, robot.channel.rawValue, robot.name, notice.emittedAt.micros,
                     notice.emittedAt.micros,
@@ -65,7 +66,7 @@ extension LedgerStore {
         var chain = [unit]
         while chain.count < 32,
             let parent = try String.fetchOne(
-                db, sql: "SELECT parent FROM unit WHERE id = ?", arguments: [chain.last!]),
+                db.cachedStatement(sql: "SELECT parent FROM unit WHERE id = ?"), arguments: [chain.last!]),
             !chain.contains(parent)
         {
             chain.append(parent)

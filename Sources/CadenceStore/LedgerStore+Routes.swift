@@ -30,7 +30,7 @@ extension LedgerStore {
     }
 
     static func routes(_ db: Database) throws -> [NoticeRoute] {
-        try Row.fetchAll(db, sql: "SELECT * FROM noticeRoute ORDER BY name").map { row in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM noticeRoute ORDER BY name")).map { row in
             let words = { (column: String) in (row[column] as String).split(separator: " ").map(String.init) }
             var route = NoticeRoute(
                 name: row["name"], description: row["description"],
@@ -48,11 +48,7 @@ extension LedgerStore {
         guard !routes.isEmpty else { return [] }
         let units = notice.units ?? notice.unit.map { [$0] } ?? []
         let chains = try units.map { try unitChain($0, db) }
-        func holder(_ unit: String, _ role: UnitRole) throws -> String? {
-            try String.fetchOne(
-                db, sql: "SELECT person FROM roleAssignment WHERE unit = ? AND role = ? AND until IS NULL",
-                arguments: [unit, role.rawValue])
-        }
+        func holder(_ unit: String, _ role: UnitRole) throws -> String? { try roleHolder(unit, role, db) }
         var texts: [String] = []
         for route in routes
         where route.takes(kind: notice.kind, level: notice.level, cadence: notice.cadence, unitChains: chains) {

@@ -160,12 +160,13 @@ public final class LedgerStore: Sendable {
     }
 
     static func insert(_ notice: Notice, _ db: Database) throws -> Bool {
-        let payload = String(decoding: try JSONEncoder.ledger.encode(notice), as: UTF8.self)
-        try db.execute(
+        let payload = NoticePayload.json(notice)
+        try db.cachedStatement(
             sql: """
                 INSERT INTO notice (key, kind, dueAt, emittedAt, payload) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(key) DO NOTHING
-                """,
+                """
+        ).execute(
             arguments: [notice.key, notice.kind.rawValue, notice.dueAt.micros, notice.emittedAt.micros, payload])
         guard db.changesCount > 0 else { return false }
         try route(notice, db)
@@ -173,17 +174,28 @@ public final class LedgerStore: Sendable {
     }
 
     /// Notices not yet delivered to both sinks, oldest first, at most `limit`.
-    public func undeliveredNotices(limit: Int = .max) throws -> [StoredNotice] {
+    /// - Parameter known: notices as stored by this process (``asStored(_:)``), by key: those are
+    ///   not decoded again.
+    public func undeliveredNotices(limit: Int = .max, known: [String: Notice] = [:]) throws -> [StoredNotice] {
         try writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT payload, file, fileWritten, journalSent FROM notice
+                    SELECT key, payload, file, fileWritten, journalSent FROM notice
                     WHERE fileWritten = 0 OR journalSent = 0 ORDER BY id LIMIT ?
                     """,
                 arguments: [limit]
-            ).map { try StoredNotice(row: $0) }
+            ).map { row in try StoredNotice(row: row, known: known[row["key"]]) }
         }
+    }
+
+    /// The notice as the ledger gives it back: its instants to the microsecond.
+    public static func asStored(_ notice: Notice) -> Notice {
+        var notice = notice
+        notice.dueAt = Date(micros: notice.dueAt.micros)
+        notice.emittedAt = Date(micros: notice.emittedAt.micros)
+        notice.deadline = notice.deadline.map { Date(micros: $0.micros) }
+        return notice
     }
 
     /// Every notice, oldest first (for listings and tests).
@@ -217,13 +229,10 @@ public final class LedgerStore: Sendable {
     public func markDelivered(files: [(key: String, file: String)], journal: [String]) throws {
         guard !files.isEmpty || !journal.isEmpty else { return }
         try writer.write { db in
-            for (key, file) in files {
-                try db.execute(
-                    sql: "UPDATE notice SET file = ?, fileWritten = 1 WHERE key = ?", arguments: [file, key])
-            }
-            for key in journal {
-                try db.execute(sql: "UPDATE notice SET journalSent = 1 WHERE key = ?", arguments: [key])
-            }
+            let file = try db.cachedStatement(sql: "UPDATE notice SET file = ?, fileWritten = 1 WHERE key = ?")
+            for (key, path) in files { try file.execute(arguments: [path, key]) }
+            let sent = try db.cachedStatement(sql: "UPDATE notice SET journalSent = 1 WHERE key = ?")
+            for key in journal { try sent.execute(arguments: [key]) }
         }
     }
 
@@ -270,9 +279,13 @@ public struct StoredNotice: Sendable, Equatable {
     public var fileWritten: Bool
     public var journalSent: Bool
 
-    init(row: Row) throws {
-        let payload: String = row["payload"]
-        notice = try JSONDecoder.ledger.decode(Notice.self, from: Data(payload.utf8))
+    init(row: Row, known: Notice? = nil) throws {
+        if let known {
+            notice = known
+        } else {
+            let payload: String = row["payload"]
+            notice = try JSONDecoder.ledger.decode(Notice.self, from: Data(payload.utf8))
+        }
         file = row["file"]
         fileWritten = row["fileWritten"]
         journalSent = row["journalSent"]
@@ -285,18 +298,6 @@ extension Date {
 
     public init(micros: Int64) {
         self.init(timeIntervalSince1970: Double(micros) / 1_000_000)
-    }
-}
-
-extension JSONEncoder {
-    static var ledger: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(date.micros)
-        }
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
     }
 }
 

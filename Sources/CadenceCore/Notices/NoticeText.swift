@@ -52,11 +52,11 @@ public struct NoticeText: Sendable {
         let template = overrides[notice.kind] ?? Self.builtIn(notice.kind, language)
         var filled = Self.fill(template, values)
         // Chinese text takes no space after a full-width bracket (「…截止） 到期」 → 「…截止）到期」).
-        if language == .zh { filled = filled.replacingOccurrences(of: "） ", with: "）") }
+        if language == .zh { filled = PlainText.replacing("） ", with: "）", in: filled) }
         var lines = filled.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
         var rendered = notice
-        rendered.subject = String(lines.removeFirst()).trimmingCharacters(in: .whitespaces)
-        rendered.body = lines.first.map { String($0).trimmingCharacters(in: .newlines) } ?? ""
+        rendered.subject = PlainText.trimmingSpaces(lines.removeFirst())
+        rendered.body = lines.first.map { PlainText.trimmingNewlines($0) } ?? ""
         return rendered
     }
 
@@ -173,7 +173,8 @@ public struct NoticeText: Sendable {
     }
 
     func typedDate(_ date: String) -> String {
-        let time = String(format: "%02d:%02d", deadlineTimeOfDay / 3600, deadlineTimeOfDay % 3600 / 60)
+        let time =
+            CivilCalendar.pad(deadlineTimeOfDay / 3600, 2) + ":" + CivilCalendar.pad(deadlineTimeOfDay % 3600 / 60, 2)
         return language == .zh ? "\(date)（当日 \(time) 截止）" : "\(date) (by \(time) that day)"
     }
 
