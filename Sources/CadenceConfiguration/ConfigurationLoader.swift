@@ -17,6 +17,8 @@ public struct LoadedConfiguration: Sendable {
     public var robots: [RobotRoute] = []
     /// The office's routing rules (`routes.d`), sorted by name.
     public var routes: [NoticeRoute] = []
+    /// The campaign plans (`plans.d`), sorted by name.
+    public var plans: [CampaignPlan] = []
     /// Advice for the administrator (`file:line: …`); the configuration is usable as it is.
     public var warnings: [String]
 }
@@ -27,7 +29,8 @@ public struct LoadedConfiguration: Sendable {
 /// - `cadences.d/NAME.cadence`, one cadence each, NAME a safe identifier;
 /// - `holidays.d/NAME.conf`, one holiday calendar each;
 /// - `robots.d/NAME.robot`, one chat group's robot each;
-/// - `routes.d/NAME.route`, one routing rule each.
+/// - `routes.d/NAME.route`, one routing rule each;
+/// - `plans.d/NAME.plan`, one campaign plan each.
 ///
 /// Hidden files are skipped. Error messages name files as `directory/relative-path`, with `directory`
 /// exactly as given. Every error of every file is reported, and nothing is returned unless all are valid.
@@ -128,7 +131,7 @@ public struct ConfigurationLoader: Sendable {
             }
         }
 
-        // robots.d and routes.d: one file each, named by a safe identifier.
+        // robots.d, routes.d and plans.d: one file each, named by a safe identifier.
         func named<Value>(
             _ folder: String, _ suffix: String, _ what: String,
             _ parse: (String, IniSource) throws(ConfigurationError) -> Value
@@ -152,13 +155,16 @@ public struct ConfigurationLoader: Sendable {
         let routes = named("routes.d", ".route", "route") { name, source throws(ConfigurationError) in
             try NoticeRoute.parse(name: name, source: source)
         }
+        let plans = named("plans.d", ".plan", "plan") { name, source throws(ConfigurationError) in
+            try CampaignPlan.parse(name: name, source: source)
+        }
 
         try ConfigurationError.throwIfAny(errors)
         return LoadedConfiguration(
             directory: directory, daemon: daemon, timeZone: zone, cadences: cadences.sorted { $0.name < $1.name },
             holidayCalendars: calendars.sorted { $0.name < $1.name }, workingDays: workingDays,
             robots: robots.sorted { $0.name < $1.name }, routes: routes.sorted { $0.name < $1.name },
-            warnings: warnings)
+            plans: plans.sorted { $0.name < $1.name }, warnings: warnings)
     }
 
     // MARK: - Files

@@ -92,6 +92,7 @@ public struct LastGoodConfiguration: Sendable {
         for relative in names("holidays.d", suffix: ".conf") { add(relative) }
         for relative in names("robots.d", suffix: ".robot") { add(relative) }
         for relative in names("routes.d", suffix: ".route") { add(relative) }
+        for relative in names("plans.d", suffix: ".plan") { add(relative) }
         for language in (try? manager.contentsOfDirectory(atPath: directory + "/templates")) ?? []
         where !language.hasPrefix(".") {
             for relative in names("templates/" + language, suffix: ".md") { add(relative) }

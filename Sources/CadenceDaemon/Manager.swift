@@ -153,6 +153,7 @@ public final class Manager {
         stored += try processDigests(at: now)
         stored += try processHolidayCoverage(at: now)
         stored += try processFinalReports(at: now)
+        stored += try processPlans(at: now)
         try delivery.deliverPending()
         return stored
     }
@@ -178,6 +179,7 @@ public final class Manager {
         if let duty = try nextDutyCheck() { candidates.append(max(duty, now)) }
         if let digest = try nextDigest(after: now) { candidates.append(digest) }
         // One that could not be written is tried again after a while, not at once.
+        if let phase = try nextPlanEvent(after: now) { candidates.append(phase) }
         if let final = try finalReportsOwed(at: now).map(\.due).min() {
             candidates.append(final > now ? final : now.addingTimeInterval(Self.retryAfter))
         }

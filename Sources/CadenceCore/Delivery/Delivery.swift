@@ -158,7 +158,7 @@ public enum NoticeAudience: Equatable, Sendable {
 
     public static func defaults(for kind: NoticeKind) -> [NoticeAudience] {
         switch kind {
-        case .occurrence, .catchUp: [.everyUnit(.liaison)]
+        case .occurrence, .catchUp, .phaseStart, .phaseEnd: [.everyUnit(.liaison)]
         // The result to circulate: posted by the robots that take it, mailed to nobody by default.
         case .finalReport: []
         case .quotaShortfall, .commitmentReminder: [.namedUnits(.liaison)]

@@ -36,6 +36,10 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
     /// The monthly reminder of one unit's commitments (R1, R2): its commitments not yet honoured,
     /// each with its last evaluation; to that unit's liaison.
     case commitmentReminder = "commitment-reminder"
+    /// A phase of a campaign plan (`plans.d`) begins: what it is, when it runs, what is due in it (R5).
+    case phaseStart = "phase-start"
+    /// A phase of a campaign plan ended: what was due in it (R5, R27).
+    case phaseEnd = "phase-end"
 
     /// The journal `MESSAGE_ID` of this kind (generated once with `systemd-id128 new`; never change).
     public var messageID: String {
@@ -54,6 +58,8 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
         case .holidayDataMissing: "c6d978d1fd6348b6a752c02d257dcf41"
         case .finalReport: "d4f04e2f09dc4401b3dc00f4f060786c"
         case .commitmentReminder: "59c7edcbc6414cd195be50faab83b49a"
+        case .phaseStart: "57bcfaf19a704826b36a9e8ebcf4ba55"
+        case .phaseEnd: "d1d6e83122c644a7b7c02780c87a6bb3"
         }
     }
 
@@ -67,7 +73,9 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
     /// or a message cannot be delivered; crit (2) at accountability.
     public var priority: Int {
         switch self {
-        case .occurrence, .catchUp, .deadlineWarning, .digest, .test, .finalReport, .commitmentReminder: 5
+        case .occurrence, .catchUp, .deadlineWarning, .digest, .test, .finalReport, .commitmentReminder, .phaseStart,
+            .phaseEnd:
+            5
         case .overdue, .quotaShortfall, .holidayDataMissing: 4
         case .escalation, .configurationRefused, .deliveryFailed: 3
         case .accountability: 2

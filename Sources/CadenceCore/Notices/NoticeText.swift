@@ -60,6 +60,29 @@ public struct NoticeText: Sendable {
         return rendered
     }
 
+    /// A phase's description after the sentence that names it: on its own line.
+    public func phaseDescription(_ description: String?) -> String {
+        description.map { "\n" + $0 } ?? ""
+    }
+
+    /// What is due in a phase, one line each with its due day as the plan wrote it, and who owes
+    /// it when not every unit does; empty when nothing is.
+    public func deliverableLines(_ deliverables: [CampaignPlan.Deliverable]) -> String {
+        guard !deliverables.isEmpty else { return "" }
+        let zh = language == .zh
+        var text = zh ? "\n本阶段应完成：" : "\nDue in this phase:"
+        for deliverable in deliverables {
+            let owing = deliverable.unitKinds.map(\.rawValue).joined(separator: zh ? "、" : ", ")
+            text +=
+                zh
+                ? "\n- \(deliverable.name)：\(deliverable.due.text) 前"
+                : "\n- \(deliverable.name): by \(deliverable.due.text)"
+            if !owing.isEmpty { text += zh ? "（\(owing)）" : " (\(owing))" }
+            if let description = deliverable.description { text += zh ? "。\(description)" : ". \(description)" }
+        }
+        return text
+    }
+
     /// What marks a reminder that an item is still overdue (in `{late}` of its notice).
     public var reminderMark: String { language == .zh ? "（仍未整改，再次提醒）" : " (still overdue: reminder)" }
 
@@ -214,6 +237,8 @@ public struct NoticeText: Sendable {
         case .test: "测试消息"
         case .holidayDataMissing: "节假日安排缺失"
         case .finalReport: "最终结果"
+        case .phaseStart: "活动阶段开始"
+        case .phaseEnd: "活动阶段结束"
         case .commitmentReminder: "公开承诺提醒"
         }
     }
@@ -290,6 +315,14 @@ public struct NoticeText: Sendable {
             "cadenced 测试消息：{person}\n这是一条测试消息，用于确认 cadenced 能把整改提醒送达 {person}（{channel}）。发送时间 {due}。无需回复。"
         case (.test, .en):
             "cadenced test message: {person}\nThis is a test message to confirm that cadenced's notices reach {person} ({channel}). Sent at {due}. No reply needed."
+        case (.phaseStart, .zh):
+            "活动阶段开始：{plan} {phase}{late}\n{plan}进入「{phase}」阶段（{start} 至 {end}）。{phase_description}{deliverables}"
+        case (.phaseStart, .en):
+            "Campaign phase begins: {plan}, {phase}{late}\n{plan} enters the phase {phase} ({start} to {end}).{phase_description}{deliverables}"
+        case (.phaseEnd, .zh):
+            "活动阶段结束：{plan} {phase}{late}\n{plan}「{phase}」阶段（{start} 至 {end}）已结束。{deliverables}"
+        case (.phaseEnd, .en):
+            "Campaign phase ended: {plan}, {phase}{late}\n{plan}: the phase {phase} ({start} to {end}) has ended.{deliverables}"
         case (.commitmentReminder, .zh):
             "公开承诺提醒：{unit_name} {period}{late}\n{summary}\n{lines}"
         case (.commitmentReminder, .en):
