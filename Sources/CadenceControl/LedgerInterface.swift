@@ -146,6 +146,15 @@ public enum LedgerInterface {
         # an item is opened now, else "unchanged"; item is that item's number.
         \(RemoveReviewCall.definition)
 
+        # The campaign plans in force (plans.d), or the one named, as text in the configured
+        # language: each phase with its dates as the plan wrote them and where today stands, each
+        # deliverable with the units that handed it in and those that did not.
+        \(GetPlanCall.definition)
+
+        # A unit handed in a deliverable of a plan (handedOn defaults to today, never later); the
+        # missed-duty item it got at the due day is closed (closed lists it). Once per unit.
+        \(HandInCall.definition)
+
         # One information report submitted by a unit; month defaults to that of submittedOn.
         \(SubmitReportCall.definition)
 

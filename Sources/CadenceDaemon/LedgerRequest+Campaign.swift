@@ -55,6 +55,8 @@ extension LedgerRequest {
         },
         typed(RemoveReviewCall.self) { try $0.answer($1) },
         typed(SubmitReportCall.self) { try $0.answer($1) },
+        typed(GetPlanCall.self) { try $0.answer($1) },
+        typed(HandInCall.self) { try $0.answer($1) },
         typed(ListReportsCall.self) { request, call in
             try request.knownUnit(call.unit)
             let reports = try request.store.reports(

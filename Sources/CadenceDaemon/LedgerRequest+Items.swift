@@ -20,7 +20,8 @@ extension LedgerRequest {
         GetPersonCall.self,
         ListPersonsCall.self,
         RemovePersonCall.self, ListDeliveriesCall.self, RetryDeliveryCall.self, TakeDeliveriesCall.self,
-        RecordDeliveryCall.self, SendTestCall.self, BackupCall.self, ReadBackupCall.self,
+        RecordDeliveryCall.self, SendTestCall.self, BackupCall.self, ReadBackupCall.self, GetPlanCall.self,
+        HandInCall.self,
     ]
 
     /// How each of ``typedCalls`` is answered, by method name.

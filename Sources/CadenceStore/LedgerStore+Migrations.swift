@@ -325,6 +325,21 @@ extension LedgerStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v11: deliverables handed in") { db in
+            try db.execute(
+                sql: """
+                    -- A campaign plan's deliverable (plans.d) handed in by a unit (R6): once each.
+                    CREATE TABLE handIn (
+                        plan TEXT NOT NULL,
+                        deliverable TEXT NOT NULL,
+                        unit TEXT NOT NULL,
+                        handedOn TEXT NOT NULL,
+                        note TEXT,
+                        recordedAt INTEGER NOT NULL,
+                        PRIMARY KEY (plan, deliverable, unit)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

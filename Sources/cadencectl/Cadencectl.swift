@@ -30,7 +30,8 @@ struct Cadencectl: ParsableCommand {
         version: CadenceVersion.string,
         subcommands: [
             StatusCommand.self, UnitsCommand.self, RoleCommand.self, CommitmentCommand.self, ReviewCommand.self,
-            ReportCommand.self, ItemCommand.self, OverdueCommand.self, NoticesCommand.self, ImportCommand.self,
+            ReportCommand.self, PlanCommand.self, ItemCommand.self, OverdueCommand.self, NoticesCommand.self,
+            ImportCommand.self,
             ExportCommand.self, EvaluateCommand.self, LedgerCommand.self, HistoryCommand.self, PersonCommand.self,
             DeliveriesCommand.self, BackupCommand.self,
             NotifyCommand.self,

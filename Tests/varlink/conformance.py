@@ -212,7 +212,7 @@ def test_service(client):
                 "RemoveItem", "ReplyItem",
                 "ListNotices", "ListHistory", "Import", "Export", "Evaluate", "AddPerson", "GetPerson",
                 "ListPersons", "RemovePerson", "ListDeliveries", "RetryDelivery", "TakeDeliveries", "RecordDelivery",
-                "SendTest", "Backup", "ReadBackup", "Person", "Delivery", "Message", "Unit", "Role", "Commitment", "Review", "Report", "QuotaLine", "Item", "Notice", "Status", "HistoryEntry",
+                "SendTest", "Backup", "ReadBackup", "GetPlan", "HandIn", "Person", "Delivery", "Message", "Unit", "Role", "Commitment", "Review", "Report", "QuotaLine", "Item", "Notice", "Status", "HistoryEntry",
                 "ImportProblem", "ImportChange", "ImportField",
                 "NoSuchItem", "NoSuchUnit", "NotFound", "InvalidArgument", "PermissionDenied", "LedgerFailure",
             }
@@ -1182,6 +1182,29 @@ def test_backup():
             offset=0)
 
 
+def test_plans():
+    shown = L.call("GetPlan")
+    t.check(shown["plans"] == 1 and "(district)" in shown["text"] and "实施方案上报" in shown["text"],
+            "GetPlan: the plan in force, its phases and deliverables", repr(shown))
+    refused("GetPlan of an unknown plan", "InvalidArgument", "GetPlan", param="plan", says="there is no plan",
+            plan="nope")
+    refused("HandIn to an unknown plan", "InvalidArgument", "HandIn", param="plan", says="plans: district",
+            plan="nope", deliverable="实施方案上报", unit=COUNTY)
+    refused("HandIn of an unknown deliverable", "InvalidArgument", "HandIn", param="deliverable",
+            says="its deliverables: 实施方案上报", plan="district", deliverable="总结", unit=COUNTY)
+    refused("HandIn by the top of the tree", "InvalidArgument", "HandIn", param="unit", says="owes nothing",
+            plan="district", deliverable="实施方案上报", unit=CITY)
+    refused("HandIn on a day to come", "InvalidArgument", "HandIn", param="handedOn", says="in the future",
+            plan="district", deliverable="实施方案上报", unit=COUNTY, handedOn=str(TODAY + datetime.timedelta(days=2)))
+    no_such_unit("HandIn by an unknown unit", "HandIn", NOWHERE, plan="district", deliverable="实施方案上报",
+                 unit=NOWHERE)
+    handed = L.call("HandIn", plan="district", deliverable="实施方案上报", unit=COUNTY, note="conformance")
+    t.check(handed["unit"] == COUNTY and handed["handedOn"] == str(TODAY) and handed["closed"] == [],
+            "HandIn: recorded today, nothing to close", repr(handed))
+    refused("HandIn twice", "InvalidArgument", "HandIn", says="already", plan="district", deliverable="实施方案上报",
+            unit=COUNTY)
+
+
 def test_ledger(client):
     global L
     with client.open(LEDGER) as handle:
@@ -1198,6 +1221,7 @@ def test_ledger(client):
         t.run("notices and history", test_notices_history, state.get("x"))
         t.run("evaluation", test_evaluation)
         t.run("people and deliveries", test_people_deliveries)
+        t.run("campaign plans", test_plans)
         t.run("backups", test_backup)
         methods = {name for name, m in interfaces[LEDGER].members.items() if isinstance(m, scanner._Method)}
         t.check(methods <= L.answered, "every method of io.cadenced.Ledger was answered through the varlink package",

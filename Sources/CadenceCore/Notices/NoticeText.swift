@@ -220,6 +220,33 @@ public struct NoticeText: Sendable {
         language == .zh ? "\(period) 未记录：\(description)" : "Not recorded for \(period): \(description)"
     }
 
+    /// The title of the missed-duty item of a deliverable not handed in by its due day.
+    public func missedDeliverable(plan: String, deliverable: String) -> String {
+        language == .zh ? "未按期上交：\(plan) \(deliverable)" : "Not handed in on time: \(plan), \(deliverable)"
+    }
+
+    /// What a phase's end says of its deliverables: each with how many units owing it handed it
+    /// in, and the names of those that did not.
+    public func handInLines(
+        _ lines: [(deliverable: CampaignPlan.Deliverable, handedIn: Int, owing: Int, missing: [String])]
+    ) -> String {
+        guard !lines.isEmpty else { return "" }
+        let zh = language == .zh
+        var text = zh ? "\n本阶段应完成的事项：" : "\nDue in this phase:"
+        for line in lines {
+            let name = line.deliverable.name, due = line.deliverable.due.text
+            text +=
+                zh
+                ? "\n- \(name)（\(due) 前）：\(line.owing) 个单位中已交 \(line.handedIn) 个"
+                : "\n- \(name) (by \(due)): \(line.handedIn) of \(line.owing) units handed it in"
+            if !line.missing.isEmpty {
+                text +=
+                    zh ? "；未交：" + line.missing.joined(separator: "、") : "; not: " + line.missing.joined(separator: ", ")
+            }
+        }
+        return text
+    }
+
     /// A notice kind in the office's words (通知文件的“类型”).
     public func kindName(_ kind: NoticeKind) -> String {
         guard language == .zh else { return kind.rawValue }

@@ -1,0 +1,107 @@
+import CadenceConfiguration
+import CadenceControl
+import CadenceCore
+import CadenceStore
+import Foundation
+
+extension LedgerRequest {
+    func answer(_ call: GetPlanCall) throws -> [String: Any] {
+        let all = manager.configuration.plans
+        let plans = all.filter { call.plan == nil || $0.name == call.plan }
+        if let name = call.plan, plans.isEmpty {
+            throw VarlinkError.invalidArgument("plan", "there is no plan '\(name)' (\(Self.names(all)))")
+        }
+        let zh = manager.text.language == .zh
+        guard !plans.isEmpty else {
+            return [
+                "text": zh
+                    ? "没有活动计划：配置目录的 plans.d 中没有 .plan 文件。\n"
+                    : "No campaign plan is in force: plans.d of the configuration directory has no .plan file.\n",
+                "plans": 0,
+            ]
+        }
+        return ["text": try plans.map { try planText($0, zh: zh) }.joined(separator: "\n"), "plans": plans.count]
+    }
+
+    func answer(_ call: HandInCall) throws -> [String: Any] {
+        let all = manager.configuration.plans
+        guard let plan = all.first(where: { $0.name == call.plan }) else {
+            throw VarlinkError.invalidArgument("plan", "there is no plan '\(call.plan)' (\(Self.names(all)))")
+        }
+        guard let deliverable = plan.deliverables.first(where: { $0.name == call.deliverable }) else {
+            let names = plan.deliverables.map(\.name)
+            throw VarlinkError.invalidArgument(
+                "deliverable",
+                "plan \(plan.name) has no deliverable '\(call.deliverable)' ("
+                    + (names.isEmpty ? "it has none" : "its deliverables: " + names.joined(separator: ", ")) + ")")
+        }
+        guard let unit = try store.unit(call.unit) else { throw LedgerError.unknownUnit(call.unit) }
+        guard unit.parent != nil,
+            deliverable.unitKinds.isEmpty || deliverable.unitKinds.contains(where: { $0.rawValue == unit.kind })
+        else {
+            let kinds = deliverable.unitKinds.map(\.rawValue).joined(separator: ", ")
+            throw VarlinkError.invalidArgument(
+                "unit",
+                "\(unit.name) (\(unit.id)) does not owe \(deliverable.name): "
+                    + (unit.parent == nil
+                        ? "the top of the tree owes nothing" : "it is owed by units of kinds \(kinds)"))
+        }
+        let handedOn = call.handedOn ?? today
+        guard handedOn <= today else {
+            throw VarlinkError.invalidArgument("handedOn", "\(handedOn) is in the future")
+        }
+        let closed = try store.recordHandIn(
+            HandIn(
+                plan: plan.name, deliverable: deliverable.name, unit: unit.id, handedOn: handedOn, note: call.note),
+            at: now, actor: actor)
+        return [
+            "plan": plan.name, "deliverable": deliverable.name, "unit": unit.id, "handedOn": handedOn.description,
+            "closed": closed,
+        ]
+    }
+
+    static func names(_ plans: [CampaignPlan]) -> String {
+        plans.isEmpty ? "plans.d has none" : "plans: " + plans.map(\.name).joined(separator: ", ")
+    }
+
+    /// One plan for people: its phases with where today stands, its deliverables with who has
+    /// handed each in.
+    func planText(_ plan: CampaignPlan, zh: Bool) throws -> String {
+        var lines = ["\(plan.description) (\(plan.name))"]
+        lines.append(zh ? "阶段：" : "Phases:")
+        for phase in plan.phases {
+            let state =
+                today > phase.end.last
+                ? (zh ? "已结束" : "ended")
+                : today >= phase.start.first ? (zh ? "进行中" : "in progress") : (zh ? "未开始" : "to come")
+            let dates = "\(phase.start.text) \(zh ? "至" : "to") \(phase.end.text)"
+            let days = "\(phase.start.first) – \(phase.end.last)"
+            lines.append("  \(phase.name)  \(dates) (\(days))  \(state)")
+        }
+        guard !plan.deliverables.isEmpty else { return lines.joined(separator: "\n") + "\n" }
+        lines.append(zh ? "应交事项：" : "Deliverables:")
+        let handIns = try store.handIns(plan: plan.name)
+        for deliverable in plan.deliverables.sorted(by: { $0.due.last < $1.due.last }) {
+            let due = manager.dueInstant(of: deliverable)
+            let owing = try store.unitsOwing(kinds: deliverable.unitKinds, existingBefore: due)
+            let done = Dictionary(
+                handIns.filter { $0.deliverable == deliverable.name }.map { ($0.unit, $0.handedOn) },
+                uniquingKeysWith: { a, _ in a })
+            let missing = owing.filter { done[$0.id] == nil }.map(\.name)
+            let handed = owing.filter { done[$0.id] != nil }.count
+            var line =
+                zh
+                ? "  \(deliverable.name)  \(deliverable.due.text) 前：\(owing.count) 个单位中已交 \(handed) 个"
+                : "  \(deliverable.name)  by \(deliverable.due.text): \(handed) of \(owing.count) units handed it in"
+            if !missing.isEmpty {
+                let late = now >= due
+                line +=
+                    zh
+                    ? (late ? "；逾期未交：" : "；未交：") + missing.joined(separator: "、")
+                    : (late ? "; overdue: " : "; not yet: ") + missing.joined(separator: ", ")
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
