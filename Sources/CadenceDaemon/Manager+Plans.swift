@@ -49,6 +49,59 @@ extension Manager {
         return pending
     }
 
+    /// The warnings still to give of deliverables falling due (`WarnBeforeSec=` ahead of each due
+    /// instant, as for items): after the plan was first in force, before the due instant, not
+    /// given yet, and no nearer one given or due.
+    func pendingDeliverableWarnings(at now: Date) throws -> [(
+        plan: CampaignPlan, deliverable: CampaignPlan.Deliverable, key: String, at: Date, due: Date
+    )] {
+        var pending: [(CampaignPlan, CampaignPlan.Deliverable, String, Date, Date)] = []
+        for plan in configuration.plans where !plan.deliverables.isEmpty {
+            let since = try store.planInForce(plan.name, since: now)
+            let given = try store.noticeKeys(prefix: "plan/\(plan.name)/")
+            for deliverable in plan.deliverables {
+                let due = dueInstant(of: deliverable)
+                guard due > now else { continue }
+                // After downtime only the warning nearest the due day is given: the earlier ones
+                // would say less, later.
+                var superseded = false
+                for seconds in Set(items.warnBefore.map(\.components.seconds)).sorted() {
+                    let key = "plan/\(plan.name)/\(deliverable.name)/warn-\(seconds)"
+                    let at = due.addingTimeInterval(-Double(seconds))
+                    if !superseded, at >= since, !given.contains(key) {
+                        pending.append((plan, deliverable, key, at, due))
+                    }
+                    if given.contains(key) || at <= now { superseded = true }
+                }
+            }
+        }
+        return pending
+    }
+
+    /// A deliverable's warning: due when, and who owes it and has not handed it in (to those
+    /// units' liaisons).
+    func deliverableWarning(
+        _ plan: CampaignPlan, _ deliverable: CampaignPlan.Deliverable, key: String, at: Date, due: Date, now: Date
+    ) throws -> Notice {
+        let owing = try store.unitsOwing(kinds: deliverable.unitKinds, existingBefore: due)
+        let done = Set(try store.handIns(plan: plan.name).filter { $0.deliverable == deliverable.name }.map(\.unit))
+        let missing = owing.filter { !done.contains($0.id) }
+        var notice = Notice(
+            key: key, kind: .deliverableDue, dueAt: at, emittedAt: now,
+            late: now.timeIntervalSince(at) > Self.lateAfter,
+            deadline: due)
+        notice.deadlineDate = deliverable.due.last.description
+        notice.units = missing.map(\.id)
+        notice.fields = ["PLAN": plan.name, "DELIVERABLE": deliverable.name]
+        return text.render(
+            notice,
+            extra: [
+                "plan": plan.description, "deliverable": deliverable.name, "due_text": deliverable.due.text,
+                "status": text.handInStatus(
+                    handedIn: owing.count - missing.count, owing: owing.count, missing: missing.map(\.name)),
+            ])
+    }
+
     /// Announces each phase start and end due by `now` (R5), once: the start with the phase's
     /// deliverables and their due days, the end with what was handed in. At a deliverable's due
     /// day, each unit that owes it and has not handed it in gets a missed-duty item (R6), which
@@ -59,6 +112,10 @@ extension Manager {
             try checkHandIns(plan, deliverable, due: at, now: now)
         }
         var stored: [Notice] = []
+        for (plan, deliverable, key, at, due) in try pendingDeliverableWarnings(at: now) where at <= now {
+            let notice = try deliverableWarning(plan, deliverable, key: key, at: at, due: due, now: now)
+            if let notice = try store.record(notice: notice) { stored.append(notice) }
+        }
         for (plan, event, at) in try pendingPlanEvents(at: now) where at <= now {
             if let notice = try store.record(notice: phaseNotice(plan, event, at: at, now: now)) {
                 stored.append(notice)
@@ -98,7 +155,9 @@ extension Manager {
     /// The next phase start or end to announce, or deliverable to check, after `now`.
     func nextPlanEvent(after now: Date) throws -> Date? {
         guard !configuration.plans.isEmpty else { return nil }
-        let events = try pendingPlanEvents(at: now).map(\.at) + pendingHandInChecks(at: now).map(\.at)
+        let events =
+            try pendingPlanEvents(at: now).map(\.at) + pendingHandInChecks(at: now).map(\.at)
+            + pendingDeliverableWarnings(at: now).map(\.at)
         return events.filter { $0 > now }.min()
     }
 

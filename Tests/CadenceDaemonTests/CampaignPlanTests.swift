@@ -63,19 +63,26 @@ struct CampaignPlanTests {
         #expect(district.phase(on: LocalDate("2011-12-20")!) == nil, "between two phases")
     }
 
-    @Test("Walked over its years, each plan announces every phase start and end once, at local midnight")
+    @Test(
+        "Walked over its years, each plan announces every phase start and end and warns of each deliverable, once, at local midnight"
+    )
     func walk() throws {
         // Computed from the documents by hand: a phase starts at midnight of its first day and ends
-        // at the midnight after its last.
+        // at the midnight after its last; a deliverable due on a day (by its end) is warned of 7
+        // days and 1 day before (WarnBeforeSec= 7d 1d, the default).
         let expected: [String: [(key: String, kind: NoticeKind, at: String)]] = [
             "township-2011": [
-                ("动员部署/start", .phaseStart, "2011-04-01"), ("动员部署/end", .phaseEnd, "2011-06-01"),
+                ("动员部署/start", .phaseStart, "2011-04-01"),
+                ("实施方案上报主管局/warn-604800", .deliverableDue, "2011-05-25"),
+                ("实施方案上报主管局/warn-86400", .deliverableDue, "2011-05-31"), ("动员部署/end", .phaseEnd, "2011-06-01"),
                 ("全面推进/start", .phaseStart, "2011-06-01"), ("全面推进/end", .phaseEnd, "2011-08-01"),
                 ("深化提升/start", .phaseStart, "2011-08-01"), ("深化提升/end", .phaseEnd, "2011-12-01"),
                 ("总结完善/start", .phaseStart, "2011-12-01"), ("总结完善/end", .phaseEnd, "2012-01-01"),
             ],
             "district-hospital-2011": [
-                ("设岗定诺/start", .phaseStart, "2011-10-11"), ("设岗定诺/end", .phaseEnd, "2011-10-21"),
+                ("设岗定诺/start", .phaseStart, "2011-10-11"),
+                ("实施方案上报/warn-604800", .deliverableDue, "2011-10-14"),
+                ("实施方案上报/warn-86400", .deliverableDue, "2011-10-20"), ("设岗定诺/end", .phaseEnd, "2011-10-21"),
                 ("集中争创/start", .phaseStart, "2011-10-21"), ("集中争创/end", .phaseEnd, "2011-12-11"),
                 ("总结完善/start", .phaseStart, "2012-01-01"), ("总结完善/end", .phaseEnd, "2012-07-01"),
             ],

@@ -106,4 +106,45 @@ struct DeliverableTests {
         let reply = try empty.reply("GetPlan", ["plan": "district"])
         #expect(reply["error"] as? String == "io.cadenced.Ledger.InvalidArgument")
     }
+
+    @Test(
+        "Ahead of the due day (WarnBeforeSec=) the units that have not handed it in are warned; after downtime only the nearest warning"
+    )
+    func warnings() throws {
+        func ledger(_ start: Date) throws -> InProcessLedger {
+            let ledger = try InProcessLedger(
+                conf: "[Daemon]\nTimeZone=Asia/Shanghai\nLanguage=zh\n[Ledger]\nWarnBeforeSec=7d 1d\n",
+                files: ["plans.d/district.plan": try districtPlan()], now: start)
+            try ledger.manager.store.addUnits(
+                [
+                    NewUnit(id: "city", name: "示例市卫生局", kind: .cityDirect),
+                    NewUnit(id: "county-a", name: "甲县卫生局", kind: .countyBureau, parent: "city"),
+                    NewUnit(id: "county-b", name: "乙县卫生局", kind: .countyBureau, parent: "city"),
+                ], at: start, actor: nil)
+            try ledger.process(at: start)
+            return ledger
+        }
+        let onTime = try ledger(inShanghai("2011-10-01", 9))
+        // Due at the end of 2011-10-20: warned at midnight 7 days and 1 day before.
+        let week = try onTime.process(at: inShanghai("2011-10-14")).filter { $0.kind == .deliverableDue }
+        #expect(week.count == 1)
+        #expect(week.first?.subject == "应交事项提醒：区医院 2011—2012 年创先争优活动 实施方案上报 2011-10-20 前上交")
+        #expect(week.first?.units == ["county-a", "county-b"])
+        #expect(week.first?.body.contains("2 个单位中已交 0 个；尚未上交：甲县卫生局、乙县卫生局。") == true)
+        onTime.now = inShanghai("2011-10-15", 9)
+        try onTime.call("HandIn", ["plan": "district", "deliverable": "实施方案上报", "unit": "county-a"])
+        let day = try onTime.process(at: inShanghai("2011-10-20")).filter { $0.kind == .deliverableDue }
+        #expect(day.map(\.units) == [["county-b"]])
+        #expect(day.first?.body.contains("2 个单位中已交 1 个；尚未上交：乙县卫生局。") == true)
+        #expect(try onTime.process(at: inShanghai("2011-10-20", 12)).filter { $0.kind == .deliverableDue }.isEmpty)
+        let entry = try #require(onTime.journal.entries.last { $0["CADENCED_KIND"] == "deliverable-due" })
+        #expect(entry["MESSAGE_ID"] == NoticeKind.deliverableDue.messageID)
+        #expect(entry["CADENCED_DELIVERABLE"] == "实施方案上报")
+
+        // Down from 10 October to noon of the 20th: one warning, late, the nearest.
+        let down = try ledger(inShanghai("2011-10-01", 9))
+        let late = try down.process(at: inShanghai("2011-10-20", 12)).filter { $0.kind == .deliverableDue }
+        #expect(late.map(\.key) == ["plan/district/实施方案上报/warn-86400"])
+        #expect(late.first?.late == true)
+    }
 }

@@ -40,6 +40,9 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
     case phaseStart = "phase-start"
     /// A phase of a campaign plan ended: what was due in it (R5, R27).
     case phaseEnd = "phase-end"
+    /// A deliverable of a campaign plan falls due soon (`WarnBeforeSec=` ahead): who owes it and has
+    /// not handed it in (R6).
+    case deliverableDue = "deliverable-due"
 
     /// The journal `MESSAGE_ID` of this kind (generated once with `systemd-id128 new`; never change).
     public var messageID: String {
@@ -60,6 +63,7 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
         case .commitmentReminder: "59c7edcbc6414cd195be50faab83b49a"
         case .phaseStart: "57bcfaf19a704826b36a9e8ebcf4ba55"
         case .phaseEnd: "d1d6e83122c644a7b7c02780c87a6bb3"
+        case .deliverableDue: "98f9cf9a8e7a454e983ac3e0de7f4e32"
         }
     }
 
@@ -74,7 +78,7 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
     public var priority: Int {
         switch self {
         case .occurrence, .catchUp, .deadlineWarning, .digest, .test, .finalReport, .commitmentReminder, .phaseStart,
-            .phaseEnd:
+            .phaseEnd, .deliverableDue:
             5
         case .overdue, .quotaShortfall, .holidayDataMissing: 4
         case .escalation, .configurationRefused, .deliveryFailed: 3

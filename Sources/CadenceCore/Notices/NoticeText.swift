@@ -247,6 +247,17 @@ public struct NoticeText: Sendable {
         return text
     }
 
+    /// Who has handed a deliverable in before its due day: how many of those owing it, and the
+    /// names of those that have not.
+    public func handInStatus(handedIn: Int, owing: Int, missing: [String]) -> String {
+        let zh = language == .zh
+        var text = zh ? "\(owing) 个单位中已交 \(handedIn) 个" : "\(handedIn) of \(owing) units have handed it in"
+        if !missing.isEmpty {
+            text += zh ? "；尚未上交：" + missing.joined(separator: "、") : "; not yet: " + missing.joined(separator: ", ")
+        }
+        return text + (zh ? "。" : ".")
+    }
+
     /// A notice kind in the office's words (通知文件的“类型”).
     public func kindName(_ kind: NoticeKind) -> String {
         guard language == .zh else { return kind.rawValue }
@@ -266,6 +277,7 @@ public struct NoticeText: Sendable {
         case .finalReport: "最终结果"
         case .phaseStart: "活动阶段开始"
         case .phaseEnd: "活动阶段结束"
+        case .deliverableDue: "应交事项提醒"
         case .commitmentReminder: "公开承诺提醒"
         }
     }
@@ -350,6 +362,10 @@ public struct NoticeText: Sendable {
             "活动阶段结束：{plan} {phase}{late}\n{plan}「{phase}」阶段（{start} 至 {end}）已结束。{deliverables}"
         case (.phaseEnd, .en):
             "Campaign phase ended: {plan}, {phase}{late}\n{plan}: the phase {phase} ({start} to {end}) has ended.{deliverables}"
+        case (.deliverableDue, .zh):
+            "应交事项提醒：{plan} {deliverable} {due_text} 前上交{late}\n{plan}的应交事项「{deliverable}」须于 {due_text} 前上交（{deadline}）。{status}"
+        case (.deliverableDue, .en):
+            "Deliverable due soon: {plan}, {deliverable} by {due_text}{late}\n{plan}: the deliverable {deliverable} is due by {due_text} ({deadline}). {status}"
         case (.commitmentReminder, .zh):
             "公开承诺提醒：{unit_name} {period}{late}\n{summary}\n{lines}"
         case (.commitmentReminder, .en):
