@@ -55,15 +55,14 @@ extension LedgerStore {
     /// missed-duty item it had, in one transaction, with the history.
     /// - Returns: the items closed.
     public func recordHandIn(_ handIn: HandIn, at now: Date, actor: Actor?) throws -> [Int64] {
-        let unit = try self.unit(handIn.unit)
-        guard unit != nil else { throw LedgerError.unknownUnit(handIn.unit) }
+        guard let unit = try self.unit(handIn.unit) else { throw LedgerError.unknownUnit(handIn.unit) }
         try writer.write { db in
             if try Bool.fetchOne(
                 db, sql: "SELECT EXISTS (SELECT 1 FROM handIn WHERE plan = ? AND deliverable = ? AND unit = ?)",
                 arguments: [handIn.plan, handIn.deliverable, handIn.unit]) == true
             {
                 throw LedgerError.invalid(
-                    "\(handIn.unit) has handed in \(handIn.deliverable) already (cadencectl plan shows when)")
+                    "\(unit.name) has handed in \(handIn.deliverable) already (cadencectl plan shows who has)")
             }
             try db.execute(
                 sql: """
