@@ -155,6 +155,11 @@ public enum LedgerInterface {
         # missed-duty item it got at the due day is closed (closed lists it). Once per unit.
         \(HandInCall.definition)
 
+        # A unit did something towards a plan's yearly quota or range ([Quota NAME], [Range NAME]
+        # of the plan): count (default 1) on day (default today, never later), with a note of the
+        # evidence. total is the unit's count after it (a quota's within the day's year).
+        \(RecordCountCall.definition)
+
         # One information report submitted by a unit; month defaults to that of submittedOn.
         \(SubmitReportCall.definition)
 

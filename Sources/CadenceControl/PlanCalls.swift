@@ -36,3 +36,28 @@ public struct HandInCall: TabledCall {
 
     public init() {}
 }
+
+/// `RecordCount`: a unit did something towards a plan's yearly quota or range (a drill held, an
+/// exemplar named, training days, a demonstration site designated), on a day with a count.
+public struct RecordCountCall: TabledCall {
+    public static let method = "RecordCount"
+    public static let changesLedger = true
+    public static let reply = "(id: int, plan: string, rule: string, unit: string, day: string, total: int)"
+    public static let parameters: [CallParameter<Self>] = [
+        .string("plan", \.plan, maximum: 200), .string("rule", \.rule, maximum: 200),
+        .string("unit", \.unit, maximum: unitIDLimit), .optionalDate("day", \.day), .optionalInt("count", \.count),
+        .optionalString("note", \.note),
+    ]
+
+    public var plan = ""
+    /// The `[Quota NAME]` or `[Range NAME]`.
+    public var rule = ""
+    public var unit = ""
+    /// Today when absent.
+    public var day: LocalDate?
+    /// 1 when absent.
+    public var count: Int?
+    public var note: String?
+
+    public init() {}
+}

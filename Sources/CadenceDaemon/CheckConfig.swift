@@ -15,10 +15,22 @@ public enum CheckConfig {
             }
             if let next = plan.phases.first(where: { $0.start.first > today }) {
                 parts.append("next phase \(next.name) starts \(next.start.first)")
-            } else if plan.phase(on: today) == nil {
+            } else if plan.phase(on: today) == nil && !plan.phases.isEmpty {
                 parts.append("every phase has ended")
             }
-            return "plan \(plan.name) (\(plan.phases.count) phases): " + parts.joined(separator: "; ")
+            let checks = plan.counts.flatMap { rule in rule.checkDays.map { (rule, $0) } }.filter { $0.1 >= today }
+            if let (rule, day) = checks.min(by: { $0.1 < $1.1 }) {
+                parts.append("next count check \(rule.name) on \(day)")
+            } else if !plan.counts.isEmpty {
+                parts.append(
+                    plan.counts.contains { $0.kind == .range }
+                        ? "ranges checked as the data changes" : "every count checked")
+            }
+            let quotas = plan.counts.filter { $0.kind == .quota }.count
+            var sizes = ["\(plan.phases.count) phases"]
+            if quotas > 0 { sizes.append("\(quotas) quotas") }
+            if plan.counts.count > quotas { sizes.append("\(plan.counts.count - quotas) ranges") }
+            return "plan \(plan.name) (\(sizes.joined(separator: ", "))): " + parts.joined(separator: "; ")
         }
         return configuration.cadences.map { cadence in
             guard let next = cadence.nextOccurrence(after: instant, zone: zone, workingDays: configuration.workingDays)

@@ -57,6 +57,7 @@ extension LedgerRequest {
         typed(SubmitReportCall.self) { try $0.answer($1) },
         typed(GetPlanCall.self) { try $0.answer($1) },
         typed(HandInCall.self) { try $0.answer($1) },
+        typed(RecordCountCall.self) { try $0.answer($1) },
         typed(ListReportsCall.self) { request, call in
             try request.knownUnit(call.unit)
             let reports = try request.store.reports(

@@ -21,7 +21,7 @@ extension LedgerRequest {
         ListPersonsCall.self,
         RemovePersonCall.self, ListDeliveriesCall.self, RetryDeliveryCall.self, TakeDeliveriesCall.self,
         RecordDeliveryCall.self, SendTestCall.self, BackupCall.self, ReadBackupCall.self, GetPlanCall.self,
-        HandInCall.self,
+        HandInCall.self, RecordCountCall.self,
     ]
 
     /// How each of ``typedCalls`` is answered, by method name.

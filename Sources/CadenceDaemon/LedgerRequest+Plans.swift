@@ -60,6 +60,50 @@ extension LedgerRequest {
         ]
     }
 
+    func answer(_ call: RecordCountCall) throws -> [String: Any] {
+        let all = manager.configuration.plans
+        guard let plan = all.first(where: { $0.name == call.plan }) else {
+            throw VarlinkError.invalidArgument("plan", "there is no plan '\(call.plan)' (\(Self.names(all)))")
+        }
+        guard let rule = plan.counts.first(where: { $0.name == call.rule }) else {
+            let names = plan.counts.map(\.name)
+            throw VarlinkError.invalidArgument(
+                "rule",
+                "plan \(plan.name) has no quota or range '\(call.rule)' ("
+                    + (names.isEmpty ? "it has none" : "its quotas and ranges: " + names.joined(separator: ", ")) + ")")
+        }
+        if let role = rule.role {
+            throw VarlinkError.invalidArgument(
+                "rule",
+                "\(rule.name) counts the units where each person holds the role \(role.rawValue): "
+                    + "assign the role instead (cadencectl role assign)")
+        }
+        guard let unit = try store.unit(call.unit) else { throw LedgerError.unknownUnit(call.unit) }
+        guard rule.counts(unitKind: UnitKind(rawValue: unit.kind)) else {
+            let kinds = rule.targets.compactMap(\.kind?.rawValue).joined(separator: ", ")
+            throw VarlinkError.invalidArgument(
+                "unit", "\(unit.name) (\(unit.kind)) is not counted by \(rule.name): it counts units of kinds \(kinds)")
+        }
+        let count = call.count ?? 1
+        guard (1...10_000).contains(count) else {
+            throw VarlinkError.invalidArgument("count", "\(count) is not a count from 1 to 10000")
+        }
+        let day = call.day ?? today
+        guard day <= today else { throw VarlinkError.invalidArgument("day", "\(day) is in the future") }
+        if let year = rule.year, day.year != year {
+            throw VarlinkError.invalidArgument("day", "\(day) is outside the quota's year \(year)")
+        }
+        let id = try store.recordCount(
+            CountRecord(plan: plan.name, rule: rule.name, unit: unit.id, day: day, count: count, note: call.note),
+            at: now, actor: actor)
+        let total = try store.countTotals(
+            plan: plan.name, rule: rule.name, from: rule.countsFrom(checkingOn: day))
+        return [
+            "id": id, "plan": plan.name, "rule": rule.name, "unit": unit.id, "day": day.description,
+            "total": total[unit.id] ?? 0,
+        ]
+    }
+
     static func names(_ plans: [CampaignPlan]) -> String {
         plans.isEmpty ? "plans.d has none" : "plans: " + plans.map(\.name).joined(separator: ", ")
     }
@@ -78,6 +122,7 @@ extension LedgerRequest {
             let days = "\(phase.start.first) – \(phase.end.last)"
             lines.append("  \(phase.name)  \(dates) (\(days))  \(state)")
         }
+        lines += try countLines(plan, zh: zh)
         guard !plan.deliverables.isEmpty else { return lines.joined(separator: "\n") + "\n" }
         lines.append(zh ? "应交事项：" : "Deliverables:")
         let handIns = try store.handIns(plan: plan.name)
@@ -103,5 +148,25 @@ extension LedgerRequest {
             lines.append(line)
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A plan's quotas and ranges as they stand today: each with its counts to reach and who is
+    /// outside them.
+    func countLines(_ plan: CampaignPlan, zh: Bool) throws -> [String] {
+        var lines: [String] = []
+        for kind in [CountRule.Kind.quota, .range] {
+            let rules = plan.counts.filter { $0.kind == kind }
+            guard !rules.isEmpty else { continue }
+            lines.append(kind == .quota ? (zh ? "年度数量：" : "Yearly counts:") : (zh ? "数量范围：" : "Ranges:"))
+            for rule in rules {
+                let through = rule.year.map { min(today, LocalDate(year: $0, month: 12, day: 31) ?? today) } ?? today
+                let (subjects, findings) = try manager.countState(plan, rule, at: now, through: through)
+                var head = "  \(rule.name)  \(manager.text.countBounds(rule))"
+                if let year = rule.year { head += zh ? "（\(year) 年）" : " (\(year))" }
+                let status = manager.text.countStatus(findings, checked: subjects.count, people: rule.role != nil)
+                lines.append(head + (zh ? "：" : ": ") + status)
+            }
+        }
+        return lines
     }
 }

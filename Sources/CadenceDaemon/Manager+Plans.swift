@@ -121,6 +121,7 @@ extension Manager {
                 stored.append(notice)
             }
         }
+        stored += try processCounts(at: now)
         delivery.stored(stored)
         return stored
     }
@@ -157,7 +158,7 @@ extension Manager {
         guard !configuration.plans.isEmpty else { return nil }
         let events =
             try pendingPlanEvents(at: now).map(\.at) + pendingHandInChecks(at: now).map(\.at)
-            + pendingDeliverableWarnings(at: now).map(\.at)
+            + pendingDeliverableWarnings(at: now).map(\.at) + pendingCountChecks(at: now).map(\.at)
         return events.filter { $0 > now }.min()
     }
 

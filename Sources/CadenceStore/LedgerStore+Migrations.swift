@@ -340,6 +340,24 @@ extension LedgerStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v12: counts recorded") { db in
+            try db.execute(
+                sql: """
+                    -- What a unit did towards a plan's yearly quota or range (R10, R11): a drill
+                    -- held, an exemplar named, training days, a demonstration site designated.
+                    CREATE TABLE countRecord (
+                        id INTEGER PRIMARY KEY,
+                        plan TEXT NOT NULL,
+                        rule TEXT NOT NULL,
+                        unit TEXT NOT NULL,
+                        day TEXT NOT NULL,
+                        count INTEGER NOT NULL,
+                        note TEXT,
+                        recordedAt INTEGER NOT NULL
+                    );
+                    CREATE INDEX countRecordByRule ON countRecord (plan, rule, day);
+                    """)
+        }
         return migrator
     }
 }

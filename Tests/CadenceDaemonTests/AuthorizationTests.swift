@@ -82,7 +82,7 @@ struct AuthorizationTests {
                 return String(line.dropFirst("method ".count).prefix { $0 != "(" })
             })
         let typed = LedgerRequest.typedCalls.map { $0.method }
-        #expect(described.count == 47)
+        #expect(described.count == 48)
         #expect(Set(typed) == described)
         #expect(Set(LedgerRequest.typedMethods.keys) == described)
         #expect(typed.count == described.count)
@@ -92,6 +92,7 @@ struct AuthorizationTests {
                 "RecordReview", "RemoveReview", "SubmitReport", "RemoveReport", "Import", "AddItem", "UpdateItem",
                 "EditItem", "RemoveItem", "ReplyItem", "CloseItem", "AddPerson",
                 "RemovePerson", "RetryDelivery", "RecordDelivery", "SendTest", "Backup", "ReadBackup", "HandIn",
+                "RecordCount",
             ])
         // A backup needs an administrator but changes nothing: the daemon does not plan again after it.
         #expect(ControlHandler.changingMethods == ControlHandler.writeMethods.subtracting(["Backup", "ReadBackup"]))

@@ -176,7 +176,10 @@ struct CampaignPlanTests {
                 "[Phase A]\nStart=2011-04\nEnd=2011-04\n[Deliverable D]\nDue=2011-04-10\nUnits=county planet\n",
                 "plans.d/bad.plan:6: Units= 'planet' is not a kind of unit"
             ),
-            ("[Plan]\nDescription=empty\n", "plans.d/bad.plan:1: a plan needs at least one [Phase NAME] section"),
+            (
+                "[Plan]\nDescription=empty\n",
+                "plans.d/bad.plan:1: a plan needs at least one [Phase NAME], [Deliverable NAME]"
+            ),
         ])
     func badPlans(text: String, message: String) throws {
         let env = try ManagerEnvironment(

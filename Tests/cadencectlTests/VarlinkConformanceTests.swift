@@ -33,11 +33,14 @@ private final class RunningDaemon {
         try FileManager.default.createDirectory(atPath: root + "/state", withIntermediateDirectories: true)
         try FileManager.default.copyItem(
             atPath: BinaryRunner.packageRoot.path + "/etc/cadenced", toPath: root + "/config")
-        // A campaign plan, so that GetPlan and HandIn have one to answer about.
+        // Campaign plans, so that GetPlan, HandIn and RecordCount have one to answer about.
         try FileManager.default.createDirectory(atPath: root + "/config/plans.d", withIntermediateDirectories: true)
         try FileManager.default.copyItem(
             atPath: BinaryRunner.packageRoot.path + "/examples/plans/district-hospital-2011.plan",
             toPath: root + "/config/plans.d/district.plan")
+        try FileManager.default.copyItem(
+            atPath: BinaryRunner.packageRoot.path + "/examples/plans/city-bureau-2011.plan",
+            toPath: root + "/config/plans.d/city.plan")
         var conf = "[Daemon]\nTimeZone=UTC\nLanguage=en\n"
         if let control { conf += "[Control]\n" + control }
         try Data(conf.utf8).write(to: URL(fileURLWithPath: root + "/config/cadenced.conf"))

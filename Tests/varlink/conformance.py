@@ -212,7 +212,7 @@ def test_service(client):
                 "RemoveItem", "ReplyItem",
                 "ListNotices", "ListHistory", "Import", "Export", "Evaluate", "AddPerson", "GetPerson",
                 "ListPersons", "RemovePerson", "ListDeliveries", "RetryDelivery", "TakeDeliveries", "RecordDelivery",
-                "SendTest", "Backup", "ReadBackup", "GetPlan", "HandIn", "Person", "Delivery", "Message", "Unit", "Role", "Commitment", "Review", "Report", "QuotaLine", "Item", "Notice", "Status", "HistoryEntry",
+                "SendTest", "Backup", "ReadBackup", "GetPlan", "HandIn", "RecordCount", "Person", "Delivery", "Message", "Unit", "Role", "Commitment", "Review", "Report", "QuotaLine", "Item", "Notice", "Status", "HistoryEntry",
                 "ImportProblem", "ImportChange", "ImportField",
                 "NoSuchItem", "NoSuchUnit", "NotFound", "InvalidArgument", "PermissionDenied", "LedgerFailure",
             }
@@ -1184,11 +1184,12 @@ def test_backup():
 
 def test_plans():
     shown = L.call("GetPlan")
-    t.check(shown["plans"] == 1 and "(district)" in shown["text"] and "实施方案上报" in shown["text"],
+    t.check(shown["plans"] == 2 and "(district)" in shown["text"] and "实施方案上报" in shown["text"]
+            and "岗位练兵技术比武" in shown["text"],
             "GetPlan: the plan in force, its phases and deliverables", repr(shown))
     refused("GetPlan of an unknown plan", "InvalidArgument", "GetPlan", param="plan", says="there is no plan",
             plan="nope")
-    refused("HandIn to an unknown plan", "InvalidArgument", "HandIn", param="plan", says="plans: district",
+    refused("HandIn to an unknown plan", "InvalidArgument", "HandIn", param="plan", says="plans: city, district",
             plan="nope", deliverable="实施方案上报", unit=COUNTY)
     refused("HandIn of an unknown deliverable", "InvalidArgument", "HandIn", param="deliverable",
             says="its deliverables: 实施方案上报", plan="district", deliverable="总结", unit=COUNTY)
@@ -1203,6 +1204,24 @@ def test_plans():
             "HandIn: recorded today, nothing to close", repr(handed))
     refused("HandIn twice", "InvalidArgument", "HandIn", says="already", plan="district", deliverable="实施方案上报",
             unit=COUNTY)
+    # Bad input: an unknown rule, a range counted from roles, a unit of a kind not counted, a
+    # count of 0, a day outside the quota's year, an unknown unit.
+    refused("RecordCount of an unknown rule", "InvalidArgument", "RecordCount", param="rule",
+            says="its quotas and ranges: 岗位练兵技术比武", plan="city", rule="练兵", unit=COUNTY, day="2011-05-01")
+    refused("RecordCount of a range counted from roles", "InvalidArgument", "RecordCount", param="rule",
+            says="role contact-leader", plan="city", rule="领导干部联系点", unit=COUNTY)
+    refused("RecordCount for a kind of unit not counted", "InvalidArgument", "RecordCount", param="unit",
+            says="is not counted by 支部书记岗位培训", plan="city", rule="支部书记岗位培训", unit=COUNTY, day="2011-05-01")
+    refused("RecordCount of none", "InvalidArgument", "RecordCount", param="count", says="not a count", plan="city",
+            rule="岗位练兵技术比武", unit=COUNTY, day="2011-05-01", count=0)
+    refused("RecordCount outside the quota's year", "InvalidArgument", "RecordCount", param="day",
+            says="outside the quota's year 2011", plan="city", rule="岗位练兵技术比武", unit=COUNTY)
+    no_such_unit("RecordCount by an unknown unit", "RecordCount", NOWHERE, plan="city", rule="岗位练兵技术比武",
+                 unit=NOWHERE, day="2011-05-01")
+    first = L.call("RecordCount", plan="city", rule="岗位练兵技术比武", unit=COUNTY, day="2011-05-01", note="比武")
+    second = L.call("RecordCount", plan="city", rule="岗位练兵技术比武", unit=COUNTY, day="2011-09-01", count=2)
+    t.check(first["total"] == 1 and second["total"] == 3 and second["id"] > first["id"]
+            and second["day"] == "2011-09-01", "RecordCount: each record adds to the unit's count", repr(second))
 
 
 def test_ledger(client):

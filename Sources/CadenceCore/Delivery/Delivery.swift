@@ -161,7 +161,7 @@ public enum NoticeAudience: Equatable, Sendable {
         case .occurrence, .catchUp, .phaseStart, .phaseEnd: [.everyUnit(.liaison)]
         // The result to circulate: posted by the robots that take it, mailed to nobody by default.
         case .finalReport: []
-        case .quotaShortfall, .commitmentReminder, .deliverableDue: [.namedUnits(.liaison)]
+        case .quotaShortfall, .commitmentReminder, .deliverableDue, .yearlyQuota, .rangeCheck: [.namedUnits(.liaison)]
         case .deadlineWarning, .overdue: [.itemResponsible(.first), .itemResponsible(.main), .itemResponsible(.direct)]
         case .escalation:
             [.itemResponsible(.first), .itemResponsible(.main), .itemResponsible(.direct), .parentUnit(.first)]

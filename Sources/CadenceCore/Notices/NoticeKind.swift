@@ -43,6 +43,12 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
     /// A deliverable of a campaign plan falls due soon (`WarnBeforeSec=` ahead): who owes it and has
     /// not handed it in (R6).
     case deliverableDue = "deliverable-due"
+    /// A yearly quota of a campaign plan checked (`CheckOn=` days and the year's end): the units
+    /// below their count, and any above its upper bound (R10).
+    case yearlyQuota = "yearly-quota"
+    /// A range of a campaign plan left: a unit's demonstration sites, a leader's contact points
+    /// outside the range, when the data changes and at the `CheckOn=` days (R11).
+    case rangeCheck = "range-check"
 
     /// The journal `MESSAGE_ID` of this kind (generated once with `systemd-id128 new`; never change).
     public var messageID: String {
@@ -64,6 +70,8 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
         case .phaseStart: "57bcfaf19a704826b36a9e8ebcf4ba55"
         case .phaseEnd: "d1d6e83122c644a7b7c02780c87a6bb3"
         case .deliverableDue: "98f9cf9a8e7a454e983ac3e0de7f4e32"
+        case .yearlyQuota: "34e87b09a566444a9de8d7c09c9a54d1"
+        case .rangeCheck: "3873f0b52354466f9a8acf4150d50f56"
         }
     }
 
@@ -78,9 +86,9 @@ public enum NoticeKind: String, CaseIterable, Vocabulary, Codable, Sendable {
     public var priority: Int {
         switch self {
         case .occurrence, .catchUp, .deadlineWarning, .digest, .test, .finalReport, .commitmentReminder, .phaseStart,
-            .phaseEnd, .deliverableDue:
+            .phaseEnd, .deliverableDue, .rangeCheck:
             5
-        case .overdue, .quotaShortfall, .holidayDataMissing: 4
+        case .overdue, .quotaShortfall, .holidayDataMissing, .yearlyQuota: 4
         case .escalation, .configurationRefused, .deliveryFailed: 3
         case .accountability: 2
         }

@@ -60,29 +60,6 @@ public struct NoticeText: Sendable {
         return rendered
     }
 
-    /// A phase's description after the sentence that names it: on its own line.
-    public func phaseDescription(_ description: String?) -> String {
-        description.map { "\n" + $0 } ?? ""
-    }
-
-    /// What is due in a phase, one line each with its due day as the plan wrote it, and who owes
-    /// it when not every unit does; empty when nothing is.
-    public func deliverableLines(_ deliverables: [CampaignPlan.Deliverable]) -> String {
-        guard !deliverables.isEmpty else { return "" }
-        let zh = language == .zh
-        var text = zh ? "\n本阶段应完成：" : "\nDue in this phase:"
-        for deliverable in deliverables {
-            let owing = deliverable.unitKinds.map(\.rawValue).joined(separator: zh ? "、" : ", ")
-            text +=
-                zh
-                ? "\n- \(deliverable.name)：\(deliverable.due.text) 前"
-                : "\n- \(deliverable.name): by \(deliverable.due.text)"
-            if !owing.isEmpty { text += zh ? "（\(owing)）" : " (\(owing))" }
-            if let description = deliverable.description { text += zh ? "。\(description)" : ". \(description)" }
-        }
-        return text
-    }
-
     /// What marks a reminder that an item is still overdue (in `{late}` of its notice).
     public var reminderMark: String { language == .zh ? "（仍未整改，再次提醒）" : " (still overdue: reminder)" }
 
@@ -220,44 +197,6 @@ public struct NoticeText: Sendable {
         language == .zh ? "\(period) 未记录：\(description)" : "Not recorded for \(period): \(description)"
     }
 
-    /// The title of the missed-duty item of a deliverable not handed in by its due day.
-    public func missedDeliverable(plan: String, deliverable: String) -> String {
-        language == .zh ? "未按期上交：\(plan) \(deliverable)" : "Not handed in on time: \(plan), \(deliverable)"
-    }
-
-    /// What a phase's end says of its deliverables: each with how many units owing it handed it
-    /// in, and the names of those that did not.
-    public func handInLines(
-        _ lines: [(deliverable: CampaignPlan.Deliverable, handedIn: Int, owing: Int, missing: [String])]
-    ) -> String {
-        guard !lines.isEmpty else { return "" }
-        let zh = language == .zh
-        var text = zh ? "\n本阶段应完成的事项：" : "\nDue in this phase:"
-        for line in lines {
-            let name = line.deliverable.name, due = line.deliverable.due.text
-            text +=
-                zh
-                ? "\n- \(name)（\(due) 前）：\(line.owing) 个单位中已交 \(line.handedIn) 个"
-                : "\n- \(name) (by \(due)): \(line.handedIn) of \(line.owing) units handed it in"
-            if !line.missing.isEmpty {
-                text +=
-                    zh ? "；未交：" + line.missing.joined(separator: "、") : "; not: " + line.missing.joined(separator: ", ")
-            }
-        }
-        return text
-    }
-
-    /// Who has handed a deliverable in before its due day: how many of those owing it, and the
-    /// names of those that have not.
-    public func handInStatus(handedIn: Int, owing: Int, missing: [String]) -> String {
-        let zh = language == .zh
-        var text = zh ? "\(owing) 个单位中已交 \(handedIn) 个" : "\(handedIn) of \(owing) units have handed it in"
-        if !missing.isEmpty {
-            text += zh ? "；尚未上交：" + missing.joined(separator: "、") : "; not yet: " + missing.joined(separator: ", ")
-        }
-        return text + (zh ? "。" : ".")
-    }
-
     /// A notice kind in the office's words (通知文件的“类型”).
     public func kindName(_ kind: NoticeKind) -> String {
         guard language == .zh else { return kind.rawValue }
@@ -278,6 +217,8 @@ public struct NoticeText: Sendable {
         case .phaseStart: "活动阶段开始"
         case .phaseEnd: "活动阶段结束"
         case .deliverableDue: "应交事项提醒"
+        case .yearlyQuota: "年度数量检查"
+        case .rangeCheck: "数量范围提醒"
         case .commitmentReminder: "公开承诺提醒"
         }
     }
@@ -354,18 +295,8 @@ public struct NoticeText: Sendable {
             "cadenced 测试消息：{person}\n这是一条测试消息，用于确认 cadenced 能把整改提醒送达 {person}（{channel}）。发送时间 {due}。无需回复。"
         case (.test, .en):
             "cadenced test message: {person}\nThis is a test message to confirm that cadenced's notices reach {person} ({channel}). Sent at {due}. No reply needed."
-        case (.phaseStart, .zh):
-            "活动阶段开始：{plan} {phase}{late}\n{plan}进入「{phase}」阶段（{start} 至 {end}）。{phase_description}{deliverables}"
-        case (.phaseStart, .en):
-            "Campaign phase begins: {plan}, {phase}{late}\n{plan} enters the phase {phase} ({start} to {end}).{phase_description}{deliverables}"
-        case (.phaseEnd, .zh):
-            "活动阶段结束：{plan} {phase}{late}\n{plan}「{phase}」阶段（{start} 至 {end}）已结束。{deliverables}"
-        case (.phaseEnd, .en):
-            "Campaign phase ended: {plan}, {phase}{late}\n{plan}: the phase {phase} ({start} to {end}) has ended.{deliverables}"
-        case (.deliverableDue, .zh):
-            "应交事项提醒：{plan} {deliverable} {due_text} 前上交{late}\n{plan}的应交事项「{deliverable}」须于 {due_text} 前上交（{deadline}）。{status}"
-        case (.deliverableDue, .en):
-            "Deliverable due soon: {plan}, {deliverable} by {due_text}{late}\n{plan}: the deliverable {deliverable} is due by {due_text} ({deadline}). {status}"
+        case (.phaseStart, _), (.phaseEnd, _), (.deliverableDue, _), (.yearlyQuota, _), (.rangeCheck, _):
+            planTemplate(kind, language)
         case (.commitmentReminder, .zh):
             "公开承诺提醒：{unit_name} {period}{late}\n{summary}\n{lines}"
         case (.commitmentReminder, .en):

@@ -41,12 +41,23 @@ public struct CampaignPlan: Sendable, Equatable {
     /// In the order of their start (then of the file).
     public var phases: [Phase]
     public var deliverables: [Deliverable]
+    /// `[Quota NAME]` and `[Range NAME]`, in the order of the file.
+    public var counts: [CountRule]
 
-    public init(name: String, description: String? = nil, phases: [Phase] = [], deliverables: [Deliverable] = []) {
+    public init(
+        name: String, description: String? = nil, phases: [Phase] = [], deliverables: [Deliverable] = [],
+        counts: [CountRule] = []
+    ) {
         self.name = name
         self.description = description ?? name
         self.phases = phases
         self.deliverables = deliverables
+        self.counts = counts
+    }
+
+    /// The last day any phase or deliverable of the plan reaches.
+    public var lastDay: LocalDate? {
+        (phases.map(\.end.last) + deliverables.map(\.due.last)).max()
     }
 
     /// The phase `day` falls in (the last started, when phases overlap), or nil.
@@ -94,7 +105,7 @@ public struct CampaignPlan: Sendable, Equatable {
         var plan = CampaignPlan(name: name)
         let fileStart = SourceLocation(file: source.fileName, line: 1)
         func section(_ header: String) -> (kind: String, name: String)? {
-            for kind in ["Phase", "Deliverable"] where header.hasPrefix(kind + " ") {
+            for kind in ["Phase", "Deliverable", "Quota", "Range"] where header.hasPrefix(kind + " ") {
                 let name = String(header.dropFirst(kind.count + 1)).trimmingWhitespace()
                 return name.isEmpty ? nil : (kind, name)
             }
@@ -103,6 +114,8 @@ public struct CampaignPlan: Sendable, Equatable {
         let keys: [String: Set<String>] = [
             "Plan": ["Description"], "Phase": ["Description", "Start", "End"],
             "Deliverable": ["Description", "Phase", "Due", "Units"],
+            "Quota": ["Description", "Count", "Year", "CheckOn"],
+            "Range": ["Description", "Count", "Role", "Leaders", "CheckOn"],
         ]
         var order: [(kind: String, name: String, location: SourceLocation)] = []
         for header in ini.sectionHeaders {
@@ -207,8 +220,19 @@ public struct CampaignPlan: Sendable, Equatable {
                 due: due, unitKinds: kinds)
             plan.deliverables.append(deliverable)
         }
-        if plan.phases.isEmpty && plan.deliverables.isEmpty && errors.isEmpty {
-            errors.append(.invalid(fileStart, reason: "a plan needs at least one [Phase NAME] section"))
+        for entry in order where entry.kind == "Quota" || entry.kind == "Range" {
+            let kind: CountRule.Kind = entry.kind == "Quota" ? .quota : .range
+            if let rule = countRule(kind, entry.name, ini: ini, at: entry.location, year: plan.lastDay?.year, &errors) {
+                plan.counts.append(rule)
+            }
+        }
+        if plan.phases.isEmpty && plan.deliverables.isEmpty && plan.counts.isEmpty && errors.isEmpty {
+            errors.append(
+                .invalid(
+                    fileStart,
+                    reason:
+                        "a plan needs at least one [Phase NAME], [Deliverable NAME], [Quota NAME] or [Range NAME] section"
+                ))
         }
         try ConfigurationError.throwIfAny(errors)
         return plan
