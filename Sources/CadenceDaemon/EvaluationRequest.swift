@@ -45,7 +45,19 @@ public struct EvaluationMaker {
             throw EvaluationMakerError.notBegun(
                 year: year, at: LocalTimeText.format(instant, zone: configuration.timeZone))
         }
-        return try store.evaluationFigures(window: window, unit: unit, duties: duties, owedBy: owedBy)
+        var figures = try store.evaluationFigures(window: window, unit: unit, duties: duties, owedBy: owedBy)
+        figures.plans = try plans(in: window)
+        var tasks: [String: PlanTasks] = [:]
+        for plan in figures.plans {
+            for (unit, task) in plan.tasks {
+                tasks[unit, default: PlanTasks()].due += task.due
+                tasks[unit, default: PlanTasks()].met += task.met
+            }
+        }
+        for index in figures.units.indices {
+            figures.units[index].planTasks = tasks[figures.units[index].id] ?? PlanTasks()
+        }
+        return figures
     }
 
     /// The report, ready to render.

@@ -30,31 +30,12 @@ extension Manager {
         return pending
     }
 
-    /// What a rule counts at `instant`: the units of its kinds there then, with their records
-    /// (a quota's within its year up to `through`); or the people holding its role or a leader's,
-    /// with the units where each holds its role.
-    func countState(_ plan: CampaignPlan, _ rule: CountRule, at instant: Date, through: LocalDate) throws -> (
-        subjects: [CountSubject], findings: [CountFinding]
-    ) {
-        if let role = rule.role {
-            let (subjects, counts) = try store.roleCounts(role: role, leaders: rule.leaders, at: instant)
-            return (subjects, rule.findings(subjects: subjects, counts: counts))
-        }
-        let units = try store.unitsOwing(kinds: rule.targets.compactMap(\.kind), existingBefore: instant)
-        let subjects = units.map {
-            CountSubject(id: $0.id, name: $0.name, kind: UnitKind(rawValue: $0.kind), unit: $0.id)
-        }
-        let counts = try store.countTotals(
-            plan: plan.name, rule: rule.name, from: rule.countsFrom(checkingOn: through), through: through)
-        return (subjects, rule.findings(subjects: subjects, counts: counts))
-    }
-
     /// A check's notice: every unit (or person) outside its count, to the liaisons of the units
     /// concerned; said also when all are within, for the record.
     func countCheckNotice(
         _ plan: CampaignPlan, _ rule: CountRule, day: LocalDate, key: String, at: Date, now: Date
     ) throws -> Notice {
-        let (subjects, findings) = try countState(plan, rule, at: at, through: day)
+        let (subjects, findings) = try store.countState(plan: plan.name, rule, at: at, through: day)
         var notice = Notice(
             key: key, kind: rule.kind == .quota ? .yearlyQuota : .rangeCheck, dueAt: at, emittedAt: now,
             late: now.timeIntervalSince(at) > Self.lateAfter)
@@ -82,7 +63,7 @@ extension Manager {
             let given = try store.noticeKeys(prefix: "plan/\(plan.name)/")
             for rule in rules {
                 let today = LocalDay.of(now, in: configuration.timeZone)
-                for finding in try countState(plan, rule, at: now, through: today).findings {
+                for finding in try store.countState(plan: plan.name, rule, at: now, through: today).findings {
                     let key = "plan/\(plan.name)/\(rule.name)/\(finding.subject.id)/\(finding.count)"
                     guard !given.contains(key) else { continue }
                     var notice = Notice(key: key, kind: .rangeCheck, dueAt: now, emittedAt: now, late: false)

@@ -105,4 +105,23 @@ extension LedgerStore {
             return (subjects, counts)
         }
     }
+
+    /// What `rule` of `plan` counts at `instant`: the units of its kinds there then, with their
+    /// records (a quota's within its year up to `through`); or the people holding its role or a
+    /// leader's, with the units where each holds its role.
+    public func countState(plan: String, _ rule: CountRule, at instant: Date, through: LocalDate) throws -> (
+        subjects: [CountSubject], findings: [CountFinding]
+    ) {
+        if let role = rule.role {
+            let (subjects, counts) = try roleCounts(role: role, leaders: rule.leaders, at: instant)
+            return (subjects, rule.findings(subjects: subjects, counts: counts))
+        }
+        let units = try unitsOwing(kinds: rule.targets.compactMap(\.kind), existingBefore: instant)
+        let subjects = units.map {
+            CountSubject(id: $0.id, name: $0.name, kind: UnitKind(rawValue: $0.kind), unit: $0.id)
+        }
+        let counts = try countTotals(
+            plan: plan, rule: rule.name, from: rule.countsFrom(checkingOn: through), through: through)
+        return (subjects, rule.findings(subjects: subjects, counts: counts))
+    }
 }

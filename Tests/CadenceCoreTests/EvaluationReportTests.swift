@@ -244,7 +244,9 @@ struct EvaluationReportTests {
             try JSONSerialization.jsonObject(with: Data(report.render(.json).utf8)) as? [String: Any])
         #expect((json["rankingRule"] as? String)?.contains("权重 30") == true)
         #expect(
-            (json["weights"] as? [String: Int]) == ["commitments": 30, "duties": 25, "quota": 15, "rectification": 30])
+            (json["weights"] as? [String: Int]) == [
+                "commitments": 30, "duties": 25, "quota": 15, "rectification": 30, "plan": 15,
+            ])
     }
 
     @Test("Report= in a cadence file; the defaults by kind and period")

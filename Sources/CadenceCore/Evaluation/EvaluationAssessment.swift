@@ -27,7 +27,8 @@ public struct Ratio: Sendable, Equatable {
 /// commitment fulfilment (fulfilled ÷ made, weight 30), duties held (reviews, inspections,
 /// appraisals and evaluations held ÷ due, weight 25), information-report months (months at
 /// quota ÷ months judged, weight 15), rectification timeliness (closed on time ÷ (closed +
-/// overdue), weight 30). A unit with an item that reached accountability (责任追究) by the instant
+/// overdue), weight 30), campaign plans (deliverables handed in on time and yearly counts and
+/// ranges within their bounds ÷ those judged, weight 15). A unit with an item that reached accountability (责任追究) by the instant
 /// ranks after every unit without one, whatever its score. Units are ranked by score rounded to 0.1, higher first; ties go to
 /// fewer overdue items, then to the unit id in alphabetical order. Only units under another unit
 /// and still in the tree are ranked (the top of the tree is the evaluating body), and only when
@@ -35,7 +36,7 @@ public struct Ratio: Sendable, Equatable {
 public struct EvaluationAssessment: Sendable {
     /// The components of the score, in the order they are summed.
     public enum Component: String, CaseIterable, Sendable {
-        case commitments, duties, quota, rectification
+        case commitments, duties, quota, rectification, plan
 
         public var weight: Int {
             switch self {
@@ -43,6 +44,7 @@ public struct EvaluationAssessment: Sendable {
             case .duties: 25
             case .quota: 15
             case .rectification: 30
+            case .plan: 15
             }
         }
     }
@@ -106,6 +108,7 @@ public struct EvaluationAssessment: Sendable {
         if items.closed + items.overdue > 0 {
             out[.rectification] = Ratio(items.closedOnTime, of: items.closed + items.overdue)
         }
+        if unit.planTasks.due > 0 { out[.plan] = Ratio(unit.planTasks.met, of: unit.planTasks.due) }
         return out
     }
 

@@ -18,6 +18,8 @@ public struct EvaluationFigures: Sendable, Equatable {
     public var bySource: [String: SourceCounts]
     /// What the public appraisals of the window recorded, summed over the units covered (R12).
     public var appraisals = AppraisalResults()
+    /// The campaign plans with something in the window (R5, R6, R10, R11).
+    public var plans: [PlanFigures] = []
 
     public init(
         window: EvaluationWindow, scope: String?, units: [UnitFigures], burndown: [BurndownPoint],
@@ -48,6 +50,8 @@ public struct UnitFigures: Sendable, Equatable {
     /// Information reports, one entry per month of the window.
     public var months: [MonthQuota]
     public var items: ItemCounts
+    /// What the campaign plans asked of it and it did (deliverables on time, counts within).
+    public var planTasks = PlanTasks()
 
     public init(
         id: String, name: String, kind: String, parent: String?, removedAt: Date? = nil, monthlyQuota: Int,

@@ -17,6 +17,7 @@ extension EvaluationReport {
             text.referred, text.escalated, text.accountability, text.reopened, text.rectificationRate + " (%)",
             text.onTimeRate + " (%)",
         ]
+        if showsPlans { header += zh ? ["活动计划 按期完成", "活动计划 应完成"] : ["plan tasks met", "plan tasks due"] }
         return header
     }
 
@@ -55,6 +56,7 @@ extension EvaluationReport {
                 "\(i.deferred)", "\(i.referred)", "\(i.escalated)", "\(i.accountability)", "\(i.reopened)",
                 percent(Ratio(i.closed, of: i.onLedger)), percent(Ratio(i.closedOnTime, of: i.closed)),
             ]
+            if showsPlans { row += ["\(unit.planTasks.met)", "\(unit.planTasks.due)"] }
             rows.append(row)
         }
         return CSV.format(rows)
@@ -124,6 +126,7 @@ extension EvaluationReport {
                         })
                 ),
                 ("items", items(unit.items)),
+                ("planTasks", .object([("met", .int(unit.planTasks.met)), ("due", .int(unit.planTasks.due))])),
             ])
         }
         let rates: [JSONValue] = assessment.rates.map { rate in
@@ -187,6 +190,7 @@ extension EvaluationReport {
                     })
             ),
             ("items", .array(listed)),
+            ("plans", plansJSON),
         ])
         var out = ""
         document.write(to: &out)

@@ -25,6 +25,7 @@ extension EvaluationReport {
         htmlRates(&out)
         htmlUnits(&out)
         if !window.variant.isLedgerCheckpoint { htmlHeatMap(&out) }
+        htmlPlans(&out)
         out += "<section id=\"burndown\">\n<h2>\(Self.escape(text.burndown))</h2>\n"
         out += burndownSVG()
         out += "</section>\n"
@@ -116,6 +117,7 @@ extension EvaluationReport {
             checkpoint
             ? [text.open, text.overdue, text.deferred, text.referred, text.escalated, text.accountability]
             : [text.overdue, text.deferred, text.escalated, text.accountability]
+        if showsPlans { headers.append(planTasksHeader) }
         for header in headers { out += "<th>\(Self.escape(header))</th>" }
         out += "</tr></thead>\n<tbody>\n"
         for line in assessment.lines {
@@ -153,6 +155,7 @@ extension EvaluationReport {
                     "\(i.accountability)",
                 ]
                 : ["\(i.overdue)", "\(i.deferred)", "\(i.escalated)", "\(i.accountability)"]
+            if showsPlans { cells.append(Self.fraction(unit.planTasks.met, unit.planTasks.due)) }
             out += cells.map { "<td>\($0)</td>" }.joined()
             out += "</tr>\n"
         }

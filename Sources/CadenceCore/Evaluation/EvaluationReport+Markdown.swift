@@ -28,6 +28,7 @@ extension EvaluationReport {
             checkpoint
             ? [text.open, text.overdue, text.deferred, text.referred, text.escalated, text.accountability]
             : [text.overdue, text.deferred, text.escalated, text.accountability]
+        if showsPlans { headers.append(planTasksHeader) }
         let rows = assessment.lines.map { line -> [String] in
             let unit = line.unit
             let c = unit.commitments
@@ -53,6 +54,7 @@ extension EvaluationReport {
                     "\(i.accountability)",
                 ]
                 : ["\(i.overdue)", "\(i.deferred)", "\(i.escalated)", "\(i.accountability)"]
+            if showsPlans { row.append(Self.fraction(unit.planTasks.met, unit.planTasks.due)) }
             return row
         }
         let textColumns: Set<Int> = checkpoint ? [0, 1] : [1, 2]
@@ -83,6 +85,7 @@ extension EvaluationReport {
                     }, right: Set(1...window.months.count))
             }
         }
+        out += markdownPlans()
         out += "\n## \(text.burndown)\n\n"
         out += Self.table(
             [text.at, text.open, text.overdue, text.withinDeadline],

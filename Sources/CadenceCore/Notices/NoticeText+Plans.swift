@@ -88,6 +88,9 @@ extension NoticeText {
         let below = findings.filter(\.isBelow).map(countFinding)
         let above = findings.filter { !$0.isBelow }.map(countFinding)
         let noun = zh ? (people ? "人" : "个单位") : (people ? "people" : "units")
+        guard checked > 0 else {
+            return zh ? "没有应计数的\(people ? "人" : "单位")。" : "No \(people ? "person" : "unit") is counted."
+        }
         guard !findings.isEmpty else {
             return zh ? "所查 \(checked) \(noun)均在要求之内。" : "All \(checked) \(noun) checked are within it."
         }
