@@ -29,8 +29,29 @@ CHINESE = {
 }
 
 
+# Holidays the State Council gave together, which chinese-calendar names by one of them only: an
+# anchor on either (OnHoliday=中秋 -1) must find its day. 2020: 「国庆节、中秋节：10月1日至8日放假调休」.
+COMBINED = {
+    (datetime.date(2020, 10, 1), datetime.date(2020, 10, 8)): ("National Day", "Mid-autumn Festival"),
+}
+
+
 def label(english):
+    if isinstance(english, tuple):
+        return "、".join(CHINESE[name] for name in english) + " " + ", ".join(english)
     return f"{CHINESE[english]} {english}" if english in CHINESE else english
+
+
+def combined(days):
+    """Names the days of a combined holiday by all of its holidays."""
+    days = dict(days)
+    for (first, last), names in COMBINED.items():
+        day = first
+        while day <= last:
+            if day in days:
+                days[day] = names
+            day += datetime.timedelta(days=1)
+    return days
 
 
 def runs(days):
@@ -38,7 +59,7 @@ def runs(days):
     ordered = sorted(days.items())
     result = []
     for _, group in itertools.groupby(
-        enumerate(ordered), key=lambda item: (item[1][0].toordinal() - item[0], item[1][1])
+        enumerate(ordered), key=lambda item: (item[1][0].toordinal() - item[0], str(item[1][1]))
     ):
         group = [day for _, day in group]
         result.append((group[0][0], group[-1][0], group[0][1]))
@@ -101,7 +122,7 @@ def main():
 #  file; choose files with Holidays= in cadenced.conf.
 """
     )
-    holiday_runs = runs(holidays)
+    holiday_runs = runs(combined(holidays))
     workday_runs = runs(workdays)
     for year in years:
         out.write(f"\n[{year}]\n")

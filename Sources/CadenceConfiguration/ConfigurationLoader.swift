@@ -123,7 +123,8 @@ public struct ConfigurationLoader: Sendable {
             guard let source = read(path, errors: &errors) else { continue }
             do {
                 let cadence = try Cadence.parse(
-                    name: name, source: source, reference: reference, zone: zone, zones: .system)
+                    name: name, source: source, reference: reference, zone: zone, zones: .system,
+                    holidays: workingDays)
                 warnings += cadence.warnings
                 cadences.append(cadence)
             } catch {

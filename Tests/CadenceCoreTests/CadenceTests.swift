@@ -204,10 +204,13 @@ struct CadenceTests {
     @Test(
         "Each bad cadence file is refused with file:line and a reason",
         arguments: [
-            ("Kind=reminder", "test.cadence:1: section '[Cadence]' needs a 'OnCalendar=' assignment"),
+            (
+                "Kind=reminder",
+                "test.cadence:1: section '[Cadence]' needs an 'OnCalendar=' or an 'OnHoliday=' assignment"
+            ),
             (
                 "OnCalendar=*-*-01 09:00\nOnCalendar=\nKind=reminder",
-                "test.cadence:1: section '[Cadence]' needs a 'OnCalendar=' assignment"
+                "test.cadence:1: section '[Cadence]' needs an 'OnCalendar=' or an 'OnHoliday=' assignment"
             ),
             ("OnCalendar=*-*-01 09:00", "test.cadence:1: section '[Cadence]' needs a 'Kind=' assignment"),
             ("OnCalendar=*-*-01 09:00\nKind=party", "test.cadence:3: Kind= 'party' is not one of: reminder, review"),

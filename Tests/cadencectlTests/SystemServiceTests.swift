@@ -15,14 +15,16 @@ struct SystemServiceTests {
     @Test(
         "Tests/system/service-test.sh passes",
         .enabled(if: getuid() == 0, "needs root: boots systemd in a private pid and mount namespace"),
-        .timeLimit(.minutes(10))
+        // A guard against a hang, not a goal: the release build inside takes most of it, and a
+        // loaded two-core machine needed more than ten minutes.
+        .timeLimit(.minutes(20))
     )
     func serviceTest() throws { try Self.runScript("Tests/system/service-test.sh") }
 
     @Test(
         "Tests/system/package-test.sh passes: the .deb installs, upgrades, removes and purges on a fresh Debian 12",
         .enabled(if: getuid() == 0, "needs root: boots a fresh Debian's systemd in a private namespace"),
-        .timeLimit(.minutes(15))
+        .timeLimit(.minutes(25))
     )
     func packageTest() throws { try Self.runScript("Tests/system/package-test.sh") }
 

@@ -6,7 +6,7 @@ extension Cadence {
         "Cadence": [
             "OnCalendar": .list, "Kind": .single, "Period": .single, "WorkingDay": .single, "Description": .single,
             "Report": .single, "FinalReport": .single, "Units": .list, "PublishWithinDays": .single,
-            "RecordWithinDays": .single,
+            "RecordWithinDays": .single, "OnHoliday": .list,
         ]
     ])
 
@@ -34,8 +34,10 @@ extension Cadence {
     ///   - reference: the instant from which "never elapses" is judged (the daemon passes the load time).
     ///   - zone: the configured zone.
     ///   - zones: how zone names in an expression's suffix are recognised (the daemon passes the system's).
+    ///   - holidays: the holiday data an `OnHoliday=` line must name a holiday of (nil: not checked).
     public static func parse(
-        name: String, source: IniSource, reference: Date, zone: TimeZone, zones: ZoneDatabase
+        name: String, source: IniSource, reference: Date, zone: TimeZone, zones: ZoneDatabase,
+        holidays: WorkingDayCalendar? = nil
     ) throws(ConfigurationError) -> Cadence {
         let fileAt = SourceLocation(file: source.fileName, line: 0)
         guard DaemonConfiguration.isSafeName(name) else {
@@ -70,8 +72,42 @@ extension Cadence {
             warnings += expression.warnings.map { "\(assignment.location): OnCalendar= '\(assignment.value)': \($0)" }
             expressions.append(expression)
         }
-        if ini.list("Cadence", "OnCalendar")?.isEmpty ?? true {
-            errors.append(.missingKey(sectionAt, section: "Cadence", key: "OnCalendar"))
+        var anchors: [HolidayAnchor] = []
+        for assignment in ini.list("Cadence", "OnHoliday") ?? [] {
+            guard let anchor = HolidayAnchor(assignment.value) else {
+                errors.append(
+                    .badValue(
+                        assignment.location, key: "OnHoliday", value: assignment.value,
+                        reason: "is not a holiday with an offset in days and a time (春节 -7 09:00, 中秋 -1)"))
+                continue
+            }
+            if let holidays {
+                let days = anchor.days(workingDays: holidays)
+                guard !days.isEmpty else {
+                    let names = Set(
+                        holidays.holidays.values.flatMap {
+                            $0.prefix { $0 != " " }.split(separator: "、").map(String.init)
+                        }
+                    ).sorted()
+                    errors.append(
+                        .badValue(
+                            assignment.location, key: "OnHoliday", value: assignment.value,
+                            reason: "names no holiday of holidays.d ("
+                                + (names.isEmpty ? "it has none" : names.joined(separator: ", ")) + ")"))
+                    continue
+                }
+                if anchor.nextElapse(after: reference, zone: zone, workingDays: holidays) == nil {
+                    warnings.append(
+                        "\(assignment.location): OnHoliday= '\(assignment.value)': the holiday files have no "
+                            + "\(anchor.holiday) after \(days.last!.adding(days: -anchor.offsetDays)); it fires again "
+                            + "once next year's holidays are added")
+                }
+            }
+            anchors.append(anchor)
+        }
+        if (ini.list("Cadence", "OnCalendar")?.isEmpty ?? true) && (ini.list("Cadence", "OnHoliday")?.isEmpty ?? true) {
+            errors.append(
+                .invalid(sectionAt, reason: "section '[Cadence]' needs an 'OnCalendar=' or an 'OnHoliday=' assignment"))
         }
 
         func choice<T: Vocabulary>(_ key: String, default value: T?) -> T? {
@@ -218,6 +254,7 @@ extension Cadence {
         cadence.reports = reports
         cadence.finalReport = finalReport
         cadence.units = units
+        cadence.anchors = anchors
         cadence.publishWithinDays = publishWithin
         cadence.recordWithinDays = recordWithin
         cadence.warnings += cadence.periodWarnings(ini: ini, reference: reference, zone: zone)

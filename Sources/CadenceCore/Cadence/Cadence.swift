@@ -11,6 +11,9 @@ public struct Cadence: Hashable, Sendable {
     public var name: String
     /// `OnCalendar=` lines; the earliest elapse among them wins.
     public var expressions: [CalendarExpression]
+    /// `OnHoliday=` lines: elapses anchored to named holidays of the holiday data, merged with
+    /// those of ``expressions``.
+    public var anchors: [HolidayAnchor] = []
     public var kind: CadenceKind
     public var period: CadencePeriod
     public var workingDay: WorkingDayShift
@@ -64,14 +67,19 @@ public struct Cadence: Hashable, Sendable {
         let start = workingDay == .next ? instant.addingTimeInterval(-margin) : instant
         var best: Occurrence?
         // Walk the elapses of all expressions merged in time order, so the stop test below holds for all.
-        var upcoming = expressions.map { $0.nextElapse(after: start, localZone: zone) }
+        func elapse(_ index: Int, after: Date) -> Date? {
+            index < expressions.count
+                ? expressions[index].nextElapse(after: after, localZone: zone)
+                : anchors[index - expressions.count].nextElapse(after: after, zone: zone, workingDays: workingDays)
+        }
+        var upcoming = (0..<(expressions.count + anchors.count)).map { elapse($0, after: start) }
         // A guard against expressions elapsing every second over a long holiday; cadences are coarse.
         for _ in 0..<100_000 {
             guard
                 let (index, nominal) = upcoming.enumerated().compactMap({ i, d in d.map { (i, $0) } })
                     .min(by: { $0.1 < $1.1 })
             else { break }
-            upcoming[index] = expressions[index].nextElapse(after: nominal, localZone: zone)
+            upcoming[index] = elapse(index, after: nominal)
             if let best {
                 // Effective instants are never earlier than nominal ones (none, next) or at most
                 // `margin` earlier (previous): past that, no later elapse can win.
@@ -79,7 +87,8 @@ public struct Cadence: Hashable, Sendable {
                 if bound > best.effective { break }
             }
             let candidate = occurrence(nominal: nominal, zone: zone, workingDays: workingDays)
-            guard candidate.effective > instant, isFirstInPeriod(candidate, zone: zone) else { continue }
+            guard candidate.effective > instant, isFirstInPeriod(candidate, zone: zone, workingDays: workingDays)
+            else { continue }
             if best == nil || (candidate.effective, candidate.nominal) < (best!.effective, best!.nominal) {
                 best = candidate
             }
@@ -102,7 +111,9 @@ public struct Cadence: Hashable, Sendable {
     }
 
     /// The first nominal elapse, over all expressions, in the period that starts on `firstDay`.
-    func firstNominal(inPeriodStarting firstDay: LocalDate, key: PeriodKey, zone: TimeZone) -> Date? {
+    func firstNominal(
+        inPeriodStarting firstDay: LocalDate, key: PeriodKey, zone: TimeZone, workingDays: WorkingDayCalendar
+    ) -> Date? {
         // Start a little before local midnight so an elapse exactly at midnight is included.
         let before = LocalTimeConversion.startOfDay(firstDay, in: zone).addingTimeInterval(-1)
         var first: Date?
@@ -121,13 +132,20 @@ public struct Cadence: Hashable, Sendable {
                 break
             }
         }
+        for anchor in anchors {
+            guard let elapse = anchor.nextElapse(after: before, zone: zone, workingDays: workingDays),
+                PeriodKey(period, instant: elapse, zone: zone) == key
+            else { continue }
+            if first.map({ elapse < $0 }) ?? true { first = elapse }
+        }
         return first
     }
 
-    private func isFirstInPeriod(_ candidate: Occurrence, zone: TimeZone) -> Bool {
+    private func isFirstInPeriod(_ candidate: Occurrence, zone: TimeZone, workingDays: WorkingDayCalendar) -> Bool {
         guard period != .occurrence else { return true }
         let (day, _) = LocalTimeConversion.split(candidate.nominal, in: zone)
         let firstDay = PeriodKey.firstDay(of: period, containing: day)
-        return firstNominal(inPeriodStarting: firstDay, key: candidate.period, zone: zone) == candidate.nominal
+        return firstNominal(inPeriodStarting: firstDay, key: candidate.period, zone: zone, workingDays: workingDays)
+            == candidate.nominal
     }
 }

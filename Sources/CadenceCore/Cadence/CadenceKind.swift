@@ -14,13 +14,16 @@ public enum CadenceKind: String, CaseIterable, Sendable, Vocabulary {
     case commitment
     /// Month-end check of information-report quotas (DOMAIN.md §2, R9).
     case quotaCheck = "quota-check"
+    /// A notice to every unit at each occurrence, and nothing more: no record owed, no reminder
+    /// of each unit's commitments (a weekly circular, a monthly ranking, a check before a festival).
+    case announcement
 
     /// True for duties whose holding is recorded per unit and becomes overdue if not recorded by the
     /// period's end (DOMAIN.md R3).
     public var requiresRecord: Bool {
         switch self {
         case .review, .inspection, .appraisal, .evaluation: true
-        case .reminder, .commitment, .quotaCheck: false
+        case .reminder, .commitment, .quotaCheck, .announcement: false
         }
     }
 }

@@ -17,6 +17,10 @@ struct ListCadencesCommand: ParsableCommand {
               cadencectl list-cadences
               cadencectl list-cadences --config-dir etc/cadenced --json
               cadencectl list-cadences --base-time='2026-12-31 18:00'
+              cadencectl list-cadences --iterations 3
+
+            A cadence anchored to a holiday (OnHoliday=春节 -7 09:00) resolves from the holiday \
+            files year by year: --iterations shows the dates it will fire on.
             """
     )
 
@@ -28,8 +32,17 @@ struct ListCadencesCommand: ParsableCommand {
         help: ArgumentHelp("List occurrences after this time instead of now (as for 'calendar').", valueName: "TIME"))
     var baseTime: BaseTime?
 
+    @Option(help: "How many next occurrences to show per cadence (1 to 100).")
+    var iterations = 1
+
     @Flag(help: "Print one JSON object per cadence, instants in UTC.")
     var json = false
+
+    func validate() throws {
+        guard (1...100).contains(iterations) else {
+            throw ValidationError("--iterations must be between 1 and 100, got \(iterations)")
+        }
+    }
 
     func run() throws {
         let now = baseTime?.date ?? Date()
@@ -43,10 +56,19 @@ struct ListCadencesCommand: ParsableCommand {
         }
         for warning in loaded.warnings { printError("warning: " + warning) }
         let rows = loaded.cadences.map { cadence in
-            (cadence, cadence.nextOccurrence(after: now, zone: loaded.timeZone, workingDays: loaded.workingDays))
+            var occurrences: [Occurrence] = []
+            var after = now
+            while occurrences.count < iterations,
+                let next = cadence.nextOccurrence(after: after, zone: loaded.timeZone, workingDays: loaded.workingDays)
+            {
+                occurrences.append(next)
+                after = next.effective
+            }
+            return (cadence, occurrences)
         }
         if json {
-            for (cadence, next) in rows {
+            for (cadence, occurrences) in rows {
+                let next = occurrences.first
                 var fields = [
                     ("name", JSONString.quoted(cadence.name)), ("kind", JSONString.quoted(cadence.kind.rawValue)),
                     ("period", JSONString.quoted(cadence.period.rawValue)),
@@ -54,6 +76,10 @@ struct ListCadencesCommand: ParsableCommand {
                     (
                         "onCalendar",
                         "[" + cadence.expressions.map { JSONString.quoted($0.normalized) }.joined(separator: ", ") + "]"
+                    ),
+                    (
+                        "onHoliday",
+                        "[" + cadence.anchors.map { JSONString.quoted($0.text) }.joined(separator: ", ") + "]"
                     ),
                     ("description", JSONString.quoted(cadence.description)),
                 ]
@@ -66,24 +92,38 @@ struct ListCadencesCommand: ParsableCommand {
                 } else {
                     fields.append(("next", "null"))
                 }
+                if iterations > 1 {
+                    let all = occurrences.map {
+                        JSONString.quoted(Timestamp.iso8601UTC($0.effective, microseconds: false))
+                    }
+                    fields.append(("occurrences", "[" + all.joined(separator: ", ") + "]"))
+                }
                 print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
             }
             return
         }
         var table = TextTable(header: ["NAME", "KIND", "PERIOD", "NEXT", "KEY", "DESCRIPTION"])
-        for (cadence, next) in rows {
-            var when = "never"
-            if let next {
-                when = LocalTime.format(next.effective, zone: loaded.timeZone)
+        for (cadence, occurrences) in rows {
+            guard !occurrences.isEmpty else {
+                table.rows.append([
+                    cadence.name, cadence.kind.rawValue, cadence.period.rawValue, "never", "-", cadence.description,
+                ])
+                continue
+            }
+            for (index, next) in occurrences.enumerated() {
+                var when = LocalTime.format(next.effective, zone: loaded.timeZone)
                 if next.isShifted {
                     when +=
                         " (moved from " + LocalTime.format(next.nominal, zone: loaded.timeZone, dateOnly: true) + ")"
                 }
+                // Later occurrences of the same cadence under the first, their other columns left blank.
+                table.rows.append(
+                    index == 0
+                        ? [
+                            cadence.name, cadence.kind.rawValue, cadence.period.rawValue, when, next.period.rawValue,
+                            cadence.description,
+                        ] : ["", "", "", when, next.period.rawValue, ""])
             }
-            table.rows.append([
-                cadence.name, cadence.kind.rawValue, cadence.period.rawValue, when, next?.period.rawValue ?? "-",
-                cadence.description,
-            ])
         }
         print(table.render())
         print("\n\(rows.count) cadences listed. Times in \(loaded.timeZone.identifier).")
