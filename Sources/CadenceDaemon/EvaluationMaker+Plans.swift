@@ -48,11 +48,12 @@ extension EvaluationMaker {
             for rule in plan.counts where rule.year == nil || rule.year == window.year {
                 let yearEnd = rule.year.flatMap { LocalDate(year: $0, month: 12, day: 31) }
                 let through = yearEnd.map { min($0, asOfDay) } ?? asOfDay
-                let (subjects, findings) = try store.countState(
+                let (subjects, values, findings) = try store.countState(
                     plan: plan.name, rule, at: window.asOf, through: through)
-                counts.append(
-                    PlanFigures.Count(
-                        rule: rule, judged: yearEnd.map(ended) ?? true, subjects: subjects, findings: findings))
+                var count = PlanFigures.Count(
+                    rule: rule, judged: yearEnd.map(ended) ?? true, subjects: subjects, findings: findings)
+                count.counts = values
+                counts.append(count)
             }
             guard !phases.isEmpty || !deliverables.isEmpty || !counts.isEmpty else { continue }
             plans.append(

@@ -160,7 +160,7 @@ extension LedgerRequest {
             lines.append(kind == .quota ? (zh ? "年度数量：" : "Yearly counts:") : (zh ? "数量范围：" : "Ranges:"))
             for rule in rules {
                 let through = rule.year.map { min(today, LocalDate(year: $0, month: 12, day: 31) ?? today) } ?? today
-                let (subjects, findings) = try store.countState(plan: plan.name, rule, at: now, through: through)
+                let (subjects, _, findings) = try store.countState(plan: plan.name, rule, at: now, through: through)
                 var head = "  \(rule.name)  \(manager.text.countBounds(rule))"
                 if let year = rule.year { head += zh ? "（\(year) 年）" : " (\(year))" }
                 let status = manager.text.countStatus(findings, checked: subjects.count, people: rule.role != nil)

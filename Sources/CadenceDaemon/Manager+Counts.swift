@@ -35,7 +35,7 @@ extension Manager {
     func countCheckNotice(
         _ plan: CampaignPlan, _ rule: CountRule, day: LocalDate, key: String, at: Date, now: Date
     ) throws -> Notice {
-        let (subjects, findings) = try store.countState(plan: plan.name, rule, at: at, through: day)
+        let (subjects, _, findings) = try store.countState(plan: plan.name, rule, at: at, through: day)
         var notice = Notice(
             key: key, kind: rule.kind == .quota ? .yearlyQuota : .rangeCheck, dueAt: at, emittedAt: now,
             late: now.timeIntervalSince(at) > Self.lateAfter)

@@ -110,11 +110,11 @@ extension LedgerStore {
     /// records (a quota's within its year up to `through`); or the people holding its role or a
     /// leader's, with the units where each holds its role.
     public func countState(plan: String, _ rule: CountRule, at instant: Date, through: LocalDate) throws -> (
-        subjects: [CountSubject], findings: [CountFinding]
+        subjects: [CountSubject], counts: [String: Int], findings: [CountFinding]
     ) {
         if let role = rule.role {
             let (subjects, counts) = try roleCounts(role: role, leaders: rule.leaders, at: instant)
-            return (subjects, rule.findings(subjects: subjects, counts: counts))
+            return (subjects, counts, rule.findings(subjects: subjects, counts: counts))
         }
         let units = try unitsOwing(kinds: rule.targets.compactMap(\.kind), existingBefore: instant)
         let subjects = units.map {
@@ -122,6 +122,6 @@ extension LedgerStore {
         }
         let counts = try countTotals(
             plan: plan, rule: rule.name, from: rule.countsFrom(checkingOn: through), through: through)
-        return (subjects, rule.findings(subjects: subjects, counts: counts))
+        return (subjects, counts, rule.findings(subjects: subjects, counts: counts))
     }
 }

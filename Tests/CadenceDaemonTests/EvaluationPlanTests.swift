@@ -133,6 +133,19 @@ struct EvaluationPlanTests {
         #expect(markdown.contains("## 活动计划"))
         #expect(markdown.contains("| 实施方案上报 | 2011-10-20 (2011-10-20) | \(onTime)/4 | 未按期上交：乙县卫生局、示例市第一医院 |"))
         #expect(markdown.contains("东城区卫生局 3（应为1–2）"))
+        // Unit by unit, each count of units: as the test reads the records against the bounds.
+        let rules = ["岗位练兵技术比武", "树立典型", "示范点"]
+        let names = ["county-a": "甲县卫生局", "county-b": "乙县卫生局", "hospital": "示例市第一医院", "district": "东城区卫生局"]
+        for (unit, name) in names {
+            let cells = rules.map { rule -> String in
+                guard let range = PlanYear.bounds[rule]![PlanYear.kinds[unit]!] else { return "—" }
+                let count = PlanYear.records[rule]?[unit] ?? 0
+                return "\(count)" + (range.contains(count) ? "" : " ✗")
+            }
+            #expect(markdown.contains("| \(name) | " + cells.joined(separator: " | ") + " |"), "\(name)")
+            let values = counts.first { $0["name"] as? String == "示范点" }?["values"] as? [String: Int]
+            #expect(values?[unit] == PlanYear.records["示范点"]?[unit])
+        }
         let csv = report.render(.csv)
         let header = csv.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         #expect(header.hasSuffix("活动计划 按期完成,活动计划 应完成"), "\(header)")
@@ -179,6 +192,8 @@ struct EvaluationPlanTests {
             #expect(dom.contains("data-rule=\"示范点\" data-outside=\"1\" data-judged=\"true\""))
             #expect(dom.contains("data-rule=\"岗位练兵技术比武\" data-outside=\"1\""))
             #expect(dom.contains("<th>活动计划 按期完成/应完成</th>"))
+            #expect(count("class=\"plan-unit\"", in: dom) == 4, "the units counted by a quota or range")
+            #expect(count("data-outside=\"true\"", in: dom) == 2, "乙县 short of drills, 东城区 above its sites")
             #expect(dom.contains("活动计划（按期上交的应交事项"), "the ranking rule says how plans count")
             #expect(dom.contains("李示例") == !mask, "mask \(mask)")
             if mask { #expect(dom.contains("某人 0（应为1–2）")) }

@@ -81,6 +81,33 @@ extension EvaluationReport {
         return [countName(count), countKind(count), bounds, countResult(count)]
     }
 
+    /// The plan's counts of units, unit by unit: a row per unit counted, a column per quota or
+    /// range of units; a cell is the unit's count, marked when outside its bounds, `—` when the
+    /// rule does not count the unit's kind.
+    func unitCounts(_ plan: PlanFigures) -> (
+        rules: [PlanFigures.Count], rows: [(id: String, name: String, cells: [(count: Int, outside: Bool)?])]
+    ) {
+        let rules = plan.counts.filter { $0.rule.role == nil && !$0.subjects.isEmpty }
+        var order: [(id: String, name: String)] = []
+        for count in rules {
+            for subject in count.subjects where !order.contains(where: { $0.id == subject.id }) {
+                order.append((subject.id, subject.name))
+            }
+        }
+        let rows = order.map { unit in
+            (
+                id: unit.id, name: unit.name,
+                cells: rules.map { count -> (count: Int, outside: Bool)? in
+                    guard count.subjects.contains(where: { $0.id == unit.id }) else { return nil }
+                    return (count.counts[unit.id] ?? 0, count.findings.contains { $0.subject.id == unit.id })
+                }
+            )
+        }
+        return (rules, rows)
+    }
+
+    var unitCountsHeading: String { zh ? "各单位年度数量与数量范围（✗ 为不在要求之内）" : "Counts by unit (✗: outside what is required)" }
+
     // MARK: - Formats
 
     func htmlPlans(_ out: inout String) {
@@ -119,6 +146,30 @@ extension EvaluationReport {
                             + " data-judged=\"\($0.judged)\"", countRow($0)
                     )
                 })
+            let (rules, rows) = unitCounts(plan)
+            if !rows.isEmpty {
+                out += "<h4>\(Self.escape(unitCountsHeading))</h4>\n<table class=\"plan-units\">\n<thead><tr>"
+                out += "<th>\(Self.escape(text.unit))</th>"
+                for count in rules { out += "<th>\(Self.escape(count.rule.name))</th>" }
+                out += "</tr></thead>\n<tbody>\n"
+                for row in rows {
+                    out += "<tr class=\"plan-unit\" data-unit=\"\(Self.escape(row.id))\">"
+                    out += "<td class=\"t\">\(Self.escape(row.name))</td>"
+                    for (count, cell) in zip(rules, row.cells) {
+                        guard let cell else {
+                            out += "<td>—</td>"
+                            continue
+                        }
+                        let rule = Self.escape(count.rule.name)
+                        out +=
+                            cell.outside
+                            ? "<td data-rule=\"\(rule)\" data-outside=\"true\"><span class=\"bad\">\(cell.count) ✗</span></td>"
+                            : "<td data-rule=\"\(rule)\">\(cell.count)</td>"
+                    }
+                    out += "</tr>\n"
+                }
+                out += "</tbody>\n</table>\n"
+            }
             out += "</div>\n"
         }
         out += "</section>\n"
@@ -134,6 +185,16 @@ extension EvaluationReport {
                 out += Self.table(deliverableHeaders, plan.deliverables.map(deliverableRow), right: [2]) + "\n"
             }
             if !plan.counts.isEmpty { out += Self.table(countHeaders, plan.counts.map(countRow), right: []) + "\n" }
+            let (rules, rows) = unitCounts(plan)
+            if !rows.isEmpty {
+                out += "**\(unitCountsHeading)**\n\n"
+                out +=
+                    Self.table(
+                        [text.unit] + rules.map(\.rule.name),
+                        rows.map { row in
+                            [row.name] + row.cells.map { $0.map { "\($0.count)" + ($0.outside ? " ✗" : "") } ?? "—" }
+                        }, right: Set(1...rules.count)) + "\n"
+            }
         }
         return out
     }
@@ -183,6 +244,13 @@ extension EvaluationReport {
                                 .object([
                                     ("name", .string(count.rule.name)), ("kind", .string(count.rule.kind.rawValue)),
                                     ("judged", .bool(count.judged)), ("checked", .int(count.subjects.count)),
+                                    (
+                                        "values",
+                                        .object(
+                                            mask && count.rule.role != nil
+                                                ? []
+                                                : count.subjects.map { ($0.id, .int(count.counts[$0.id] ?? 0)) })
+                                    ),
                                     (
                                         "outside",
                                         .array(

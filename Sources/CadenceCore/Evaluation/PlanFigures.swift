@@ -51,6 +51,8 @@ public struct PlanFigures: Sendable, Equatable {
         /// The units (or people) counted, and those outside their bounds.
         public var subjects: [CountSubject]
         public var findings: [CountFinding]
+        /// Each subject's count, by id (absent: none).
+        public var counts: [String: Int] = [:]
 
         public init(rule: CountRule, judged: Bool, subjects: [CountSubject], findings: [CountFinding]) {
             (self.rule, self.judged, self.subjects, self.findings) = (rule, judged, subjects, findings)
