@@ -47,6 +47,7 @@ public struct EvaluationMaker {
         }
         var figures = try store.evaluationFigures(window: window, unit: unit, duties: duties, owedBy: owedBy)
         figures.plans = try plans(in: window)
+        figures.targets = configuration.daemon.rateTargets
         var tasks: [String: PlanTasks] = [:]
         for plan in figures.plans {
             for (unit, task) in plan.tasks {

@@ -17,6 +17,7 @@ extension DaemonConfiguration {
         "Control": [
             "MaxConnections": .single, "MaxMessageSize": .single, "MaxImportSize": .single, "IdleTimeoutSec": .single,
         ],
+        "Evaluation": ["Target": .list],
     ])
 
     /// Parses `cadenced.conf` and its drop-ins; see ``init(_:)``.
@@ -130,6 +131,26 @@ extension DaemonConfiguration {
             }
             config.complaintReplyDays = days
             return nil
+        }
+        for assignment in ini.list("Evaluation", "Target") ?? [] {
+            let words = assignment.value.split(separator: " ", maxSplits: 1).map(String.init)
+            guard words.count == 2, RateTarget.keys.contains(words[0]) else {
+                errors.append(
+                    .badValue(
+                        assignment.location, key: "Target", value: assignment.value,
+                        reason: "is not a rate and its target (satisfaction >95%; rates: "
+                            + RateTarget.keys.joined(separator: ", ") + ")"))
+                continue
+            }
+            guard let target = RateTarget(words[1]) else {
+                errors.append(
+                    .badValue(
+                        assignment.location, key: "Target", value: assignment.value,
+                        reason: "has the target '\(words[1])', which is not a percentage (95% for at least, >95% for "
+                            + "more than) nor none"))
+                continue
+            }
+            config.rateTargets[words[0]] = target
         }
         // The ladder only climbs (DOMAIN.md §4.7: 通報 → 約談 → 責任追究).
         if config.talkAfter <= config.circularAfter,

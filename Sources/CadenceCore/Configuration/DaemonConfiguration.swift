@@ -52,6 +52,10 @@ public struct DaemonConfiguration: Equatable, Sendable {
     /// `ComplaintReplyDays=`: a complaint item is answered within this many working days of being
     /// recorded, and cannot be closed before its reply is (R23); 0 = no reply deadline.
     public var complaintReplyDays: Int = 15
+    /// `[Evaluation] Target=KEY VALUE`: the targets of the evaluation's rates, by rate key: the
+    /// campaign's, each replaced where the office sets its own.
+    public var rateTargets: [String: RateTarget] = Dictionary(
+        uniqueKeysWithValues: RateTarget.campaign.map { ($0.key, $0.target) })
 
     // [WorkingDays]
     /// `Weekend=`: the weekly days off.

@@ -172,8 +172,9 @@ public struct EvaluationAssessment: Sendable {
         }
     }
 
-    /// The rates, in report order: R12's (targets 100 % / 100 % / > 95 % / ≥ 95 % / 100 % / 100 %) and
-    /// the related ones the ledger records.
+    /// The rates, in report order: R12's (the campaign's targets 100 % / 100 % / > 95 % / ≥ 95 % /
+    /// 100 % / 100 %, or the office's, ``EvaluationFigures/targets``) and the related ones the ledger
+    /// records.
     /// Complaints answered by their reply deadline ÷ those whose deadline came or that were
     /// answered; nil (not recorded) when no complaint in the ledger has a reply deadline.
     var complaintReplies: Ratio? {
@@ -192,30 +193,22 @@ public struct EvaluationAssessment: Sendable {
             let d = self.duty(kind)
             return Ratio(d.held, of: d.due)
         }
-        return [
-            Rate(key: "fulfilment", ratio: Ratio(c.fulfilled, of: c.made), target: 1, strictTarget: false),
-            Rate(key: "appraisal-coverage", ratio: duty(.appraisal), target: 1, strictTarget: false),
-            Rate(
-                key: "member-appraisal-coverage",
-                ratio: figures.appraisals.members.map { Ratio(figures.appraisals.membersAppraised ?? 0, of: $0) },
-                target: 1, strictTarget: false),
-            Rate(
-                key: "satisfaction",
-                ratio: figures.appraisals.formsReturned.map { Ratio(figures.appraisals.satisfied ?? 0, of: $0) },
-                target: 0.95, strictTarget: true),
-            Rate(key: "complaint-reply", ratio: complaintReplies, target: 0.95, strictTarget: false),
-            Rate(key: "complaint-closure", ratio: source(.complaint), target: 0.95, strictTarget: false),
-            Rate(key: "petition-closure", ratio: source(.petition), target: 1, strictTarget: false),
-            Rate(key: "hazard-rectification", ratio: source(.hazardSweep), target: 1, strictTarget: false),
-            Rate(key: "rectification", ratio: Ratio(items.closed, of: items.onLedger), target: 1, strictTarget: false),
-            Rate(
-                key: "on-time-closure", ratio: Ratio(items.closedOnTime, of: items.closed), target: nil,
-                strictTarget: false),
-            Rate(key: "review-held", ratio: duty(.review), target: 1, strictTarget: false),
-            Rate(key: "inspection-held", ratio: duty(.inspection), target: 1, strictTarget: false),
-            Rate(key: "evaluation-held", ratio: duty(.evaluation), target: 1, strictTarget: false),
-            Rate(key: "quota-months", ratio: quotaMonths, target: 1, strictTarget: false),
+        let ratios: [String: Ratio?] = [
+            "fulfilment": Ratio(c.fulfilled, of: c.made), "appraisal-coverage": duty(.appraisal),
+            "member-appraisal-coverage": figures.appraisals.members.map {
+                Ratio(figures.appraisals.membersAppraised ?? 0, of: $0)
+            },
+            "satisfaction": figures.appraisals.formsReturned.map { Ratio(figures.appraisals.satisfied ?? 0, of: $0) },
+            "complaint-reply": complaintReplies, "complaint-closure": source(.complaint),
+            "petition-closure": source(.petition), "hazard-rectification": source(.hazardSweep),
+            "rectification": Ratio(items.closed, of: items.onLedger),
+            "on-time-closure": Ratio(items.closedOnTime, of: items.closed), "review-held": duty(.review),
+            "inspection-held": duty(.inspection), "evaluation-held": duty(.evaluation), "quota-months": quotaMonths,
         ]
+        return RateTarget.campaign.map { key, campaign in
+            let target = figures.targets[key] ?? campaign
+            return Rate(key: key, ratio: ratios[key] ?? nil, target: target.value, strictTarget: target.strict)
+        }
     }
 }
 

@@ -20,6 +20,9 @@ public struct EvaluationFigures: Sendable, Equatable {
     public var appraisals = AppraisalResults()
     /// The campaign plans with something in the window (R5, R6, R10, R11).
     public var plans: [PlanFigures] = []
+    /// The office's rate targets (`[Evaluation] Target=`), by rate key; the others are the
+    /// campaign's (``RateTarget/campaign``).
+    public var targets: [String: RateTarget] = [:]
 
     public init(
         window: EvaluationWindow, scope: String?, units: [UnitFigures], burndown: [BurndownPoint],

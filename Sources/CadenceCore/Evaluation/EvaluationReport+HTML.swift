@@ -95,10 +95,7 @@ extension EvaluationReport {
     }
 
     static func targetText(_ rate: EvaluationAssessment.Rate) -> String {
-        guard let target = rate.target else { return "—" }
-        let tenths = Int((target * 1000).rounded())
-        let number = tenths % 10 == 0 ? "\(tenths / 10)" : EvaluationNumber.decimal(Double(tenths) / 10)
-        return (rate.strictTarget ? "> " : target < 1 ? "≥ " : "") + number + "%"
+        rate.target == nil ? "—" : RateTarget(rate.target, strict: rate.strictTarget).description
     }
 
     private func htmlUnits(_ out: inout String) {
