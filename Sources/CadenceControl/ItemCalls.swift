@@ -92,6 +92,7 @@ public struct AddItemCall: TabledCall, ItemFieldsCall {
         [
             .string("unit", \.unit, maximum: unitIDLimit), .string("title", \.title), .string("deadline", \.deadline),
             .optionalInt("recurrenceOf", \.recurrenceOf), .optionalInt("appraisal", \.appraisal),
+            .optionalInt("missedBy", \.missedBy),
         ] + fieldParameters
 
     public var unit = ""
@@ -101,6 +102,9 @@ public struct AddItemCall: TabledCall, ItemFieldsCall {
     public var recurrenceOf: Int?
     /// The public appraisal (a review of kind appraisal of the unit) that found the problem (R23).
     public var appraisal: Int?
+    /// The review or inspection of the unit, held before, that did not find the problem: linked,
+    /// and flagged (R21).
+    public var missedBy: Int?
     public var source: ItemSource?
     public var scope: ItemScope?
     public var urgency: ItemPriority?

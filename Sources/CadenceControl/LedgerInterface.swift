@@ -180,6 +180,9 @@ public enum LedgerInterface {
 
         # Adds an open rectification item. The deadline must be in the future; the first
         # responsible person defaults to the unit's role 'first' (@first) and is required.
+        # recurrenceOf names the earlier item whose problem came back, missedBy the review or
+        # inspection of the unit that did not find it: either links and flags the item (overdue,
+        # it goes straight to accountability).
         \(AddItemCall.definition)
 
         # One item.

@@ -64,6 +64,7 @@ extension LedgerRequest {
             first: call.first, main: call.main, direct: call.direct, deadlineDate: deadlineDate)
         item.recurrenceOf = call.recurrenceOf.map(Int64.init)
         item.appraisal = call.appraisal.map(Int64.init)
+        item.missedBy = call.missedBy.map(Int64.init)
         // Found by a public appraisal: that is its source, unless another was given.
         if call.appraisal != nil, call.source == nil { item.source = .publicAppraisal }
         item.replyDueAt = manager.replyDue(source: item.source, recordedAt: now)

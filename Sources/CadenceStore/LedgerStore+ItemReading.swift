@@ -22,7 +22,7 @@ extension LedgerStore {
             i.directResponsible, \(roleHolder("firstResponsible")), \(roleHolder("mainResponsible")),
             \(roleHolder("directResponsible")), i.round, i.flagged, i.originalDeadlineAt, i.plan, i.explanation,
             i.referredTo, i.rectifiedAt, i.verifiedBy, i.note, i.origin, i.deadlineDate, i.originalDeadlineDate,
-            i.importKey, i.linkedItem, i.appraisal, i.reply, i.repliedAt, i.replyDueAt, \(ItemText.allCases.map { "i." + $0.name }.joined(separator: ", "))
+            i.importKey, i.linkedItem, i.appraisal, i.reply, i.repliedAt, i.replyDueAt, i.missedBy, \(ItemText.allCases.map { "i." + $0.name }.joined(separator: ", "))
         FROM rectificationItem i
         """
 
@@ -107,7 +107,8 @@ extension LedgerStore {
             item.reply = text(34)
             item.repliedAt = date(35)
             item.replyDueAt = date(36)
-            for (offset, field) in ItemText.allCases.enumerated() { item.texts[field] = text(37 + Int32(offset)) }
+            item.missedBy = int(37)
+            for (offset, field) in ItemText.allCases.enumerated() { item.texts[field] = text(38 + Int32(offset)) }
             items.append(item)
         }
         return items

@@ -32,6 +32,9 @@ public struct NewItem: Sendable, Equatable {
     public var recurrenceOf: Int64?
     /// The public appraisal (a review of kind appraisal of the item's unit) that found the problem (R23).
     public var appraisal: Int64?
+    /// The review or inspection of the item's unit, held before the problem was found, that did not
+    /// find it (R21): linked and flagged, so that overdue it goes straight to accountability.
+    public var missedBy: Int64?
     /// For a complaint: by when the complainant is answered (set by the daemon from `ComplaintReplyDays=`).
     public var replyDueAt: Date?
 
@@ -59,8 +62,9 @@ public struct NewItem: Sendable, Equatable {
         self.sourceLine = sourceLine
     }
 
-    /// Circulated by a superior body (R20), or a recurrence (R21): straight to accountability when overdue.
-    public var flagged: Bool { source == .superiorCircular || recurrenceOf != nil }
+    /// Circulated by a superior body (R20), a recurrence or a problem a review or inspection missed
+    /// (R21): straight to accountability when overdue.
+    public var flagged: Bool { source == .superiorCircular || recurrenceOf != nil || missedBy != nil }
 }
 
 extension LedgerStore {
@@ -99,6 +103,9 @@ extension LedgerStore {
                             "appraisal #\(appraisal) is of '\(review?["unit"] as String? ?? "?")', not of '\(item.unit)'"
                         ))
                 }
+            }
+            if let review = item.missedBy, let reason = try missedByProblem(review, item: item, db) {
+                problems.append((index, reason))
             }
             if let earlier = item.recurrenceOf {
                 let row = try Row.fetchOne(
@@ -189,13 +196,32 @@ extension LedgerStore {
         String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 
+    /// Why `review` cannot be the review that missed `item`'s problem, or nil: it must be one of the
+    /// unit's reviews, inspections, appraisals or evaluations, held before the problem was found.
+    static func missedByProblem(_ review: Int64, item: NewItem, _ db: Database) throws -> String? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT unit, kind, period, heldOn, recordedAt FROM review WHERE id = ?", arguments: [review])
+        else { return "there is no review #\(review) (see review list)" }
+        let (unit, kind, period, heldOn): (String, String, String, String) =
+            (row["unit"], row["kind"], row["period"], row["heldOn"])
+        guard unit == item.unit else {
+            return "\(kind) #\(review) (\(period)) was of '\(unit)', not of '\(item.unit)': it can only miss a problem there"
+        }
+        let found = item.foundOn.map { $0.micros } ?? Int64.max
+        guard (row["recordedAt"] as Int64) <= found else {
+            return "\(kind) #\(review) (\(period), held \(heldOn)) was recorded after the problem was found"
+        }
+        return nil
+    }
+
     /// The columns an insert writes, in the order ``bind(_:next:at:to:)`` binds them: one per
     /// ``ItemText`` last.
     static let insertColumns =
         [
             "unit", "title", "deadlineAt", "createdAt", "nextEventAt", "source", "scope", "urgency", "difficulty",
             "firstResponsible", "mainResponsible", "directResponsible", "flagged", "origin", "deadlineDate",
-            "importKey", "linkedItem", "appraisal", "replyDueAt",
+            "importKey", "linkedItem", "appraisal", "replyDueAt", "missedBy",
         ] + ItemText.allCases.map(\.name)
 
     /// `INSERT` of ``insertColumns``, ending with `suffix` (`ON CONFLICT DO NOTHING`).
@@ -241,6 +267,7 @@ extension LedgerStore {
         bind(item.recurrenceOf)
         bind(item.appraisal)
         bind(item.replyDueAt?.micros)
+        bind(item.missedBy)
         for text in ItemText.allCases { bind(item.texts[text]) }
         let code = sqlite3_step(s)
         sqlite3_reset(s)
@@ -281,6 +308,7 @@ extension LedgerStore {
                 details["direct"] = item.direct
                 details["recurrenceOf"] = item.recurrenceOf.map { "#\($0)" }
                 details["appraisal"] = item.appraisal.map { "#\($0)" }
+                details["missedBy"] = item.missedBy.map { "#\($0)" }
                 try Self.appendHistory(
                     db, at: now, actor: actor, action: "item.add", itemId: id, details: details, unit: item.unit)
             }

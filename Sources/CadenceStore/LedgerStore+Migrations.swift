@@ -358,6 +358,13 @@ extension LedgerStore {
                     CREATE INDEX countRecordByRule ON countRecord (plan, rule, day);
                     """)
         }
+        migrator.registerMigration("v13: problems a review missed") { db in
+            try db.execute(
+                sql: """
+                    -- The review or inspection (a review's id) that did not find an item's problem (R21).
+                    ALTER TABLE rectificationItem ADD COLUMN missedBy INTEGER;
+                    """)
+        }
         return migrator
     }
 }

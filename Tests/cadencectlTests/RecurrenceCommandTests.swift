@@ -42,6 +42,28 @@ struct RecurrenceCommandTests {
         #expect(lines.count == 2 && lines[1].hasPrefix("#1 值班制度未落实 (closed 20"), "\(chain)")
     }
 
+    @Test("A problem an inspection missed: item add --missed-by links it, item show names the inspection")
+    func missedBy() throws {
+        let daemon = try CtlDaemon()
+        try daemon.succeed(["units", "add", "city", "--name", "示例市卫生健康委", "--kind", "city-direct"])
+        try daemon.succeed([
+            "units", "add", "county-a", "--name", "甲县卫生健康局", "--kind", "county-bureau", "--parent", "city",
+        ])
+        try daemon.succeed(["role", "assign", "county-a", "first", "局长示例"])
+        try daemon.succeed(["review", "record", "county-a", "--kind", "inspection", "--period", "2026-H1"])
+        let refused = try daemon.ctl([
+            "item", "add", "--unit", "county-a", "--title", "消防通道堵塞", "--deadline", "+30", "--missed-by", "9",
+        ])
+        #expect(refused.status == 1 && refused.stderr.contains("there is no review #9"), "\(refused.stderr)")
+        try daemon.succeed([
+            "item", "add", "--unit", "county-a", "--title", "消防通道堵塞", "--deadline", "+30", "--source", "media",
+            "--missed-by", "1",
+        ])
+        let shown = try daemon.succeed(["item", "show", "1"]).stdout
+        #expect(shown.contains("Not found by the inspection of 2026-H1 held "), "\(shown)")
+        #expect(shown.contains("(review #1): flagged, overdue it goes to accountability."), "\(shown)")
+    }
+
     @Test("item show --mask and history --mask name nobody; roles and units stay")
     func masked() throws {
         let daemon = try CtlDaemon()

@@ -101,6 +101,9 @@ public struct LedgerSheet: Sendable {
             remarks.append(zh ? "群众评议发现（#\(appraisal)）" : "found by appraisal #\(appraisal)")
         }
         if let earlier = item.recurrenceOf { remarks.append(zh ? "复发（原 #\(earlier)）" : "recurrence of #\(earlier)") }
+        if let review = item.missedBy {
+            remarks.append(zh ? "检查未发现（记录 #\(review)）" : "missed by review #\(review)")
+        }
         if let original = item.originalDeadlineDate ?? item.originalDeadline.map(date) {
             remarks.append(zh ? "原时限 \(original)" : "first deadline \(original)")
         }

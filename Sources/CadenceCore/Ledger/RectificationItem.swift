@@ -49,6 +49,8 @@ public struct RectificationItem: Sendable, Equatable {
     public var recurrenceOf: Int64?
     /// The public appraisal (a review's number) that found it (R23).
     public var appraisal: Int64?
+    /// The review or inspection of its unit (a review's number) that did not find it (R21).
+    public var missedBy: Int64?
     /// A complaint's reply to the complainant, when it was recorded, and by when it is due (R23).
     public var reply: String?
     public var repliedAt: Date?
@@ -124,6 +126,7 @@ extension RectificationItem: WireRecord {
             Field("flagged", "Flagged", "bool") { item, _ in .flag(item.flagged) },
             Field("recurrenceOf", "Recurrence of", "?int") { item, _ in .integer(item.recurrenceOf) },
             Field("appraisal", "Found by appraisal", "?int") { item, _ in .integer(item.appraisal) },
+            Field("missedBy", "Missed by", "?int") { item, _ in .integer(item.missedBy) },
             .optionalInstant("replyDue", label: "Reply due", { $0.replyDueAt }),
             .optionalInstant("repliedAt", label: "Replied", { $0.repliedAt }),
             .optionalText("reply", label: "Reply", { $0.reply }),

@@ -116,10 +116,13 @@ struct ItemCommand: ParsableCommand {
 
                 A problem that came back after it was reported rectified or closed is added with \
                 --recurrence-of EARLIER: the two are linked (item show shows the chain) and the new one is \
-                flagged: overdue, it goes straight to accountability.
+                flagged: overdue, it goes straight to accountability. A problem found after a review or \
+                inspection of the unit that did not find it is added with --missed-by REVIEW (its number \
+                in review list): linked and flagged the same way.
 
-                Example:
+                Examples:
                   cadencectl item add --unit county-a --title '值班制度又未落实' --deadline +10wd --recurrence-of 17
+                  cadencectl item add --unit county-a --title '消防通道堵塞' --source media --deadline +5wd --missed-by 42
                 """)
         @OptionGroup var socket: SocketOptions
         @Option(help: "The unit that answers for it (its id).") var unit: String
@@ -129,12 +132,13 @@ struct ItemCommand: ParsableCommand {
         @Option(
             help: "The public appraisal (review number) that found it; its source then defaults to public-appraisal.")
         var appraisal: Int?
+        @Option(help: "The review or inspection of the unit (review number) that did not find it.") var missedBy: Int?
         @OptionGroup var fields: ItemFieldOptions
         @Flag(help: "Print the item as JSON.") var json = false
 
         func run() throws {
             let call = AddItemCall {
-                ($0.recurrenceOf, $0.appraisal) = (recurrenceOf, appraisal)
+                ($0.recurrenceOf, $0.appraisal, $0.missedBy) = (recurrenceOf, appraisal, missedBy)
                 ($0.unit, $0.title, $0.deadline, $0.source) = (unit, title, deadline, fields.source)
                 ($0.scope, $0.urgency, $0.difficulty) = (fields.scope, fields.urgency, fields.difficulty)
                 ($0.texts, $0.first, $0.main, $0.direct) = (fields.texts, fields.first, fields.main, fields.direct)
@@ -178,49 +182,6 @@ struct ItemCommand: ParsableCommand {
             ItemCommand.report(
                 try socket.call(ReplyItemCall { ($0.id, $0.reply) = (Int64(id), reply) }), json: json,
                 "Recorded the reply to")
-        }
-    }
-
-    struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one item and its history.")
-        @OptionGroup var socket: SocketOptions
-        @Argument(help: "The item number.") var id: Int
-        @Flag(help: "Print the item as JSON.") var json = false
-        @Flag(help: "Mask the people named (孙三 → 孙*), for a copy that leaves the office.") var mask = false
-
-        func run() throws {
-            var item = try socket.call(GetItemCall { $0.id = Int64(id) })["item"] as? [String: Any] ?? [:]
-            if mask { item = PersonMask.masked(item) }
-            if json {
-                print(jsonLine(item))
-                return
-            }
-            var shown = item
-            // In words, not the ledger's codes: "7-day warning, overdue, circular (通报)", round 1 first.
-            if let stages = item["stages"] as? [String] { shown["stages"] = stages.map(ItemCommand.stageWords) }
-            if let round = item["round"] as? Int { shown["round"] = round + 1 }
-            printRecord(shown, ItemCommand.fields)
-            // A recurrence: the chain of earlier items whose problem came back, newest first.
-            var chain: [String] = []
-            var earlier = item["recurrenceOf"] as? Int
-            while let number = earlier, chain.count < 50 {
-                let previous = try socket.call(GetItemCall { $0.id = Int64(number) })["item"] as? [String: Any] ?? [:]
-                let state =
-                    (previous["closedAt"] as? String).map { "closed \($0.prefix(10))" } ?? "\(previous["state"] ?? "?")"
-                chain.append("#\(number) \(previous["title"] ?? "") (\(state))")
-                earlier = previous["recurrenceOf"] as? Int
-            }
-            if !chain.isEmpty {
-                print("\nThe same problem before, newest first:\n" + chain.map { "  " + $0 }.joined(separator: "\n"))
-            }
-            var entries = try socket.call(ListHistoryCall { $0.item = id })["entries"] as? [[String: Any]] ?? []
-            if mask { entries = entries.map(PersonMask.masked) }
-            if !entries.isEmpty {
-                print("\nHistory:")
-                printList(
-                    entries, [("WHEN", "at"), ("USER", "user"), ("ACTION", "action"), ("DETAILS", "details")],
-                    json: false)
-            }
         }
     }
 
