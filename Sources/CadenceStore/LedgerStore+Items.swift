@@ -206,7 +206,8 @@ extension LedgerStore {
         let (unit, kind, period, heldOn): (String, String, String, String) =
             (row["unit"], row["kind"], row["period"], row["heldOn"])
         guard unit == item.unit else {
-            return "\(kind) #\(review) (\(period)) was of '\(unit)', not of '\(item.unit)': it can only miss a problem there"
+            return "\(kind) #\(review) (\(period)) was of '\(unit)', not of '\(item.unit)': "
+                + "it can only miss a problem there"
         }
         let found = item.foundOn.map { $0.micros } ?? Int64.max
         guard (row["recordedAt"] as Int64) <= found else {
