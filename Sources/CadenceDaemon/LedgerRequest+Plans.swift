@@ -24,17 +24,10 @@ extension LedgerRequest {
     }
 
     func answer(_ call: HandInCall) throws -> [String: Any] {
-        let all = manager.configuration.plans
-        guard let plan = all.first(where: { $0.name == call.plan }) else {
-            throw VarlinkError.invalidArgument("plan", "there is no plan '\(call.plan)' (\(Self.names(all)))")
-        }
-        guard let deliverable = plan.deliverables.first(where: { $0.name == call.deliverable }) else {
-            let names = plan.deliverables.map(\.name)
-            throw VarlinkError.invalidArgument(
-                "deliverable",
-                "plan \(plan.name) has no deliverable '\(call.deliverable)' ("
-                    + (names.isEmpty ? "it has none" : "its deliverables: " + names.joined(separator: ", ")) + ")")
-        }
+        let plan = try plan(named: call.plan)
+        let deliverable = try Self.part(
+            call.deliverable, of: plan, plan.deliverables.map { ($0.name, $0) }, parameter: "deliverable",
+            what: ("deliverable", "deliverables"))
         guard let unit = try store.unit(call.unit) else { throw LedgerError.unknownUnit(call.unit) }
         guard unit.parent != nil,
             deliverable.unitKinds.isEmpty || deliverable.unitKinds.contains(where: { $0.rawValue == unit.kind })
@@ -61,17 +54,10 @@ extension LedgerRequest {
     }
 
     func answer(_ call: RecordCountCall) throws -> [String: Any] {
-        let all = manager.configuration.plans
-        guard let plan = all.first(where: { $0.name == call.plan }) else {
-            throw VarlinkError.invalidArgument("plan", "there is no plan '\(call.plan)' (\(Self.names(all)))")
-        }
-        guard let rule = plan.counts.first(where: { $0.name == call.rule }) else {
-            let names = plan.counts.map(\.name)
-            throw VarlinkError.invalidArgument(
-                "rule",
-                "plan \(plan.name) has no quota or range '\(call.rule)' ("
-                    + (names.isEmpty ? "it has none" : "its quotas and ranges: " + names.joined(separator: ", ")) + ")")
-        }
+        let plan = try plan(named: call.plan)
+        let rule = try Self.part(
+            call.rule, of: plan, plan.counts.map { ($0.name, $0) }, parameter: "rule",
+            what: ("quota or range", "quotas and ranges"))
         if let role = rule.role {
             throw VarlinkError.invalidArgument(
                 "rule",
@@ -102,6 +88,31 @@ extension LedgerRequest {
             "id": id, "plan": plan.name, "rule": rule.name, "unit": unit.id, "day": day.description,
             "total": total[unit.id] ?? 0,
         ]
+    }
+
+    /// The plan in force named `name`, or an error naming those there are.
+    func plan(named name: String) throws -> CampaignPlan {
+        let all = manager.configuration.plans
+        guard let plan = all.first(where: { $0.name == name }) else {
+            throw VarlinkError.invalidArgument("plan", "there is no plan '\(name)' (\(Self.names(all)))")
+        }
+        return plan
+    }
+
+    /// The part of `plan` named `name` (a deliverable, a quota or range), or an error naming those
+    /// the plan has.
+    static func part<Part>(
+        _ name: String, of plan: CampaignPlan, _ parts: [(name: String, part: Part)], parameter: String,
+        what: (one: String, many: String)
+    ) throws -> Part {
+        guard let found = parts.first(where: { $0.name == name }) else {
+            throw VarlinkError.invalidArgument(
+                parameter,
+                "plan \(plan.name) has no \(what.one) '\(name)' ("
+                    + (parts.isEmpty
+                        ? "it has none" : "its \(what.many): " + parts.map(\.name).joined(separator: ", ")) + ")")
+        }
+        return found.part
     }
 
     static func names(_ plans: [CampaignPlan]) -> String {
