@@ -307,10 +307,13 @@ public struct ListNoticesCall: TabledCall {
     public static let reply = "(notices: []Notice)"
     public static let parameters: [CallParameter<Self>] = [
         .optionalChoice("kind", \.kind), .optionalString("unit", \.unit), .limit(\.limit, fallback: 100),
+        .optionalString("key", \.key),
     ]
 
     public var kind: NoticeKind?
     public var unit: String?
+    /// Only the notice of this key (`CADENCED_NOTICE_KEY=`), as the ledger keeps it: names unmasked.
+    public var key: String?
     public var limit = 100
 
     public init() {}

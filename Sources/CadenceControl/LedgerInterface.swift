@@ -39,6 +39,7 @@ public enum LedgerInterface {
           due: string,
           emitted: string,
           subject: string,
+          body: string,
           late: bool,
           delivered: bool,
           unit: ?string,

@@ -78,7 +78,8 @@ extension LedgerRequest {
         },
         typed(ListNoticesCall.self) { request, call in
             try request.knownUnit(call.unit)
-            let notices = try request.store.noticeList(kind: call.kind?.rawValue, unit: call.unit, limit: call.limit)
+            let notices = try request.store.noticeList(
+                kind: call.kind?.rawValue, unit: call.unit, key: call.key, limit: call.limit)
             return ["notices": notices.map(Self.object)]
         },
         typed(ListHistoryCall.self) { request, call in

@@ -87,6 +87,7 @@ extension Manager {
             "PERSON": failed.person, "CHANNEL": failed.channel.rawValue, "ADDRESS": failed.address,
             "DELIVERY": String(failed.id), "FOR_NOTICE_KEY": failed.noticeKey,
         ]
+        notice.names = [failed.personName, failed.address].filter { !$0.isEmpty }
         return notice
     }
 }

@@ -33,7 +33,8 @@ extension LedgerRequest {
     static func object(_ n: StoredNotice) -> [String: Any] {
         var o: [String: Any] = [
             "key": n.notice.key, "kind": n.notice.kind.rawValue, "due": ISOTimestamp.utc(n.notice.dueAt),
-            "emitted": ISOTimestamp.utc(n.notice.emittedAt), "subject": n.notice.subject, "late": n.notice.late,
+            "emitted": ISOTimestamp.utc(n.notice.emittedAt), "subject": n.notice.subject, "body": n.notice.body,
+            "late": n.notice.late,
             "delivered": n.fileWritten && n.journalSent,
         ]
         o["unit"] = n.notice.unit

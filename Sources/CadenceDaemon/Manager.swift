@@ -33,6 +33,7 @@ public final class Manager {
             store: store,
             files: NoticeFileWriter(directory: noticeDirectory, zone: configuration.timeZone, language: language),
             journal: journal, logger: logger)
+        delivery.maskNames = configuration.daemon.maskNames
         self.logger = logger
         self.text = NoticeText(language: language, zone: configuration.timeZone, overrides: templates)
         text.deadlineTimeOfDay = configuration.daemon.deadlineTimeOfDay
@@ -58,6 +59,7 @@ public final class Manager {
         let language = configuration.daemon.resolvedLanguage(lang: ProcessInfo.processInfo.environment["LANG"])
         delivery.files = NoticeFileWriter(
             directory: noticeDirectory, zone: configuration.timeZone, language: language)
+        delivery.maskNames = configuration.daemon.maskNames
         text = NoticeText(language: language, zone: configuration.timeZone, overrides: templates)
         text.deadlineTimeOfDay = configuration.daemon.deadlineTimeOfDay
         items = Self.itemSchedule(configuration)
@@ -309,7 +311,8 @@ public final class Manager {
 
     /// An item's responsible people by name (`{responsible}`, `{accountable}`): the holder of a role
     /// named as `@first`, a directory person by name; a role nobody holds is left out.
-    private func people(of item: RectificationItem) -> [String: String] {
+    /// Also returns those names, for a sink that masks them.
+    private func people(of item: RectificationItem) -> (extra: [String: String], names: [String]) {
         func name(_ person: String?, _ given: String?) -> String? {
             guard let who = person ?? given.flatMap({ $0.hasPrefix("@") ? nil : $0 }) else { return nil }
             return personNames[who] ?? who
@@ -317,11 +320,12 @@ public final class Manager {
         let (first, main, direct) = (
             name(item.firstPerson, item.first), name(item.mainPerson, item.main), name(item.directPerson, item.direct)
         )
-        return [
+        let extra = [
             "responsible": text.responsibleLine(first: first, main: main, direct: direct),
             "accountable": text.accountableLine(
                 unit: unitNames[item.unit] ?? item.unit, first: first, main: main, direct: direct),
         ]
+        return (extra, [first, main, direct].compactMap { $0 })
     }
 
     /// Records the stages due at `now` of at most `limit` items (the earliest due first).
@@ -351,7 +355,7 @@ public final class Manager {
                 var records: [(stage: ItemStage, notice: Notice?)] = silent.map { ($0, nil) }
                 for stage in announce {
                     let at = items.instant(of: stage, deadline: item.deadline, flagged: item.flagged) ?? item.deadline
-                    var extra = people(of: item)
+                    var (extra, names) = people(of: item)
                     if stage.isReminder { extra["late"] = text.reminderMark }
                     extra["time_limit"] = ""
                     if stage == .escalation(.talk),
@@ -359,7 +363,9 @@ public final class Manager {
                     {
                         extra["time_limit"] = text.timeLimitLine(limit)
                     }
-                    records.append((stage, text.render(itemNotice(item, stage: stage, at: at, now: now), extra: extra)))
+                    var notice = text.render(itemNotice(item, stage: stage, at: at, now: now), extra: extra)
+                    if !names.isEmpty { notice.names = names }
+                    records.append((stage, notice))
                 }
                 var recorded = item.recordedStages
                 for (stage, _) in records { recorded.insert(stage) }

@@ -12,6 +12,9 @@ final class NoticeDelivery {
     /// The notice tree; replaced on a reload.
     var files: NoticeFileWriter
     private let journal: any NoticeJournal
+    /// `MaskNames=`: the sinks whose copy shows the people a notice names masked; the ledger
+    /// keeps the whole notice.
+    var maskNames: Set<NoticeSink> = []
     private let logger: Logger
     /// Notices stored by this process: never sent before, so the journal need not be searched for them.
     private var fresh: Set<String> = []
@@ -75,7 +78,7 @@ final class NoticeDelivery {
         if !toWrite.isEmpty {
             do {
                 let results = try self.files.writeBatch(
-                    toWrite.map { ($0.notice, !fresh.contains($0.notice.key)) })
+                    toWrite.map { (copy($0.notice, for: .files), !fresh.contains($0.notice.key)) })
                 for result in results {
                     if let error = result.error {
                         failed = true
@@ -108,7 +111,9 @@ final class NoticeDelivery {
             }
             do {
                 if !alreadySent.contains(stored.notice.id) {
-                    try journal.send(NoticeJournalFields.fields(for: stored.notice, file: files[stored.notice.key]))
+                    try journal.send(
+                        NoticeJournalFields.fields(
+                            for: copy(stored.notice, for: .journal), file: files[stored.notice.key]))
                 }
                 sent.append(stored.notice.key)
             } catch {
@@ -128,6 +133,11 @@ final class NoticeDelivery {
         }
         if failed { backlog = false }
         waiting = failed || backlog
+    }
+
+    /// The notice as `sink` shows it: names masked where `MaskNames=` says so.
+    private func copy(_ notice: Notice, for sink: NoticeSink) -> Notice {
+        maskNames.contains(sink) ? notice.namesMasked() : notice
     }
 
     /// One line for a pass's failures in one sink: the notice, or how many and the first, with

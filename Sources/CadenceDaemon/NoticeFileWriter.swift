@@ -287,6 +287,10 @@ public struct NoticeFileWriter: Sendable {
         rows.append((label("late", "补发"), notice.late ? label("yes", "是") : label("no", "否")))
         rows.append((label("emitted", "发出时间"), LocalTimeText.format(notice.emittedAt, zone: zone)))
         rows.append((label("notice id", "通知编号"), notice.id))
+        if notice.masked == true {
+            let command = "`cadencectl notices --key \(notice.key)`"
+            rows.append((label("names", "姓名"), label("masked; the whole text: ", "已隐去，原文见 ") + command))
+        }
         let table = rows.map { "| \($0.0) | \(Self.cell($0.1)) |" }.joined(separator: "\n")
         let header = zh ? "| 项目 | 内容 |" : "| field | value |"
         return "# \(Self.line(notice.subject))\n\n\(notice.body)\n\n\(header)\n| --- | --- |\n\(table)\n"
@@ -321,6 +325,7 @@ public struct NoticeFileWriter: Sendable {
         string("kind", notice.kind.rawValue)
         literal("late", notice.late ? "true" : "false")
         string("level", notice.level?.rawValue)
+        literal("masked", notice.masked == true ? "true" : nil)
         literal("overdueDays", notice.overdueDays.map { String($0) })
         if !notice.periods.isEmpty {
             key("periods")

@@ -41,6 +41,8 @@ public enum NoticeJournalFields {
             fields.append(("CADENCED_" + name, value))
         }
         if let file { fields.append(("CADENCED_NOTICE_FILE", file)) }
+        // The ledger keeps the whole text: `cadencectl notices --key` shows it.
+        if notice.masked == true { fields.append(("CADENCED_NAMES_MASKED", "1")) }
         return fields
     }
 }

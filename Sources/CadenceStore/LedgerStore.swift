@@ -208,11 +208,13 @@ public final class LedgerStore: Sendable {
 
     /// The newest notices (at most `limit`), oldest first, of one kind and/or unit when given.
     /// Digests and test messages, which are mailed and never journaled, only when asked for by kind.
-    public func noticeList(kind: String?, unit: String?, limit: Int) throws -> [StoredNotice] {
+    /// With `key`, that notice alone (of any kind).
+    public func noticeList(kind: String?, unit: String?, key: String? = nil, limit: Int) throws -> [StoredNotice] {
         try writer.read { db in
             var filter = SQLFilter()
             filter.add("kind = ?", kind)
-            filter.add("kind NOT IN ('digest', 'test')", when: kind == nil)
+            filter.add("key = ?", key)
+            filter.add("kind NOT IN ('digest', 'test')", when: kind == nil && key == nil)
             filter.add("json_extract(payload, '$.unit') = ?", unit)
             return try Row.fetchAll(
                 db,

@@ -50,6 +50,7 @@ public enum NoticePayload {
             out.append(contentsOf: JSONString.object(fields).utf8)
         }
         number("item", notice.item)
+        strings("names", notice.names)
         string("key", notice.key)
         string("kind", notice.kind.rawValue)
         bool("late", notice.late)

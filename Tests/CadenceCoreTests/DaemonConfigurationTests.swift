@@ -18,6 +18,7 @@ struct DaemonConfigurationTests {
         #expect(config == DaemonConfiguration())
         #expect(config.warnBefore == [.seconds(604_800), .seconds(86_400)])
         #expect(config.weekend == [.saturday, .sunday])
+        #expect(config.maskNames.isEmpty, "no sink masks names unless told")
         #expect(config.resolvedLanguage(lang: "zh_CN.UTF-8") == .zh)
         #expect(config.resolvedLanguage(lang: nil) == .en)
         #expect(config.resolvedNoticeDirectory(stateDirectory: "/var/lib/cadenced") == "/var/lib/cadenced/notices")
@@ -33,6 +34,7 @@ struct DaemonConfigurationTests {
             NoticeDirectory=/srv/notices
             CatchUpWindowSec=2d 12h
             AdminGroup=cadenced-admin
+            MaskNames=journal file
             [Ledger]
             WarnBeforeSec=1d 3d
             WarnBeforeSec=12h
@@ -54,6 +56,7 @@ struct DaemonConfigurationTests {
         #expect(config.noticeDirectory == "/srv/notices")
         #expect(config.catchUpWindow == .seconds(216_000))
         #expect(config.adminGroup == "cadenced-admin")
+        #expect(config.maskNames == [.journal, .files])
         #expect(config.warnBefore == [.seconds(259_200), .seconds(86_400), .seconds(43_200)])
         #expect(config.deadlineTimeOfDay == 63_000)
         #expect(config.accountabilityAfter == .seconds(2_419_200))
@@ -93,6 +96,10 @@ struct DaemonConfigurationTests {
                 "cadenced.conf:2: CatchUpWindowSec= '2 fortnights' is not a time span"
             ),
             ("[Daemon]\nAdminGroup=9lives", "cadenced.conf:2: AdminGroup= '9lives' is not a valid group name"),
+            (
+                "[Daemon]\nMaskNames=files email",
+                "cadenced.conf:2: MaskNames= 'files email' has 'email', which is not where notices go (files, journal"
+            ),
             ("[Ledger]\nWarnBeforeSec=7d soon", "cadenced.conf:2: WarnBeforeSec= '7d soon' has 'soon'"),
             ("[Ledger]\nDeadlineTime=25:00", "cadenced.conf:2: DeadlineTime= '25:00' is not a time of day"),
             (

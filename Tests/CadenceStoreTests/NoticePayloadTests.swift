@@ -21,6 +21,7 @@ struct NoticePayloadTests {
         notice.perUnit = false
         notice.deadlineDate = "2026-10-31"
         notice.fields = ["DUE_DATE": "2026-10-31", "CONFIG_DIR": "/etc/cadenced", "空": ""]
+        notice.names = ["孙三", "欧阳明华"]
         return notice
     }
 

@@ -160,6 +160,11 @@ struct LedgerCommandTests {
         #expect(notices.first?["item"] as? Int == 2 && notices.first?["unit"] as? String == "unit-b")
         let noticeTable = try daemon.ok(["notices"])
         #expect(noticeTable.contains("overdue") && noticeTable.contains("unit-b"), "\(noticeTable)")
+        // --key prints the one notice whole, as the ledger keeps it (names unmasked).
+        let key = try #require(notices.first?["key"] as? String)
+        let whole = try daemon.ok(["notices", "--key", key])
+        #expect(whole.hasPrefix((notices.first?["subject"] as? String ?? "?") + "\n\n"), "\(whole)")
+        #expect(whole.contains("Director"), "the responsible person, by name: \(whole)")
 
         // Closing is verification: only after the item is claimed rectified.
         let early = try daemon.ctl(["item", "close", "2"])
@@ -362,6 +367,7 @@ struct LedgerCommandTests {
             ),
             (["item", "list", "--state", "done"], 64, "The value 'done' is invalid for '--state <state>'"),
             (["notices", "--kind", "panic"], 64, "The value 'panic' is invalid for '--kind <kind>'"),
+            (["notices", "--key", "item/999/overdue"], 3, "no notice has the key 'item/999/overdue'"),
             (["import", "items", daemon.root + "/nothing.csv"], 66, "cannot read"),
         ]
         for (arguments, status, message) in cases {

@@ -1025,6 +1025,10 @@ def test_notices_history(xid):
         t.check(n["kind"] == "overdue" and n["unit"] == ALPHA and parse_instant(n["due"]) == parse_instant(
             item["deadline"]) and n["late"] is False, "the notice names kind, unit, item and its due instant",
             repr(n))
+        by_key = L.call("ListNotices", key=n["key"])["notices"]
+        t.check(len(by_key) == 1 and by_key[0]["key"] == n["key"] and isinstance(by_key[0].get("body"), str),
+                "ListNotices(key): that notice alone, with its body", repr(by_key))
+    t.check(L.call("ListNotices", key="item/0/none")["notices"] == [], "ListNotices(key) of no notice: none")
     got = L.call("GetItem", id=item["id"])["item"]
     t.check(got["overdue"] is True and "overdue" in got["stages"], "GetItem: the item is overdue", repr(got))
     t.check(item["id"] in {i["id"] for i in L.call("ListItems", overdueOnly=True)["items"]},

@@ -5,7 +5,7 @@ extension DaemonConfiguration {
     public static let schema = IniSchema([
         "Daemon": [
             "TimeZone": .single, "Language": .single, "NoticeDirectory": .single, "CatchUpWindowSec": .single,
-            "AdminGroup": .single,
+            "AdminGroup": .single, "MaskNames": .single,
         ],
         "Ledger": [
             "WarnBeforeSec": .list, "DeadlineTime": .single, "CircularAfterSec": .single, "TalkAfterSec": .single,
@@ -79,6 +79,17 @@ extension DaemonConfiguration {
                 return "is not a valid group name (letters, digits, '_' and '-', not starting with a digit or '-')"
             }
             config.adminGroup = text
+            return nil
+        }
+        single("Daemon", "MaskNames") { text in
+            var sinks: Set<NoticeSink> = []
+            for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" }) where word != "none" {
+                guard let sink = NoticeSink(word: String(word)) else {
+                    return "has '\(word)', which is not where notices go (files, journal, or none)"
+                }
+                sinks.insert(sink)
+            }
+            config.maskNames = sinks
             return nil
         }
 

@@ -28,6 +28,9 @@ public struct DaemonConfiguration: Equatable, Sendable {
     public var catchUpWindow: Duration = .seconds(7 * 86_400)
     /// `AdminGroup=`: members may change the ledger through `cadencectl`; nil = root only.
     public var adminGroup: String?
+    /// `MaskNames=`: the sinks whose copy of a notice shows people masked (孙*); the ledger keeps
+    /// each notice whole (`cadencectl notices --key KEY`). Empty = none.
+    public var maskNames: Set<NoticeSink> = []
 
     // [Ledger]
     /// `WarnBeforeSec=`: warnings before an item's deadline, longest first; empty = no warnings.

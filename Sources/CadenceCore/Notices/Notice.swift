@@ -40,6 +40,11 @@ public struct Notice: Codable, Hashable, Sendable {
     public var deadlineDate: String?
     /// Extra journal fields (`CADENCED_` + name), for kinds that have their own.
     public var fields: [String: String]?
+    /// The people the text names (responsible persons, the person a digest is for, an address):
+    /// what a sink set to mask names (`MaskNames=`) masks.
+    public var names: [String]?
+    /// True in a sink's copy whose names were masked (never in the ledger's).
+    public var masked: Bool?
     /// The human text, rendered in the configured language.
     public var subject: String
     public var body: String

@@ -327,16 +327,31 @@ struct NoticesCommand: ParsableCommand {
             Examples:
               cadencectl notices --kind overdue --limit 20
               cadencectl notices --unit county-a --json
+              cadencectl notices --key item/42/overdue
+
+            With --key (the CADENCED_NOTICE_KEY field of a journal entry, or the command a notice \
+            file with masked names gives), the one notice is printed whole, as the ledger keeps it: \
+            names are never masked here (MaskNames= masks them only in the notice files and the \
+            journal).
             """)
     @OptionGroup var socket: SocketOptions
     @Option(help: "Only this kind.") var kind: NoticeKind?
     @Option(help: "Only this unit's.") var unit: String?
     @Option(help: "The newest this many (1-1000000).") var limit = 100
+    @Option(help: "Only the notice of this key, printed whole.") var key: String?
     @Flag(help: "Print one JSON object per notice.") var json = false
 
     func run() throws {
-        let call = ListNoticesCall { ($0.kind, $0.unit, $0.limit) = (kind, unit, limit) }
+        let call = ListNoticesCall { ($0.kind, $0.unit, $0.limit, $0.key) = (kind, unit, limit, key) }
         let notices = try socket.call(call)["notices"] as? [[String: Any]] ?? []
+        if let key, !json {
+            guard let notice = notices.first else {
+                printError("cadencectl: no notice has the key '\(key)' (cadencectl notices lists them)")
+                throw ExitCode(3)
+            }
+            print("\(notice["subject"] ?? "")\n\n\(notice["body"] ?? "")")
+            return
+        }
         printList(
             notices, [("DUE", "due"), ("KIND", "kind"), ("UNIT", "unit"), ("SUBJECT", "subject")], json: json,
             footer: "\(notices.count) notices.")
