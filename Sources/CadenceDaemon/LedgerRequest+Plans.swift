@@ -134,6 +134,7 @@ extension LedgerRequest {
             lines.append("  \(phase.name)  \(dates) (\(days))  \(state)")
         }
         lines += try countLines(plan, zh: zh)
+        lines += try groupLines(plan, zh: zh)
         guard !plan.deliverables.isEmpty else { return lines.joined(separator: "\n") + "\n" }
         lines.append(zh ? "应交事项：" : "Deliverables:")
         let handIns = try store.handIns(plan: plan.name)

@@ -43,16 +43,19 @@ public struct CampaignPlan: Sendable, Equatable {
     public var deliverables: [Deliverable]
     /// `[Quota NAME]` and `[Range NAME]`, in the order of the file.
     public var counts: [CountRule]
+    /// `[Group NAME]`: inspection groups and their zones, in the order of the file.
+    public var groups: [InspectionGroup]
 
     public init(
         name: String, description: String? = nil, phases: [Phase] = [], deliverables: [Deliverable] = [],
-        counts: [CountRule] = []
+        counts: [CountRule] = [], groups: [InspectionGroup] = []
     ) {
         self.name = name
         self.description = description ?? name
         self.phases = phases
         self.deliverables = deliverables
         self.counts = counts
+        self.groups = groups
     }
 
     /// The last day any phase or deliverable of the plan reaches.
@@ -105,7 +108,7 @@ public struct CampaignPlan: Sendable, Equatable {
         var plan = CampaignPlan(name: name)
         let fileStart = SourceLocation(file: source.fileName, line: 1)
         func section(_ header: String) -> (kind: String, name: String)? {
-            for kind in ["Phase", "Deliverable", "Quota", "Range"] where header.hasPrefix(kind + " ") {
+            for kind in ["Phase", "Deliverable", "Quota", "Range", "Group"] where header.hasPrefix(kind + " ") {
                 let name = String(header.dropFirst(kind.count + 1)).trimmingWhitespace()
                 return name.isEmpty ? nil : (kind, name)
             }
@@ -116,6 +119,7 @@ public struct CampaignPlan: Sendable, Equatable {
             "Deliverable": ["Description", "Phase", "Due", "Units"],
             "Quota": ["Description", "Count", "Year", "CheckOn"],
             "Range": ["Description", "Count", "Role", "Leaders", "CheckOn"],
+            "Group": ["Description", "Leader", "Members", "Zone", "Visits", "Every"],
         ]
         var order: [(kind: String, name: String, location: SourceLocation)] = []
         for header in ini.sectionHeaders {
@@ -226,13 +230,20 @@ public struct CampaignPlan: Sendable, Equatable {
                 plan.counts.append(rule)
             }
         }
-        if plan.phases.isEmpty && plan.deliverables.isEmpty && plan.counts.isEmpty && errors.isEmpty {
+        var zoned: [String: String] = [:]
+        for entry in order where entry.kind == "Group" {
+            if let group = group(entry.name, ini: ini, at: entry.location, zoned: &zoned, &errors) {
+                plan.groups.append(group)
+            }
+        }
+        if plan.phases.isEmpty && plan.deliverables.isEmpty && plan.counts.isEmpty && plan.groups.isEmpty
+            && errors.isEmpty
+        {
             errors.append(
                 .invalid(
                     fileStart,
-                    reason:
-                        "a plan needs at least one [Phase NAME], [Deliverable NAME], [Quota NAME] or [Range NAME] section"
-                ))
+                    reason: "a plan needs at least one [Phase NAME], [Deliverable NAME], [Quota NAME], [Range NAME] "
+                        + "or [Group NAME] section"))
         }
         try ConfigurationError.throwIfAny(errors)
         return plan
