@@ -13,6 +13,9 @@ public struct LoadedConfiguration: Sendable {
     /// The holiday files applied (all of `holidays.d`, or those `Holidays=` names), sorted by name.
     public var holidayCalendars: [HolidayCalendar]
     public var workingDays: WorkingDayCalendar
+    /// Per regional holiday file (`Regional=`): the working days of a unit that chooses it, its
+    /// days off on top of everyone's.
+    public var regionalWorkingDays: [String: WorkingDayCalendar] = [:]
     /// The group robots notices are posted into (`robots.d`), sorted by name.
     public var robots: [RobotRoute] = []
     /// The office's routing rules (`routes.d`), sorted by name.
@@ -91,6 +94,7 @@ public struct ConfigurationLoader: Sendable {
                 errors.append(error)
             }
         }
+        let allCalendars = calendars
         if let wanted = daemon.holidayCalendars {
             for name in wanted where !calendars.contains(where: { $0.name == name }) {
                 let at = ini.list("WorkingDays", "Holidays")?.last {
@@ -102,6 +106,33 @@ public struct ConfigurationLoader: Sendable {
                         reason: "names '\(name)', but there is no \(relative("holidays.d/\(name).conf"))"))
             }
             calendars = calendars.filter { wanted.contains($0.name) }
+        }
+        // Regional files apply to the units that choose them, not to everyone.
+        var regional: [String: WorkingDayCalendar] = [:]
+        var regionalFiles: [HolidayCalendar] = []
+        for name in daemon.regionalHolidays {
+            let at = ini.list("WorkingDays", "Regional")?.last {
+                $0.value.split(separator: " ").contains { $0 == name }
+            }
+            func refuse(_ reason: String) {
+                errors.append(
+                    .badValue(
+                        at?.location ?? location("cadenced.conf"), key: "Regional", value: at?.value ?? name,
+                        reason: reason))
+            }
+            guard let calendar = allCalendars.first(where: { $0.name == name }) else {
+                refuse("names '\(name)', but there is no \(relative("holidays.d/\(name).conf"))")
+                continue
+            }
+            if daemon.holidayCalendars?.contains(name) == true {
+                refuse("names '\(name)', which Holidays= applies to every unit already")
+                continue
+            }
+            regionalFiles.append(calendar)
+        }
+        calendars.removeAll { calendar in daemon.regionalHolidays.contains(calendar.name) }
+        for calendar in regionalFiles {
+            regional[calendar.name] = WorkingDayCalendar(weekend: daemon.weekend, calendars: calendars + [calendar])
         }
         let workingDays = WorkingDayCalendar(weekend: daemon.weekend, calendars: calendars)
         let coverage = HolidayCoverage(coveredYears: workingDays.coveredYears)
@@ -164,8 +195,8 @@ public struct ConfigurationLoader: Sendable {
         return LoadedConfiguration(
             directory: directory, daemon: daemon, timeZone: zone, cadences: cadences.sorted { $0.name < $1.name },
             holidayCalendars: calendars.sorted { $0.name < $1.name }, workingDays: workingDays,
-            robots: robots.sorted { $0.name < $1.name }, routes: routes.sorted { $0.name < $1.name },
-            plans: plans.sorted { $0.name < $1.name }, warnings: warnings)
+            regionalWorkingDays: regional, robots: robots.sorted { $0.name < $1.name },
+            routes: routes.sorted { $0.name < $1.name }, plans: plans.sorted { $0.name < $1.name }, warnings: warnings)
     }
 
     // MARK: - Files

@@ -20,8 +20,10 @@ public struct AddUnitCall: TabledCall {
         .string("id", \.id, maximum: unitIDLimit), .string("name", \.name), .choice("kind", \.kind),
         .optionalString("parent", \.parent), .optionalInt("quota", \.quota),
         .optionalString("specialty", \.specialty), .optionalString("grade", \.grade),
-        .optionalString("liaison", \.liaison),
+        .optionalString("liaison", \.liaison), .optionalString("holidays", \.holidays),
     ]
+    /// The regional holiday file whose days off it keeps (`Regional=` of cadenced.conf).
+    public var holidays: String?
 
     public var id = ""
     public var name = ""
@@ -45,9 +47,11 @@ public struct EditUnitCall: TabledCall {
     public static let parameters: [CallParameter<Self>] = [
         .string("id", \.id, maximum: unitIDLimit), .string("reason", \.reason), .optionalString("name", \.name),
         .optionalChoice("kind", \.kind), .optionalString("parent", \.parent), .flag("topLevel", \.topLevel),
-        .optionalInt("quota", \.quota),
+        .optionalInt("quota", \.quota), .optionalString("holidays", \.holidays),
     ]
 
+    /// The regional holiday file whose days off it keeps; `none`: the office's again.
+    public var holidays: String?
     public var id = ""
     /// Why: said in the history with the change.
     public var reason = ""

@@ -97,7 +97,8 @@ extension LedgerExchange {
                     deadlineDate: deadline!.date))
             items[items.count - 1].foundOn = foundOn
             // Counted from when cadenced learns of it: a complaint found long ago is not overdue on arrival.
-            items[items.count - 1].replyDueAt = manager.replyDue(source: source ?? .selfExamination, recordedAt: now)
+            items[items.count - 1].replyDueAt = manager.replyDue(
+                source: source ?? .selfExamination, recordedAt: now, unit: items[items.count - 1].unit)
         }
         // Each row has a key: its unit and number (序号/编号) when the sheet has them, else its unit and
         // problem (with a count for the same problem twice). A row whose key is in the ledger is

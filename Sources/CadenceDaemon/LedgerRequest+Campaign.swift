@@ -18,7 +18,12 @@ extension LedgerRequest {
             let parent: String?? = call.topLevel ? .some(nil) : call.parent.map { .some($0) } ?? .none
             let changed = try request.store.editUnit(
                 call.id, name: call.name, kind: call.kind, parent: parent,
-                quota: try request.quota(call.quota), reason: reason, at: request.now, actor: request.actor)
+                quota: try request.quota(call.quota),
+                holidays: try call.holidays.map { try request.regionalHolidays($0 == "none" ? nil : $0) },
+                reason: reason,
+                at: request.now, actor: request.actor)
+            // Its open items' working days are now counted with its new holidays.
+            if changed.contains("holidays") { request.manager.replanItems() }
             return ["unit": try request.unitObject(call.id), "changed": changed]
         },
         typed(GetUnitCall.self) { request, call in
@@ -89,6 +94,22 @@ extension LedgerRequest {
         },
     ]
 
+    /// A regional holiday file a unit may keep (`Regional=`), or an error naming those there are.
+    func regionalHolidays(_ name: String?) throws -> String? {
+        guard let name else { return nil }
+        let regional = manager.configuration.regionalWorkingDays.keys.sorted()
+        guard regional.contains(name) else {
+            throw VarlinkError.invalidArgument(
+                "holidays",
+                "'\(name)' is not a regional holiday file ("
+                    + (regional.isEmpty
+                        ? "Regional= of cadenced.conf names none"
+                        : "Regional= names " + regional.joined(separator: ", "))
+                    + ")")
+        }
+        return name
+    }
+
     /// Refuses a unit that is not in the ledger (a filter naming it would find nothing).
     func knownUnit(_ unit: String?) throws {
         if let unit, try store.unit(unit) == nil { throw LedgerError.unknownUnit(unit) }
@@ -98,7 +119,8 @@ extension LedgerRequest {
         try store.addUnit(
             NewUnit(
                 id: call.id, name: call.name, kind: call.kind, parent: call.parent, quota: try quota(call.quota),
-                specialty: call.specialty, grade: call.grade, liaison: call.liaison),
+                specialty: call.specialty, grade: call.grade, liaison: call.liaison,
+                holidays: try regionalHolidays(call.holidays)),
             at: now, actor: actor)
         return ["unit": try unitObject(call.id)]
     }

@@ -67,7 +67,7 @@ extension LedgerRequest {
         item.missedBy = call.missedBy.map(Int64.init)
         // Found by a public appraisal: that is its source, unless another was given.
         if call.appraisal != nil, call.source == nil { item.source = .publicAppraisal }
-        item.replyDueAt = manager.replyDue(source: item.source, recordedAt: now)
+        item.replyDueAt = manager.replyDue(source: item.source, recordedAt: now, unit: item.unit)
         let id = try store.addItem(item, schedule: manager.itemSchedule, at: now, actor: actor)
         return ["item": try itemObject(id)]
     }

@@ -69,7 +69,7 @@ extension Manager {
                         ])
                 if !short.isEmpty { notice?.units = short.map(\.unit) }
                 if let result = try store.recordDutyCheck(
-                    cadence: name, period: period, items: [], notice: notice, schedule: items, at: now),
+                    cadence: name, period: period, items: [], notice: notice, schedule: itemSchedule, at: now),
                     let notice = result.notice
                 {
                     stored.append(notice)
@@ -92,7 +92,7 @@ extension Manager {
                             deadlineDate: day.description))
                 }
                 if let result = try store.recordDutyCheck(
-                    cadence: name, period: period, items: opened, notice: nil, schedule: items, at: now),
+                    cadence: name, period: period, items: opened, notice: nil, schedule: itemSchedule, at: now),
                     result.items > 0
                 {
                     logger.notice(
@@ -105,7 +105,7 @@ extension Manager {
                     owedBy: cadence.units)
                 let opened = try missing.compactMap { try missedDutyItem(cadence, unit: $0, period: period) }
                 if let result = try store.recordDutyCheck(
-                    cadence: name, period: period, items: opened, notice: nil, schedule: items, at: now),
+                    cadence: name, period: period, items: opened, notice: nil, schedule: itemSchedule, at: now),
                     result.items > 0
                 {
                     logger.notice(

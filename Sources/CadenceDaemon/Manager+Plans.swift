@@ -145,7 +145,7 @@ extension Manager {
         }
         if let result = try store.recordDutyCheck(
             cadence: "plan/" + plan.name, period: PeriodKey(rawValue: deliverable.name), items: opened, notice: nil,
-            schedule: items, at: now), result.items > 0
+            schedule: itemSchedule, at: now), result.items > 0
         {
             logger.notice(
                 "\(plan.name) \(deliverable.name): \(result.items) units have not handed it in; overdue items opened",

@@ -23,11 +23,15 @@ extension Manager {
 
     /// By when a complaint recorded at `recordedAt` is answered (`ComplaintReplyDays=` working days
     /// on, at `DeadlineTime=`); nil for another source or with no reply deadline configured.
-    func replyDue(source: ItemSource, recordedAt: Date) -> Date? {
+    /// Counted in the working days of `unit` (its regional holiday file, if it keeps one).
+    func replyDue(source: ItemSource, recordedAt: Date, unit: String) -> Date? {
         let days = configuration.daemon.complaintReplyDays
         guard source == .complaint, days > 0 else { return nil }
         let zone = configuration.timeZone
-        let day = configuration.workingDays.adding(workingDays: days, to: LocalDay.of(recordedAt, in: zone))
+        let calendar =
+            (configuration.regionalWorkingDays.isEmpty ? nil : try? store.unit(unit)?.holidays)
+            .flatMap { configuration.regionalWorkingDays[$0] } ?? configuration.workingDays
+        let day = calendar.adding(workingDays: days, to: LocalDay.of(recordedAt, in: zone))
         return LocalDay.instant(day, secondsOfDay: configuration.daemon.deadlineTimeOfDay, in: zone)
     }
 }

@@ -68,33 +68,51 @@ public final class Manager {
     }
 
     /// Items already in the ledger follow a changed ladder or reminders too.
-    private func replanItems() {
+    func replanItems() {
         do {
-            let count = try store.replanItems(schedule: items)
+            let count = try store.replanItems(schedule: itemSchedule)
             if count > 0 { logger.notice("Planned the next stage of \(count) items again under the changed schedule") }
         } catch {
             logger.error("The items' next stages could not be planned again: \(error)")
         }
     }
 
+    /// The item schedule of the configuration, with one for each regional holiday file.
     static func itemSchedule(_ configuration: LoadedConfiguration) -> ItemSchedule {
+        var schedule = itemSchedule(configuration, calendar: configuration.workingDays)
+        for (name, calendar) in configuration.regionalWorkingDays {
+            schedule.regional[name] = itemSchedule(configuration, calendar: calendar)
+        }
+        return schedule
+    }
+
+    static func itemSchedule(_ configuration: LoadedConfiguration, calendar: WorkingDayCalendar) -> ItemSchedule {
         let daemon = configuration.daemon
         return ItemSchedule(
             warnBefore: daemon.warnBefore, circularAfter: daemon.circularAfter, talkAfter: daemon.talkAfter,
             accountabilityAfter: daemon.accountabilityAfter,
             talkLimit: daemon.talkTimeLimitDays.map {
                 ItemSchedule.TalkLimit(
-                    workingDays: $0, calendar: configuration.workingDays, zone: configuration.timeZone,
+                    workingDays: $0, calendar: calendar, zone: configuration.timeZone,
                     secondsOfDay: daemon.deadlineTimeOfDay)
             },
             reminders: daemon.remindOverdueEveryDays.map {
                 ItemSchedule.Reminders(
-                    workingDays: $0, calendar: configuration.workingDays, zone: configuration.timeZone)
+                    workingDays: $0, calendar: calendar, zone: configuration.timeZone)
             })
     }
 
-    /// The item schedule in force (for adding items).
-    public var itemSchedule: ItemSchedule { items }
+    /// The item schedule in force (for adding items), with the units' regional holiday files as
+    /// the ledger has them now.
+    public var itemSchedule: ItemSchedule {
+        var schedule = items
+        if !schedule.regional.isEmpty {
+            do { schedule.unitScopes = try store.unitHolidayScopes() } catch {
+                logger.error("The units' regional holidays could not be read: \(error)")
+            }
+        }
+        return schedule
+    }
 
     /// The earliest next occurrence of any cadence, after the instant already processed.
     func nextCadenceOccurrence(at now: Date) -> Occurrence? {
@@ -336,6 +354,7 @@ public final class Manager {
                 try store.units(includeRemoved: true).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             personNames = Dictionary(
                 try store.persons(includeRemoved: true).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            items = itemSchedule
         }
         var left = limit
         while left > 0 {
@@ -345,7 +364,8 @@ public final class Manager {
             var batch: [(item: Int64, round: Int, stages: [(stage: ItemStage, notice: Notice?)], nextEventAt: Date?)] =
                 []
             for item in due {
-                var (announce, silent) = items.due(
+                let schedule = items.forUnit(item.unit)
+                var (announce, silent) = schedule.due(
                     deadline: item.deadline, flagged: item.flagged, recorded: item.recordedStages, at: now)
                 // Claimed rectified, the item waits for its verifier: no reminder that it is overdue.
                 if item.state == .rectified {
@@ -354,12 +374,13 @@ public final class Manager {
                 }
                 var records: [(stage: ItemStage, notice: Notice?)] = silent.map { ($0, nil) }
                 for stage in announce {
-                    let at = items.instant(of: stage, deadline: item.deadline, flagged: item.flagged) ?? item.deadline
+                    let at =
+                        schedule.instant(of: stage, deadline: item.deadline, flagged: item.flagged) ?? item.deadline
                     var (extra, names) = people(of: item)
                     if stage.isReminder { extra["late"] = text.reminderMark }
                     extra["time_limit"] = ""
                     if stage == .escalation(.talk),
-                        let limit = items.timeLimit(deadline: item.deadline, flagged: item.flagged)
+                        let limit = schedule.timeLimit(deadline: item.deadline, flagged: item.flagged)
                     {
                         extra["time_limit"] = text.timeLimitLine(limit)
                     }
@@ -372,7 +393,7 @@ public final class Manager {
                 batch.append(
                     (
                         item.id, item.round, records,
-                        items.nextEvent(deadline: item.deadline, flagged: item.flagged, recorded: recorded)
+                        schedule.nextEvent(deadline: item.deadline, flagged: item.flagged, recorded: recorded)
                     ))
             }
             stored += try store.record(items: batch, at: now)

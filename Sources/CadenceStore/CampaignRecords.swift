@@ -10,13 +10,16 @@ public struct NewUnit: Sendable, Equatable {
     public var specialty: String?
     public var grade: String?
     public var liaison: String?
+    /// The regional holiday file whose days off it keeps (`Regional=`), nil for the office's.
+    public var holidays: String?
     /// The line of the import file it came from, for error messages.
     public var sourceLine: Int?
 
     public init(
         id: String, name: String, kind: UnitKind, parent: String? = nil, quota: Int? = nil, specialty: String? = nil,
-        grade: String? = nil, liaison: String? = nil, sourceLine: Int? = nil
+        grade: String? = nil, liaison: String? = nil, holidays: String? = nil, sourceLine: Int? = nil
     ) {
+        self.holidays = holidays
         self.id = id
         self.name = name
         self.kind = kind

@@ -176,7 +176,7 @@ extension LedgerStore {
                     || (item.flagged && item.source != ItemSource.superiorCircular.rawValue)
                 if item.flagged != flagged {
                     // Superior-circular or no longer: the stages still to come follow the new rule.
-                    let next = schedule.nextEvent(
+                    let next = schedule.forUnit(item.unit).nextEvent(
                         deadline: item.deadline, flagged: flagged, recorded: item.recordedStages)
                     try db.execute(
                         sql: """
@@ -187,7 +187,8 @@ extension LedgerStore {
                         arguments: [flagged, next?.micros, item.id])
                 }
                 if item.deadline != new.deadline || item.deadlineDate != new.deadlineDate {
-                    let next = schedule.nextEvent(deadline: new.deadline, flagged: flagged, recorded: [])
+                    let next = schedule.forUnit(item.unit).nextEvent(
+                        deadline: new.deadline, flagged: flagged, recorded: [])
                     try db.execute(
                         sql: """
                             UPDATE rectificationItem SET round = round + 1, deadlineAt = ?, deadlineDate = ?,

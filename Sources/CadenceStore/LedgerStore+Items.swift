@@ -280,7 +280,7 @@ extension LedgerStore {
 
     /// Inserts a valid item; nil when an item of the same origin exists already.
     static func insert(_ item: NewItem, schedule: ItemSchedule, at now: Date, _ db: Database) throws -> Int64? {
-        let next = schedule.nextEvent(deadline: item.deadline, flagged: item.flagged, recorded: [])
+        let next = schedule.forUnit(item.unit).nextEvent(deadline: item.deadline, flagged: item.flagged, recorded: [])
         try insert(item, next: next, at: now, with: insertStatement(db, "ON CONFLICT DO NOTHING"), db)
         return db.changesCount > 0 ? db.lastInsertedRowID : nil
     }
@@ -348,7 +348,8 @@ extension LedgerStore {
             defer { if bulk { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA shrink_memory") } }
             let statement = try Self.insertStatement(db)
             for item in items {
-                let next = schedule.nextEvent(deadline: item.deadline, flagged: item.flagged, recorded: [])
+                let next = schedule.forUnit(item.unit).nextEvent(
+                    deadline: item.deadline, flagged: item.flagged, recorded: [])
                 try Self.insert(item, next: next, at: now, with: statement, db)
             }
             if let actor {

@@ -365,6 +365,13 @@ extension LedgerStore {
                     ALTER TABLE rectificationItem ADD COLUMN missedBy INTEGER;
                     """)
         }
+        migrator.registerMigration("v14: a unit's regional holidays") { db in
+            try db.execute(
+                sql: """
+                    -- The regional holiday file (Regional= of cadenced.conf) whose days off the unit keeps (R28).
+                    ALTER TABLE unit ADD COLUMN holidays TEXT;
+                    """)
+        }
         return migrator
     }
 }

@@ -106,7 +106,8 @@ extension LedgerStore {
             guard item.state == .closed, item.note?.hasPrefix(closedByReviewNote(nil)) == true else {
                 return .unchanged
             }
-            let next = schedule.nextEvent(deadline: item.deadline, flagged: item.flagged, recorded: item.recordedStages)
+            let next = schedule.forUnit(item.unit).nextEvent(
+                deadline: item.deadline, flagged: item.flagged, recorded: item.recordedStages)
             try db.execute(
                 sql: """
                     UPDATE rectificationItem SET state = 'open', closedAt = NULL, verifiedBy = NULL, note = ?,

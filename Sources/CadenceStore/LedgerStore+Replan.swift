@@ -25,7 +25,7 @@ extension LedgerStore {
                 arguments: [])
             var changed = 0
             for item in items {
-                let next = schedule.nextEvent(
+                let next = schedule.forUnit(item.unit).nextEvent(
                     deadline: item.deadline, flagged: item.flagged, recorded: item.recordedStages)
                 guard next != item.nextEventAt else { continue }
                 try db.execute(

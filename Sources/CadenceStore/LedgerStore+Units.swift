@@ -90,13 +90,13 @@ extension LedgerStore {
             if dryRun { return }
             let insert = try db.makeStatement(
                 sql: """
-                    INSERT INTO unit (id, name, kind, parent, quota, specialty, grade, createdAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO unit (id, name, kind, parent, quota, specialty, grade, createdAt, holidays)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             for unit in units {
                 try insert.execute(arguments: [
                     unit.id, unit.name, unit.kind.rawValue, unit.parent, unit.quota, unit.specialty, unit.grade,
-                    now.micros,
+                    now.micros, unit.holidays,
                 ])
                 if let liaison = unit.liaison, !liaison.isEmpty {
                     try db.execute(
@@ -110,6 +110,7 @@ extension LedgerStore {
                     details["parent"] = unit.parent
                     details["quota"] = unit.quota.map(String.init)
                     details["liaison"] = unit.liaison
+                    details["holidays"] = unit.holidays
                     try Self.appendHistory(
                         db, at: now, actor: actor, action: "unit.add", itemId: nil, details: details, unit: unit.id)
                 } else {
@@ -129,8 +130,8 @@ extension LedgerStore {
     ///   empty name, a parent that is not there or is the unit itself or one of its sub-units, or
     ///   nothing to change.
     public func editUnit(
-        _ id: String, name: String?, kind: UnitKind?, parent: String??, quota: Int?, reason: String, at now: Date,
-        actor: Actor?
+        _ id: String, name: String?, kind: UnitKind?, parent: String??, quota: Int?, holidays: String?? = nil,
+        reason: String, at now: Date, actor: Actor?
     ) throws -> [String] {
         try writer.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM unit WHERE id = ?", arguments: [id]) else {
@@ -166,6 +167,9 @@ extension LedgerStore {
             }
             if let quota, quota != row["quota"] as Int? {
                 changes.append(("quota", "quota", (row["quota"] as Int?).map(String.init), quota))
+            }
+            if let holidays, holidays != row["holidays"] as String? {
+                changes.append(("holidays", "holidays", row["holidays"], holidays))
             }
             guard !changes.isEmpty else {
                 throw LedgerError.invalid("nothing to change: unit '\(id)' already has these values")
@@ -206,7 +210,17 @@ extension LedgerStore {
         return UnitRecord(
             id: row["id"], name: row["name"], kind: row["kind"], parent: row["parent"], quota: row["quota"],
             specialty: row["specialty"], grade: row["grade"], createdAt: Date(micros: row["createdAt"]),
-            removedAt: removed.map(Date.init(micros:)), liaison: row["liaison"])
+            removedAt: removed.map(Date.init(micros:)), liaison: row["liaison"], holidays: row["holidays"])
+    }
+
+    /// The units that keep a regional holiday file, with its name (R28).
+    public func unitHolidayScopes() throws -> [String: String] {
+        try writer.read { db in
+            Dictionary(
+                try Row.fetchAll(db, sql: "SELECT id, holidays FROM unit WHERE holidays IS NOT NULL").map {
+                    (row: Row) -> (String, String) in (row["id"], row["holidays"])
+                }, uniquingKeysWith: { a, _ in a })
+        }
     }
 
     /// Units, ordered by id; only those under `parent` (children) when given.

@@ -12,7 +12,7 @@ extension DaemonConfiguration {
             "AccountabilityAfterSec": .single, "TalkTimeLimitDays": .single, "RemindOverdueEveryDays": .single,
             "ComplaintReplyDays": .single,
         ],
-        "WorkingDays": ["Weekend": .list, "Holidays": .list],
+        "WorkingDays": ["Weekend": .list, "Holidays": .list, "Regional": .list],
         "Delivery": ["DigestTime": .single, "DigestKinds": .list, "QuietHours": .single],
         "Control": [
             "MaxConnections": .single, "MaxMessageSize": .single, "MaxImportSize": .single, "IdleTimeoutSec": .single,
@@ -242,7 +242,8 @@ extension DaemonConfiguration {
             }
             config.weekend = days
         }
-        if let list = ini.list("WorkingDays", "Holidays") {
+        func holidayFiles(_ key: String) -> [String]? {
+            guard let list = ini.list("WorkingDays", key) else { return nil }
             var names: [String] = []
             for assignment in list {
                 for word in assignment.value.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
@@ -251,15 +252,25 @@ extension DaemonConfiguration {
                     } else {
                         errors.append(
                             .badValue(
-                                assignment.location, key: "Holidays", value: assignment.value,
+                                assignment.location, key: key, value: assignment.value,
                                 reason:
                                     "has '\(word)', which is not a holiday file name (e.g. 'cn' for holidays.d/cn.conf)"
                             ))
                     }
                 }
             }
-            // An empty list means the default, every file: to apply none, remove or mask the files.
-            config.holidayCalendars = names.isEmpty ? nil : names
+            return names
+        }
+        // An empty list means the default, every file: to apply none, remove or mask the files.
+        if let names = holidayFiles("Holidays") { config.holidayCalendars = names.isEmpty ? nil : names }
+        if let names = holidayFiles("Regional") {
+            config.regionalHolidays = names
+            if names.contains("none"), let at = ini.list("WorkingDays", "Regional")?.last {
+                errors.append(
+                    .badValue(
+                        at.location, key: "Regional", value: at.value,
+                        reason: "has 'none', which a unit takes to mean no regional file: rename holidays.d/none.conf"))
+            }
         }
 
         single("Control", "MaxConnections") { text in

@@ -66,6 +66,9 @@ public struct DaemonConfiguration: Equatable, Sendable {
     /// `Holidays=`: names of holiday files (`holidays.d/NAME.conf`) to apply; nil (not set, or an empty
     /// list) = every file there.
     public var holidayCalendars: [String]?
+    /// `Regional=`: holiday files that apply only to the units that choose them (`unit edit
+    /// --holidays NAME`, an autonomous region's days off), on top of the others.
+    public var regionalHolidays: [String] = []
 
     // [Delivery]
     /// `DigestTime=`: the local time of day, in seconds after midnight, at which each person's

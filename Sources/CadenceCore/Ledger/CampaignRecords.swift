@@ -15,14 +15,16 @@ public struct UnitRecord: Sendable, Equatable {
     public var removedAt: Date?
     /// The current liaison officer (holder of the `liaison` role).
     public var liaison: String?
+    /// The regional holiday file whose days off it keeps (`Regional=`); nil: the office's.
+    public var holidays: String?
 
     public init(
         id: String, name: String, kind: String, parent: String?, quota: Int?, specialty: String?, grade: String?,
-        createdAt: Date, removedAt: Date?, liaison: String?
+        createdAt: Date, removedAt: Date?, liaison: String?, holidays: String? = nil
     ) {
         (self.id, self.name, self.kind, self.parent, self.quota) = (id, name, kind, parent, quota)
         (self.specialty, self.grade, self.createdAt, self.removedAt) = (specialty, grade, createdAt, removedAt)
-        self.liaison = liaison
+        (self.liaison, self.holidays) = (liaison, holidays)
     }
 
     /// Reports owed per month: the unit's own quota, else the default of its kind.
@@ -36,7 +38,7 @@ extension UnitRecord: WireRecord {
         .optionalText("parent", { $0.parent }), .integer("quota", { Int64($0.monthlyQuota) }),
         .optionalInteger("ownQuota", { $0.quota.map(Int64.init) }), .optionalText("specialty", { $0.specialty }),
         .optionalText("grade", { $0.grade }), .optionalText("liaison", { $0.liaison }),
-        .flag("removed", { $0.removedAt != nil }),
+        .optionalText("holidays", { $0.holidays }), .flag("removed", { $0.removedAt != nil }),
     ]
 }
 

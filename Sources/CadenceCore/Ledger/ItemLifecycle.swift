@@ -119,7 +119,8 @@ public enum ItemLifecycle {
             after.round = item.round + 1
             after.flagged = flagged
             after.recordedStages = []
-            after.nextEventAt = schedule.nextEvent(deadline: deadline, flagged: flagged, recorded: [])
+            after.nextEventAt = schedule.forUnit(item.unit).nextEvent(
+                deadline: deadline, flagged: flagged, recorded: [])
             history["deadline"] = details.deadlineDate ?? ISOTimestamp.utc(deadline)
         }
         switch transition {
@@ -127,7 +128,7 @@ public enum ItemLifecycle {
             after.note = details.note ?? item.note
             // Back from a referral, the item's stages resume.
             if item.state == .referred {
-                after.nextEventAt = schedule.nextEvent(
+                after.nextEventAt = schedule.forUnit(item.unit).nextEvent(
                     deadline: item.deadline, flagged: item.flagged, recorded: item.recordedStages)
             }
         case .rectified:

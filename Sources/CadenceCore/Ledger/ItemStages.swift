@@ -127,6 +127,17 @@ public struct ItemSchedule: Sendable, Equatable {
     public var talkLimit: TalkLimit?
     /// When set, an overdue item is reminded of between its stages and after the last.
     public var reminders: Reminders?
+    /// Per regional holiday file (`Regional=`): the schedule of a unit that keeps it, its working
+    /// days counted with that file's days off (R28).
+    public var regional: [String: ItemSchedule] = [:]
+    /// The units that keep a regional holiday file, by id.
+    public var unitScopes: [String: String] = [:]
+
+    /// The schedule an item of `unit` follows: its regional one, else this.
+    public func forUnit(_ unit: String) -> ItemSchedule {
+        guard let scope = unitScopes[unit], let schedule = regional[scope] else { return self }
+        return schedule
+    }
 
     public init(
         warnBefore: [Duration], circularAfter: Duration, talkAfter: Duration, accountabilityAfter: Duration,
@@ -152,6 +163,13 @@ public struct ItemSchedule: Sendable, Equatable {
             parts.append("limit=\(talkLimit.workingDays)wd@\(talkLimit.secondsOfDay)s/\(talkLimit.zone.identifier)")
         }
         if let reminders { parts.append("remind=\(reminders.workingDays)wd/\(reminders.zone.identifier)") }
+        // Which units count their working days with a regional file: a change replans their items.
+        if (talkLimit != nil || reminders != nil) && !unitScopes.isEmpty {
+            parts.append(
+                "regional="
+                    + unitScopes.filter { regional[$0.value] != nil }.map { "\($0.key):\($0.value)" }.sorted()
+                    .joined(separator: ","))
+        }
         return parts.joined(separator: " ")
     }
 

@@ -36,12 +36,14 @@ struct UnitsCommand: ParsableCommand {
         @Option(help: "Specialty line.") var specialty: String?
         @Option(help: "Grade.") var grade: String?
         @Option(help: "The liaison officer.") var liaison: String?
+        @Option(help: "The regional holiday file whose days off it keeps too (Regional= of cadenced.conf).")
+        var holidays: String?
         @Flag(help: "Print the unit as JSON.") var json = false
 
         func run() throws {
             let call = AddUnitCall {
                 ($0.id, $0.name, $0.kind, $0.parent, $0.quota) = (id, name, kind, parent, quota)
-                ($0.specialty, $0.grade, $0.liaison) = (specialty, grade, liaison)
+                ($0.specialty, $0.grade, $0.liaison, $0.holidays) = (specialty, grade, liaison, holidays)
             }
             let unit = try socket.call(call)["unit"] as? [String: Any] ?? [:]
             print(json ? jsonLine(unit) : "Added unit \(id).")
@@ -104,6 +106,7 @@ struct UnitsCommand: ParsableCommand {
                 Examples:
                   cadencectl units edit county-a --name '示例县卫生健康局' --reason '机构改革更名'
                   cadencectl units edit clinic-3 --parent county-b --reason '划归乙县'
+                  cadencectl units edit county-k --holidays cn-xinjiang --reason '执行自治区节假日'
                 """)
         @OptionGroup var socket: SocketOptions
         @Argument(help: "The unit's id.") var id: String
@@ -113,6 +116,9 @@ struct UnitsCommand: ParsableCommand {
         @Option(help: "The unit it belongs to.") var parent: String?
         @Flag(help: "Move it to the top of the tree.") var topLevel = false
         @Option(help: "Its own monthly report quota (0-1000).") var quota: Int?
+        @Option(
+            help: "The regional holiday file whose days off it keeps too (Regional= of cadenced.conf); none for none.")
+        var holidays: String?
 
         func validate() throws {
             if topLevel && parent != nil { throw ValidationError("give --parent or --top-level, not both") }
@@ -122,7 +128,7 @@ struct UnitsCommand: ParsableCommand {
             let reply = try socket.call(
                 EditUnitCall {
                     ($0.id, $0.reason, $0.name, $0.kind) = (id, reason, name, kind)
-                    ($0.parent, $0.topLevel, $0.quota) = (parent, topLevel, quota)
+                    ($0.parent, $0.topLevel, $0.quota, $0.holidays) = (parent, topLevel, quota, holidays)
                 })
             print("Corrected unit \(id): \((reply["changed"] as? [String] ?? []).joined(separator: ", ")).")
         }
