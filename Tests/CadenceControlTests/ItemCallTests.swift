@@ -68,7 +68,7 @@ struct ItemCallTests {
         let calls: [any TabledCall] = [
             AddUnitCall {
                 ($0.id, $0.name, $0.kind, $0.parent, $0.quota) = ("county-a", "示例县", .countyBureau, "city", 4)
-                ($0.specialty, $0.grade, $0.liaison) = ("疾控", "二级", "Liaison Sun")
+                ($0.specialty, $0.grade, $0.liaison, $0.holidays) = ("疾控", "二级", "Liaison Sun", "cn-xinjiang")
             },
             GetUnitCall { $0.id = "county-a" }, ListUnitsCall { ($0.parent, $0.includeRemoved) = ("city", true) },
             RemoveUnitCall { $0.id = "county-a" },
@@ -102,7 +102,7 @@ struct ItemCallTests {
                 ($0.liaison, $0.recipient) = ("Liaison Sun", "City office")
             },
             GetQuotaCall { ($0.month, $0.all) = ("2027-03", true) },
-            ListNoticesCall { ($0.kind, $0.unit, $0.limit) = (.overdue, "county-a", 7) },
+            ListNoticesCall { ($0.kind, $0.unit, $0.limit, $0.key) = (.overdue, "county-a", 7, "item/9/overdue") },
             ListHistoryCall { ($0.limit, $0.item, $0.unit) = (5, 9, "county-a") }, GetStatusCall(),
             ImportCall { ($0.kind, $0.format, $0.text, $0.dryRun, $0.update) = (.units, .json, "[]", true, true) },
             ExportCall { ($0.kind, $0.format, $0.unit, $0.mask) = (.commitments, .json, "county-a", true) },
