@@ -26,6 +26,19 @@ public struct LoadedConfiguration: Sendable {
     public var warnings: [String]
 }
 
+extension LoadedConfiguration {
+    /// Why `name` cannot be the holidays a unit keeps, or nil when it is a regional holiday file
+    /// (`Regional=`).
+    public func regionalRefusal(_ name: String) -> String? {
+        guard regionalWorkingDays[name] == nil else { return nil }
+        let regional = regionalWorkingDays.keys.sorted()
+        return "'\(name)' is not a regional holiday file ("
+            + (regional.isEmpty
+                ? "Regional= of cadenced.conf names none" : "Regional= names " + regional.joined(separator: ", "))
+            + ")"
+    }
+}
+
 /// Reads a configuration directory laid out as `/etc/cadenced` (DESIGN.md "Names and places").
 ///
 /// - `cadenced.conf`, then `cadenced.conf.d/*.conf` in lexical order (a missing `cadenced.conf` means defaults);

@@ -42,6 +42,7 @@ extension LedgerExchange {
                 r["specialty"] = u.specialty
                 r["grade"] = u.grade
                 r["liaison"] = u.liaison
+                r["holidays"] = u.holidays
                 rows.append(r)
             }
         case .commitments:

@@ -184,10 +184,16 @@ struct LedgerExchange {
                     }
                     quota = number
                 }
+                // A regional holiday file of Regional= (R28), as `units add --holidays` takes it.
+                if let holidays = v["holidays"], let refusal = manager.configuration.regionalRefusal(holidays) {
+                    problems.append(RowProblem(line: row.line, reason: "holidays " + refusal))
+                    continue
+                }
                 units.append(
                     NewUnit(
                         id: v["id"]!, name: v["name"]!, kind: kindValue, parent: v["parent"], quota: quota,
-                        specialty: v["specialty"], grade: v["grade"], liaison: v["liaison"], sourceLine: row.line))
+                        specialty: v["specialty"], grade: v["grade"], liaison: v["liaison"], holidays: v["holidays"],
+                        sourceLine: row.line))
             }
             // One pass: the store checks every row and writes only if all are good and this is no dry run.
             let onlyCheck = dryRun || !problems.isEmpty

@@ -97,15 +97,8 @@ extension LedgerRequest {
     /// A regional holiday file a unit may keep (`Regional=`), or an error naming those there are.
     func regionalHolidays(_ name: String?) throws -> String? {
         guard let name else { return nil }
-        let regional = manager.configuration.regionalWorkingDays.keys.sorted()
-        guard regional.contains(name) else {
-            throw VarlinkError.invalidArgument(
-                "holidays",
-                "'\(name)' is not a regional holiday file ("
-                    + (regional.isEmpty
-                        ? "Regional= of cadenced.conf names none"
-                        : "Regional= names " + regional.joined(separator: ", "))
-                    + ")")
+        if let refusal = manager.configuration.regionalRefusal(name) {
+            throw VarlinkError.invalidArgument("holidays", refusal)
         }
         return name
     }

@@ -110,6 +110,30 @@ struct RegionalHolidayTests {
         #expect(try ledger.manager.store.unit("county-k")?.holidays == nil)
     }
 
+    @Test("A units sheet sets each unit's regional holidays in a 节假日 column; a bad one refuses the sheet")
+    func importedUnits() throws {
+        let ledger = try ledger()
+        let bad =
+            "单位代码,名称,类型,上级,节假日\ncounty-m,示例蒙县卫生局,county-bureau,city,xj-test\n"
+            + "county-n,示例南县卫生局,county-bureau,city,cn-tibet\n"
+        let refused = try ledger.call("Import", ["kind": "units", "format": "csv", "text": bad])
+        #expect(
+            (refused["problems"] as? [[String: Any]])?.first?["reason"] as? String
+                == "holidays 'cn-tibet' is not a regional holiday file (Regional= names xj-test)", "\(refused)")
+        #expect(try ledger.manager.store.unit("county-m") == nil, "nothing imported")
+
+        let good =
+            "单位代码,名称,类型,上级,节假日\ncounty-m,示例蒙县卫生局,county-bureau,city,xj-test\n"
+            + "county-n,示例南县卫生局,county-bureau,city,\n"
+        try ledger.call("Import", ["kind": "units", "format": "csv", "text": good])
+        #expect(try ledger.manager.store.unit("county-m")?.holidays == "xj-test")
+        #expect(try ledger.manager.store.unit("county-n")?.holidays == nil)
+        let exported =
+            try ledger.call("Export", ["kind": "units", "format": "csv", "language": "zh"])["text"] as? String
+        #expect(exported?.contains("节假日") == true, "\(exported ?? "")")
+        #expect(exported?.contains("county-m,示例蒙县卫生局,county-bureau,city,,,,,xj-test") == true, "\(exported ?? "")")
+    }
+
     @Test(
         "Regional= must name a holiday file that Holidays= does not apply to everyone",
         arguments: [

@@ -8,7 +8,7 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
     /// Columns a file may have, in export order; the required ones first.
     public var columns: [String] {
         switch self {
-        case .units: ["id", "name", "kind", "parent", "quota", "specialty", "grade", "liaison"]
+        case .units: ["id", "name", "kind", "parent", "quota", "specialty", "grade", "liaison", "holidays"]
         case .commitments: ["unit", "text", "year", "member", "post", "direction", "publishedOn"]
         case .items:
             ["unit", "title", "deadline", "source", "scope", "urgency", "difficulty"]
@@ -97,7 +97,7 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
         "reviewer": "点评人", "byUnit": "点评单位", "subject": "对象", "outcome": "结果", "override": "越级记录",
         "submittedOn": "报送日期", "recipient": "报送对象", "commitment": "承诺编号", "note": "说明",
         "foundOn": "发现日期", "formsReturned": "收回测评表", "satisfied": "满意数", "members": "党员人数",
-        "membersAppraised": "参评党员",
+        "membersAppraised": "参评党员", "holidays": "节假日",
     ]
 
     /// The headers offices use for column `name` (simplified Chinese first), for the error that it is missing.
@@ -111,7 +111,8 @@ public enum ExchangeKind: String, CaseIterable, Sendable, Vocabulary {
     private static let fixedAliases: [String: String] = [
         "单位": "unit", "單位": "unit", "单位代码": "id", "單位代碼": "id", "代码": "id", "代碼": "id", "名称": "name",
         "名稱": "name", "类型": "kind", "類型": "kind", "上级": "parent", "上級": "parent", "定额": "quota",
-        "定額": "quota", "联络员": "liaison", "聯絡員": "liaison", "问题": "title", "問題": "title", "事项": "title",
+        "定額": "quota", "联络员": "liaison", "聯絡員": "liaison", "节假日": "holidays", "節假日": "holidays", "问题": "title",
+        "問題": "title", "事项": "title",
         "事項": "title", "整改时限": "deadline", "整改時限": "deadline", "期限": "deadline", "来源": "source",
         "來源": "source", "第一责任人": "first", "第一責任人": "first", "主要责任人": "main",
         "主要責任人": "main", "直接责任人": "direct", "直接責任人": "direct", "承诺": "text", "承諾": "text",
