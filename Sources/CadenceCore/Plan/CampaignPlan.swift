@@ -198,19 +198,7 @@ public struct CampaignPlan: Sendable, Equatable {
                                 + plan.phases.map(\.name).joined(separator: ", ") + ")"))
                 }
             }
-            var kinds: [UnitKind] = []
-            for assignment in ini.list(header, "Units") ?? [] {
-                for word in assignment.value.split(separator: " ").map(String.init) {
-                    guard let kind = UnitKind(rawValue: word) else {
-                        errors.append(
-                            .badValue(
-                                assignment.location, key: "Units", value: word,
-                                reason: "is not a kind of unit (\(UnitKind.names))"))
-                        continue
-                    }
-                    if !kinds.contains(kind) { kinds.append(kind) }
-                }
-            }
+            let kinds: [UnitKind] = vocabulary(ini, header, "Units", "a kind of unit", &errors)
             guard let due else { continue }
             if let owner, due.last < owner.start.first || due.last > owner.end.last {
                 errors.append(
@@ -247,6 +235,28 @@ public struct CampaignPlan: Sendable, Equatable {
         }
         try ConfigurationError.throwIfAny(errors)
         return plan
+    }
+}
+
+extension CampaignPlan {
+    /// The values a list key names (`Units=county city-direct`), each once, in the order given; a
+    /// word that names none is an error at its line: "is not WHAT (the names)".
+    static func vocabulary<Value: Vocabulary & Equatable>(
+        _ ini: IniConfiguration, _ header: String, _ key: String, _ what: String, _ errors: inout [ConfigurationError]
+    ) -> [Value] {
+        var values: [Value] = []
+        for assignment in ini.list(header, key) ?? [] {
+            for word in assignment.value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) {
+                guard let value = Value(rawValue: word) else {
+                    errors.append(
+                        .badValue(
+                            assignment.location, key: key, value: word, reason: "is not \(what) (\(Value.names))"))
+                    continue
+                }
+                if !values.contains(value) { values.append(value) }
+            }
+        }
+        return values
     }
 }
 

@@ -75,17 +75,7 @@ extension CampaignPlan {
         if zone.isEmpty && errors.count == before {
             errors.append(.missingKey(location, section: header, key: "Zone"))
         }
-        var visits: [ReviewKind] = []
-        for (word, assignment) in words("Visits") {
-            guard let kind = ReviewKind(rawValue: word) else {
-                errors.append(
-                    .badValue(
-                        assignment.location, key: "Visits", value: word,
-                        reason: "is not a kind of record (\(ReviewKind.names))"))
-                continue
-            }
-            if !visits.contains(kind) { visits.append(kind) }
-        }
+        let visits: [ReviewKind] = vocabulary(ini, header, "Visits", "a kind of record", &errors)
         var every = CadencePeriod.halfYear
         if let assignment = ini.last(header, "Every"), !assignment.value.isEmpty {
             guard let period = CadencePeriod(rawValue: assignment.value), period != .occurrence else {
