@@ -220,8 +220,13 @@ while Date() < dueStart.addingTimeInterval(30) {
 }
 var burstSeconds: Double?
 while Date() < burstAt.addingTimeInterval(120) {
-    let count = try reader.read { db in
-        try Int.fetchOne(
+    // The poll itself must not load the daemon: the undelivered count reads the partial index of
+    // undelivered notices; the burst's whole count (a scan of the notice table) is read only when
+    // none is waiting.
+    let count = try reader.read { db -> Int in
+        let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice WHERE fileWritten = 0 OR journalSent = 0")
+        guard waiting == 0 else { return 0 }
+        return try Int.fetchOne(
             db,
             sql: """
                 SELECT COUNT(*) FROM notice WHERE kind = 'overdue' AND dueAt = ? AND fileWritten = 1 AND journalSent = 1

@@ -119,15 +119,26 @@ public final class Manager {
     /// - Returns: the notices stored by this pass.
     @discardableResult
     public func pass(at now: Date) throws -> [Notice] {
-        var stored: [Notice] = []
-        stored += try processCadences(at: now)
-        stored += try processDuties(at: now)
-        stored += try processItems(at: now, limit: Self.itemBatch)
-        stored += try processDigests(at: now)
-        stored += try processHolidayCoverage(at: now)
-        stored += try processFinalReports(at: now)
-        stored += try processPlans(at: now)
-        try delivery.deliverPending()
+        // What earlier passes stored goes to the files and the journal on a second thread while
+        // this pass fires what is due: in a burst, one batch's flushes overlap the next's items.
+        let stored = try delivery.deliverPending {
+            var stored: [Notice] = []
+            stored += try processCadences(at: now)
+            stored += try processDuties(at: now)
+            stored += try processItems(at: now, limit: Self.itemBatch)
+            stored += try processDigests(at: now)
+            stored += try processHolidayCoverage(at: now)
+            stored += try processFinalReports(at: now)
+            stored += try processPlans(at: now)
+            return stored
+        }
+        // With more items due now, this pass's notices go with the next pass's items; otherwise
+        // they are delivered before the pass ends.
+        if !stored.isEmpty, try store.nextItemEvent().map({ $0 <= now }) == true {
+            delivery.deferToNextPass()
+        } else if !stored.isEmpty && !delivery.backlog && !delivery.failedLastPass {
+            try delivery.deliverPending()
+        }
         return stored
     }
 

@@ -68,8 +68,8 @@ public struct NoticeFileWriter: Sendable {
     }
 
     /// Writes several notices: the files of up to ``groupSize`` notices made durable by one flush of
-    /// the file system before any is linked under its name, then each directory and the index once
-    /// (a month-end burst's limit was one flush per file). Fewer than ``groupMinimum`` files, or
+    /// the file system before any is linked under its name, then their names and index lines by one
+    /// more (a month-end burst's limit was one flush per file). Fewer than ``groupMinimum`` files, or
     /// where unnamed files cannot be made, each file is flushed on its own, by up to ``flushers``
     /// threads at once. Each file is still on
     /// disk before its name.
@@ -77,8 +77,21 @@ public struct NoticeFileWriter: Sendable {
     public func writeBatch(_ notices: [(notice: Notice, checkIndex: Bool)]) throws
         -> [(key: String, file: String, error: WriteError?)]
     {
-        var results: [(key: String, file: String, error: WriteError?)] = []
-        var jobs: [(result: Int, data: Data, path: String, folder: String, temporary: String)] = []
+        try write(batch(notices))
+    }
+
+    /// Notices' files rendered and their folders made, ready for ``write(_:)``.
+    public struct Batch: Sendable {
+        fileprivate var notices: [(notice: Notice, checkIndex: Bool)]
+        fileprivate var results: [(key: String, file: String, error: WriteError?)] = []
+        fileprivate var jobs: [(result: Int, data: Data, path: String, folder: String, temporary: String)] = []
+    }
+
+    /// Renders the files of `notices` not on disk yet and makes their folders: the part of
+    /// ``writeBatch(_:)`` that does not wait for the disk, to be done on one thread while another
+    /// writes an earlier batch.
+    public func batch(_ notices: [(notice: Notice, checkIndex: Bool)]) -> Batch {
+        var batch = Batch(notices: notices)
         var folders = Set<String>()
         for (notice, _) in notices {
             let relative = NoticeFileName.relativePath(for: notice, zone: zone)
@@ -90,19 +103,34 @@ public struct NoticeFileWriter: Sendable {
                     folders.insert(folder)
                 }
                 if access(path, F_OK) != 0 {
-                    jobs.append(
+                    batch.jobs.append(
                         (
-                            results.count, Data(markdown(notice, file: relative).utf8), path, folder,
+                            batch.results.count, Data(markdown(notice, file: relative).utf8), path, folder,
                             ".tmp-\(notice.id)-\(getpid())"
                         ))
                 }
-                results.append((notice.key, relative, nil))
+                batch.results.append((notice.key, relative, nil))
             } catch let error as WriteError {
-                results.append((notice.key, relative, error))
+                batch.results.append((notice.key, relative, error))
+            } catch {
+                batch.results.append((notice.key, relative, WriteError(path: folder, reason: "\(error)")))
             }
         }
+        return batch
+    }
+
+    /// Writes a batch's files and index lines (see ``writeBatch(_:)``).
+    /// - Returns: per notice, its relative path, or the error that kept it from being written.
+    public func write(_ prepared: Batch) throws -> [(key: String, file: String, error: WriteError?)] {
+        let notices = prepared.notices
+        var results = prepared.results
+        let jobs = prepared.jobs
+        var folders = Set<String>()
         let batch = jobs
         var outcomes = publishGrouped(batch.map { ($0.data, $0.path, $0.folder) })
+        // Where files were flushed by whole-file-system flushes, the names and the index lines
+        // are made durable the same way, by one more flush, instead of one per folder and the index.
+        let flushedTogether = outcomes.contains { $0 != nil }
         // Where a file could not be written the grouped way (no O_TMPFILE here), one by one.
         let single = outcomes.indices.filter { outcomes[$0] == nil }
         let singles = Self.concurrently(single.count, threads: Self.flushers) { index -> Result<Bool, WriteError> in
@@ -123,7 +151,8 @@ public struct NoticeFileWriter: Sendable {
             case .failure(let error): results[job.result].error = error
             }
         }
-        for folder in folders { try syncDirectory(folder) }
+        let closingFlush = flushedTogether ? try folderToFlush(among: folders) : nil
+        if closingFlush == nil { for folder in folders { try syncDirectory(folder) } }
         // Index lines for the files written, in one append; a notice stored before this process
         // started may already have its line (written just before a crash).
         let indexPath = directory + "/index.jsonl"
@@ -134,8 +163,10 @@ public struct NoticeFileWriter: Sendable {
             lines += indexLine(notice, file: result.file) + "\n"
         }
         if !lines.isEmpty {
-            try writeSynced(indexPath, Data(lines.utf8), flags: O_CREAT | O_APPEND | O_WRONLY)
+            try writeSynced(
+                indexPath, Data(lines.utf8), flags: O_CREAT | O_APPEND | O_WRONLY, sync: closingFlush == nil)
         }
+        if let closingFlush { try syncFileSystem(of: closingFlush) }
         return results
     }
 
@@ -158,7 +189,7 @@ public struct NoticeFileWriter: Sendable {
 
     /// How many files one flush of the file system makes durable at most (each holds a descriptor
     /// until it is linked into place).
-    static let groupSize = 256
+    static let groupSize = 512
 
     /// The fewest files flushed together: fewer are flushed one by one, so that a handful of
     /// notices never waits for whatever else the file system holds unwritten. Measured on a burst
@@ -184,6 +215,11 @@ public struct NoticeFileWriter: Sendable {
             for index in group {
                 let file = files[index]
                 let fd = Glibc.open(file.folder, flag | O_WRONLY | O_CLOEXEC, 0o640)
+                // Out of descriptors: this group ends here, the rest go in the next.
+                if fd < 0 && (errno == EMFILE || errno == ENFILE) && !open.isEmpty {
+                    start = index
+                    break
+                }
                 guard fd >= 0 else {
                     // Not supported here: left to the caller; any other failure is this file's.
                     if errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL {
@@ -321,12 +357,33 @@ public struct NoticeFileWriter: Sendable {
         return true
     }
 
-    private func writeSynced(_ path: String, _ data: Data, flags: Int32) throws {
+    private func writeSynced(_ path: String, _ data: Data, flags: Int32, sync: Bool = true) throws {
         let fd = open(path, flags | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw failure(path) }
         defer { close(fd) }
         try writeAll(fd, data, path: path)
-        guard fsync(fd) == 0 else { throw failure(path) }
+        guard !sync || fsync(fd) == 0 else { throw failure(path) }
+    }
+
+    /// The notice directory, when it and every folder in `folders` are on one file system (one
+    /// flush of it makes their names durable); nil where a folder is on another (a mount below).
+    private func folderToFlush(among folders: Set<String>) throws -> String? {
+        var root = stat()
+        guard stat(directory, &root) == 0 else { throw failure(directory) }
+        for folder in folders {
+            var info = stat()
+            guard stat(folder, &info) == 0 else { throw failure(folder) }
+            if info.st_dev != root.st_dev { return nil }
+        }
+        return directory
+    }
+
+    /// Flushes the whole file system that holds `folder` (its new names, the index's new lines).
+    private func syncFileSystem(of folder: String) throws {
+        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure(folder) }
+        defer { close(fd) }
+        guard Self.syncFileSystem(fd) == 0 else { throw failure(folder) }
     }
 
     private func writeAll(_ fd: Int32, _ data: Data, path: String) throws {
