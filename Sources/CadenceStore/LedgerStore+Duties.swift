@@ -29,21 +29,17 @@ extension LedgerStore {
     public func unitsMissing(
         cadence: String, kind: CadenceKind, period: PeriodKey, existingBefore end: Date, owedBy: Set<UnitKind>? = nil
     ) throws -> [UnitRecord] {
-        let kinds = owedBy.map { $0.map(\.rawValue).sorted() }
-        let owing = kinds.map { "AND u.kind IN (\($0.map { _ in "?" }.joined(separator: ",")))" } ?? ""
+        let owing = Self.owing(kinds: owedBy.map { $0.sorted { $0.rawValue < $1.rawValue } }, at: end)
         return try writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT \(Self.unitColumns) FROM unit u
-                    WHERE u.parent IS NOT NULL AND u.createdAt < ? AND (u.removedAt IS NULL OR u.removedAt >= ?)
-                    \(owing)
+                    SELECT \(Self.unitColumns) FROM unit u WHERE \(owing.sql)
                     AND NOT EXISTS (SELECT 1 FROM review r WHERE r.unit = u.id AND r.period = ?
                         AND (r.cadence = ? OR (r.cadence IS NULL AND r.kind = ?)))
                     ORDER BY u.id
                     """,
-                arguments: [end.micros, end.micros] + StatementArguments(kinds ?? [])
-                    + [period.rawValue, cadence, kind.rawValue]
+                arguments: owing.arguments + [period.rawValue, cadence, kind.rawValue]
             ).map(Self.unit)
         }
     }

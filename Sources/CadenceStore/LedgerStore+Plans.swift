@@ -101,18 +101,21 @@ extension LedgerStore {
     /// Units that owe a deliverable due at `due`: every unit under the top (of `kinds` when not
     /// empty) that was there before it fell due and has not left.
     public func unitsOwing(kinds: [UnitKind], existingBefore due: Date) throws -> [UnitRecord] {
-        let owing = kinds.isEmpty ? "" : "AND u.kind IN (\(kinds.map { _ in "?" }.joined(separator: ",")))"
+        let owing = Self.owing(kinds: kinds.isEmpty ? nil : kinds, at: due)
         return try writer.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Self.unitColumns) FROM unit u
-                    WHERE u.parent IS NOT NULL AND u.createdAt < ? AND (u.removedAt IS NULL OR u.removedAt >= ?)
-                    \(owing) ORDER BY u.id
-                    """,
-                arguments: [due.micros, due.micros] + StatementArguments(kinds.map(\.rawValue))
+                db, sql: "SELECT \(Self.unitColumns) FROM unit u WHERE \(owing.sql) ORDER BY u.id",
+                arguments: owing.arguments
             ).map(Self.unit)
         }
+    }
+
+    /// The units (`u`) that owe what falls due at `instant`: every unit under the top that was
+    /// there before it and had not left, of `kinds` when given; the SQL condition and its arguments.
+    static func owing(kinds: [UnitKind]?, at instant: Date) -> (sql: String, arguments: StatementArguments) {
+        var sql = "u.parent IS NOT NULL AND u.createdAt < ? AND (u.removedAt IS NULL OR u.removedAt >= ?)"
+        if let kinds { sql += " AND u.kind IN (\(kinds.map { _ in "?" }.joined(separator: ",")))" }
+        return (sql, [instant.micros, instant.micros] + StatementArguments((kinds ?? []).map(\.rawValue)))
     }
 
     /// Whether the check of a deliverable at its due day was done.

@@ -104,23 +104,13 @@ extension EvaluationReport {
         out += "<p class=\"rule\"><b>\(Self.escape(text.rankingRuleLabel))</b>\(text.colon)"
         out += "\(Self.escape(checkpoint ? text.checkpointRule : text.rankingRule))</p>\n"
         out += "<table class=\"units\">\n<thead><tr>"
-        var headers: [String] = checkpoint ? [text.unit] : [text.rank, text.unit, text.score]
-        headers +=
-            checkpoint
-            ? [text.made, text.fulfilled, text.partial, text.unfulfilled, text.notEvaluated] : [text.commitments]
-        headers += DutyCounts.kinds.map { text.duty($0) + " " + text.heldDue }
-        headers += [text.quotaMonths, text.carriedOver, text.opened, text.closedOnTime, text.closedLate]
-        headers +=
-            checkpoint
-            ? [text.open, text.overdue, text.deferred, text.referred, text.escalated, text.accountability]
-            : [text.overdue, text.deferred, text.escalated, text.accountability]
-        if showsPlans { headers.append(planTasksHeader) }
+        let headers =
+            (checkpoint ? [text.unit] : [text.rank, text.unit, text.score])
+            + figureHeaders(dutySuffix: " " + text.heldDue)
         for header in headers { out += "<th>\(Self.escape(header))</th>" }
         out += "</tr></thead>\n<tbody>\n"
         for line in assessment.lines {
             let unit = line.unit
-            let i = unit.items
-            let c = unit.commitments
             out +=
                 "<tr class=\"unit-row\(line.rank == nil && !checkpoint ? " unranked" : "")\" data-unit=\"\(Self.escape(unit.id))\""
             if let rank = line.rank { out += " data-rank=\"\(rank)\"" }
@@ -128,31 +118,10 @@ extension EvaluationReport {
                 out += " data-score=\"\(EvaluationNumber.decimal(Double(tenths) / 10))\""
             }
             out += ">"
-            var cells: [String] = []
-            if !checkpoint {
-                cells.append(line.rank.map(String.init) ?? "—")
-            }
-            out += cells.map { "<td>\($0)</td>" }.joined()
+            if !checkpoint { out += "<td>\(line.rank.map(String.init) ?? "—")</td>" }
             out +=
                 "<td class=\"t name\">\(Self.escape(unitName(unit)))<br><span class=\"id\">\(Self.escape(unit.id))</span></td>"
-            cells =
-                checkpoint
-                ? ["\(c.made)", "\(c.fulfilled)", "\(c.partial)", "\(c.unfulfilled)", "\(c.notEvaluated)"]
-                : [Self.scoreText(line), Self.fraction(c.fulfilled, c.made)]
-            cells += DutyCounts.kinds.map { unit.duty($0) }.map { Self.fraction($0.held, $0.due) }
-            let months = unit.quotaMonths
-            cells += [
-                Self.fraction(months.met, months.due), "\(i.carriedOver)", "\(i.opened)", "\(i.closedOnTime)",
-                "\(i.closedLate)",
-            ]
-            cells +=
-                checkpoint
-                ? [
-                    "\(i.open)", "\(i.overdue)", "\(i.deferred)", "\(i.referred)", "\(i.escalated)",
-                    "\(i.accountability)",
-                ]
-                : ["\(i.overdue)", "\(i.deferred)", "\(i.escalated)", "\(i.accountability)"]
-            if showsPlans { cells.append(Self.fraction(unit.planTasks.met, unit.planTasks.due)) }
+            let cells = (checkpoint ? [] : [Self.scoreText(line)]) + figureCells(line)
             out += cells.map { "<td>\($0)</td>" }.joined()
             out += "</tr>\n"
         }

@@ -17,45 +17,16 @@ extension EvaluationReport {
         let checkpoint = window.variant.isLedgerCheckpoint
         out += "\n## \(text.ranking(window.variant))\n\n"
         out += "**\(text.rankingRuleLabel)**\(text.colon)\(checkpoint ? text.checkpointRule : text.rankingRule)\n\n"
-        var headers: [String] =
-            checkpoint ? [text.unitID, text.unit] : [text.rank, text.unitID, text.unit, text.score]
-        headers +=
-            checkpoint
-            ? [text.made, text.fulfilled, text.partial, text.unfulfilled, text.notEvaluated] : [text.commitments]
-        headers += DutyCounts.kinds.map { text.duty($0) }
-        headers += [text.quotaMonths, text.carriedOver, text.opened, text.closedOnTime, text.closedLate]
-        headers +=
-            checkpoint
-            ? [text.open, text.overdue, text.deferred, text.referred, text.escalated, text.accountability]
-            : [text.overdue, text.deferred, text.escalated, text.accountability]
-        if showsPlans { headers.append(planTasksHeader) }
+        let headers =
+            (checkpoint ? [text.unitID, text.unit] : [text.rank, text.unitID, text.unit, text.score])
+            + figureHeaders()
         let rows = assessment.lines.map { line -> [String] in
             let unit = line.unit
-            let c = unit.commitments
-            let i = unit.items
-            var row: [String] =
+            let leading =
                 checkpoint
                 ? [unit.id, unitName(unit)]
                 : [line.rank.map(String.init) ?? "—", unit.id, unitName(unit), Self.scoreText(line)]
-            row +=
-                checkpoint
-                ? ["\(c.made)", "\(c.fulfilled)", "\(c.partial)", "\(c.unfulfilled)", "\(c.notEvaluated)"]
-                : [Self.fraction(c.fulfilled, c.made)]
-            row += DutyCounts.kinds.map { unit.duty($0) }.map { Self.fraction($0.held, $0.due) }
-            let months = unit.quotaMonths
-            row += [
-                Self.fraction(months.met, months.due), "\(i.carriedOver)", "\(i.opened)", "\(i.closedOnTime)",
-                "\(i.closedLate)",
-            ]
-            row +=
-                checkpoint
-                ? [
-                    "\(i.open)", "\(i.overdue)", "\(i.deferred)", "\(i.referred)", "\(i.escalated)",
-                    "\(i.accountability)",
-                ]
-                : ["\(i.overdue)", "\(i.deferred)", "\(i.escalated)", "\(i.accountability)"]
-            if showsPlans { row.append(Self.fraction(unit.planTasks.met, unit.planTasks.due)) }
-            return row
+            return leading + figureCells(line)
         }
         let textColumns: Set<Int> = checkpoint ? [0, 1] : [1, 2]
         out += Self.table(headers, rows, right: Set(headers.indices).subtracting(textColumns))

@@ -135,6 +135,46 @@ public struct EvaluationReport: Sendable {
         return text.closedLater(LocalDay.of(closed, in: window.zone).description)
     }
 
+    /// The ranking table's columns from the commitments on, the same on the page and in Markdown:
+    /// their headers (`dutySuffix` after each duty's name: the page says "held/due" there).
+    func figureHeaders(dutySuffix: String = "") -> [String] {
+        let checkpoint = window.variant.isLedgerCheckpoint
+        var headers =
+            checkpoint
+            ? [text.made, text.fulfilled, text.partial, text.unfulfilled, text.notEvaluated] : [text.commitments]
+        headers += DutyCounts.kinds.map { text.duty($0) + dutySuffix }
+        headers += [text.quotaMonths, text.carriedOver, text.opened, text.closedOnTime, text.closedLate]
+        headers +=
+            checkpoint
+            ? [text.open, text.overdue, text.deferred, text.referred, text.escalated, text.accountability]
+            : [text.overdue, text.deferred, text.escalated, text.accountability]
+        if showsPlans { headers.append(planTasksHeader) }
+        return headers
+    }
+
+    /// A unit's cells under ``figureHeaders(dutySuffix:)``.
+    func figureCells(_ line: EvaluationAssessment.Line) -> [String] {
+        let checkpoint = window.variant.isLedgerCheckpoint
+        let unit = line.unit
+        let (c, i) = (unit.commitments, unit.items)
+        var cells =
+            checkpoint
+            ? ["\(c.made)", "\(c.fulfilled)", "\(c.partial)", "\(c.unfulfilled)", "\(c.notEvaluated)"]
+            : [Self.fraction(c.fulfilled, c.made)]
+        cells += DutyCounts.kinds.map { unit.duty($0) }.map { Self.fraction($0.held, $0.due) }
+        let months = unit.quotaMonths
+        cells += [
+            Self.fraction(months.met, months.due), "\(i.carriedOver)", "\(i.opened)", "\(i.closedOnTime)",
+            "\(i.closedLate)",
+        ]
+        cells +=
+            checkpoint
+            ? ["\(i.open)", "\(i.overdue)", "\(i.deferred)", "\(i.referred)", "\(i.escalated)", "\(i.accountability)"]
+            : ["\(i.overdue)", "\(i.deferred)", "\(i.escalated)", "\(i.accountability)"]
+        if showsPlans { cells.append(Self.fraction(unit.planTasks.met, unit.planTasks.due)) }
+        return cells
+    }
+
     /// `held/due`, or `—` when nothing is due.
     static func fraction(_ part: Int, _ whole: Int) -> String { whole == 0 ? "—" : "\(part)/\(whole)" }
 
