@@ -6,7 +6,10 @@
 // and its figures compared with a computation from the generated events made here, independently.
 // Run: Benchmarks/run-evaluation-benchmark (builds the release binaries, then runs this).
 // Environment: BENCH_UNITS (300), BENCH_COMMITMENTS (30000), BENCH_ITEMS (45000), BENCH_OLD_ITEMS
-// (20000), BENCH_RUNS (7).
+// (20000), BENCH_RUNS (7); for the scale of DOMAIN.md R15 (7,000 people, 10 years of history),
+// BENCH_PEOPLE (0) people in the directory, and BENCH_HISTORY_YEARS (0) years before the evaluated
+// one, each with as many commitments (evaluated each quarter), reviews, reports and items (closed
+// within the year) as it; the interactive listings are then timed end to end as well.
 import CadenceCore
 @_spi(Seeding) import CadenceStore
 import Foundation
@@ -22,6 +25,8 @@ let commitmentCount = Int(environment["BENCH_COMMITMENTS"] ?? "") ?? 30_000
 let itemCount = Int(environment["BENCH_ITEMS"] ?? "") ?? 45_000
 let oldItemCount = Int(environment["BENCH_OLD_ITEMS"] ?? "") ?? 20_000
 let runs = Int(environment["BENCH_RUNS"] ?? "") ?? 7
+let peopleCount = Int(environment["BENCH_PEOPLE"] ?? "") ?? 0
+let historyYears = Int(environment["BENCH_HISTORY_YEARS"] ?? "") ?? 0
 let cadenced = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : ".build/release/cadenced"
 let shipped = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : "etc/cadenced"
 let cadencectl = (cadenced as NSString).deletingLastPathComponent + "/cadencectl"
@@ -78,7 +83,7 @@ let units: [GenUnit] = {
     }
     return units
 }()
-let unitCreated = local(12, 20, year: year - 1)
+let unitCreated = local(12, 20, year: year - 1 - historyYears)
 
 struct GenCommitment {
     var unit: Int
@@ -295,6 +300,92 @@ try store.writer.write { db in
         for (name, at) in g.stages { try stage.execute(arguments: [n + 1, name, at.micros]) }
     }
 }
+// The years before (R15): the same campaign each year, every item closed within its year (some
+// after their deadline, with the stages they reached), so the evaluated year's figures stay as
+// computed below; and the directory, each unit's first and main responsible people among them.
+var historyRows = 0
+try store.writer.write { db in
+    let commitment = try db.makeStatement(
+        sql: "INSERT INTO commitment (unit, year, text, createdAt) VALUES (?, ?, ?, ?)")
+    let evaluation = try db.makeStatement(
+        sql: "INSERT INTO commitmentEvaluation (commitmentId, period, status, at) VALUES (?, ?, ?, ?)")
+    let review = try db.makeStatement(
+        sql: "INSERT INTO review (unit, kind, period, heldOn, byUnit, recordedAt) VALUES (?, ?, ?, ?, ?, ?)")
+    let report = try db.makeStatement(
+        sql: "INSERT INTO reportSubmission (unit, month, submittedOn, title, recordedAt) VALUES (?, ?, ?, ?, ?)")
+    let item = try db.makeStatement(
+        sql: """
+            INSERT INTO rectificationItem (unit, title, deadlineAt, state, createdAt, closedAt, source,
+                firstResponsible, directResponsible)
+            VALUES (?, ?, ?, 'closed', ?, ?, ?, '@first', ?)
+            """)
+    let stage = try db.makeStatement(sql: "INSERT INTO itemStage (itemId, stage, recordedAt) VALUES (?, ?, ?)")
+    let sources = ItemSource.allCases.filter { $0 != .missedDuty && $0 != .superiorCircular }
+    for back in stride(from: 1, through: historyYears, by: 1) {
+        let y = year - back
+        for n in 0..<commitmentCount {
+            try commitment.execute(arguments: [
+                units[n % units.count].id, y, "承诺事项 \(y)-\(n)", local(1, 6, 10, year: y).micros,
+            ])
+            let id = db.lastInsertedRowID
+            for q in 0..<4 {
+                try evaluation.execute(arguments: [
+                    id, "\(y)-Q\(q + 1)", statuses[h(n, q, y, statuses.count)].rawValue,
+                    local(3 * q + 3, 10, 12, year: y).micros,
+                ])
+            }
+            historyRows += 5
+        }
+        for (u, unit) in units.enumerated() where unit.parent != nil {
+            for duty in duties {
+                let period = String(y) + duty.period.dropFirst(String(year).count)
+                let heldOn = LocalDate(year: y, month: duty.kind == .evaluation ? 12 : 6, day: 12 + u % 10)!
+                try review.execute(arguments: [
+                    unit.id, duty.kind.rawValue, period, heldOn.description, unit.parent,
+                    local(heldOn.month, heldOn.day, 10, year: y).micros,
+                ])
+                historyRows += 1
+            }
+            for m in 1...12 where unit.quota > 0 {
+                for r in 0..<unit.quota {
+                    try report.execute(arguments: [
+                        unit.id, "\(y)-\(m < 10 ? "0" : "")\(m)", "\(y)-\(m < 10 ? "0" : "")\(m)-20", "信息 \(r)",
+                        local(m, 20, 12, year: y).micros,
+                    ])
+                    historyRows += 1
+                }
+            }
+        }
+        for n in 0..<itemCount {
+            let created = local(1, 1, year: y).addingTimeInterval(Double(h(n, y, 1, 300)) * dayLength + 36_000)
+            let deadline = created.addingTimeInterval(Double(10 + h(n, y, 2, 40)) * dayLength)
+            let late = h(n, y, 3, 5) == 0
+            let closed = deadline.addingTimeInterval((late ? 5 : -1) * dayLength)
+            try item.execute(arguments: [
+                units[n % units.count].id, "整改事项 \(y)-\(n)：值班制度未落实", deadline.micros, created.micros,
+                closed.micros, sources[h(n, y, 4, sources.count)].rawValue, "Department head \(n % 50)",
+            ])
+            historyRows += 1
+            if late {
+                let id = db.lastInsertedRowID
+                try stage.execute(arguments: [id, "warn-604800s", deadline.addingTimeInterval(-7 * dayLength).micros])
+                try stage.execute(arguments: [id, "overdue", deadline.micros])
+                try stage.execute(arguments: [id, "circular", deadline.addingTimeInterval(3 * dayLength).micros])
+                historyRows += 3
+            }
+        }
+    }
+    let person = try db.makeStatement(
+        sql: "INSERT INTO person (id, name, unit, mobile, email, createdAt) VALUES (?, ?, ?, ?, ?, ?)")
+    for n in 0..<peopleCount {
+        let unit = units[n % units.count]
+        try person.execute(arguments: [
+            "p-\(n)", "示例人员\(n)", unit.id, "138\(String(format: "%08d", n))", "p\(n)@example.org",
+            unitCreated.micros,
+        ])
+    }
+    historyRows += peopleCount
+}
 try store.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
 let seedSeconds = Date().timeIntervalSince(seeding)
 log(String(format: "seeded the year %d in %.1f s", year, seedSeconds))
@@ -430,6 +521,32 @@ func endToEnd(_ format: String) -> (ms: Double, status: Int32, bytes: Int) {
 }
 let html = endToEnd("html")
 let csv = endToEnd("csv")
+/// The listings an office uses every day, end to end: the median of `runs` after one warm-up.
+func listing(_ arguments: [String]) -> (ms: Double, status: Int32) {
+    _ = run(arguments)
+    let results = (0..<runs).map { _ in run(arguments) }
+    return (median(results.map(\.ms)), results.map(\.status).max() ?? -1)
+}
+let listings: [(name: String, arguments: [String])] =
+    historyYears + peopleCount == 0
+    ? []
+    : [
+        ("cadencectl status", ["status"]),
+        ("cadencectl overdue", ["overdue"]),
+        ("cadencectl item list --unit county-1", ["item", "list", "--unit", "county-1"]),
+        (
+            "cadencectl commitment list --unit county-1",
+            ["commitment", "list", "--unit", "county-1", "--year", "\(year)"]
+        ),
+        ("cadencectl person list", ["person", "list"]),
+        ("cadencectl review list --unit county-1", ["review", "list", "--unit", "county-1"]),
+    ]
+let listed = listings.map { ($0.name, listing($0.arguments)) }
+let daemonRSS: Int = {
+    let status = (try? String(contentsOfFile: "/proc/\(daemon.processIdentifier)/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+}()
 kill(daemon.processIdentifier, SIGTERM)
 daemon.waitUntilExit()
 
@@ -456,8 +573,19 @@ print(
     String(
         format: "  cadencectl evaluate --format csv:        %.0f ms end to end (median of %d; exit %d)", csv.ms, runs,
         csv.status))
+if !listed.isEmpty {
+    let size = ((try? FileManager.default.attributesOfItem(atPath: state + "/ledger.sqlite"))?[.size] as? Int) ?? 0
+    print(
+        "  history: \(historyYears) years before it (\(historyRows) rows), \(peopleCount) people; ledger file \(size / 1_048_576) MiB; daemon RSS after the listings \(daemonRSS / 1024) MiB"
+    )
+    for (name, result) in listed {
+        print(
+            "  " + name.padding(toLength: 44, withPad: " ", startingAt: 0)
+                + String(format: "%.0f ms end to end (median of %d; exit %d)", result.ms, runs, result.status))
+    }
+}
 print(
     "  figures against the independent computation: "
         + (mismatches.isEmpty ? "all \(units.count) units and the burn-down match" : "\(mismatches.count) MISMATCHES"))
 for mismatch in mismatches.prefix(10) { print("    " + mismatch) }
-exit(mismatches.isEmpty && html.status == 0 && csv.status == 0 ? 0 : 1)
+exit(mismatches.isEmpty && html.status == 0 && csv.status == 0 && listed.allSatisfy { $0.1.status == 0 } ? 0 : 1)
