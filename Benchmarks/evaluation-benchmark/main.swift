@@ -533,6 +533,7 @@ let listings: [(name: String, arguments: [String])] =
     : [
         ("cadencectl status", ["status"]),
         ("cadencectl overdue", ["overdue"]),
+        ("cadencectl overdue --json", ["overdue", "--json"]),
         ("cadencectl item list --unit county-1", ["item", "list", "--unit", "county-1"]),
         (
             "cadencectl commitment list --unit county-1",

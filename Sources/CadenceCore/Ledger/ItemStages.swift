@@ -23,7 +23,10 @@ public enum ItemStage: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// The stage a stored name (``description``) stands for, or nil.
-    public init?(_ name: some StringProtocol) {
+    public init?(_ text: some StringProtocol) {
+        // As a String: the generic text, read character by character, cost a listing of thousands
+        // of items most of its time.
+        let name = String(text)
         if name.hasPrefix("remind-"), let dash = name.lastIndex(of: "-"),
             let count = Int(name[name.index(after: dash)...]),
             count > 0, let after = ItemStage(name[name.index(name.startIndex, offsetBy: 7)..<dash]),
@@ -32,7 +35,7 @@ public enum ItemStage: Hashable, Comparable, Sendable, CustomStringConvertible {
             self = .reminder(after: after, count: count)
         } else if name == "overdue" {
             self = .overdue
-        } else if let level = EscalationLevel(rawValue: String(name)) {
+        } else if let level = EscalationLevel(rawValue: name) {
             self = .escalation(level)
         } else if name.hasPrefix("warn-"), name.hasSuffix("s"), let seconds = Int64(name.dropFirst(5).dropLast()) {
             self = .warning(before: .seconds(seconds))
@@ -46,7 +49,8 @@ public enum ItemStage: Hashable, Comparable, Sendable, CustomStringConvertible {
     public func stored(round: Int) -> String { round == 0 ? description : "r\(round)/\(description)" }
 
     /// A stored stage text read back as its round and stage, or nil when it is neither form.
-    public static func parse(stored text: some StringProtocol) -> (round: Int, stage: ItemStage)? {
+    public static func parse(stored stored: some StringProtocol) -> (round: Int, stage: ItemStage)? {
+        let text = String(stored)
         guard let slash = text.firstIndex(of: "/") else { return ItemStage(text).map { (0, $0) } }
         guard text.first == "r", let round = Int(text[text.index(after: text.startIndex)..<slash]), round > 0,
             let stage = ItemStage(text[text.index(after: slash)...])

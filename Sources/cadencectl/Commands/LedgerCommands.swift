@@ -209,6 +209,18 @@ struct OverdueCommand: ParsableCommand {
 /// table first shows an instant), as in its notices; this machine's only when the daemon cannot say.
 enum DisplayZone {
     nonisolated(unsafe) static var socket: String?
+    /// The zone's abbreviations by UTC offset (and daylight saving time): asking ICU for each row
+    /// cost a listing of thousands of items most of its time.
+    nonisolated(unsafe) private static var abbreviations: [String: String] = [:]
+
+    /// `zone`'s abbreviation at `instant` ("CST", "GMT+8"), or "".
+    static func abbreviation(_ zone: TimeZone, at instant: Date) -> String {
+        let key = "\(zone.identifier) \(zone.secondsFromGMT(for: instant)) \(zone.isDaylightSavingTime(for: instant))"
+        if let known = abbreviations[key] { return known }
+        let abbreviation = zone.abbreviation(for: instant) ?? ""
+        abbreviations[key] = abbreviation
+        return abbreviation
+    }
     nonisolated(unsafe) private static var resolved: TimeZone?
 
     static func set(identifier: String) {
@@ -237,7 +249,7 @@ func localTime(_ text: String) -> String? {
     let zone = DisplayZone.current
     let local = instant.addingTimeInterval(TimeInterval(zone.secondsFromGMT(for: instant)))
     let utc = ISOTimestamp.utc(local)
-    let abbreviation = zone.abbreviation(for: instant) ?? ""
+    let abbreviation = DisplayZone.abbreviation(zone, at: instant)
     return String(utc.prefix(10)) + " " + String(utc.dropFirst(11).prefix(5))
         + (abbreviation.isEmpty ? "" : " " + abbreviation)
 }
