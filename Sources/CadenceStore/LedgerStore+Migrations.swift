@@ -372,6 +372,15 @@ extension LedgerStore {
                     ALTER TABLE unit ADD COLUMN holidays TEXT;
                     """)
         }
+        migrator.registerMigration("v15: items by when they were opened and closed") { db in
+            try db.execute(
+                sql: """
+                    -- A year's evaluation reads the items of its year and those still open in it, not
+                    -- ten years of closed ones (R15).
+                    CREATE INDEX rectificationItem_created ON rectificationItem(createdAt);
+                    CREATE INDEX rectificationItem_closed ON rectificationItem(closedAt);
+                    """)
+        }
         return migrator
     }
 }
