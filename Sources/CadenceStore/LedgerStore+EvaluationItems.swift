@@ -10,7 +10,8 @@ extension LedgerStore {
     /// single condition made SQLite read one by one.
     static let itemsOnLedger = """
         SELECT * FROM rectificationItem WHERE createdAt >= ? AND createdAt <= ?
-        UNION ALL SELECT * FROM rectificationItem WHERE createdAt < ? AND closedAt IS NULL
+        UNION ALL SELECT * FROM rectificationItem INDEXED BY rectificationItem_openDeadline
+            WHERE createdAt < ? AND closedAt IS NULL
         UNION ALL SELECT * FROM rectificationItem WHERE createdAt < ? AND closedAt >= ?
         """
 
@@ -111,8 +112,11 @@ extension LedgerStore {
                     \(holder("firstResponsible")), \(holder("mainResponsible")), \(holder("directResponsible")),
                     (SELECT group_concat(g.stage, ' ') FROM itemStage g WHERE g.itemId = i.id AND g.recordedAt <= ?),
                     i.closedAt
-                FROM rectificationItem i INDEXED BY rectificationItem_closed
-                WHERE (i.closedAt IS NULL OR i.closedAt > ?) AND i.state != 'removed' AND i.createdAt <= ? \(filter)
+                FROM (
+                    SELECT * FROM rectificationItem INDEXED BY rectificationItem_openDeadline WHERE closedAt IS NULL
+                    UNION ALL SELECT * FROM rectificationItem WHERE closedAt > ?
+                ) i
+                WHERE i.state != 'removed' AND i.createdAt <= ? \(filter)
                 ORDER BY i.deadlineAt, i.id
                 """,
             arguments: arguments)

@@ -378,7 +378,8 @@ extension LedgerStore {
                     -- A year's evaluation reads the items of its year and those still open in it, not
                     -- ten years of closed ones (R15).
                     CREATE INDEX rectificationItem_created ON rectificationItem(createdAt);
-                    CREATE INDEX rectificationItem_closed ON rectificationItem(closedAt);
+                    -- Closed ones only: a query of the open items keeps rectificationItem_openDeadline.
+                    CREATE INDEX rectificationItem_closed ON rectificationItem(closedAt) WHERE closedAt IS NOT NULL;
                     """)
         }
         return migrator
